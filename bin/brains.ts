@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// The `brains` command: picks the subcommand and imports only that face, so `brains rpc` never loads React or Ink.
+
+const [command, ...args] = process.argv.slice(2);
+
+async function main(): Promise<number> {
+  switch (command) {
+    case 'daemon':
+      return (await import('./commands/daemon.js')).daemonCommand(args);
+    case 'up':
+      return (await import('./commands/lifecycle.js')).upCommand(args);
+    case 'down':
+      return (await import('./commands/lifecycle.js')).downCommand(args);
+    case 'status':
+      return (await import('./commands/lifecycle.js')).statusCommand(args);
+    case 'rpc':
+      return (await import('./commands/rpc.js')).rpcCommand(args);
+    case 'watch':
+      return (await import('./commands/watch.js')).watchCommand(args);
+    case 'tui':
+      return (await import('./commands/tui.js')).tuiCommand(args);
+    case '--version':
+    case '-V':
+    case 'version':
+      return (await import('./commands/help.js')).versionCommand();
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      return (await import('./commands/help.js')).helpCommand(args);
+    default:
+      process.stderr.write(`brains: unknown command ${JSON.stringify(command)}; run brains --help for the list\n`);
+      return 2;
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`brains: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

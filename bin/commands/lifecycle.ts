@@ -1,0 +1,139 @@
+// `brains up`, `down` and `status`: start the daemon detached, stop it gracefully, and say whether it runs.
+import { parseArgs } from 'node:util';
+import { processAlive, startDaemon } from '../../rpc/autostart.js';
+import { BrainsClient } from '../../rpc/client.js';
+import type { Result } from '../../rpc/contract/index.js';
+import { statePaths } from '../../rpc/paths.js';
+import { EXIT } from './exit-codes.js';
+
+const STOP_TIMEOUT_MS = 20_000;
+
+function flags(argv: string[], name: string, options: Record<string, { type: 'boolean' }>) {
+  try {
+    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } } }).values as Record<string, boolean | undefined>;
+  } catch (error) {
+    process.stderr.write(`brains ${name}: ${(error as Error).message}; see brains help ${name}\n`);
+    return null;
+  }
+}
+
+async function fetchInfo(socket: string): Promise<Result<'system.info'> | null> {
+  let client: BrainsClient;
+  try {
+    client = await BrainsClient.connect(socket);
+  } catch {
+    return null;
+  }
+  try {
+    return await client.call('system.info');
+  } finally {
+    await client.close();
+  }
+}
+
+export async function upCommand(argv: string[]): Promise<number> {
+  const values = flags(argv, 'up', { quiet: { type: 'boolean' } });
+  if (!values) return EXIT.USAGE;
+  if (values.help) return (await import('./help.js')).helpCommand(['up']);
+  const paths = statePaths();
+  let started: boolean;
+  try {
+    ({ started } = await startDaemon(paths));
+  } catch (error) {
+    process.stderr.write(`brains up: ${(error as Error).message}\n`);
+    return EXIT.UNREACHABLE;
+  }
+  if (values.quiet) return EXIT.OK;
+  const info = await fetchInfo(paths.socket);
+  process.stdout.write(started ? 'brains daemon started.\n' : 'brains daemon was already running.\n');
+  if (info) process.stdout.write(formatStatus(info));
+  process.stdout.write(
+    [
+      '',
+      'Next:',
+      '  brains rpc --list                 every method the daemon offers',
+      '  brains rpc system.info            facts about the running daemon',
+      '  brains watch --pretty             live event feed (Ctrl-C to stop)',
+      '  brains down                       stop the daemon',
+      '',
+    ].join('\n'),
+  );
+  return EXIT.OK;
+}
+
+export async function downCommand(argv: string[]): Promise<number> {
+  const values = flags(argv, 'down', {});
+  if (!values) return EXIT.USAGE;
+  if (values.help) return (await import('./help.js')).helpCommand(['down']);
+  const paths = statePaths();
+  let client: BrainsClient;
+  try {
+    client = await BrainsClient.connect(paths.socket);
+  } catch {
+    process.stdout.write('brains daemon is not running.\n');
+    return EXIT.OK;
+  }
+  const closed = new Promise<void>((resolve) => client.onClose(resolve));
+  let pid: number;
+  try {
+    ({ pid } = await client.call('daemon.shutdown'));
+  } catch (error) {
+    await client.close();
+    process.stderr.write(`brains down: ${(error as Error).message}\n`);
+    return EXIT.METHOD_ERROR;
+  }
+  await closed;
+  const deadline = Date.now() + STOP_TIMEOUT_MS;
+  while (processAlive(pid)) {
+    if (Date.now() > deadline) {
+      process.stderr.write(`brains down: the daemon (pid ${pid}) is still running after ${STOP_TIMEOUT_MS / 1000}s; kill it with: kill ${pid}\n`);
+      return EXIT.METHOD_ERROR;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  process.stdout.write(`brains daemon stopped (pid ${pid}).\n`);
+  return EXIT.OK;
+}
+
+export async function statusCommand(argv: string[]): Promise<number> {
+  const values = flags(argv, 'status', { json: { type: 'boolean' } });
+  if (!values) return EXIT.USAGE;
+  if (values.help) return (await import('./help.js')).helpCommand(['status']);
+  const paths = statePaths();
+  const info = await fetchInfo(paths.socket);
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(info ? { running: true, ...info } : { running: false, state_dir: paths.home, socket: paths.socket })}\n`);
+  } else if (info) {
+    process.stdout.write(`brains daemon: running\n${formatStatus(info)}`);
+  } else {
+    process.stdout.write(`brains daemon: not running (state dir ${paths.home}); start it with brains up\n`);
+  }
+  return info ? EXIT.OK : EXIT.UNREACHABLE;
+}
+
+export function formatStatus(info: Result<'system.info'>): string {
+  const rows: Array<[string, string]> = [
+    ['pid', String(info.pid)],
+    ['uptime', formatDuration(info.uptime_seconds)],
+    ['version', `${info.version} (schema ${info.schema_version}, node ${info.node_version})`],
+    ['state dir', info.state_dir],
+    ['socket', info.socket],
+    ['db', `${info.db_path} (${formatBytes(info.db_bytes)})`],
+    ['events', `${info.counts.events ?? 0} kept, newest seq ${info.event_seq}`],
+    ['clients', `${info.counts.connections ?? 0} connected`],
+  ];
+  return rows.map(([key, value]) => `  ${key.padEnd(10)}${value}\n`).join('');
+}
+
+function formatDuration(seconds: number): string {
+  const s = Math.floor(seconds);
+  const parts = [[Math.floor(s / 86400), 'd'], [Math.floor((s % 86400) / 3600), 'h'], [Math.floor((s % 3600) / 60), 'm'], [s % 60, 's']] as const;
+  const shown = parts.filter(([n]) => n > 0).map(([n, unit]) => `${n}${unit}`);
+  return shown.length > 0 ? shown.slice(0, 2).join(' ') : '0s';
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}

@@ -1,0 +1,69 @@
+// `brains rpc METHOD [params]`: call any contract method from a shell; --list and --describe show the contract.
+import { parseArgs } from 'node:util';
+import { RpcCallError, RpcCodes } from '../../rpc/errors.js';
+import { DaemonUnreachableError } from '../../rpc/client.js';
+import { EXIT } from './exit-codes.js';
+import { formatJson, outputMode } from './output.js';
+import { UsageError, parseParams, readAllStdin } from './params.js';
+import { connectForCli } from './connect.js';
+
+export async function rpcCommand(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        'no-start': { type: 'boolean' },
+        pretty: { type: 'boolean' },
+        compact: { type: 'boolean' },
+        list: { type: 'boolean' },
+        describe: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    return usage((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return (await import('./help.js')).helpCommand(['rpc']);
+  const mode = outputMode(values);
+  if (values.list) return (await import('./describe.js')).listMethods();
+  if (values.describe !== undefined) return (await import('./describe.js')).describeOne(values.describe);
+
+  const [method, ...words] = positionals;
+  if (!method) return usage('missing METHOD; brains rpc --list shows them all');
+  let params: unknown;
+  try {
+    params = await parseParams(words, readAllStdin);
+  } catch (error) {
+    if (error instanceof UsageError) return usage(error.message);
+    throw error;
+  }
+
+  const client = await connectForCli(values['no-start'] ?? false);
+  if (!client) return EXIT.UNREACHABLE;
+  try {
+    const result = await client.callRaw(method, params);
+    process.stdout.write(`${formatJson(result, mode)}\n`);
+    return EXIT.OK;
+  } catch (error) {
+    if (error instanceof RpcCallError) {
+      process.stderr.write(`${formatJson(error.toJSON(), mode)}\n`);
+      const usageLike = error.code === RpcCodes.INVALID_PARAMS || error.code === RpcCodes.METHOD_NOT_FOUND;
+      return usageLike ? EXIT.USAGE : EXIT.METHOD_ERROR;
+    }
+    if (error instanceof DaemonUnreachableError) {
+      process.stderr.write(`brains: lost the daemon during the call: ${error.message}\n`);
+      return EXIT.UNREACHABLE;
+    }
+    throw error;
+  } finally {
+    await client.close();
+  }
+}
+
+function usage(message: string): number {
+  process.stderr.write(`brains rpc: ${message}\nusage: brains rpc METHOD [JSON | key=value ... | -] [--no-start] [--pretty|--compact]\n       brains rpc --list | --describe METHOD\n`);
+  return EXIT.USAGE;
+}

@@ -1,0 +1,110 @@
+// The daemon's settings, from flags first, then BRAINS_* environment variables, then defaults; bad values stop it with a clear message.
+import { DEFAULT_MAX_FRAME_BYTES } from '../rpc/frame.js';
+import type { LogFormat, LogLevel } from './log.js';
+
+export interface DaemonConfig {
+  logFormat: LogFormat;
+  logLevel: LogLevel;
+  maxFrameBytes: number;
+  /** Events older than this are pruned; null keeps them by age forever. */
+  eventRetentionSeconds: number | null;
+  /** At most this many newest events are kept; null means no count limit. */
+  eventRetentionMax: number | null;
+  maintenanceIntervalMs: number;
+  checkpointIdleMs: number;
+  shutdownGraceMs: number;
+  checkResults: boolean;
+  detached: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+interface Setting {
+  flag: string;
+  env: string;
+}
+
+const S = {
+  logFormat: { flag: '--log-format', env: 'BRAINS_LOG_FORMAT' },
+  logLevel: { flag: '--log-level', env: 'BRAINS_LOG_LEVEL' },
+  maxFrameBytes: { flag: '--max-frame-bytes', env: 'BRAINS_MAX_FRAME_BYTES' },
+  eventRetention: { flag: '--event-retention', env: 'BRAINS_EVENT_RETENTION' },
+  eventRetentionMax: { flag: '--event-retention-max', env: 'BRAINS_EVENT_RETENTION_MAX' },
+  maintenanceInterval: { flag: '--maintenance-interval', env: 'BRAINS_MAINTENANCE_INTERVAL' },
+} satisfies Record<string, Setting>;
+
+export const DAEMON_FLAGS = Object.values(S).map((s) => s.flag);
+
+export function loadConfig(args: readonly string[], env: NodeJS.ProcessEnv = process.env): DaemonConfig {
+  const flags = parseFlags(args);
+  const get = (s: Setting): string | undefined => flags.get(s.flag) ?? nonEmpty(env[s.env]);
+  return {
+    logFormat: oneOf(get(S.logFormat), ['human', 'json'] as const, 'human', S.logFormat),
+    logLevel: oneOf(get(S.logLevel), ['debug', 'info', 'warn', 'error'] as const, 'info', S.logLevel),
+    maxFrameBytes: integer(get(S.maxFrameBytes), DEFAULT_MAX_FRAME_BYTES, 1024, 256 * 1024 * 1024, S.maxFrameBytes),
+    eventRetentionSeconds: optionalDuration(get(S.eventRetention), 7 * 24 * 3600, S.eventRetention),
+    eventRetentionMax: optionalInteger(get(S.eventRetentionMax), 1_000_000, S.eventRetentionMax),
+    maintenanceIntervalMs: (optionalDuration(get(S.maintenanceInterval), 60, S.maintenanceInterval) ?? 60) * 1000,
+    checkpointIdleMs: 2000,
+    shutdownGraceMs: 10_000,
+    checkResults: env.BRAINS_CHECK_RESULTS === '1',
+    detached: flags.has('--detached'),
+  };
+}
+
+function parseFlags(args: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i]!;
+    if (arg === '--detached') {
+      out.set(arg, 'true');
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq === -1 ? arg : arg.slice(0, eq);
+    if (!DAEMON_FLAGS.includes(name)) throw new ConfigError(`unknown option ${name}; see brains help daemon`);
+    const value = eq === -1 ? args[++i] : arg.slice(eq + 1);
+    if (value === undefined) throw new ConfigError(`${name} needs a value; see brains help daemon`);
+    out.set(name, value);
+  }
+  return out;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function describe(s: Setting): string {
+  return `${s.flag} (or ${s.env})`;
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, s: Setting): T {
+  if (value === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new ConfigError(`${describe(s)} must be one of ${allowed.join(', ')}, not ${JSON.stringify(value)}`);
+}
+
+function integer(value: string | undefined, fallback: number, min: number, max: number, s: Setting): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${describe(s)} must be a whole number from ${min} to ${max}, not ${JSON.stringify(value)}`);
+  return n;
+}
+
+function optionalInteger(value: string | undefined, fallback: number, s: Setting): number | null {
+  if (value === 'off') return null;
+  return integer(value, fallback, 1, Number.MAX_SAFE_INTEGER, s);
+}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** `30s`, `15m`, `12h`, `7d` (a bare number is seconds); `off` means no limit. */
+export function optionalDuration(value: string | undefined, fallbackSeconds: number, s: Setting): number | null {
+  if (value === undefined) return fallbackSeconds;
+  if (value === 'off') return null;
+  const match = /^(\d+(?:\.\d+)?)([smhd]?)$/.exec(value);
+  if (!match) throw new ConfigError(`${describe(s)} must be a duration such as 30s, 15m, 12h or 7d (or off), not ${JSON.stringify(value)}`);
+  return Number(match[1]) * UNIT_SECONDS[match[2] || 's']!;
+}

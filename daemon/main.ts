@@ -1,0 +1,231 @@
+// The composition root: start order (lock, store, bus, planes, socket) and the reverse order on a graceful stop.
+import { chmodSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
+import { contract } from '../rpc/contract/index.js';
+import { BrainsError } from '../rpc/errors.js';
+import { DAEMON_ALREADY_RUNNING_EXIT } from '../rpc/autostart.js';
+import { socketPathProblem, statePaths, type StatePaths } from '../rpc/paths.js';
+import { ConfigError, loadConfig, type DaemonConfig } from './config.js';
+import { createLogger, shouldColor, type Logger } from './log.js';
+import { acquireInstanceLock, type InstanceLock } from './lifecycle/instance-lock.js';
+import { readPidfile, removePidfile, writePidfile } from './lifecycle/pidfile.js';
+import { Store } from './store/index.js';
+import { SchemaTooNewError } from './store/migrations/index.js';
+import { EventBus } from './events/bus.js';
+import { createMutate } from './events/mutate.js';
+import { Subscriptions } from './events/subscriptions.js';
+import { Dispatcher } from './server/dispatcher.js';
+import { SocketServer } from './server/socket-server.js';
+import { createHandlers } from './planes/index.js';
+import type { MaintenanceReport } from './planes/deps.js';
+import { VERSION } from './version.js';
+
+export const EXIT_ALREADY_RUNNING = DAEMON_ALREADY_RUNNING_EXIT;
+
+/** Run the daemon in this process until it is stopped; resolves with the process exit code. */
+export async function runDaemon(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let config: DaemonConfig;
+  try {
+    config = loadConfig(args, env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`brains daemon: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const log = createLogger({ format: config.logFormat, level: config.logLevel, color: !config.detached && shouldColor(process.stderr, env) });
+  const paths = statePaths(env);
+  const problem = socketPathProblem(paths.socket);
+  if (problem) {
+    log.error(problem);
+    return 2;
+  }
+  prepareStateDir(paths);
+
+  const lock = acquireInstanceLock(paths.instanceLock);
+  if (!lock) {
+    const pid = readPidfile(paths.pidfile);
+    log.error(`a brains daemon is already running for ${paths.home}${pid ? ` (pid ${pid})` : ''}; use brains status, or brains down to stop it`);
+    return EXIT_ALREADY_RUNNING;
+  }
+
+  let store: Store;
+  try {
+    store = Store.open(paths.db);
+  } catch (error) {
+    lock.release();
+    if (error instanceof SchemaTooNewError) {
+      log.error(error.message);
+      return 1;
+    }
+    throw error;
+  }
+
+  try {
+    const daemon = await startServices(paths, config, store, lock, log);
+    return await daemon.stopped;
+  } catch (error) {
+    log.error('the daemon could not start', { error: error instanceof Error ? error.message : String(error) });
+    store.close();
+    lock.release();
+    return 1;
+  }
+}
+
+function prepareStateDir(paths: StatePaths): void {
+  mkdirSync(paths.home, { recursive: true, mode: 0o700 });
+  chmodSync(paths.home, 0o700);
+  mkdirSync(paths.logDir, { recursive: true, mode: 0o700 });
+}
+
+/** A socket file left by a daemon that died (we hold the lock, so nobody else is listening on it). */
+function removeStaleSocket(path: string): void {
+  let stat;
+  try {
+    stat = lstatSync(path);
+  } catch {
+    return;
+  }
+  if (!stat.isSocket()) throw new Error(`${path} exists and is not a socket; move it away or set BRAINS_SOCKET`);
+  unlinkSync(path);
+}
+
+async function startServices(paths: StatePaths, config: DaemonConfig, store: Store, lock: InstanceLock, log: Logger) {
+  const startedAt = new Date();
+  const bus = new EventBus();
+  let checkpointTimer: NodeJS.Timeout | null = null;
+  const scheduleCheckpoint = () => {
+    if (checkpointTimer) checkpointTimer.refresh();
+    else {
+      checkpointTimer = setTimeout(() => {
+        checkpointTimer = null;
+        store.checkpoint();
+      }, config.checkpointIdleMs);
+      checkpointTimer.unref();
+    }
+  };
+  const mutate = createMutate(store, bus, scheduleCheckpoint);
+  const subscriptions = new Subscriptions(store.events, bus);
+
+  const maintain = (): MaintenanceReport => {
+    const walBefore = store.sizeBytes().wal;
+    const olderThan = config.eventRetentionSeconds === null ? null : new Date(Date.now() - config.eventRetentionSeconds * 1000).toISOString();
+    const pruned = store.transaction(() => store.events.prune(olderThan, config.eventRetentionMax));
+    store.checkpoint();
+    if (pruned > 0) log.info('pruned events past retention', { count: pruned });
+    return {
+      pruned_events: pruned,
+      oldest_seq: store.events.oldest(),
+      head_seq: store.events.head(),
+      wal_bytes_before: walBefore,
+      wal_bytes_after: store.sizeBytes().wal,
+    };
+  };
+
+  let server: SocketServer;
+  let dispatcher: Dispatcher;
+  let resolveStopped!: (code: number) => void;
+  const stopped = new Promise<number>((resolve) => (resolveStopped = resolve));
+  let stopping = false;
+
+  const shutdown = async (reason: string, code = 0) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping', { reason });
+    try {
+      mutate((emit) => emit('daemon.stopping', null, { pid: process.pid, reason }));
+    } catch {
+      /* the store may be what failed */
+    }
+    void server.stopAccepting();
+    dispatcher.refuseNewCalls();
+    const cancelled = new BrainsError('UNAVAILABLE', 'the daemon is shutting down; call again once it has restarted');
+    for (const connection of server.connections) connection.cancelCalls(cancelled);
+    await Promise.race([dispatcher.idle(), sleep(config.shutdownGraceMs)]);
+    await closeConnections(server, 2000);
+    clearInterval(maintenanceTimer);
+    if (checkpointTimer) clearTimeout(checkpointTimer);
+    try {
+      store.close();
+    } catch (error) {
+      log.error('closing the database failed', { error: String(error) });
+    }
+    try {
+      unlinkSync(paths.socket);
+    } catch {
+      /* already gone */
+    }
+    removePidfile(paths.pidfile);
+    lock.release();
+    log.info('stopped');
+    resolveStopped(code);
+  };
+
+  const handlers = createHandlers({
+    store,
+    bus,
+    mutate,
+    subscriptions,
+    paths,
+    config,
+    version: VERSION,
+    startedAt,
+    liveCounts: () => ({
+      connections: server.connections.size,
+      subscriptions: subscriptions.count,
+      waiting: bus.listenerCount - subscriptions.count,
+      calls_in_flight: dispatcher.callsInFlight,
+    }),
+    requestShutdown: (reason) => void shutdown(reason),
+    maintain,
+  });
+  dispatcher = new Dispatcher(contract, handlers, { log, checkResults: config.checkResults });
+  server = new SocketServer(
+    dispatcher,
+    {
+      maxFrameBytes: config.maxFrameBytes,
+      pauseAtBufferedBytes: 4 * 1024 * 1024,
+      dropAtBufferedBytes: 64 * 1024 * 1024,
+      maxInFlight: 4096,
+    },
+    log,
+  );
+
+  removeStaleSocket(paths.socket);
+  await server.listen(paths.socket);
+  writePidfile(paths.pidfile);
+  const maintenanceTimer = setInterval(() => {
+    try {
+      maintain();
+    } catch (error) {
+      log.error('housekeeping failed', { error: String(error) });
+    }
+  }, Math.max(1000, config.maintenanceIntervalMs));
+  maintenanceTimer.unref();
+
+  mutate((emit) => emit('daemon.started', null, { pid: process.pid, version: VERSION }));
+  log.info('listening', { socket: paths.socket, db: paths.db, pid: process.pid, version: VERSION, schema: store.schemaVersion() });
+
+  const onSignal = (signal: NodeJS.Signals) => void shutdown(`signal ${signal}`);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGHUP', () => log.info('SIGHUP ignored; use brains down to stop'));
+  process.on('uncaughtException', (error) => {
+    log.error('uncaught exception', { error: error.stack ?? error.message });
+    void shutdown('uncaught exception', 1);
+  });
+  return { stopped };
+}
+
+async function closeConnections(server: SocketServer, graceMs: number): Promise<void> {
+  const open = [...server.connections];
+  if (open.length === 0) return;
+  const allClosed = Promise.all(open.map((c) => new Promise<void>((resolve) => (c.isOpen ? c.onClose(resolve) : resolve()))));
+  for (const connection of open) connection.end();
+  await Promise.race([allClosed, sleep(graceMs)]);
+  for (const connection of server.connections) connection.destroy();
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

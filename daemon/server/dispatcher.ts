@@ -1,0 +1,123 @@
+// Routes each request to its handler through json-rpc-2.0: params checked against the contract first, errors mapped to stable codes.
+import { JSONRPCErrorException, JSONRPCServer, type JSONRPCResponse } from 'json-rpc-2.0';
+import type { z } from 'zod';
+import type { MethodDef } from '../../rpc/contract/define.js';
+import { BrainsError, RpcCodes } from '../../rpc/errors.js';
+import { errorResponse, invalidRequest, isRequestObject, parseFrame, type ErrorResponse } from './requests.js';
+import type { Connection } from './connection.js';
+import type { Logger } from '../log.js';
+
+export interface CallContext {
+  connection: Connection;
+  /** Aborts when the client disconnects or the daemon shuts down. */
+  signal: AbortSignal;
+  /** Run once this call's response has been written (e.g. start streaming to a new subscription). */
+  afterResponse(fn: () => void): void;
+}
+
+export type Handler<P, R> = (params: P, ctx: CallContext) => R | Promise<R>;
+export type HandlersFor<T extends Record<string, MethodDef>> = {
+  [K in keyof T]: Handler<z.output<T[K]['params']>, z.output<T[K]['result']>>;
+};
+
+type Response = JSONRPCResponse | ErrorResponse;
+
+export interface DispatcherOptions {
+  log: Logger;
+  /** Check every result against its schema (on in tests; a mismatch is a bug and answers -32603). */
+  checkResults: boolean;
+}
+
+export class Dispatcher {
+  private readonly server: JSONRPCServer<CallContext>;
+  private inFlight = 0;
+  private idleWaiters: Array<() => void> = [];
+  private refusing = false;
+
+  constructor(
+    table: Record<string, MethodDef>,
+    handlers: Record<string, Handler<any, any>>,
+    private readonly opts: DispatcherOptions,
+  ) {
+    this.server = new JSONRPCServer<CallContext>({ errorListener: () => {} });
+    this.server.mapErrorToJSONRPCErrorResponse = (id, error) => this.mapError(id, error);
+    for (const [name, def] of Object.entries(table)) {
+      const handler = handlers[name];
+      if (!handler) throw new Error(`contract method ${name} has no handler`);
+      this.server.addMethod(name, (params, ctx) => this.invoke(name, def, handler, params, ctx));
+    }
+  }
+
+  /** Answer one frame: a response object, an array for a batch, or null when nothing is to be sent. */
+  async handleFrame(bytes: Buffer, connection: Connection): Promise<{ response: Response | Response[] | null; after: Array<() => void> }> {
+    const after: Array<() => void> = [];
+    const parsed = parseFrame(bytes);
+    if (parsed.kind === 'error') return { response: parsed.response, after };
+    const ctx: CallContext = {
+      connection,
+      signal: connection.signal,
+      afterResponse: (fn) => after.push(fn),
+    };
+    if (parsed.kind === 'single') return { response: await this.handleOne(parsed.item, ctx), after };
+    const responses = await Promise.all(parsed.items.map((item) => this.handleOne(item, ctx)));
+    const sent = responses.filter((r): r is Response => r !== null);
+    return { response: sent.length > 0 ? sent : null, after };
+  }
+
+  /** Stop taking new calls: each gets UNAVAILABLE. Calls already running finish. */
+  refuseNewCalls(): void {
+    this.refusing = true;
+  }
+
+  /** Resolves when no call is running. */
+  idle(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  get callsInFlight(): number {
+    return this.inFlight;
+  }
+
+  private async handleOne(item: unknown, ctx: CallContext): Promise<Response | null> {
+    if (!isRequestObject(item)) return invalidRequest();
+    this.inFlight += 1;
+    ctx.connection.callStarted();
+    try {
+      return (await this.server.receive(item as Parameters<JSONRPCServer['receive']>[0], ctx)) as Response | null;
+    } finally {
+      ctx.connection.callFinished();
+      this.inFlight -= 1;
+      if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  private async invoke(name: string, def: MethodDef, handler: Handler<unknown, unknown>, params: unknown, ctx: CallContext): Promise<unknown> {
+    if (this.refusing) throw new BrainsError('UNAVAILABLE', 'the daemon is shutting down; call again once it has restarted');
+    const checked = def.params.safeParse(params === undefined ? {} : params);
+    if (!checked.success) {
+      const issues = checked.error.issues.map((issue) => ({ path: issue.path.map(String), code: issue.code, message: issue.message }));
+      const summary = issues.map((issue) => `${issue.path.join('.') || '(params)'}: ${issue.message}`).join('; ');
+      throw new JSONRPCErrorException(`Invalid params for ${name}: ${summary}`, RpcCodes.INVALID_PARAMS, { code: 'INVALID', issues });
+    }
+    const result = await handler(checked.data, ctx);
+    if (this.opts.checkResults) {
+      const out = def.result.safeParse(result);
+      if (!out.success) {
+        this.opts.log.error('handler returned a result that breaks the contract', { method: name, issues: out.error.issues.length });
+        throw new Error(`result of ${name} does not match its schema`);
+      }
+    }
+    return result;
+  }
+
+  private mapError(id: string | number | null, error: unknown): ErrorResponse {
+    if (error instanceof BrainsError) {
+      const e = error.toRpcError();
+      return errorResponse(e.code, e.message, id, e.data);
+    }
+    if (error instanceof JSONRPCErrorException) return errorResponse(error.code, error.message, id, error.data);
+    this.opts.log.error('method failed unexpectedly', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    return errorResponse(RpcCodes.INTERNAL_ERROR, 'Internal error', id, { code: 'INTERNAL', hint: 'the daemon log has the details' });
+  }
+}

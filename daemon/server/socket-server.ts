@@ -1,0 +1,73 @@
+// The Unix-socket listener: owner-only socket, one Connection per client, frames handed to the dispatcher.
+import { createServer, type Server, type Socket } from 'node:net';
+import { chmodSync } from 'node:fs';
+import { encodeFrame } from '../../rpc/frame.js';
+import { RpcCodes } from '../../rpc/errors.js';
+import { Connection, type ConnectionLimits } from './connection.js';
+import { errorResponse } from './requests.js';
+import type { Dispatcher } from './dispatcher.js';
+import type { Logger } from '../log.js';
+
+export class SocketServer {
+  readonly connections = new Set<Connection>();
+  private readonly server: Server;
+
+  constructor(
+    private readonly dispatcher: Dispatcher,
+    private readonly limits: ConnectionLimits,
+    private readonly log: Logger,
+  ) {
+    this.server = createServer((socket) => this.accept(socket));
+  }
+
+  listen(path: string): Promise<void> {
+    // Create the socket already owner-only, so there is no moment when others could connect.
+    const previous = process.umask(0o177);
+    return new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(path, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    }).finally(() => {
+      process.umask(previous);
+      try {
+        chmodSync(path, 0o600);
+      } catch {
+        /* listen failed; the rejection says why */
+      }
+    });
+  }
+
+  /** Stop accepting connections; existing ones keep working. */
+  stopAccepting(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private accept(socket: Socket): void {
+    const connection = new Connection(socket, this.limits, {
+      frame: (conn, bytes) => this.onFrame(conn, bytes),
+      oversize: (conn, limit) =>
+        conn.send(
+          encodeFrame(
+            errorResponse(RpcCodes.INVALID_REQUEST, `Invalid Request: frame is over the ${limit}-byte limit; send smaller messages`, null, {
+              code: 'LIMIT_EXCEEDED',
+              limit,
+            }),
+          ),
+        ),
+      closed: (conn) => this.connections.delete(conn),
+    });
+    this.connections.add(connection);
+  }
+
+  private onFrame(connection: Connection, bytes: Buffer): void {
+    this.dispatcher.handleFrame(bytes, connection).then(
+      ({ response, after }) => {
+        if (response !== null) connection.send(encodeFrame(response));
+        for (const fn of after) fn();
+      },
+      (error: unknown) => this.log.error('frame handling failed', { error: error instanceof Error ? error.message : String(error) }),
+    );
+  }
+}

@@ -1,0 +1,68 @@
+// The store: the one SQLite file behind plain functions, so all SQL stays in this folder.
+import { statSync } from 'node:fs';
+import { openDatabase, type Db } from './open.js';
+import { currentSchemaVersion, migrate } from './migrations/index.js';
+import { EventLog } from './events.js';
+
+export class Store {
+  readonly events: EventLog;
+  private closed = false;
+
+  private constructor(
+    readonly path: string,
+    private readonly db: Db,
+  ) {
+    this.events = new EventLog(db);
+  }
+
+  /** Open (creating if needed) and migrate; throws SchemaTooNewError for a database from a newer brains. */
+  static open(path: string): Store {
+    const db = openDatabase(path);
+    try {
+      migrate(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new Store(path, db);
+  }
+
+  schemaVersion(): number {
+    return currentSchemaVersion(this.db);
+  }
+
+  /** Run fn in one IMMEDIATE transaction; nested calls become savepoints of the outer one. */
+  transaction<T>(fn: () => T): T {
+    if (this.db.inTransaction) return this.db.transaction(fn)();
+    return this.db.transaction(fn).immediate();
+  }
+
+  get inTransaction(): boolean {
+    return this.db.inTransaction;
+  }
+
+  /** Size of the database file and its write-ahead log. */
+  sizeBytes(): { db: number; wal: number } {
+    return { db: fileSize(this.path), wal: fileSize(`${this.path}-wal`) };
+  }
+
+  /** Fold the write-ahead log back into the database and truncate it. */
+  checkpoint(): void {
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.checkpoint();
+    this.db.close();
+  }
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}

@@ -1,0 +1,161 @@
+// Starts the daemon on first use: detached, logging to the state dir, one daemon even when several clients race to start it.
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, chmodSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { BrainsClient, DaemonUnreachableError } from './client.js';
+import { socketPathProblem, type StatePaths } from './paths.js';
+
+const START_TIMEOUT_MS = 15_000;
+const STALE_START_LOCK_MS = 20_000;
+const LOG_ROTATE_BYTES = 10 * 1024 * 1024;
+const RETRY_MS = 20;
+/** Kept equal to daemon/main.ts EXIT_ALREADY_RUNNING (rpc/ may not import daemon/). */
+export const DAEMON_ALREADY_RUNNING_EXIT = 4;
+
+export interface ConnectOptions {
+  autoStart: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Connect to the daemon, starting it first when it is not running and autoStart allows. */
+export async function connectOrStart(paths: StatePaths, opts: ConnectOptions): Promise<BrainsClient> {
+  try {
+    return await BrainsClient.connect(paths.socket);
+  } catch (error) {
+    if (!opts.autoStart || !(error instanceof DaemonUnreachableError)) throw error;
+  }
+  await startDaemon(paths, opts.env ?? process.env);
+  return BrainsClient.connect(paths.socket);
+}
+
+export async function isDaemonAnswering(socket: string): Promise<boolean> {
+  try {
+    const client = await BrainsClient.connect(socket);
+    await client.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Start a detached daemon and return once its socket answers; a no-op when one already answers. */
+export async function startDaemon(paths: StatePaths, env: NodeJS.ProcessEnv = process.env): Promise<{ started: boolean }> {
+  const problem = socketPathProblem(paths.socket);
+  if (problem) throw new Error(problem);
+  mkdirSync(paths.home, { recursive: true, mode: 0o700 });
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    if (await isDaemonAnswering(paths.socket)) return { started: false };
+    const lock = tryTakeStartLock(paths.startLock);
+    if (lock) {
+      try {
+        if (await isDaemonAnswering(paths.socket)) return { started: false };
+        await spawnAndWait(paths, env, deadline);
+        return { started: true };
+      } finally {
+        releaseStartLock(paths.startLock);
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for another client to start the daemon (lock ${paths.startLock})`);
+    await sleep(RETRY_MS * 5);
+  }
+}
+
+function tryTakeStartLock(lockPath: string): boolean {
+  try {
+    const fd = openSync(lockPath, 'wx', 0o600);
+    writeSync(fd, String(process.pid));
+    closeSync(fd);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  if (startLockIsStale(lockPath)) {
+    // Rename first so that of two clients clearing the same stale lock only one succeeds.
+    try {
+      renameSync(lockPath, `${lockPath}.stale-${process.pid}`);
+      unlinkSync(`${lockPath}.stale-${process.pid}`);
+    } catch {
+      /* another client cleared it first */
+    }
+  }
+  return false;
+}
+
+function startLockIsStale(lockPath: string): boolean {
+  try {
+    const ageMs = Date.now() - statSync(lockPath).mtimeMs;
+    const pid = Number(readFileSync(lockPath, 'utf8'));
+    return ageMs > STALE_START_LOCK_MS || (Number.isInteger(pid) && pid > 0 && !processAlive(pid));
+  } catch {
+    return false;
+  }
+}
+
+function releaseStartLock(lockPath: string): void {
+  try {
+    unlinkSync(lockPath);
+  } catch {
+    /* already gone */
+  }
+}
+
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function spawnAndWait(paths: StatePaths, env: NodeJS.ProcessEnv, deadline: number): Promise<void> {
+  mkdirSync(paths.logDir, { recursive: true, mode: 0o700 });
+  rotateLog(paths.daemonLog);
+  const logFd = openSync(paths.daemonLog, 'a', 0o600);
+  chmodSync(paths.daemonLog, 0o600);
+  const logStart = statSync(paths.daemonLog).size;
+  const entry = fileURLToPath(new URL('../bin/brains.js', import.meta.url));
+  const child = spawn(process.execPath, [entry, 'daemon', '--detached'], {
+    detached: true,
+    stdio: ['ignore', logFd, logFd],
+    env: { ...env, NO_COLOR: '1' },
+  });
+  closeSync(logFd);
+  let exited: number | null = null;
+  child.once('exit', (code, signal) => {
+    exited = code ?? (signal ? 128 : 1);
+  });
+  child.unref();
+  while (Date.now() < deadline) {
+    if (await isDaemonAnswering(paths.socket)) return;
+    // Exit code 4: another daemon holds the state dir (a foreground one started at the same moment); wait for it.
+    if (exited !== null && exited !== DAEMON_ALREADY_RUNNING_EXIT) {
+      throw new Error(`the daemon exited (code ${exited}) before answering: ${logTail(paths.daemonLog, logStart)}`);
+    }
+    await sleep(RETRY_MS);
+  }
+  throw new Error(`the daemon did not answer within ${START_TIMEOUT_MS / 1000}s; see ${paths.daemonLog}`);
+}
+
+function rotateLog(logPath: string): void {
+  try {
+    if (statSync(logPath).size > LOG_ROTATE_BYTES) renameSync(logPath, `${logPath}.1`);
+  } catch {
+    /* no log yet */
+  }
+}
+
+function logTail(logPath: string, from: number): string {
+  try {
+    const text = readFileSync(logPath).subarray(from).toString('utf8').trim();
+    const lines = text.split('\n').slice(-5).join(' | ');
+    return lines || '(no log output)';
+  } catch {
+    return '(no log output)';
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,144 @@
+// The socket client every face uses: typed calls from the contract, notifications, many calls in flight on one connection.
+import { connect as netConnect, type Socket } from 'node:net';
+import { JSONRPCClient, type JSONRPCResponse } from 'json-rpc-2.0';
+import type { MethodName, ParamsIn, Result } from './contract/index.js';
+import { DEFAULT_MAX_FRAME_BYTES, LineFramer, decodeFrame, encodeFrame } from './frame.js';
+import { RpcCallError, RpcCodes } from './errors.js';
+
+export type NotificationHandler = (method: string, params: unknown) => void;
+
+/** The daemon could not be reached at all (no socket, refused, or it went away mid-call). */
+export class DaemonUnreachableError extends Error {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+    this.name = 'DaemonUnreachableError';
+  }
+}
+
+export class BrainsClient {
+  private readonly rpc: JSONRPCClient;
+  private readonly notificationHandlers = new Set<NotificationHandler>();
+  private readonly closeHandlers = new Set<() => void>();
+  private closed = false;
+
+  static connect(socketPath: string, opts: { maxFrameBytes?: number } = {}): Promise<BrainsClient> {
+    return new Promise((resolve, reject) => {
+      const socket = netConnect(socketPath);
+      const fail = (error: NodeJS.ErrnoException) =>
+        reject(new DaemonUnreachableError(`no brains daemon answers at ${socketPath} (${error.code ?? error.message})`, error));
+      socket.once('error', fail);
+      socket.once('connect', () => {
+        socket.off('error', fail);
+        resolve(new BrainsClient(socket, opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES));
+      });
+    });
+  }
+
+  private constructor(
+    private readonly socket: Socket,
+    maxFrameBytes: number,
+  ) {
+    this.rpc = new JSONRPCClient((payload) => {
+      if (this.closed) throw new DaemonUnreachableError('the connection to the daemon is closed');
+      socket.write(encodeFrame(payload));
+    });
+    const framer = new LineFramer(maxFrameBytes, {
+      frame: (bytes) => this.receive(bytes),
+      oversize: (limit) => this.shutdown(`the daemon sent a frame over ${limit} bytes`),
+    });
+    socket.on('data', (chunk: Buffer) => framer.push(chunk));
+    socket.on('error', () => {});
+    socket.on('close', () => this.shutdown('the daemon closed the connection'));
+  }
+
+  /** Call a contract method; resolves with its result or rejects with RpcCallError. */
+  async call<M extends MethodName>(method: M, ...params: {} extends ParamsIn<M> ? [ParamsIn<M>?] : [ParamsIn<M>]): Promise<Result<M>> {
+    return (await this.callRaw(method, params[0] ?? {})) as Result<M>;
+  }
+
+  /** Call any method by name with unchecked params (the CLI passes user input through here). */
+  async callRaw(method: string, params?: unknown): Promise<unknown> {
+    if (this.closed) throw new DaemonUnreachableError('the connection to the daemon is closed');
+    const response: JSONRPCResponse = await this.rpc.requestAdvanced({
+      jsonrpc: '2.0',
+      id: this.nextId(),
+      method,
+      ...(params === undefined ? {} : { params: params as object }),
+    });
+    if (response.error) {
+      if (this.closed && response.error.code === 0) throw new DaemonUnreachableError(response.error.message);
+      throw new RpcCallError(response.error);
+    }
+    return response.result;
+  }
+
+  notify(method: string, params?: unknown): void {
+    if (this.closed) return;
+    this.socket.write(encodeFrame({ jsonrpc: '2.0', method, ...(params === undefined ? {} : { params }) }));
+  }
+
+  onNotification(handler: NotificationHandler): () => void {
+    this.notificationHandlers.add(handler);
+    return () => this.notificationHandlers.delete(handler);
+  }
+
+  onClose(handler: () => void): () => void {
+    this.closeHandlers.add(handler);
+    return () => this.closeHandlers.delete(handler);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.socket.once('close', () => resolve());
+      this.socket.end();
+    });
+  }
+
+  private idCounter = 0;
+  private nextId(): number {
+    this.idCounter += 1;
+    return this.idCounter;
+  }
+
+  private receive(bytes: Buffer): void {
+    const text = decodeFrame(bytes);
+    if (text === null) return;
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      return;
+    }
+    for (const item of Array.isArray(message) ? message : [message]) {
+      if (typeof item !== 'object' || item === null) continue;
+      const frame = item as { id?: unknown; method?: unknown; params?: unknown };
+      if (typeof frame.method === 'string' && frame.id === undefined) {
+        for (const handler of this.notificationHandlers) handler(frame.method, frame.params);
+      } else {
+        this.rpc.receive(item as JSONRPCResponse);
+      }
+    }
+  }
+
+  private shutdown(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.rpc.rejectAllPendingRequests(reason);
+    this.socket.destroy();
+    for (const handler of this.closeHandlers) handler();
+  }
+}
+
+export function isUnreachable(error: unknown): boolean {
+  return error instanceof DaemonUnreachableError;
+}
+
+export { RpcCallError, RpcCodes };

@@ -1,0 +1,31 @@
+// The contract: every method and notification of the daemon, in one table keyed by `plane.verb`.
+import type { z } from 'zod';
+import { systemMethods } from './system.js';
+import { eventsMethods, eventsNotifications } from './events.js';
+import { daemonMethods } from './daemon.js';
+
+export const contract = {
+  ...systemMethods,
+  ...eventsMethods,
+  ...daemonMethods,
+};
+
+export const notifications = {
+  ...eventsNotifications,
+};
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract & string;
+export type NotificationName = keyof typeof notifications & string;
+/** What a caller may send (defaults not yet applied). */
+export type ParamsIn<M extends MethodName> = z.input<Contract[M]['params']>;
+/** What a handler receives (after validation and defaults). */
+export type ParamsOut<M extends MethodName> = z.output<Contract[M]['params']>;
+export type Result<M extends MethodName> = z.output<Contract[M]['result']>;
+export type NotificationParams<N extends NotificationName> = z.output<(typeof notifications)[N]['params']>;
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(contract, name);
+}
+
+export { eventRecord, type EventRecord } from './common.js';

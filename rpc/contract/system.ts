@@ -1,0 +1,55 @@
+// Contract of the system plane: liveness, facts about the running daemon, and discovery of every method.
+import { z } from 'zod';
+import { defineMethods } from './define.js';
+import { seq } from './common.js';
+
+const methodDescription = z.object({
+  name: z.string(),
+  summary: z.string(),
+  description: z.string().optional(),
+  params_schema: z.record(z.string(), z.unknown()).describe('JSON Schema (draft 2020-12) of the params object.'),
+  result_schema: z.record(z.string(), z.unknown()).describe('JSON Schema (draft 2020-12) of the result.'),
+  emits: z.array(z.string()),
+  mcp_tool: z.string().optional(),
+});
+
+const notificationDescription = z.object({
+  name: z.string(),
+  summary: z.string(),
+  params_schema: z.record(z.string(), z.unknown()),
+});
+
+export const systemMethods = defineMethods({
+  'system.ping': {
+    summary: 'Check that the daemon answers.',
+    params: z.object({}).strict(),
+    result: z.object({ pong: z.literal(true), time: z.string() }),
+    emits: [],
+  },
+  'system.info': {
+    summary: 'Version, schema version, pid, uptime, state paths, database size and counts.',
+    params: z.object({}).strict(),
+    result: z.object({
+      version: z.string(),
+      schema_version: z.number().int(),
+      pid: z.number().int(),
+      node_version: z.string(),
+      started_at: z.string(),
+      uptime_seconds: z.number(),
+      state_dir: z.string(),
+      socket: z.string(),
+      db_path: z.string(),
+      db_bytes: z.number().int().describe('Database file plus its write-ahead log, in bytes.'),
+      event_seq: seq.describe('Newest event in the log (0 when empty).'),
+      counts: z.record(z.string(), z.number().int()),
+    }),
+    emits: [],
+  },
+  'system.methods': {
+    summary: 'Every method and notification of the contract, with JSON Schemas for params and results.',
+    description: 'Discovery for any client: pass `method` to describe one method only.',
+    params: z.object({ method: z.string().min(1).max(200).optional() }).strict(),
+    result: z.object({ methods: z.array(methodDescription), notifications: z.array(notificationDescription) }),
+    emits: [],
+  },
+});

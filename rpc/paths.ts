@@ -1,0 +1,48 @@
+// Where brains keeps its state: one directory (BRAINS_HOME) holds the db, socket, logs, keys and pidfile.
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export interface StatePaths {
+  home: string;
+  socket: string;
+  db: string;
+  pidfile: string;
+  instanceLock: string;
+  startLock: string;
+  logDir: string;
+  daemonLog: string;
+  keysDir: string;
+}
+
+// A Unix socket path longer than this fails to bind on Linux (sun_path is 108 bytes with the NUL).
+export const MAX_SOCKET_PATH_BYTES = 107;
+
+export function stateHome(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env.BRAINS_HOME;
+  return fromEnv && fromEnv.trim() !== '' ? resolve(fromEnv) : join(homedir(), '.brains');
+}
+
+export function statePaths(env: NodeJS.ProcessEnv = process.env): StatePaths {
+  const home = stateHome(env);
+  const socket = env.BRAINS_SOCKET && env.BRAINS_SOCKET.trim() !== '' ? resolve(env.BRAINS_SOCKET) : join(home, 'brains.sock');
+  const logDir = join(home, 'logs');
+  return {
+    home,
+    socket,
+    db: join(home, 'brains.db'),
+    pidfile: join(home, 'daemon.pid'),
+    instanceLock: join(home, 'daemon.lock'),
+    startLock: join(home, 'start.lock'),
+    logDir,
+    daemonLog: join(logDir, 'daemon.log'),
+    keysDir: join(home, 'keys'),
+  };
+}
+
+export function socketPathProblem(socket: string): string | null {
+  const bytes = Buffer.byteLength(socket);
+  if (bytes > MAX_SOCKET_PATH_BYTES) {
+    return `socket path is ${bytes} bytes, over the ${MAX_SOCKET_PATH_BYTES}-byte limit for Unix sockets; set BRAINS_HOME to a shorter directory or BRAINS_SOCKET to a shorter socket path`;
+  }
+  return null;
+}
