@@ -1,0 +1,173 @@
+// Every example of JSON-RPC 2.0 §7, sent over a real Unix socket through our frame layer and dispatcher, answered exactly as the spec shows.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { defineMethods } from '../../rpc/contract/define.js';
+import { Dispatcher } from '../../daemon/server/dispatcher.js';
+import { SocketServer } from '../../daemon/server/socket-server.js';
+import { createLogger } from '../../daemon/log.js';
+import { RawPeer, startDaemon, tempHome, type TestDaemon } from '../helpers/daemon.js';
+
+// The methods the spec's examples call, declared the way our contract declares methods.
+const pair = z.union([z.tuple([z.number(), z.number()]), z.object({ minuend: z.number(), subtrahend: z.number() }).strict()]);
+const specTable = defineMethods({
+  subtract: { summary: 'spec', params: pair, result: z.number(), emits: [] },
+  sum: { summary: 'spec', params: z.array(z.number()), result: z.number(), emits: [] },
+  update: { summary: 'spec', params: z.array(z.number()), result: z.null(), emits: [] },
+  get_data: { summary: 'spec', params: z.unknown(), result: z.tuple([z.string(), z.number()]), emits: [] },
+  notify_hello: { summary: 'spec', params: z.array(z.number()), result: z.null(), emits: [] },
+  notify_sum: { summary: 'spec', params: z.array(z.number()), result: z.null(), emits: [] },
+});
+const specHandlers = {
+  subtract: (p: z.output<typeof pair>) => (Array.isArray(p) ? p[0] - p[1] : p.minuend - p.subtrahend),
+  sum: (p: number[]) => p.reduce((a, b) => a + b, 0),
+  update: () => null,
+  get_data: () => ['hello', 5],
+  notify_hello: () => null,
+  notify_sum: () => null,
+};
+
+// [request text as sent on the wire, exact expected response (undefined = nothing at all)]
+const EXAMPLES: Array<[string, string, unknown]> = [
+  ['positional params 1', '{"jsonrpc": "2.0", "method": "subtract", "params": [42, 23], "id": 1}', { jsonrpc: '2.0', result: 19, id: 1 }],
+  ['positional params 2', '{"jsonrpc": "2.0", "method": "subtract", "params": [23, 42], "id": 2}', { jsonrpc: '2.0', result: -19, id: 2 }],
+  ['named params 1', '{"jsonrpc": "2.0", "method": "subtract", "params": {"subtrahend": 23, "minuend": 42}, "id": 3}', { jsonrpc: '2.0', result: 19, id: 3 }],
+  ['named params 2', '{"jsonrpc": "2.0", "method": "subtract", "params": {"minuend": 42, "subtrahend": 23}, "id": 4}', { jsonrpc: '2.0', result: 19, id: 4 }],
+  ['notification', '{"jsonrpc": "2.0", "method": "update", "params": [1,2,3,4,5]}', undefined],
+  ['notification of a missing method', '{"jsonrpc": "2.0", "method": "foobar"}', undefined],
+  ['non-existent method', '{"jsonrpc": "2.0", "method": "foobar", "id": "1"}', { jsonrpc: '2.0', error: { code: -32601, message: 'Method not found' }, id: '1' }],
+  ['invalid JSON', '{"jsonrpc": "2.0", "method": "foobar, "params": "bar", "baz]', { jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' }, id: null }],
+  ['invalid Request object', '{"jsonrpc": "2.0", "method": 1, "params": "bar"}', { jsonrpc: '2.0', error: { code: -32600, message: 'Invalid Request' }, id: null }],
+  [
+    'batch, invalid JSON',
+    '[  {"jsonrpc": "2.0", "method": "sum", "params": [1,2,4], "id": "1"},  {"jsonrpc": "2.0", "method" ]',
+    { jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' }, id: null },
+  ],
+  ['empty array', '[]', { jsonrpc: '2.0', error: { code: -32600, message: 'Invalid Request' }, id: null }],
+  ['invalid batch, not empty', '[1]', [{ jsonrpc: '2.0', error: { code: -32600, message: 'Invalid Request' }, id: null }]],
+  [
+    'invalid batch',
+    '[1,2,3]',
+    [1, 2, 3].map(() => ({ jsonrpc: '2.0', error: { code: -32600, message: 'Invalid Request' }, id: null })),
+  ],
+  [
+    'mixed batch',
+    '[{"jsonrpc": "2.0", "method": "sum", "params": [1,2,4], "id": "1"}, {"jsonrpc": "2.0", "method": "notify_hello", "params": [7]}, {"jsonrpc": "2.0", "method": "subtract", "params": [42,23], "id": "2"}, {"foo": "boo"}, {"jsonrpc": "2.0", "method": "foo.get", "params": {"name": "myself"}, "id": "5"}, {"jsonrpc": "2.0", "method": "get_data", "id": "9"}]',
+    [
+      { jsonrpc: '2.0', result: 7, id: '1' },
+      { jsonrpc: '2.0', result: 19, id: '2' },
+      { jsonrpc: '2.0', error: { code: -32600, message: 'Invalid Request' }, id: null },
+      { jsonrpc: '2.0', error: { code: -32601, message: 'Method not found' }, id: '5' },
+      { jsonrpc: '2.0', result: ['hello', 5], id: '9' },
+    ],
+  ],
+  ['batch of notifications only', '[{"jsonrpc": "2.0", "method": "notify_sum", "params": [1,2,4]}, {"jsonrpc": "2.0", "method": "notify_hello", "params": [7]}]', undefined],
+];
+
+describe('JSON-RPC 2.0 §7 examples through the frame layer and dispatcher', () => {
+  let home: string;
+  let server: SocketServer;
+  let peer: RawPeer;
+  const socket = () => join(home, 's.sock');
+
+  before(async () => {
+    home = tempHome();
+    const log = createLogger({ format: 'human', level: 'error', color: false, write: () => {} });
+    const dispatcher = new Dispatcher(specTable, specHandlers, { log, checkResults: true });
+    server = new SocketServer(dispatcher, { maxFrameBytes: 1 << 20, pauseAtBufferedBytes: 1 << 22, dropAtBufferedBytes: 1 << 26, maxInFlight: 64 }, log);
+    await server.listen(socket());
+    peer = await RawPeer.open(socket());
+  });
+  after(async () => {
+    peer.close();
+    for (const c of server.connections) c.destroy();
+    await server.stopAccepting();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  for (const [name, request, expected] of EXAMPLES) {
+    test(name, async () => {
+      peer.write(`${request}\n`);
+      if (expected === undefined) {
+        // Nothing at all comes back: the next frame is the answer to a later request.
+        const probe = await peer.roundTrip('{"jsonrpc": "2.0", "method": "get_data", "id": "probe"}');
+        assert.deepEqual(probe, { jsonrpc: '2.0', result: ['hello', 5], id: 'probe' });
+      } else {
+        assert.deepEqual(await peer.next(), expected);
+      }
+    });
+  }
+});
+
+describe('the spec examples that need no particular method, against the real daemon', () => {
+  let daemon: TestDaemon;
+  let peer: RawPeer;
+  before(async () => {
+    daemon = await startDaemon();
+    peer = await RawPeer.open(daemon.paths.socket);
+  });
+  after(async () => {
+    peer.close();
+    await daemon.cleanup();
+  });
+
+  const methodFree = EXAMPLES.filter(([name]) =>
+    ['non-existent method', 'invalid JSON', 'invalid Request object', 'batch, invalid JSON', 'empty array', 'invalid batch, not empty', 'invalid batch', 'notification of a missing method'].includes(name),
+  );
+  for (const [name, request, expected] of methodFree) {
+    test(name, async () => {
+      peer.write(`${request}\n`);
+      if (expected === undefined) await peer.expectSilenceThenPing();
+      else assert.deepEqual(await peer.next(), expected);
+    });
+  }
+
+  test('mixed batch with daemon methods keeps the spec shape and order', async () => {
+    const reply = await peer.roundTrip(
+      '[{"jsonrpc":"2.0","method":"system.ping","id":"1"},{"jsonrpc":"2.0","method":"system.ping"},{"foo":"boo"},{"jsonrpc":"2.0","method":"foo.get","params":{"name":"myself"},"id":"5"},{"jsonrpc":"2.0","method":"system.ping","params":[1],"id":"6"}]',
+    );
+    assert.equal(reply.length, 4);
+    assert.equal(reply[0].id, '1');
+    assert.equal(reply[0].result.pong, true);
+    assert.deepEqual(reply[1], { jsonrpc: '2.0', error: { code: -32600, message: 'Invalid Request' }, id: null });
+    assert.deepEqual(reply[2], { jsonrpc: '2.0', error: { code: -32601, message: 'Method not found' }, id: '5' });
+    assert.equal(reply[3].id, '6');
+    assert.equal(reply[3].error.code, -32602);
+  });
+
+  test('an all-notification batch of real methods gets no reply', async () => {
+    peer.write('[{"jsonrpc":"2.0","method":"system.ping"},{"jsonrpc":"2.0","method":"system.info"}]\n');
+    await peer.expectSilenceThenPing();
+  });
+
+  test('id null is answered with id null; ids of every JSON type echo back exactly', async () => {
+    for (const id of [null, 0, -7, 1.5, '', 'x y', 'ünï']) {
+      const reply = await peer.roundTrip(JSON.stringify({ jsonrpc: '2.0', method: 'system.ping', id }));
+      assert.deepEqual(reply.id, id);
+      assert.equal(reply.result.pong, true);
+    }
+  });
+
+  test('malformed request members are Invalid Request with id null', async () => {
+    for (const bad of [
+      { jsonrpc: '1.0', method: 'system.ping', id: 1 },
+      { method: 'system.ping', id: 1 },
+      { jsonrpc: '2.0', id: 1 },
+      { jsonrpc: '2.0', method: 'system.ping', params: 'x', id: 1 },
+      { jsonrpc: '2.0', method: 'system.ping', params: null, id: 1 },
+      { jsonrpc: '2.0', method: 'system.ping', id: { a: 1 } },
+      { jsonrpc: '2.0', method: 'system.ping', id: [1] },
+      { jsonrpc: '2.0', method: 'system.ping', id: 1, result: 1 },
+      'a string',
+      42,
+      null,
+      [[]],
+    ]) {
+      const reply = await peer.roundTrip(JSON.stringify(bad));
+      const expected = { jsonrpc: '2.0', error: { code: -32600, message: 'Invalid Request' }, id: null };
+      assert.deepEqual(Array.isArray(reply) ? reply[0] : reply, expected, JSON.stringify(bad));
+    }
+  });
+});
