@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 // The `brains` command: picks the subcommand and imports only that face, so `brains rpc` never loads React or Ink.
 
+import module from 'node:module';
+
+// Node 22+ caches compiled code between runs; Node 20 has no such call and goes on without it.
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+
 const [command, ...args] = process.argv.slice(2);
 
 async function main(): Promise<number> {

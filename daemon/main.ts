@@ -141,7 +141,7 @@ async function startServices(paths: StatePaths, config: DaemonConfig, store: Sto
     dispatcher.refuseNewCalls();
     const cancelled = new BrainsError('UNAVAILABLE', 'the daemon is shutting down; call again once it has restarted');
     for (const connection of server.connections) connection.cancelCalls(cancelled);
-    await Promise.race([dispatcher.idle(), sleep(config.shutdownGraceMs)]);
+    await Promise.race([server.idle(), sleep(config.shutdownGraceMs)]);
     await closeConnections(server, 2000);
     clearInterval(maintenanceTimer);
     if (checkpointTimer) clearTimeout(checkpointTimer);

@@ -9,6 +9,12 @@ const START_TIMEOUT_MS = 15_000;
 const STALE_START_LOCK_MS = 20_000;
 const LOG_ROTATE_BYTES = 10 * 1024 * 1024;
 const RETRY_MS = 20;
+/**
+ * V8 settings for the long-lived daemon, which should stay small: a 1 MiB young generation (V8 otherwise
+ * grows it to 32 MiB after a burst of calls and keeps it) and a heap tuned for size over peak speed
+ * (about 10% fewer pings per second, RSS flat near 70 MiB instead of swinging up to 90).
+ */
+export const DAEMON_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--optimize-for-size'];
 /** Kept equal to daemon/main.ts EXIT_ALREADY_RUNNING (rpc/ may not import daemon/). */
 export const DAEMON_ALREADY_RUNNING_EXIT = 4;
 
@@ -100,12 +106,22 @@ function releaseStartLock(lockPath: string): void {
   }
 }
 
+/** True while the process runs; a zombie (exited, not yet reaped by its parent) counts as gone. */
 export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false; // no /proc (macOS): kill(pid, 0) is all we have
   }
 }
 
@@ -116,7 +132,7 @@ async function spawnAndWait(paths: StatePaths, env: NodeJS.ProcessEnv, deadline:
   chmodSync(paths.daemonLog, 0o600);
   const logStart = statSync(paths.daemonLog).size;
   const entry = fileURLToPath(new URL('../bin/brains.js', import.meta.url));
-  const child = spawn(process.execPath, [entry, 'daemon', '--detached'], {
+  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, entry, 'daemon', '--detached'], {
     detached: true,
     stdio: ['ignore', logFd, logFd],
     env: { ...env, NO_COLOR: '1' },

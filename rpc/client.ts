@@ -1,9 +1,9 @@
 // The socket client every face uses: typed calls from the contract, notifications, many calls in flight on one connection.
+// Kept free of dependencies: every CLI call loads it, and start-up time is a target.
 import { connect as netConnect, type Socket } from 'node:net';
-import { JSONRPCClient, type JSONRPCResponse } from 'json-rpc-2.0';
 import type { MethodName, ParamsIn, Result } from './contract/index.js';
 import { DEFAULT_MAX_FRAME_BYTES, LineFramer, decodeFrame, encodeFrame } from './frame.js';
-import { RpcCallError, RpcCodes } from './errors.js';
+import { RpcCallError, RpcCodes, type RpcErrorObject } from './errors.js';
 
 export type NotificationHandler = (method: string, params: unknown) => void;
 
@@ -18,8 +18,13 @@ export class DaemonUnreachableError extends Error {
   }
 }
 
+interface Pending {
+  resolve(result: unknown): void;
+  reject(error: Error): void;
+}
+
 export class BrainsClient {
-  private readonly rpc: JSONRPCClient;
+  private readonly pending = new Map<number, Pending>();
   private readonly notificationHandlers = new Set<NotificationHandler>();
   private readonly closeHandlers = new Set<() => void>();
   private closed = false;
@@ -41,10 +46,6 @@ export class BrainsClient {
     private readonly socket: Socket,
     maxFrameBytes: number,
   ) {
-    this.rpc = new JSONRPCClient((payload) => {
-      if (this.closed) throw new DaemonUnreachableError('the connection to the daemon is closed');
-      socket.write(encodeFrame(payload));
-    });
     const framer = new LineFramer(maxFrameBytes, {
       frame: (bytes) => this.receive(bytes),
       oversize: (limit) => this.shutdown(`the daemon sent a frame over ${limit} bytes`),
@@ -60,19 +61,13 @@ export class BrainsClient {
   }
 
   /** Call any method by name with unchecked params (the CLI passes user input through here). */
-  async callRaw(method: string, params?: unknown): Promise<unknown> {
-    if (this.closed) throw new DaemonUnreachableError('the connection to the daemon is closed');
-    const response: JSONRPCResponse = await this.rpc.requestAdvanced({
-      jsonrpc: '2.0',
-      id: this.nextId(),
-      method,
-      ...(params === undefined ? {} : { params: params as object }),
+  callRaw(method: string, params?: unknown): Promise<unknown> {
+    if (this.closed) return Promise.reject(new DaemonUnreachableError('the connection to the daemon is closed'));
+    const id = this.nextId();
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.socket.write(encodeFrame({ jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) }));
     });
-    if (response.error) {
-      if (this.closed && response.error.code === 0) throw new DaemonUnreachableError(response.error.message);
-      throw new RpcCallError(response.error);
-    }
-    return response.result;
   }
 
   notify(method: string, params?: unknown): void {
@@ -119,19 +114,24 @@ export class BrainsClient {
     }
     for (const item of Array.isArray(message) ? message : [message]) {
       if (typeof item !== 'object' || item === null) continue;
-      const frame = item as { id?: unknown; method?: unknown; params?: unknown };
+      const frame = item as { id?: unknown; method?: unknown; params?: unknown; result?: unknown; error?: RpcErrorObject };
       if (typeof frame.method === 'string' && frame.id === undefined) {
         for (const handler of this.notificationHandlers) handler(frame.method, frame.params);
-      } else {
-        this.rpc.receive(item as JSONRPCResponse);
+        continue;
       }
+      const waiting = typeof frame.id === 'number' ? this.pending.get(frame.id) : undefined;
+      if (!waiting) continue;
+      this.pending.delete(frame.id as number);
+      if (frame.error) waiting.reject(new RpcCallError(frame.error));
+      else waiting.resolve(frame.result);
     }
   }
 
   private shutdown(reason: string): void {
     if (this.closed) return;
     this.closed = true;
-    this.rpc.rejectAllPendingRequests(reason);
+    for (const waiting of this.pending.values()) waiting.reject(new DaemonUnreachableError(reason));
+    this.pending.clear();
     this.socket.destroy();
     for (const handler of this.closeHandlers) handler();
   }

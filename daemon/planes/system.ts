@@ -24,6 +24,7 @@ export function systemHandlers(deps: PlaneDeps): HandlersFor<typeof systemMethod
         db_bytes: size.db + size.wal,
         event_seq: deps.store.events.head(),
         counts: { events: deps.store.events.count(), ...deps.liveCounts() },
+        memory: memoryFigures(),
       };
     },
     'system.methods': ({ method }) => {
@@ -34,4 +35,9 @@ export function systemHandlers(deps: PlaneDeps): HandlersFor<typeof systemMethod
       return { methods: [one], notifications: [] };
     },
   };
+}
+
+function memoryFigures() {
+  const m = process.memoryUsage();
+  return { rss_bytes: m.rss, heap_used_bytes: m.heapUsed, heap_total_bytes: m.heapTotal, external_bytes: m.external };
 }

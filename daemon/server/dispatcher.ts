@@ -31,7 +31,6 @@ export interface DispatcherOptions {
 export class Dispatcher {
   private readonly server: JSONRPCServer<CallContext>;
   private inFlight = 0;
-  private idleWaiters: Array<() => void> = [];
   private refusing = false;
 
   constructor(
@@ -69,12 +68,6 @@ export class Dispatcher {
     this.refusing = true;
   }
 
-  /** Resolves when no call is running. */
-  idle(): Promise<void> {
-    if (this.inFlight === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
-
   get callsInFlight(): number {
     return this.inFlight;
   }
@@ -88,7 +81,6 @@ export class Dispatcher {
     } finally {
       ctx.connection.callFinished();
       this.inFlight -= 1;
-      if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
   }
 

@@ -11,6 +11,9 @@ import type { Logger } from '../log.js';
 export class SocketServer {
   readonly connections = new Set<Connection>();
   private readonly server: Server;
+  /** Frames received whose reply is not yet written: a graceful stop waits for these. */
+  private framesInProgress = 0;
+  private idleWaiters: Array<() => void> = [];
 
   constructor(
     private readonly dispatcher: Dispatcher,
@@ -61,13 +64,26 @@ export class SocketServer {
     this.connections.add(connection);
   }
 
+  /** Resolves once every frame received so far has had its reply written. */
+  idle(): Promise<void> {
+    if (this.framesInProgress === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
   private onFrame(connection: Connection, bytes: Buffer): void {
-    this.dispatcher.handleFrame(bytes, connection).then(
-      ({ response, after }) => {
-        if (response !== null) connection.send(encodeFrame(response));
-        for (const fn of after) fn();
-      },
-      (error: unknown) => this.log.error('frame handling failed', { error: error instanceof Error ? error.message : String(error) }),
-    );
+    this.framesInProgress += 1;
+    this.dispatcher
+      .handleFrame(bytes, connection)
+      .then(
+        ({ response, after }) => {
+          if (response !== null) connection.send(encodeFrame(response));
+          for (const fn of after) fn();
+        },
+        (error: unknown) => this.log.error('frame handling failed', { error: error instanceof Error ? error.message : String(error) }),
+      )
+      .finally(() => {
+        this.framesInProgress -= 1;
+        if (this.framesInProgress === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+      });
   }
 }

@@ -1,7 +1,7 @@
 // The store: the one SQLite file behind plain functions, so all SQL stays in this folder.
 import { statSync } from 'node:fs';
 import { openDatabase, type Db } from './open.js';
-import { currentSchemaVersion, migrate } from './migrations/index.js';
+import { assertSchemaSupported, currentSchemaVersion, migrate } from './migrations/index.js';
 import { EventLog } from './events.js';
 
 export class Store {
@@ -17,7 +17,7 @@ export class Store {
 
   /** Open (creating if needed) and migrate; throws SchemaTooNewError for a database from a newer brains. */
   static open(path: string): Store {
-    const db = openDatabase(path);
+    const db = openDatabase(path, assertSchemaSupported);
     try {
       migrate(db);
     } catch (error) {

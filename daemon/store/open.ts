@@ -4,8 +4,15 @@ import { chmodSync } from 'node:fs';
 
 export type Db = Database.Database;
 
-export function openDatabase(path: string): Db {
+/** Open with our pragmas; `check` runs first, so a database we refuse is left exactly as it was. */
+export function openDatabase(path: string, check: (db: Db) => void = () => {}): Db {
   const db = new Database(path, { timeout: 5000 });
+  try {
+    check(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode survives a killed process; only a power cut can lose the last commits.
   db.pragma('synchronous = NORMAL');

@@ -42,6 +42,9 @@ export const systemMethods = defineMethods({
       db_bytes: z.number().int().describe('Database file plus its write-ahead log, in bytes.'),
       event_seq: seq.describe('Newest event in the log (0 when empty).'),
       counts: z.record(z.string(), z.number().int()),
+      memory: z
+        .object({ rss_bytes: z.number().int(), heap_used_bytes: z.number().int(), heap_total_bytes: z.number().int(), external_bytes: z.number().int() })
+        .describe("The daemon process's memory, from the runtime."),
     }),
     emits: [],
   },

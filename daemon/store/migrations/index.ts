@@ -24,10 +24,15 @@ export function currentSchemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
+export function assertSchemaSupported(db: Db): void {
+  const found = currentSchemaVersion(db);
+  if (found > LATEST_SCHEMA_VERSION) throw new SchemaTooNewError(found, LATEST_SCHEMA_VERSION);
+}
+
 /** Bring the database up to the latest schema; each migration commits with its version number or not at all. */
 export function migrate(db: Db): { from: number; to: number } {
+  assertSchemaSupported(db);
   const from = currentSchemaVersion(db);
-  if (from > LATEST_SCHEMA_VERSION) throw new SchemaTooNewError(from, LATEST_SCHEMA_VERSION);
   for (const migration of migrations) {
     if (migration.version <= from) continue;
     db.transaction(() => {

@@ -1,0 +1,514 @@
+// Why this exists: the `brains` CLI is a contract of its own (params forms, exit codes, output modes, help, watch resume) and only real processes show it.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { CLI, envFor, runCli, startDaemon, tempHome, waitFor, type TestDaemon } from '../helpers/daemon.js';
+import { UsageError, parsePairs, parseParams, parseValue } from '../../bin/commands/params.js';
+import { contract } from '../../rpc/contract/index.js';
+import type { BrainsClient } from '../../rpc/client.js';
+
+const LONG_WAIT = 30_000;
+
+interface EventLine {
+  seq: number;
+  type: string;
+  subject: string | null;
+  data: unknown;
+}
+
+/** A home with no daemon, for commands that must not need (or start) one. */
+async function withEmptyHome(fn: (home: string) => Promise<void>): Promise<void> {
+  const home = tempHome();
+  try {
+    await fn(home);
+    assert.equal(existsSync(join(home, 'brains.sock')), false, 'no daemon was started');
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+describe('brains rpc: params forms, exit codes, output modes', () => {
+  let daemon: TestDaemon;
+  let client: BrainsClient;
+  let home: string;
+
+  before(async () => {
+    daemon = await startDaemon();
+    home = daemon.home;
+    client = await daemon.client();
+    await client.call('events.publish', { events: [{ type: 'user.one' }, { type: 'user.two' }, { type: 'user.three' }] });
+  });
+  after(async () => {
+    await daemon.cleanup();
+  });
+
+  test('a JSON argument, key=value pairs and - (stdin) give the same call', async () => {
+    const expected = await client.call('events.list', { after: 0, limit: 2 });
+    assert.equal(expected.events.length, 2);
+
+    const json = await runCli(['rpc', 'events.list', '{"after":0,"limit":2}'], { home });
+    assert.equal(json.code, 0, json.stderr);
+    assert.deepEqual(JSON.parse(json.stdout), expected);
+
+    const pairs = await runCli(['rpc', 'events.list', 'after=0', 'limit=2'], { home });
+    assert.equal(pairs.code, 0, pairs.stderr);
+    assert.deepEqual(JSON.parse(pairs.stdout), expected);
+
+    const stdin = await runCli(['rpc', 'events.list', '-'], { home, input: '{"after":0,"limit":2}' });
+    assert.equal(stdin.code, 0, stdin.stderr);
+    assert.deepEqual(JSON.parse(stdin.stdout), expected);
+  });
+
+  test('events.publish takes JSON, key=value with a JSON value, and stdin', async () => {
+    const json = await runCli(['rpc', 'events.publish', '{"events":[{"type":"user.json","subject":"api","data":{"k":[1,2]}}]}'], { home });
+    assert.equal(json.code, 0, json.stderr);
+    const [jsonSeq] = (JSON.parse(json.stdout) as { seqs: number[] }).seqs;
+
+    const pairs = await runCli(['rpc', 'events.publish', 'events=[{"type":"user.kv","data":"plain"}]'], { home });
+    assert.equal(pairs.code, 0, pairs.stderr);
+    const [kvSeq] = (JSON.parse(pairs.stdout) as { seqs: number[] }).seqs;
+
+    const stdin = await runCli(['rpc', 'events.publish', '-'], { home, input: '{"events":[{"type":"user.stdin"}]}\n' });
+    assert.equal(stdin.code, 0, stdin.stderr);
+    const [stdinSeq] = (JSON.parse(stdin.stdout) as { seqs: number[] }).seqs;
+
+    const list = await runCli(['rpc', 'events.list', `after=${jsonSeq! - 1}`, 'types=["user.*"]', 'limit=3'], { home });
+    assert.equal(list.code, 0, list.stderr);
+    const events = (JSON.parse(list.stdout) as { events: EventLine[] }).events;
+    assert.deepEqual(
+      events.map((e) => [e.seq, e.type, e.subject, e.data]),
+      [
+        [jsonSeq, 'user.json', 'api', { k: [1, 2] }],
+        [kvSeq, 'user.kv', null, 'plain'],
+        [stdinSeq, 'user.stdin', null, null],
+      ],
+    );
+  });
+
+  test('dotted keys reach the daemon as a nested object', async () => {
+    // after.x=1 nests into {after: {x: 1}}, which the daemon rejects at path "after".
+    const nested = await runCli(['rpc', 'events.list', 'after.x=1'], { home });
+    assert.equal(nested.code, 2);
+    const error = JSON.parse(nested.stderr) as { code: number; data: { issues: Array<{ path: string[] }> } };
+    assert.equal(error.code, -32602);
+    assert.deepEqual(error.data.issues[0]!.path, ['after']);
+  });
+
+  test('exit 0 on success, with nothing on stderr', async () => {
+    const ping = await runCli(['rpc', 'system.ping'], { home });
+    assert.equal(ping.code, 0);
+    assert.equal(ping.stderr, '');
+    assert.equal(JSON.parse(ping.stdout).pong, true);
+  });
+
+  test('exit 1 when the method answers an application error; the error object goes to stderr', async () => {
+    const result = await runCli(['rpc', 'events.list', 'after=999999'], { home });
+    assert.equal(result.code, 1);
+    assert.equal(result.stdout, '');
+    const error = JSON.parse(result.stderr) as { code: number; message: string; data: { code: string } };
+    assert.equal(error.code, 4000);
+    assert.equal(error.data.code, 'INVALID');
+    assert.match(error.message, /after=999999/);
+  });
+
+  test('exit 2 for invalid params, an unknown method and bad usage', async () => {
+    const unknownKey = await runCli(['rpc', 'events.list', 'bogus=1'], { home });
+    assert.equal(unknownKey.code, 2);
+    assert.equal(JSON.parse(unknownKey.stderr).code, -32602);
+
+    const wrongType = await runCli(['rpc', 'events.list', 'limit=abc'], { home });
+    assert.equal(wrongType.code, 2);
+    const wrongTypeError = JSON.parse(wrongType.stderr) as { code: number; data: { code: string; issues: Array<{ path: string[] }> } };
+    assert.equal(wrongTypeError.code, -32602);
+    assert.equal(wrongTypeError.data.code, 'INVALID');
+    assert.deepEqual(wrongTypeError.data.issues[0]!.path, ['limit']);
+
+    const unknownMethod = await runCli(['rpc', 'nope.nothing'], { home });
+    assert.equal(unknownMethod.code, 2);
+    assert.equal(JSON.parse(unknownMethod.stderr).code, -32601);
+
+    const missingMethod = await runCli(['rpc'], { home });
+    assert.equal(missingMethod.code, 2);
+    assert.match(missingMethod.stderr, /missing METHOD/);
+    assert.match(missingMethod.stderr, /usage: brains rpc/);
+
+    const badJson = await runCli(['rpc', 'events.list', '{"after":'], { home });
+    assert.equal(badJson.code, 2);
+    assert.match(badJson.stderr, /not valid JSON/);
+
+    const badStdin = await runCli(['rpc', 'events.list', '-'], { home, input: 'not json' });
+    assert.equal(badStdin.code, 2);
+    assert.match(badStdin.stderr, /standard input is not valid JSON/);
+
+    const notPair = await runCli(['rpc', 'events.list', 'after'], { home });
+    assert.equal(notPair.code, 2);
+    assert.match(notPair.stderr, /expected key=value/);
+
+    const badFlag = await runCli(['rpc', '--bogus', 'system.ping'], { home });
+    assert.equal(badFlag.code, 2);
+    assert.match(badFlag.stderr, /usage: brains rpc/);
+  });
+
+  test('piped output is one line of JSON; --pretty is indented; both parse to the answer', async () => {
+    const expected = await client.call('events.list', { after: 0, limit: 3 });
+
+    const piped = await runCli(['rpc', 'events.list', 'after=0', 'limit=3'], { home });
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.ok(piped.stdout.endsWith('\n'));
+    assert.equal(piped.stdout.trimEnd().includes('\n'), false, 'a single line');
+    assert.deepEqual(JSON.parse(piped.stdout), expected);
+    assert.equal(piped.stdout, `${JSON.stringify(expected)}\n`);
+
+    const pretty = await runCli(['rpc', '--pretty', 'events.list', 'after=0', 'limit=3'], { home });
+    assert.equal(pretty.code, 0, pretty.stderr);
+    assert.ok(pretty.stdout.trimEnd().split('\n').length > 1, 'several lines');
+    assert.match(pretty.stdout, /^\{\n {2}"events": \[/);
+    assert.deepEqual(JSON.parse(pretty.stdout), expected);
+
+    const compact = await runCli(['rpc', '--compact', 'events.list', 'after=0', 'limit=3'], { home });
+    assert.equal(compact.stdout, piped.stdout);
+
+    const prettyError = await runCli(['rpc', '--pretty', 'events.list', 'after=999999'], { home });
+    assert.equal(prettyError.code, 1);
+    assert.ok(prettyError.stderr.trimEnd().split('\n').length > 1, 'the error is pretty too');
+    assert.equal(JSON.parse(prettyError.stderr).data.code, 'INVALID');
+  });
+});
+
+describe('brains rpc with no daemon', () => {
+  test('exit 3 when the daemon is unreachable and --no-start is given', async () => {
+    await withEmptyHome(async (home) => {
+      const result = await runCli(['rpc', '--no-start', 'system.ping'], { home });
+      assert.equal(result.code, 3);
+      assert.equal(result.stdout, '');
+      assert.match(result.stderr, /cannot reach the daemon/);
+      assert.match(result.stderr, /brains up/);
+
+      const watch = await runCli(['watch', '--no-start'], { home });
+      assert.equal(watch.code, 3);
+    });
+  });
+});
+
+describe('the key=value params parser', () => {
+  test('dotted keys nest', () => {
+    assert.deepEqual(parsePairs(['a.b=1', 'a.c=x']), { a: { b: 1, c: 'x' } });
+    assert.deepEqual(parsePairs(['a.b.c=true', 'd=2']), { a: { b: { c: true } }, d: 2 });
+  });
+
+  test('a value is JSON when it parses, else the literal string', () => {
+    assert.deepEqual(parsePairs(['n=1', 's=abc', 'b=false', 'z=null', 'q="1"', 'o={"x":[1]}', 'e=']), {
+      n: 1,
+      s: 'abc',
+      b: false,
+      z: null,
+      q: '1',
+      o: { x: [1] },
+      e: '',
+    });
+    assert.equal(parseValue('1.5'), 1.5);
+    assert.equal(parseValue('{not json'), '{not json');
+    assert.deepEqual(parsePairs(['url=http://x/?a=b']), { url: 'http://x/?a=b' }, 'only the first = splits');
+  });
+
+  test('prototype keys, duplicates, conflicts and empty keys are rejected', () => {
+    for (const words of [['__proto__.x=1'], ['__proto__=1'], ['a.constructor=1'], ['prototype.x=1']]) {
+      assert.throws(() => parsePairs(words), UsageError, words.join(' '));
+    }
+    assert.equal(({} as Record<string, unknown>).x, undefined, 'Object.prototype untouched');
+    assert.throws(() => parsePairs(['a=1', 'a=2']), /given twice/);
+    assert.throws(() => parsePairs(['a.b=1', 'a.b=2']), /given twice/);
+    assert.throws(() => parsePairs(['a=1', 'a.b=2']), /conflicts/);
+    assert.throws(() => parsePairs(['=x']), UsageError);
+    assert.throws(() => parsePairs(['a..b=1']), UsageError);
+    assert.throws(() => parsePairs(['a.=1']), UsageError);
+    assert.throws(() => parsePairs(['novalue']), /expected key=value/);
+  });
+
+  test('parseParams picks JSON, pairs or stdin', async () => {
+    const noStdin = () => Promise.reject(new Error('stdin must not be read'));
+    assert.equal(await parseParams([], noStdin), undefined);
+    assert.deepEqual(await parseParams(['{"a":1}'], noStdin), { a: 1 });
+    assert.deepEqual(await parseParams([' [1,2]'], noStdin), [1, 2]);
+    assert.deepEqual(await parseParams(['a=1'], noStdin), { a: 1 });
+    assert.deepEqual(await parseParams(['-'], async () => '{"from":"stdin"}'), { from: 'stdin' });
+    assert.equal(await parseParams(['-'], async () => '  \n'), undefined);
+    await assert.rejects(parseParams(['{"a":'], noStdin), UsageError);
+    await assert.rejects(parseParams(['-'], async () => '42'), /must be a JSON object or array/);
+  });
+});
+
+describe('discovery, help and version', () => {
+  test('rpc --list shows every method with its summary', async () => {
+    await withEmptyHome(async (home) => {
+      const result = await runCli(['rpc', '--list'], { home });
+      assert.equal(result.code, 0, result.stderr);
+      const lines = result.stdout.trimEnd().split('\n');
+      const names = Object.keys(contract);
+      for (const required of ['system.ping', 'system.info', 'system.methods', 'events.subscribe', 'events.unsubscribe', 'events.list', 'events.wait', 'events.publish', 'daemon.shutdown', 'daemon.maintain']) {
+        assert.ok(names.includes(required), `${required} is in the contract`);
+      }
+      assert.equal(lines.length, names.length, 'one line per method');
+      for (const name of names) {
+        const line = lines.find((l) => l.startsWith(`${name} `));
+        assert.ok(line, `${name} is listed`);
+        assert.ok(line.endsWith(contract[name as keyof typeof contract].summary), `${name} has its summary: ${line}`);
+      }
+    });
+  });
+
+  test('rpc --describe prints one method as JSON; an unknown one exits 2', async () => {
+    await withEmptyHome(async (home) => {
+      const result = await runCli(['rpc', '--describe', 'events.subscribe'], { home });
+      assert.equal(result.code, 0, result.stderr);
+      const described = JSON.parse(result.stdout) as { name: string; summary: string; params_schema: { properties?: Record<string, unknown> }; result_schema: unknown };
+      assert.equal(described.name, 'events.subscribe');
+      assert.equal(described.summary, contract['events.subscribe'].summary);
+      assert.equal(typeof described.params_schema, 'object');
+      assert.ok(described.params_schema.properties && 'types' in described.params_schema.properties && 'since' in described.params_schema.properties);
+      assert.equal(typeof described.result_schema, 'object');
+
+      const nope = await runCli(['rpc', '--describe', 'nope'], { home });
+      assert.equal(nope.code, 2);
+      assert.match(nope.stderr, /no method named "nope"/);
+    });
+  });
+
+  test('brains --help lists every command with examples; brains help rpc shows it in full', async () => {
+    await withEmptyHome(async (home) => {
+      const commands = ['up', 'down', 'status', 'rpc', 'watch', 'daemon', 'tui', 'help'];
+      for (const args of [['--help'], ['-h'], ['help'], []]) {
+        const result = await runCli(args, { home });
+        assert.equal(result.code, 0, `brains ${args.join(' ')}: ${result.stderr}`);
+        for (const command of commands) assert.match(result.stdout, new RegExp(`^  ${command}\\s`, 'm'), `${command} in brains ${args.join(' ')}`);
+        assert.match(result.stdout, /Examples:/);
+        assert.match(result.stdout, /brains rpc system\.ping/);
+      }
+
+      const rpc = await runCli(['help', 'rpc'], { home });
+      assert.equal(rpc.code, 0, rpc.stderr);
+      assert.match(rpc.stdout, /^usage: brains rpc METHOD/);
+      assert.match(rpc.stdout, /key=value/);
+      assert.match(rpc.stdout, /Exit codes/);
+      assert.match(rpc.stdout, /--no-start/);
+      for (const example of ['brains rpc system.ping', 'brains rpc events.list after=0 limit=5', 'brains rpc --describe events.subscribe']) {
+        assert.ok(rpc.stdout.includes(`  ${example}`), `example ${example}`);
+      }
+
+      for (const command of commands) {
+        const one = await runCli(['help', command], { home });
+        assert.equal(one.code, 0, `brains help ${command}`);
+        assert.match(one.stdout, new RegExp(`^usage: brains ${command}`));
+      }
+      for (const command of ['up', 'down', 'status', 'rpc', 'watch']) {
+        const flag = await runCli([command, '--help'], { home });
+        assert.equal(flag.code, 0, `brains ${command} --help: ${flag.stderr}`);
+        assert.match(flag.stdout, new RegExp(`^usage: brains ${command}`));
+      }
+    });
+  });
+
+  test('unknown commands and help topics exit 2', async () => {
+    await withEmptyHome(async (home) => {
+      const helpNope = await runCli(['help', 'nope'], { home });
+      assert.equal(helpNope.code, 2);
+      assert.match(helpNope.stderr, /no command "nope"/);
+
+      const nope = await runCli(['nope'], { home });
+      assert.equal(nope.code, 2);
+      assert.match(nope.stderr, /unknown command "nope"/);
+      assert.match(nope.stderr, /brains --help/);
+    });
+  });
+
+  test('--version prints the package.json version', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    await withEmptyHome(async (home) => {
+      for (const flag of ['--version', '-V', 'version']) {
+        const result = await runCli([flag], { home });
+        assert.equal(result.code, 0);
+        assert.equal(result.stdout, `brains ${pkg.version}\n`);
+      }
+    });
+  });
+});
+
+/** `brains watch` as a long-running child process whose stdout is read line by line. */
+class Watch {
+  readonly proc: ChildProcess;
+  readonly exited: Promise<number | null>;
+  private out = '';
+  private err = '';
+
+  constructor(home: string, args: string[]) {
+    this.proc = spawn(process.execPath, [CLI, 'watch', ...args], { env: envFor(home), stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc.stdout!.on('data', (chunk: Buffer) => (this.out += chunk.toString()));
+    this.proc.stderr!.on('data', (chunk: Buffer) => (this.err += chunk.toString()));
+    // 'close' (not 'exit') so every byte of stdout has been read.
+    this.exited = new Promise((resolve) => this.proc.once('close', (code) => resolve(code)));
+  }
+
+  get events(): EventLine[] {
+    return this.out
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as EventLine);
+  }
+
+  get stdout(): string {
+    return this.out;
+  }
+
+  get stderr(): string {
+    return this.err;
+  }
+
+  async waitForEvents(n: number, what: string): Promise<void> {
+    await waitFor(() => this.events.length >= n || this.proc.exitCode !== null, LONG_WAIT, what);
+    assert.ok(this.events.length >= n, `${what}; watch exited ${this.proc.exitCode}: ${this.err}`);
+  }
+
+  async interrupt(): Promise<number | null> {
+    if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill('SIGINT');
+    return this.exited;
+  }
+
+  async kill(): Promise<void> {
+    if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill('SIGKILL');
+    await this.exited;
+  }
+}
+
+async function subscriptions(client: BrainsClient): Promise<number> {
+  return (await client.call('system.info')).counts.subscriptions ?? 0;
+}
+
+describe('brains watch', () => {
+  let daemon: TestDaemon;
+  let client: BrainsClient;
+
+  before(async () => {
+    daemon = await startDaemon();
+    client = await daemon.client();
+  });
+  after(async () => {
+    await daemon.cleanup();
+  });
+
+  test('--types user.* streams exactly the published events, in order, and SIGINT exits 0', async () => {
+    await waitFor(async () => (await subscriptions(client)) === 0, LONG_WAIT, 'no subscriptions left');
+    const watch = new Watch(daemon.home, ['--types', 'user.*']);
+    try {
+      await waitFor(async () => (await subscriptions(client)) >= 1 || watch.proc.exitCode !== null, LONG_WAIT, 'watch to subscribe');
+      assert.equal(watch.proc.exitCode, null, watch.stderr);
+      const a = await client.call('events.publish', { events: [{ type: 'user.a', data: { i: 1 } }] });
+      const b = await client.call('events.publish', { events: [{ type: 'user.b', subject: 's' }] });
+      await watch.waitForEvents(2, 'watch to print two events');
+      assert.equal(await watch.interrupt(), 0);
+      const lines = watch.stdout.trimEnd().split('\n');
+      assert.equal(lines.length, 2, watch.stdout);
+      assert.deepEqual(
+        watch.events.map((e) => [e.seq, e.type, e.subject, e.data]),
+        [
+          [a.seqs[0], 'user.a', null, { i: 1 }],
+          [b.seqs[0], 'user.b', 's', null],
+        ],
+      );
+    } finally {
+      await watch.kill();
+    }
+  });
+
+  test('--since 0 --types daemon.* replays daemon.started first', async () => {
+    const watch = new Watch(daemon.home, ['--since', '0', '--types', 'daemon.*']);
+    try {
+      await watch.waitForEvents(1, 'watch to replay daemon.started');
+      const [first] = watch.events;
+      assert.equal(first!.type, 'daemon.started');
+      assert.equal(first!.seq, 1);
+      assert.equal((first!.data as { pid: number }).pid, daemon.proc.pid);
+      assert.ok(watch.events.every((e) => e.type.startsWith('daemon.')));
+      assert.equal(await watch.interrupt(), 0);
+    } finally {
+      await watch.kill();
+    }
+  });
+
+  test('--pretty prints indented events', async () => {
+    const watch = new Watch(daemon.home, ['--since', '0', '--types', 'daemon.started', '--pretty']);
+    try {
+      await waitFor(() => watch.stdout.includes('\n}\n') || watch.proc.exitCode !== null, LONG_WAIT, 'a pretty event');
+      assert.match(watch.stdout, /^\{\n {2}"seq": 1,\n/);
+      assert.equal(await watch.interrupt(), 0);
+    } finally {
+      await watch.kill();
+    }
+  });
+
+  test('bad --since or an unknown flag exits 2 without starting a daemon', async () => {
+    await withEmptyHome(async (home) => {
+      for (const since of ['abc', '-1', '1.5']) {
+        const result = await runCli(['watch', `--since=${since}`], { home });
+        assert.equal(result.code, 2, `--since ${since}`);
+        assert.match(result.stderr, /--since takes a seq/);
+      }
+      const unknown = await runCli(['watch', '--bogus'], { home });
+      assert.equal(unknown.code, 2);
+      assert.match(unknown.stderr, /usage: brains watch/);
+    });
+  });
+
+  test('a bad --types pattern is reported by the daemon as a usage error', async () => {
+    const result = await runCli(['watch', '--types', 'Not A Type'], { home: daemon.home });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /brains watch:/);
+  });
+});
+
+describe('brains watch across a daemon restart', () => {
+  test('resumes from its last seq: nothing lost, nothing twice, seqs increasing', async () => {
+    const first = await startDaemon();
+    let second: TestDaemon | null = null;
+    const watch = new Watch(first.home, ['--types', 'user.*']);
+    try {
+      const c1 = await first.client();
+      await waitFor(async () => (await subscriptions(c1)) >= 1 || watch.proc.exitCode !== null, LONG_WAIT, 'watch to subscribe');
+      assert.equal(watch.proc.exitCode, null, watch.stderr);
+      const before = await c1.call('events.publish', { events: [{ type: 'user.before' }] });
+      await watch.waitForEvents(1, 'watch to print user.before');
+
+      assert.equal(await first.stop(), 0);
+      second = await startDaemon({ home: first.home });
+      const c2 = await second.client();
+      // Published while watch may still be reconnecting: it must come through the replay.
+      const afterRestart = await c2.call('events.publish', { events: [{ type: 'user.after' }] });
+      await watch.waitForEvents(2, 'watch to print user.after');
+      await waitFor(async () => (await subscriptions(c2)) >= 1, LONG_WAIT, 'watch to subscribe to the new daemon');
+      // Published once watch is live again.
+      const live = await c2.call('events.publish', { events: [{ type: 'user.live' }] });
+      await watch.waitForEvents(3, 'watch to print user.live');
+
+      assert.equal(await watch.interrupt(), 0);
+      const events = watch.events;
+      assert.deepEqual(
+        events.map((e) => [e.seq, e.type]),
+        [
+          [before.seqs[0], 'user.before'],
+          [afterRestart.seqs[0], 'user.after'],
+          [live.seqs[0], 'user.live'],
+        ],
+      );
+      const seqs = events.map((e) => e.seq);
+      assert.equal(new Set(seqs).size, seqs.length, 'no seq printed twice');
+      assert.ok(seqs.every((s, i) => i === 0 || s > seqs[i - 1]!), `seqs increase: ${seqs.join(', ')}`);
+      assert.ok(events.every((e) => e.type.startsWith('user.')), 'daemon.stopping / daemon.started are filtered out');
+      assert.match(watch.stderr, /reconnecting/);
+    } finally {
+      await watch.kill();
+      await second?.cleanup();
+      await first.cleanup();
+    }
+  });
+});
