@@ -16,8 +16,12 @@ import { Subscriptions } from './events/subscriptions.js';
 import { Dispatcher } from './server/dispatcher.js';
 import { SocketServer } from './server/socket-server.js';
 import { createHandlers } from './planes/index.js';
-import type { MaintenanceReport } from './planes/deps.js';
+import type { MaintenanceReport, PlaneDeps } from './planes/deps.js';
 import { VERSION } from './version.js';
+import { RuntimeSettings, SettingsFileError } from './settings.js';
+import { AuditTrail, loadAuditKey } from './audit.js';
+import { createHooks } from './planes/hooks.js';
+import { Reaper } from './reaper.js';
 
 export const EXIT_ALREADY_RUNNING = DAEMON_ALREADY_RUNNING_EXIT;
 
@@ -49,6 +53,18 @@ export async function runDaemon(args: readonly string[], env: NodeJS.ProcessEnv 
     return EXIT_ALREADY_RUNNING;
   }
 
+  let settings: RuntimeSettings;
+  try {
+    settings = new RuntimeSettings(paths.config);
+  } catch (error) {
+    lock.release();
+    if (error instanceof SettingsFileError) {
+      log.error(error.message);
+      return 1;
+    }
+    throw error;
+  }
+
   let store: Store;
   try {
     store = Store.open(paths.db);
@@ -62,7 +78,7 @@ export async function runDaemon(args: readonly string[], env: NodeJS.ProcessEnv 
   }
 
   try {
-    const daemon = await startServices(paths, config, store, lock, log);
+    const daemon = await startServices(paths, config, settings, store, lock, log);
     return await daemon.stopped;
   } catch (error) {
     log.error('the daemon could not start', { error: error instanceof Error ? error.message : String(error) });
@@ -90,8 +106,10 @@ function removeStaleSocket(path: string): void {
   unlinkSync(path);
 }
 
-async function startServices(paths: StatePaths, config: DaemonConfig, store: Store, lock: InstanceLock, log: Logger) {
+async function startServices(paths: StatePaths, config: DaemonConfig, settings: RuntimeSettings, store: Store, lock: InstanceLock, log: Logger) {
   const startedAt = new Date();
+  const audit = new AuditTrail(store, loadAuditKey(paths.keysDir));
+  const hooks = createHooks();
   const bus = new EventBus();
   let checkpointTimer: NodeJS.Timeout | null = null;
   const scheduleCheckpoint = () => {
@@ -144,6 +162,12 @@ async function startServices(paths: StatePaths, config: DaemonConfig, store: Sto
     await Promise.race([server.idle(), sleep(config.shutdownGraceMs)]);
     await closeConnections(server, 2000);
     clearInterval(maintenanceTimer);
+    reaper.stop();
+    try {
+      audit.flush();
+    } catch (error) {
+      log.error('writing the last audit rows failed', { error: String(error) });
+    }
     if (checkpointTimer) clearTimeout(checkpointTimer);
     try {
       store.close();
@@ -161,13 +185,16 @@ async function startServices(paths: StatePaths, config: DaemonConfig, store: Sto
     resolveStopped(code);
   };
 
-  const handlers = createHandlers({
+  const deps: PlaneDeps = {
     store,
     bus,
     mutate,
     subscriptions,
     paths,
     config,
+    settings,
+    audit,
+    hooks,
     version: VERSION,
     startedAt,
     liveCounts: () => ({
@@ -175,11 +202,19 @@ async function startServices(paths: StatePaths, config: DaemonConfig, store: Sto
       subscriptions: subscriptions.count,
       waiting: bus.listenerCount - subscriptions.count,
       calls_in_flight: dispatcher.callsInFlight,
+      live_sessions: store.sessions.countLive(),
+      projects: store.projects.count(),
     }),
     requestShutdown: (reason) => void shutdown(reason),
     maintain,
+  };
+  const handlers = createHandlers(deps);
+  const reaper = new Reaper(deps, log);
+  dispatcher = new Dispatcher(contract, handlers, {
+    log,
+    checkResults: config.checkResults,
+    onMutatingCall: (method, params, outcome) => audit.record(method, params, outcome),
   });
-  dispatcher = new Dispatcher(contract, handlers, { log, checkResults: config.checkResults });
   server = new SocketServer(
     dispatcher,
     {
@@ -204,6 +239,7 @@ async function startServices(paths: StatePaths, config: DaemonConfig, store: Sto
   maintenanceTimer.unref();
 
   mutate((emit) => emit('daemon.started', null, { pid: process.pid, version: VERSION }));
+  reaper.start();
   log.info('listening', { socket: paths.socket, db: paths.db, pid: process.pid, version: VERSION, schema: store.schemaVersion() });
 
   const onSignal = (signal: NodeJS.Signals) => void shutdown(`signal ${signal}`);

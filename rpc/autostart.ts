@@ -4,6 +4,9 @@ import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unl
 import { fileURLToPath } from 'node:url';
 import { BrainsClient, DaemonUnreachableError } from './client.js';
 import { socketPathProblem, type StatePaths } from './paths.js';
+import { processAlive } from './process-alive.js';
+
+export { processAlive };
 
 const START_TIMEOUT_MS = 15_000;
 const STALE_START_LOCK_MS = 20_000;
@@ -103,25 +106,6 @@ function releaseStartLock(lockPath: string): void {
     unlinkSync(lockPath);
   } catch {
     /* already gone */
-  }
-}
-
-/** True while the process runs; a zombie (exited, not yet reaped by its parent) counts as gone. */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  return !isZombie(pid);
-}
-
-function isZombie(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return false; // no /proc (macOS): kill(pid, 0) is all we have
   }
 }
 

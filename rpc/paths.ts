@@ -6,6 +6,7 @@ export interface StatePaths {
   home: string;
   socket: string;
   db: string;
+  config: string;
   pidfile: string;
   instanceLock: string;
   startLock: string;
@@ -30,6 +31,7 @@ export function statePaths(env: NodeJS.ProcessEnv = process.env): StatePaths {
     home,
     socket,
     db: join(home, 'brains.db'),
+    config: join(home, 'config.json'),
     pidfile: join(home, 'daemon.pid'),
     instanceLock: join(home, 'daemon.lock'),
     startLock: join(home, 'start.lock'),

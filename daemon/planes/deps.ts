@@ -5,6 +5,9 @@ import type { EventBus } from '../events/bus.js';
 import type { Mutate } from '../events/mutate.js';
 import type { Subscriptions } from '../events/subscriptions.js';
 import type { DaemonConfig } from '../config.js';
+import type { RuntimeSettings } from '../settings.js';
+import type { AuditTrail } from '../audit.js';
+import type { FabricHooks } from './hooks.js';
 
 export interface MaintenanceReport {
   pruned_events: number;
@@ -21,6 +24,10 @@ export interface PlaneDeps {
   subscriptions: Subscriptions;
   paths: StatePaths;
   config: DaemonConfig;
+  /** Runtime settings (timeouts, TTLs, limits): read them at use, they change without a restart. */
+  settings: RuntimeSettings;
+  audit: AuditTrail;
+  hooks: FabricHooks;
   version: string;
   startedAt: Date;
   /** Live counts that are not in the database (connections, waits...). */

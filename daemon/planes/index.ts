@@ -5,11 +5,29 @@ import type { PlaneDeps } from './deps.js';
 import { systemHandlers } from './system.js';
 import { eventsHandlers } from './events.js';
 import { daemonHandlers } from './daemon.js';
+import { configHandlers } from './config.js';
+import { auditHandlers } from './audit.js';
+import { sessionsHandlers } from './sessions.js';
+import { projectsHandlers } from './projects.js';
+import { messagesHandlers } from './messages.js';
+import { resourcesHandlers } from './resources.js';
+import { locksHandlers } from './locks.js';
+import { tasksHandlers } from './tasks.js';
+import { approvalsHandlers } from './approvals.js';
 
 export function createHandlers(deps: PlaneDeps): HandlersFor<Contract> {
   return {
     ...systemHandlers(deps),
     ...eventsHandlers(deps),
     ...daemonHandlers(deps),
+    ...configHandlers(deps),
+    ...auditHandlers(deps),
+    ...sessionsHandlers(deps),
+    ...projectsHandlers(deps),
+    ...messagesHandlers(deps),
+    ...resourcesHandlers(deps),
+    ...locksHandlers(deps),
+    ...tasksHandlers(deps),
+    ...approvalsHandlers(deps),
   };
 }

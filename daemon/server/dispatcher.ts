@@ -26,6 +26,8 @@ export interface DispatcherOptions {
   log: Logger;
   /** Check every result against its schema (on in tests; a mismatch is a bug and answers -32603). */
   checkResults: boolean;
+  /** Told of every finished call to a method that mutates, with its outcome (`ok` or the error's code). */
+  onMutatingCall?: (method: string, params: unknown, outcome: string) => void;
 }
 
 export class Dispatcher {
@@ -85,6 +87,18 @@ export class Dispatcher {
   }
 
   private async invoke(name: string, def: MethodDef, handler: Handler<unknown, unknown>, params: unknown, ctx: CallContext): Promise<unknown> {
+    if (!def.mutates || !this.opts.onMutatingCall) return this.run(name, def, handler, params, ctx);
+    try {
+      const result = await this.run(name, def, handler, params, ctx);
+      this.opts.onMutatingCall(name, params, 'ok');
+      return result;
+    } catch (error) {
+      this.opts.onMutatingCall(name, params, outcomeOf(error));
+      throw error;
+    }
+  }
+
+  private async run(name: string, def: MethodDef, handler: Handler<unknown, unknown>, params: unknown, ctx: CallContext): Promise<unknown> {
     if (this.refusing) throw new BrainsError('UNAVAILABLE', 'the daemon is shutting down; call again once it has restarted');
     const checked = def.params.safeParse(params === undefined ? {} : params);
     if (!checked.success) {
@@ -112,4 +126,10 @@ export class Dispatcher {
     this.opts.log.error('method failed unexpectedly', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     return errorResponse(RpcCodes.INTERNAL_ERROR, 'Internal error', id, { code: 'INTERNAL', hint: 'the daemon log has the details' });
   }
+}
+
+function outcomeOf(error: unknown): string {
+  if (error instanceof BrainsError) return error.appCode;
+  if (error instanceof JSONRPCErrorException) return error.code === RpcCodes.INVALID_PARAMS ? 'INVALID_PARAMS' : String(error.code);
+  return 'INTERNAL';
 }

@@ -3,9 +3,25 @@ import { statSync } from 'node:fs';
 import { openDatabase, type Db } from './open.js';
 import { assertSchemaSupported, currentSchemaVersion, migrate } from './migrations/index.js';
 import { EventLog } from './events.js';
+import { SessionRepo } from './sessions.js';
+import { ProjectRepo } from './projects.js';
+import { MessageRepo } from './messages.js';
+import { ResourceRepo } from './resources.js';
+import { LockRepo } from './locks.js';
+import { TaskRepo } from './tasks.js';
+import { ApprovalRepo } from './approvals.js';
+import { AuditRepo } from './audit.js';
 
 export class Store {
   readonly events: EventLog;
+  readonly sessions: SessionRepo;
+  readonly projects: ProjectRepo;
+  readonly messages: MessageRepo;
+  readonly resources: ResourceRepo;
+  readonly locks: LockRepo;
+  readonly tasks: TaskRepo;
+  readonly approvals: ApprovalRepo;
+  readonly audit: AuditRepo;
   private closed = false;
 
   private constructor(
@@ -13,6 +29,14 @@ export class Store {
     private readonly db: Db,
   ) {
     this.events = new EventLog(db);
+    this.sessions = new SessionRepo(db);
+    this.projects = new ProjectRepo(db);
+    this.messages = new MessageRepo(db);
+    this.resources = new ResourceRepo(db);
+    this.locks = new LockRepo(db);
+    this.tasks = new TaskRepo(db);
+    this.approvals = new ApprovalRepo(db);
+    this.audit = new AuditRepo(db);
   }
 
   /** Open (creating if needed) and migrate; throws SchemaTooNewError for a database from a newer brains. */
@@ -49,6 +73,11 @@ export class Store {
   /** Fold the write-ahead log back into the database and truncate it. */
   checkpoint(): void {
     this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  /** `PRAGMA integrity_check`: 'ok' or the problems SQLite finds. */
+  integrityCheck(): string {
+    return (this.db.pragma('integrity_check', { simple: true }) as string) ?? 'unknown';
   }
 
   close(): void {

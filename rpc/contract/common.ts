@@ -20,3 +20,34 @@ export const eventTypePattern = z
   .regex(/^(\*|[a-z0-9_-]+(\.[a-z0-9_-]+)*(\.\*)?)$/, 'an event type such as daemon.started, a prefix such as user.*, or *');
 
 export const eventTypeFilter = z.array(eventTypePattern).min(1).max(100);
+
+/** project_id, agent_name, resource_id, ...: letters, digits, _ and -, 1 to 256 long. */
+export const identifier = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,256}$/, 'use 1 to 256 letters, digits, _ or - (no spaces, dots or slashes)');
+
+export const DEFAULT_WAIT_SECONDS = 300;
+export const MAX_WAIT_SECONDS = 3600;
+
+/** Brainstorm's long-poll fields: wait for something to exist or arrive, up to timeout_seconds. */
+export const waitFields = {
+  wait: z.boolean().default(false).describe('Park until it is there (or arrives), instead of answering at once.'),
+  timeout_seconds: z
+    .number()
+    .min(0)
+    .max(MAX_WAIT_SECONDS)
+    .default(DEFAULT_WAIT_SECONDS)
+    .describe(`With wait: give up after this many seconds (default ${DEFAULT_WAIT_SECONDS}, max ${MAX_WAIT_SECONDS}).`),
+};
+
+export const pageFields = {
+  offset: z.number().int().min(0).default(0),
+  limit: z.number().int().min(1).max(1000).default(100),
+};
+
+/** Any JSON an agent attaches (payload, metadata, context); size and depth are checked when stored. */
+export const jsonValue = z.unknown();
+export const jsonObject = z.record(z.string(), z.unknown());
+
+/** The human at the cockpit: a member of every project, never a name an agent may take. */
+export const OPERATOR = 'operator';

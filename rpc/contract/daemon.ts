@@ -9,6 +9,7 @@ export const daemonMethods = defineMethods({
     params: z.object({}).strict(),
     result: z.object({ stopping: z.literal(true), pid: z.number().int() }),
     emits: ['daemon.stopping'],
+    mutates: true,
   },
   'daemon.maintain': {
     summary: 'Run housekeeping now: prune events past retention and checkpoint the write-ahead log.',

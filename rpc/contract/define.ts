@@ -12,6 +12,8 @@ export interface MethodDef<P extends z.ZodType = z.ZodType, R extends z.ZodType 
   emits: readonly string[];
   /** Tool name when the method is offered to agents over MCP. */
   mcpTool?: string;
+  /** True when the call changes state: it runs in one transaction and leaves an audit row. */
+  mutates?: boolean;
 }
 
 export interface NotificationDef<P extends z.ZodType = z.ZodType> {

@@ -1,9 +1,8 @@
 // Contract of the event plane: the ordered log every change appends to, read by snapshot + subscription, or waited on.
 import { z } from 'zod';
 import { defineMethods, defineNotifications } from './define.js';
-import { eventRecord, eventTypeFilter, seq } from './common.js';
+import { MAX_WAIT_SECONDS, eventRecord, eventTypeFilter, seq } from './common.js';
 
-export const MAX_WAIT_SECONDS = 3600;
 export const MAX_PUBLISH_EVENTS = 100;
 
 const subscriptionId = z.string().min(1).max(64);
@@ -83,6 +82,7 @@ export const eventsMethods = defineMethods({
       .strict(),
     result: z.object({ seqs: z.array(seq) }),
     emits: ['user.*'],
+    mutates: true,
   },
 });
 

@@ -3,11 +3,29 @@ import type { z } from 'zod';
 import { systemMethods } from './system.js';
 import { eventsMethods, eventsNotifications } from './events.js';
 import { daemonMethods } from './daemon.js';
+import { configMethods } from './config.js';
+import { auditMethods } from './audit.js';
+import { sessionsMethods } from './sessions.js';
+import { projectsMethods } from './projects.js';
+import { messagesMethods } from './messages.js';
+import { resourcesMethods } from './resources.js';
+import { locksMethods } from './locks.js';
+import { tasksMethods } from './tasks.js';
+import { approvalsMethods } from './approvals.js';
 
 export const contract = {
   ...systemMethods,
   ...eventsMethods,
   ...daemonMethods,
+  ...configMethods,
+  ...auditMethods,
+  ...sessionsMethods,
+  ...projectsMethods,
+  ...messagesMethods,
+  ...resourcesMethods,
+  ...locksMethods,
+  ...tasksMethods,
+  ...approvalsMethods,
 };
 
 export const notifications = {

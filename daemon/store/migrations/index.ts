@@ -1,6 +1,13 @@
 // Applies the versioned migrations in order at start, and refuses a database written by a newer brains.
 import type { Db } from '../open.js';
 import eventLog from './001_event_log.js';
+import sessionsProjects from './002_sessions_projects.js';
+import messages from './003_messages.js';
+import resources from './004_resources.js';
+import locks from './005_locks.js';
+import tasks from './006_tasks.js';
+import approvals from './007_approvals.js';
+import audit from './008_audit.js';
 
 export interface Migration {
   version: number;
@@ -8,7 +15,7 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: readonly Migration[] = [eventLog];
+export const migrations: readonly Migration[] = [eventLog, sessionsProjects, messages, resources, locks, tasks, approvals, audit];
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
 
 export class SchemaTooNewError extends Error {
@@ -36,7 +43,7 @@ export function migrate(db: Db): { from: number; to: number } {
   for (const migration of migrations) {
     if (migration.version <= from) continue;
     db.transaction(() => {
-      db.exec(migration.sql);
+      if (migration.sql.trim() !== '') db.exec(migration.sql);
       db.pragma(`user_version = ${migration.version}`);
     }).immediate();
   }

@@ -1,0 +1,6 @@
+// SQL for approvals and handoffs.
+import type { Db } from './open.js';
+
+export class ApprovalRepo {
+  constructor(private readonly db: Db) {}
+}

@@ -1,0 +1,75 @@
+// The audit trail's SQL: append rows, page through them with filters, and walk them in order for verification.
+import type { Db } from './open.js';
+
+export interface AuditRow {
+  seq: number;
+  time: string;
+  actor: string;
+  session_id: string | null;
+  method: string;
+  subject: string | null;
+  params_digest: string;
+  outcome: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export type NewAuditRow = Omit<AuditRow, 'seq' | 'prev_hash' | 'hash'>;
+
+export interface AuditFilter {
+  actor?: string | undefined;
+  method?: string | undefined;
+  subject?: string | undefined;
+  after_seq: number;
+  limit: number;
+}
+
+export class AuditRepo {
+  private readonly insert;
+  private readonly last;
+
+  constructor(private readonly db: Db) {
+    this.insert = db.prepare(
+      'INSERT INTO audit (time, actor, session_id, method, subject, params_digest, outcome, prev_hash, hash) VALUES (@time, @actor, @session_id, @method, @subject, @params_digest, @outcome, @prev_hash, @hash)',
+    );
+    this.last = db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1');
+  }
+
+  /** The newest row's seq and hash, the link the next row chains to. */
+  tail(): { seq: number; hash: string } | null {
+    return (this.last.get() as { seq: number; hash: string } | undefined) ?? null;
+  }
+
+  nextSeq(): number {
+    const head = this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").pluck().get() as number | undefined;
+    return (head ?? 0) + 1;
+  }
+
+  append(row: NewAuditRow & { prev_hash: string; hash: string }): number {
+    return Number(this.insert.run(row).lastInsertRowid);
+  }
+
+  list(filter: AuditFilter): AuditRow[] {
+    const where = ['seq > @after_seq'];
+    if (filter.actor !== undefined) where.push('actor = @actor');
+    if (filter.method !== undefined) where.push('method = @method');
+    if (filter.subject !== undefined) where.push('subject = @subject');
+    return this.db.prepare(`SELECT * FROM audit WHERE ${where.join(' AND ')} ORDER BY seq LIMIT @limit`).all(filter) as AuditRow[];
+  }
+
+  /** Every row in order, a page at a time (verification walks the whole chain). */
+  *walk(pageSize = 1000): Generator<AuditRow> {
+    let after = 0;
+    const page = this.db.prepare('SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT ?');
+    for (;;) {
+      const rows = page.all(after, pageSize) as AuditRow[];
+      for (const row of rows) yield row;
+      if (rows.length < pageSize) return;
+      after = rows[rows.length - 1]!.seq;
+    }
+  }
+
+  count(): number {
+    return this.db.prepare('SELECT count(*) FROM audit').pluck().get() as number;
+  }
+}

@@ -1,0 +1,36 @@
+// Contract of the config plane: the runtime settings (timeouts, TTLs, limits) an operator may change without a restart.
+import { z } from 'zod';
+import { defineMethods } from './define.js';
+
+/** Every runtime setting with its bounds and default; `config.set` checks values against these. */
+export const settingsShape = {
+  message_ttl_seconds: z.number().int().min(60).max(30 * 86400).default(86400).describe('A message expires this long after it was sent.'),
+  message_ack_timeout_seconds: z.number().min(1).max(86400).default(60).describe('A delivered message not acknowledged within this is delivered again.'),
+  message_max_attempts: z.number().int().min(1).max(100).default(5).describe('After this many deliveries without an ack a message is marked dead.'),
+  session_idle_seconds: z.number().min(1).max(86400).default(60).describe('A session with no heartbeat for this long shows as idle.'),
+  session_timeout_seconds: z.number().min(5).max(7 * 86400).default(300).describe('A session with no heartbeat for this long is gone: its locks and tasks are released.'),
+  reaper_interval_seconds: z.number().min(0.1).max(3600).default(5).describe('How often sessions are checked for timeouts and dead pids.'),
+  resource_max_bytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(512 * 1024).describe('Largest resource content, in bytes.'),
+  lock_default_ttl_seconds: z.number().min(1).max(7 * 86400).default(300).describe('Lease length when lock.acquire gives no ttl_seconds.'),
+  lock_max_ttl_seconds: z.number().min(1).max(30 * 86400).default(86400).describe('Longest lease a lock.acquire may ask for.'),
+};
+export const settingsSchema = z.object(settingsShape).strict();
+export type Settings = z.output<typeof settingsSchema>;
+export type SettingKey = keyof Settings;
+export const SETTING_KEYS = Object.keys(settingsShape) as SettingKey[];
+
+export const configMethods = defineMethods({
+  'config.get': {
+    summary: 'Read the runtime settings (all, or one key) with their defaults.',
+    params: z.object({ key: z.enum(SETTING_KEYS as [SettingKey, ...SettingKey[]]).optional() }).strict(),
+    result: z.object({ settings: z.record(z.string(), z.number()), defaults: z.record(z.string(), z.number()) }),
+    emits: [],
+  },
+  'config.set': {
+    summary: 'Change one runtime setting; it applies at once, is saved in config.json, and survives restarts.',
+    params: z.object({ key: z.enum(SETTING_KEYS as [SettingKey, ...SettingKey[]]), value: z.number() }).strict(),
+    result: z.object({ key: z.string(), value: z.number(), previous: z.number() }),
+    emits: ['config.changed'],
+    mutates: true,
+  },
+});

@@ -1,0 +1,4 @@
+// Contract of the locks plane.
+import { defineMethods } from './define.js';
+
+export const locksMethods = defineMethods({});

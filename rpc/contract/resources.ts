@@ -1,0 +1,4 @@
+// Contract of the resources plane.
+import { defineMethods } from './define.js';
+
+export const resourcesMethods = defineMethods({});

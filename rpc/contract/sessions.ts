@@ -1,0 +1,123 @@
+// Contract of the sessions plane: running agent instances, the identity a working directory resumes, and the welcome packet.
+import { z } from 'zod';
+import { defineMethods } from './define.js';
+import { identifier } from './common.js';
+
+export const TOOLS = ['claude-code', 'codex', 'copilot', 'gemini', 'cursor', 'managed', 'other'] as const;
+export const SESSION_STATES = ['active', 'idle', 'gone'] as const;
+
+const absolutePath = z.string().min(1).max(4096).regex(/^\//, 'an absolute path (starting with /)');
+const sessionId = z.string().min(1).max(64);
+
+export const sessionRecord = z.object({
+  session_id: z.string(),
+  client_id: z.string(),
+  tool: z.string(),
+  working_directory: z.string().nullable(),
+  pid: z.number().int().nullable(),
+  transcript_path: z.string().nullable(),
+  label: z.string().nullable(),
+  state: z.enum(SESSION_STATES),
+  started_at: z.string(),
+  last_seen: z.string(),
+  ended_at: z.string().nullable(),
+  end_reason: z.string().nullable(),
+});
+
+const membershipSummary = z.object({
+  project_id: z.string(),
+  project_name: z.string(),
+  agent_name: z.string(),
+  role: z.enum(['coordinator', 'contributor']),
+  role_description: z.string(),
+  archived: z.boolean(),
+  unread_messages: z.number().int(),
+});
+
+/** Sections other planes add to the welcome packet (each fills its own through a hook). */
+export const welcomeExtras = z.object({
+  unread_by_project: z.record(z.string(), z.number().int()).describe('Unread messages per project_id.'),
+  pending_approvals: z.array(z.object({ approval_id: z.string(), project_id: z.string(), kind: z.string(), title: z.string(), status: z.string() }).passthrough()),
+  locks: z.array(z.object({ key: z.string(), mode: z.string(), token: z.number().int(), expires_at: z.string() }).passthrough()),
+  tasks: z.array(z.object({ task_id: z.string(), project_id: z.string(), title: z.string(), status: z.string(), priority: z.string() }).passthrough()),
+});
+export type WelcomeExtras = z.output<typeof welcomeExtras>;
+
+export const welcomePacket = z.object({
+  client_id: z.string(),
+  working_directory: z.string().nullable(),
+  identity_reminder: z.array(z.string()).describe('One line per project: who you are there and your role.'),
+  projects: z.array(membershipSummary),
+  total_projects: z.number().int(),
+  total_unread_messages: z.number().int(),
+  pending_approvals: welcomeExtras.shape.pending_approvals,
+  locks: welcomeExtras.shape.locks,
+  tasks: welcomeExtras.shape.tasks,
+});
+
+const whoFields = {
+  working_directory: absolutePath.optional().describe('Your project root; the same directory always resumes the same identity.'),
+  client_id: identifier.optional().describe('An explicit identity instead of one derived from working_directory.'),
+};
+
+export const sessionsMethods = defineMethods({
+  'session.start': {
+    summary: 'Register a running agent instance and get its welcome packet (identities, unread, approvals, locks, tasks).',
+    description:
+      'Call once when an agent starts. The same working_directory (or client_id) always resumes the same identity and its project memberships. Send session.heartbeat regularly; a session without heartbeats (or whose pid died) is reaped and its locks and claimed tasks are released.',
+    params: z
+      .object({
+        tool: z.enum(TOOLS),
+        ...whoFields,
+        pid: z.number().int().min(1).max(4_194_304).optional(),
+        transcript_path: absolutePath.optional(),
+        label: z.string().max(200).optional(),
+      })
+      .strict(),
+    result: welcomePacket.extend({ session_id: z.string() }),
+    emits: ['session.started'],
+    mutates: true,
+    mcpTool: 'start_session',
+  },
+  'session.status': {
+    summary: 'Your identity across every project joined from this working directory (Brainstorm `status`), without starting a session.',
+    params: z.object(whoFields).strict(),
+    result: welcomePacket,
+    emits: [],
+    mcpTool: 'status',
+  },
+  'session.heartbeat': {
+    summary: 'Show you are alive: by session_id, or (Brainstorm style) by project_id and agent_name.',
+    params: z
+      .object({
+        session_id: sessionId.optional(),
+        project_id: identifier.optional(),
+        agent_name: identifier.optional(),
+        online: z.boolean().default(true),
+      })
+      .strict(),
+    result: z.object({ ok: z.literal(true), last_seen: z.string() }),
+    emits: [],
+    mcpTool: 'heartbeat',
+  },
+  'session.end': {
+    summary: 'End a session: its locks are released and its claimed tasks go back to the queue.',
+    params: z.object({ session_id: sessionId, reason: z.string().max(500).optional() }).strict(),
+    result: z.object({ session_id: z.string(), state: z.literal('gone') }),
+    emits: ['session.ended'],
+    mutates: true,
+  },
+  'session.list': {
+    summary: 'Sessions, newest first: live ones by default, or filtered by state or tool.',
+    params: z
+      .object({
+        state: z.enum(SESSION_STATES).optional(),
+        tool: z.enum(TOOLS).optional(),
+        include_gone: z.boolean().default(false),
+        limit: z.number().int().min(1).max(1000).default(100),
+      })
+      .strict(),
+    result: z.object({ sessions: z.array(sessionRecord) }),
+    emits: [],
+  },
+});
