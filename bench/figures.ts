@@ -1,6 +1,6 @@
 // The figures the benchmark reports: each value beside the physical limit measured in the same run, and its target if it has one.
 
-export type Unit = 'µs' | 'ms' | 'req/s' | 'events/s' | 'MiB';
+export type Unit = 'µs' | 'ms' | 'req/s' | 'events/s' | 'msgs/s' | 'ops/s' | 'MiB';
 
 export interface Target {
   text: string;

@@ -10,6 +10,8 @@ import { figuresJson, type Figure } from './figures.js';
 import { measureAll } from './measure.js';
 import { buildFigures } from './report.js';
 import { renderTable } from './table.js';
+import { measureMessageFigures } from './messages-figures.js';
+import { measureLockFigures } from './locks-figures.js';
 
 function runContext(sizes: BenchSizes): Record<string, unknown> {
   return { mode: sizes.mode, node: process.version, platform: process.platform, cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', sizes };
@@ -35,7 +37,12 @@ async function bench(sizes: BenchSizes, cleanup: Cleanup): Promise<number> {
   const measurements = await measureAll(sizes, { daemon, echo, home });
   await echo.stop();
   const daemonExit = await daemon.stop();
-  printReport(buildFigures(measurements, sizes), sizes);
+  // Each plane's figures run against a daemon of their own, after the foundation's, so they do not disturb each other.
+  const planeFigures = [
+    ...(await measureMessageFigures(sizes, { home, cleanup })),
+    ...(await measureLockFigures(sizes, { home, cleanup })),
+  ];
+  printReport([...buildFigures(measurements, sizes), ...planeFigures], sizes);
   if (daemonExit !== 0) {
     process.stderr.write(`bench: the daemon exited with ${daemonExit} on SIGTERM\n${daemon.stderrTail()}\n`);
     return 1;
