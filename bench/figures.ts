@@ -1,5 +1,14 @@
 // The figures the benchmark reports: each value beside the physical limit measured in the same run, and its target if it has one.
 
+import type { Cleanup } from './cleanup.js';
+
+/** What a plane's figures get from the run: a temp dir for its own daemon, and where to register what must be stopped. */
+export interface PlaneBenchContext {
+  /** The run's temp dir: make a short sub-directory for this plane's own daemon (socket paths are limited). */
+  home: string;
+  cleanup: Cleanup;
+}
+
 export type Unit = 'µs' | 'ms' | 'req/s' | 'events/s' | 'msgs/s' | 'ops/s' | 'MiB';
 
 export interface Target {
