@@ -1,0 +1,93 @@
+// Runtime settings change without a restart and persist; every mutating call leaves a chained audit row; tampering shows.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { RpcCallError } from '../../rpc/errors.js';
+import { runCli, startDaemon } from '../helpers/daemon.js';
+
+async function failure(promise: Promise<unknown>): Promise<RpcCallError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof RpcCallError, `expected an RPC error, got ${String(error)}`);
+  return error;
+}
+
+test('config.set applies at once, is saved, survives a restart, and refuses bad values', async () => {
+  const daemon = await startDaemon();
+  try {
+    const c = await daemon.client();
+    const before = await c.call('config.get', {});
+    assert.equal(before.settings.message_ack_timeout_seconds, 60);
+    const set = await c.call('config.set', { key: 'message_ack_timeout_seconds', value: 5 });
+    assert.deepEqual(set, { key: 'message_ack_timeout_seconds', value: 5, previous: 60 });
+    assert.equal((await c.call('config.get', { key: 'message_ack_timeout_seconds' })).settings.message_ack_timeout_seconds, 5);
+    assert.deepEqual(JSON.parse(readFileSync(join(daemon.home, 'config.json'), 'utf8')), { message_ack_timeout_seconds: 5 });
+    assert.equal((await failure(c.call('config.set', { key: 'message_max_attempts', value: 0 }))).appCode, 'INVALID');
+    assert.equal((await failure(c.callRaw('config.set', { key: 'no_such_key', value: 1 }))).code, -32602);
+    assert.equal((await failure(c.callRaw('config.set', { key: 'message_max_attempts', value: 'ten' }))).code, -32602);
+    assert.equal((await c.call('config.get', {})).settings.message_max_attempts, 5, 'a refused value changed nothing');
+    await c.close();
+    await daemon.stop();
+    const again = await startDaemon({ home: daemon.home });
+    const c2 = await again.client();
+    assert.equal((await c2.call('config.get', { key: 'message_ack_timeout_seconds' })).settings.message_ack_timeout_seconds, 5);
+    await c2.close();
+    await again.stop();
+  } finally {
+    await daemon.cleanup();
+  }
+});
+
+test('a broken config.json stops the daemon with a message naming the file', async () => {
+  const daemon = await startDaemon();
+  await daemon.stop();
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(join(daemon.home, 'config.json'), '{"message_max_attempts": "many"}');
+  const result = await runCli(['daemon'], { home: daemon.home });
+  assert.notEqual(result.code, 0);
+  assert.match(result.stderr, /config\.json has invalid settings/);
+  await daemon.cleanup();
+});
+
+test('every mutating call leaves one audit row with actor and outcome; verify passes, then points at an edited row', async () => {
+  const daemon = await startDaemon();
+  try {
+    const c = await daemon.client();
+    await c.call('project.create', { project_id: 'aud', name: 'audit me', agent_name: 'lead', client_id: 'c-lead' });
+    await c.call('project.join', { project_id: 'aud', agent_name: 'dev', client_id: 'c-dev' });
+    await failure(c.call('project.handover', { project_id: 'aud', from_agent: 'dev', to_agent: 'lead' }));
+    await c.call('system.ping');
+    await c.call('project.info', { project_id: 'aud' });
+    const { rows } = await c.call('audit.list', {});
+    assert.deepEqual(
+      rows.map((r) => [r.method, r.actor, r.outcome]),
+      [
+        ['project.create', 'aud/lead', 'ok'],
+        ['project.join', 'aud/dev', 'ok'],
+        ['project.handover', 'aud/dev', 'PERMISSION_DENIED'],
+      ],
+      'reads are not audited; failures are',
+    );
+    assert.equal(rows[0]!.prev_hash, '0'.repeat(64));
+    assert.equal(rows[1]!.prev_hash, rows[0]!.hash);
+    assert.deepEqual(await c.call('audit.verify', {}), { ok: true, checked: 3, first_broken_seq: null, reason: null });
+    assert.deepEqual(
+      (await c.call('audit.list', { actor: 'aud/dev' })).rows.map((r) => r.method),
+      ['project.join', 'project.handover'],
+    );
+
+    const db = new Database(daemon.paths.db);
+    db.prepare("UPDATE audit SET outcome = 'ok' WHERE seq = ?").run(rows[2]!.seq);
+    db.close();
+    const tampered = await c.call('audit.verify', {});
+    assert.equal(tampered.ok, false);
+    assert.equal(tampered.first_broken_seq, rows[2]!.seq);
+    assert.match(tampered.reason!, /edited/);
+  } finally {
+    await daemon.cleanup();
+  }
+});

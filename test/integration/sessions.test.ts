@@ -1,0 +1,103 @@
+// Sessions through the real daemon: the welcome packet, identity resumed by working directory, heartbeats, the reaper.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import type { BrainsClient } from '../../rpc/client.js';
+import { RpcCallError } from '../../rpc/errors.js';
+import { startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
+
+async function failure(promise: Promise<unknown>): Promise<RpcCallError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof RpcCallError, `expected an RPC error, got ${String(error)}`);
+  return error;
+}
+
+let daemon: TestDaemon;
+let c: BrainsClient;
+before(async () => {
+  daemon = await startDaemon();
+  c = await daemon.client();
+});
+after(async () => daemon.cleanup());
+
+describe('identity and welcome', () => {
+  test('the same working directory resumes the same identity and memberships, with identity reminders', async () => {
+    await c.call('project.create', { project_id: 'wel-a', name: 'Alpha', agent_name: 'frontend', working_directory: '/w/fe' });
+    await c.call('project.create', { project_id: 'wel-b', name: 'Beta' });
+    await c.call('project.join', { project_id: 'wel-b', agent_name: 'reviewer', working_directory: '/w/fe' });
+    const first = await c.call('session.start', { tool: 'claude-code', working_directory: '/w/fe' });
+    const second = await c.call('session.start', { tool: 'codex', working_directory: '/w/fe' });
+    assert.equal(first.client_id, second.client_id);
+    assert.notEqual(first.session_id, second.session_id);
+    assert.equal(first.total_projects, 2);
+    assert.deepEqual(
+      first.projects.map((p) => [p.project_id, p.agent_name, p.role]),
+      [
+        ['wel-a', 'frontend', 'coordinator'],
+        ['wel-b', 'reviewer', 'coordinator'],
+      ],
+    );
+    assert.match(first.identity_reminder[0]!, /In project "Alpha" \(wel-a\): YOU are the "frontend" agent with the "coordinator" role/);
+    const other = await c.call('session.status', { working_directory: '/w/elsewhere' });
+    assert.notEqual(other.client_id, first.client_id);
+    assert.equal(other.total_projects, 0);
+    const explicit = await c.call('session.status', { client_id: first.client_id });
+    assert.equal(explicit.total_projects, 2);
+  });
+
+  test('status needs an identity; relative paths and unknown tools are refused', async () => {
+    assert.equal((await failure(c.call('session.status', {}))).appCode, 'INVALID');
+    assert.equal((await failure(c.callRaw('session.start', { tool: 'claude-code', working_directory: 'rel/dir' }))).code, -32602);
+    assert.equal((await failure(c.callRaw('session.start', { tool: 'vim', working_directory: '/w' }))).code, -32602);
+    assert.equal((await failure(c.callRaw('session.start', { tool: 'codex', working_directory: '/w', pid: -5 }))).code, -32602);
+  });
+});
+
+describe('heartbeat, end, list', () => {
+  test('heartbeat by session or by member; ending twice is CONFLICT; unknown is NOT_FOUND', async () => {
+    const s = await c.call('session.start', { tool: 'gemini', working_directory: '/w/hb' });
+    assert.equal((await c.call('session.heartbeat', { session_id: s.session_id })).ok, true);
+    await c.call('project.create', { project_id: 'hb', name: 'hb', agent_name: 'solo', working_directory: '/w/hb' });
+    assert.equal((await c.call('session.heartbeat', { project_id: 'hb', agent_name: 'solo' })).ok, true);
+    assert.equal((await failure(c.call('session.heartbeat', { project_id: 'hb', agent_name: 'ghost' }))).appCode, 'NOT_FOUND');
+    assert.equal((await failure(c.call('session.heartbeat', {}))).appCode, 'INVALID');
+    await c.call('session.end', { session_id: s.session_id, reason: 'done' });
+    assert.equal((await failure(c.call('session.end', { session_id: s.session_id }))).appCode, 'CONFLICT');
+    assert.equal((await failure(c.call('session.heartbeat', { session_id: s.session_id }))).appCode, 'CONFLICT');
+    assert.equal((await failure(c.call('session.end', { session_id: 'no-such' }))).appCode, 'NOT_FOUND');
+    const live = await c.call('session.list', {});
+    assert.ok(!live.sessions.some((x) => x.session_id === s.session_id));
+    const gone = await c.call('session.list', { state: 'gone' });
+    const mine = gone.sessions.find((x) => x.session_id === s.session_id);
+    assert.equal(mine?.end_reason, 'done');
+  });
+});
+
+describe('the reaper', () => {
+  test('a session whose pid dies is reaped with a session.gone event', async () => {
+    await c.call('config.set', { key: 'reaper_interval_seconds', value: 0.2 });
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    const s = await c.call('session.start', { tool: 'claude-code', working_directory: '/w/reap', pid: child.pid! });
+    child.kill('SIGKILL');
+    const gone = await c.call('events.wait', { types: ['session.gone'], after: 0, timeout_seconds: 30 }).then(async function next(r): Promise<typeof r> {
+      if (r.event?.subject === s.session_id) return r;
+      return c.call('events.wait', { types: ['session.gone'], after: r.event!.seq, timeout_seconds: 30 }).then(next);
+    });
+    assert.match(JSON.stringify(gone.event?.data), /exited/);
+    const listed = await c.call('session.list', { state: 'gone' });
+    assert.ok(listed.sessions.some((x) => x.session_id === s.session_id));
+  });
+
+  test('a silent session goes idle, then gone after the heartbeat timeout', async () => {
+    await c.call('config.set', { key: 'session_idle_seconds', value: 1 });
+    await c.call('config.set', { key: 'session_timeout_seconds', value: 5 });
+    const s = await c.call('session.start', { tool: 'cursor', working_directory: '/w/quiet' });
+    await waitFor(async () => (await c.call('session.list', { state: 'idle' })).sessions.some((x) => x.session_id === s.session_id), 15_000, 'idle');
+    await waitFor(async () => (await c.call('session.list', { state: 'gone' })).sessions.some((x) => x.session_id === s.session_id), 20_000, 'gone');
+    await c.call('config.set', { key: 'session_idle_seconds', value: 60 });
+    await c.call('config.set', { key: 'session_timeout_seconds', value: 300 });
+  });
+});
