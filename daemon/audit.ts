@@ -6,7 +6,7 @@ import type { Store } from './store/index.js';
 import type { AuditRow, NewAuditRow } from './store/audit.js';
 
 const GENESIS = '0'.repeat(64);
-const ACTOR_FIELDS = ['agent_name', 'from_agent', 'holder', 'requested_by', 'decided_by', 'claimer'] as const;
+const ACTOR_FIELDS = ['agent_name', 'from_agent', 'created_by', 'holder', 'requested_by', 'decided_by', 'claimer'] as const;
 
 /** The chain key: 32 random bytes in keys/audit.key (0600), made on first start. */
 export function loadAuditKey(keysDir: string): Buffer {
@@ -27,8 +27,9 @@ export function canonicalJson(value: unknown): string {
   );
 }
 
+/** SHA-256 of the params as the caller sent them (hashing, not re-sorting, keeps big payloads cheap). */
 export function digestParams(params: unknown): string {
-  return createHash('sha256').update(canonicalJson(params ?? null)).digest('hex');
+  return createHash('sha256').update(JSON.stringify(params ?? null)).digest('hex');
 }
 
 /** Who a call acts as: the agent its params name, else the operator at the socket. */
@@ -44,9 +45,16 @@ export function actorOf(params: unknown): { actor: string; session_id: string | 
   };
 }
 
+/**
+ * Rows wait at most this long (or until this many queue) so that a burst of calls shares one commit. A crash can
+ * lose the rows of the last few milliseconds; a clean stop writes them.
+ */
+const FLUSH_AFTER_MS = 20;
+const FLUSH_AT_ROWS = 500;
+
 export class AuditTrail {
   private queue: NewAuditRow[] = [];
-  private scheduled = false;
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly store: Store,
@@ -58,18 +66,22 @@ export class AuditTrail {
     return createHmac('sha256', this.key).update(`${prevHash}\n${body}`).digest('hex');
   }
 
-  /** Queue a row; rows queued in one tick are written in one transaction, so busy moments cost one commit. */
+  /** Queue a row; queued rows are written together in one transaction. */
   record(method: string, params: unknown, outcome: string): void {
     const who = actorOf(params);
     this.queue.push({ time: new Date().toISOString(), method, outcome, params_digest: digestParams(params), ...who });
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
+    if (this.queue.length >= FLUSH_AT_ROWS) this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), FLUSH_AFTER_MS);
+      this.timer.unref();
     }
   }
 
   flush(): void {
-    this.scheduled = false;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
     if (this.queue.length === 0) return;
     const rows = this.queue;
     this.queue = [];

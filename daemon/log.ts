@@ -23,8 +23,24 @@ export function shouldColor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv =
   return Boolean(stream.isTTY) && env.NO_COLOR === undefined;
 }
 
+/** Writes to stderr and drops the line when stderr is gone (closed pipe): logging must never take the daemon down. */
+function writeStderr(line: string): void {
+  if (process.stderr.destroyed || !process.stderr.writable) return;
+  try {
+    process.stderr.write(line);
+  } catch {
+    /* EPIPE and friends: nobody is reading */
+  }
+}
+
+let stderrGuarded = false;
+
 export function createLogger(opts: LoggerOptions): Logger {
-  const write = opts.write ?? ((line: string) => process.stderr.write(line));
+  if (!opts.write && !stderrGuarded) {
+    stderrGuarded = true;
+    process.stderr.on('error', () => {}); // an async EPIPE would otherwise be an uncaught exception
+  }
+  const write = opts.write ?? writeStderr;
   const emit = (level: LogLevel, msg: string, fields: Record<string, unknown> = {}) => {
     if (ORDER[level] < ORDER[opts.level]) return;
     const time = new Date().toISOString();

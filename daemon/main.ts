@@ -200,7 +200,7 @@ async function startServices(paths: StatePaths, config: DaemonConfig, settings: 
     liveCounts: () => ({
       connections: server.connections.size,
       subscriptions: subscriptions.count,
-      waiting: bus.listenerCount - subscriptions.count,
+      waiting: bus.waitingCount,
       calls_in_flight: dispatcher.callsInFlight,
       live_sessions: store.sessions.countLive(),
       projects: store.projects.count(),
@@ -246,7 +246,10 @@ async function startServices(paths: StatePaths, config: DaemonConfig, settings: 
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   process.on('SIGHUP', () => log.info('SIGHUP ignored; use brains down to stop'));
+  let crashing = false;
   process.on('uncaughtException', (error) => {
+    if (crashing) return; // one graceful attempt; a second failure must not loop
+    crashing = true;
     log.error('uncaught exception', { error: error.stack ?? error.message });
     void shutdown('uncaught exception', 1);
   });

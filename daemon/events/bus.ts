@@ -15,6 +15,7 @@ export class EventBus {
   private readonly byPrefix = new Set<Registration>();
   private readonly everything = new Set<Registration>();
   private size = 0;
+  private waits = 0;
 
   /** Listen to events whose type matches the patterns (all when none); returns the way to stop. */
   listen(patterns: readonly string[] | undefined, listener: Listener): () => void {
@@ -47,6 +48,11 @@ export class EventBus {
 
   get listenerCount(): number {
     return this.size;
+  }
+
+  /** Calls parked in waitFor right now (long-polls), as opposed to standing listeners. */
+  get waitingCount(): number {
+    return this.waits;
   }
 
   /** Called only after the transaction that appended these events has committed. */
@@ -82,7 +88,12 @@ export class EventBus {
         reject(signal.reason);
         return;
       }
+      this.waits += 1;
+      let done = false;
       const finish = (outcome: () => void) => {
+        if (done) return;
+        done = true;
+        this.waits -= 1;
         stop();
         clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);

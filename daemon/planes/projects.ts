@@ -212,7 +212,7 @@ export function projectsHandlers(deps: PlaneDeps): HandlersFor<typeof projectsMe
         if (actor !== OPERATOR && actor !== project.created_by) {
           throw new BrainsError('PERMISSION_DENIED', `only the creator (${project.created_by}) or the operator may delete ${project_id}`);
         }
-        for (const name of store.projects.memberNames(project_id)) {
+        for (const name of [...store.projects.memberNames(project_id), OPERATOR]) {
           for (const release of deps.hooks.memberLeft) release(emit, { project_id, agent_name: name });
         }
         store.projects.delete(project_id);

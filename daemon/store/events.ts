@@ -42,7 +42,7 @@ export class EventLog {
     const encoded = encodeBoundedJson(data ?? null, `event data for ${type}`, MAX_EVENT_DATA_BYTES);
     const time = new Date().toISOString();
     const seq = Number(this.insert.run(time, type, subject, encoded).lastInsertRowid);
-    return { seq, time, type, subject, data: JSON.parse(encoded) as unknown };
+    return { seq, time, type, subject, data: data ?? null };
   }
 
   /** Kept events with seq > after, oldest first, optionally filtered by type patterns. */

@@ -1,5 +1,6 @@
 // SQL for projects and their members.
 import type { Db } from './open.js';
+import { statementCache, type Statement } from './statements.js';
 
 export type Role = 'coordinator' | 'contributor';
 
@@ -27,11 +28,14 @@ export interface MemberRow {
 }
 
 export class ProjectRepo {
-  constructor(private readonly db: Db) {}
+  private readonly sql: (sql: string) => Statement;
+
+  constructor(db: Db) {
+    this.sql = statementCache(db);
+  }
 
   insert(row: ProjectRow): void {
-    this.db
-      .prepare(
+    this.sql(
         `INSERT INTO projects (project_id, name, description, context, created_by, created_at, archived_at, archive_reason)
          VALUES (@project_id, @name, @description, @context, @created_by, @created_at, @archived_at, @archive_reason)`,
       )
@@ -39,59 +43,56 @@ export class ProjectRepo {
   }
 
   get(projectId: string): ProjectRow | null {
-    return (this.db.prepare('SELECT * FROM projects WHERE project_id = ?').get(projectId) as ProjectRow | undefined) ?? null;
+    return (this.sql('SELECT * FROM projects WHERE project_id = ?').get(projectId) as ProjectRow | undefined) ?? null;
   }
 
   exists(projectId: string): boolean {
-    return this.db.prepare('SELECT 1 FROM projects WHERE project_id = ?').get(projectId) !== undefined;
+    return this.sql('SELECT 1 FROM projects WHERE project_id = ?').get(projectId) !== undefined;
   }
 
   list(includeArchived: boolean, offset: number, limit: number): { rows: Array<ProjectRow & { member_count: number }>; total: number } {
     const where = includeArchived ? '' : 'WHERE archived_at IS NULL';
-    const rows = this.db
-      .prepare(`SELECT p.*, (SELECT count(*) FROM members m WHERE m.project_id = p.project_id) AS member_count FROM projects p ${where} ORDER BY created_at, project_id LIMIT ? OFFSET ?`)
+    const rows = this.sql(`SELECT p.*, (SELECT count(*) FROM members m WHERE m.project_id = p.project_id) AS member_count FROM projects p ${where} ORDER BY created_at, project_id LIMIT ? OFFSET ?`)
       .all(limit, offset) as Array<ProjectRow & { member_count: number }>;
-    const total = this.db.prepare(`SELECT count(*) FROM projects ${where}`).pluck().get() as number;
+    const total = this.sql(`SELECT count(*) FROM projects ${where}`).pluck().get() as number;
     return { rows, total };
   }
 
   ids(limit = 50): string[] {
-    return this.db.prepare('SELECT project_id FROM projects WHERE archived_at IS NULL ORDER BY created_at LIMIT ?').pluck().all(limit) as string[];
+    return this.sql('SELECT project_id FROM projects WHERE archived_at IS NULL ORDER BY created_at LIMIT ?').pluck().all(limit) as string[];
   }
 
   archive(projectId: string, now: string, reason: string | null): void {
-    this.db.prepare('UPDATE projects SET archived_at = ?, archive_reason = ? WHERE project_id = ?').run(now, reason, projectId);
+    this.sql('UPDATE projects SET archived_at = ?, archive_reason = ? WHERE project_id = ?').run(now, reason, projectId);
   }
 
   delete(projectId: string): void {
-    this.db.prepare('DELETE FROM projects WHERE project_id = ?').run(projectId);
+    this.sql('DELETE FROM projects WHERE project_id = ?').run(projectId);
   }
 
   member(projectId: string, agentName: string): MemberRow | null {
-    return (this.db.prepare('SELECT * FROM members WHERE project_id = ? AND agent_name = ?').get(projectId, agentName) as MemberRow | undefined) ?? null;
+    return (this.sql('SELECT * FROM members WHERE project_id = ? AND agent_name = ?').get(projectId, agentName) as MemberRow | undefined) ?? null;
   }
 
   members(projectId: string): MemberRow[] {
-    return this.db.prepare('SELECT * FROM members WHERE project_id = ? ORDER BY joined_at, agent_name').all(projectId) as MemberRow[];
+    return this.sql('SELECT * FROM members WHERE project_id = ? ORDER BY joined_at, agent_name').all(projectId) as MemberRow[];
   }
 
   memberNames(projectId: string): string[] {
-    return this.db.prepare('SELECT agent_name FROM members WHERE project_id = ? ORDER BY joined_at, agent_name').pluck().all(projectId) as string[];
+    return this.sql('SELECT agent_name FROM members WHERE project_id = ? ORDER BY joined_at, agent_name').pluck().all(projectId) as string[];
   }
 
   membershipsOfClient(clientId: string): Array<MemberRow & { project_name: string; archived_at: string | null }> {
-    return this.db
-      .prepare('SELECT m.*, p.name AS project_name, p.archived_at FROM members m JOIN projects p USING (project_id) WHERE m.client_id = ? ORDER BY m.joined_at')
+    return this.sql('SELECT m.*, p.name AS project_name, p.archived_at FROM members m JOIN projects p USING (project_id) WHERE m.client_id = ? ORDER BY m.joined_at')
       .all(clientId) as Array<MemberRow & { project_name: string; archived_at: string | null }>;
   }
 
   coordinator(projectId: string): MemberRow | null {
-    return (this.db.prepare("SELECT * FROM members WHERE project_id = ? AND role = 'coordinator'").get(projectId) as MemberRow | undefined) ?? null;
+    return (this.sql("SELECT * FROM members WHERE project_id = ? AND role = 'coordinator'").get(projectId) as MemberRow | undefined) ?? null;
   }
 
   insertMember(row: MemberRow): void {
-    this.db
-      .prepare(
+    this.sql(
         `INSERT INTO members (project_id, agent_name, agent_id, client_id, role, capabilities, labels, joined_at, last_seen)
          VALUES (@project_id, @agent_name, @agent_id, @client_id, @role, @capabilities, @labels, @joined_at, @last_seen)`,
       )
@@ -99,26 +100,26 @@ export class ProjectRepo {
   }
 
   updateMemberProfile(projectId: string, agentName: string, capabilities: string, labels: string, now: string): void {
-    this.db.prepare('UPDATE members SET capabilities = ?, labels = ?, last_seen = ? WHERE project_id = ? AND agent_name = ?').run(capabilities, labels, now, projectId, agentName);
+    this.sql('UPDATE members SET capabilities = ?, labels = ?, last_seen = ? WHERE project_id = ? AND agent_name = ?').run(capabilities, labels, now, projectId, agentName);
   }
 
   touchMember(projectId: string, agentName: string, now: string): boolean {
-    return this.db.prepare('UPDATE members SET last_seen = ? WHERE project_id = ? AND agent_name = ?').run(now, projectId, agentName).changes > 0;
+    return this.sql('UPDATE members SET last_seen = ? WHERE project_id = ? AND agent_name = ?').run(now, projectId, agentName).changes > 0;
   }
 
   touchClientMembers(clientId: string, now: string): void {
-    this.db.prepare('UPDATE members SET last_seen = ? WHERE client_id = ?').run(now, clientId);
+    this.sql('UPDATE members SET last_seen = ? WHERE client_id = ?').run(now, clientId);
   }
 
   setRole(projectId: string, agentName: string, role: Role): void {
-    this.db.prepare('UPDATE members SET role = ? WHERE project_id = ? AND agent_name = ?').run(role, projectId, agentName);
+    this.sql('UPDATE members SET role = ? WHERE project_id = ? AND agent_name = ?').run(role, projectId, agentName);
   }
 
   removeMember(projectId: string, agentName: string): boolean {
-    return this.db.prepare('DELETE FROM members WHERE project_id = ? AND agent_name = ?').run(projectId, agentName).changes > 0;
+    return this.sql('DELETE FROM members WHERE project_id = ? AND agent_name = ?').run(projectId, agentName).changes > 0;
   }
 
   count(): number {
-    return this.db.prepare('SELECT count(*) FROM projects').pluck().get() as number;
+    return this.sql('SELECT count(*) FROM projects').pluck().get() as number;
   }
 }

@@ -1,5 +1,6 @@
 // SQL for client identities and agent sessions.
 import type { Db } from './open.js';
+import { statementCache, type Statement } from './statements.js';
 
 export type SessionState = 'active' | 'idle' | 'gone';
 
@@ -19,23 +20,25 @@ export interface SessionRow {
 }
 
 export class SessionRepo {
-  constructor(private readonly db: Db) {}
+  private readonly sql: (sql: string) => Statement;
+
+  constructor(db: Db) {
+    this.sql = statementCache(db);
+  }
 
   ensureClient(clientId: string, workingDirectory: string | null, now: string): void {
-    this.db
-      .prepare(
+    this.sql(
         'INSERT INTO clients (client_id, working_directory, created_at) VALUES (?, ?, ?) ON CONFLICT(client_id) DO UPDATE SET working_directory = coalesce(excluded.working_directory, working_directory)',
       )
       .run(clientId, workingDirectory, now);
   }
 
   clientDirectory(clientId: string): string | null {
-    return (this.db.prepare('SELECT working_directory FROM clients WHERE client_id = ?').pluck().get(clientId) as string | undefined) ?? null;
+    return (this.sql('SELECT working_directory FROM clients WHERE client_id = ?').pluck().get(clientId) as string | undefined) ?? null;
   }
 
   insert(row: SessionRow): void {
-    this.db
-      .prepare(
+    this.sql(
         `INSERT INTO sessions (session_id, client_id, tool, working_directory, pid, transcript_path, label, state, started_at, last_seen, ended_at, end_reason)
          VALUES (@session_id, @client_id, @tool, @working_directory, @pid, @transcript_path, @label, @state, @started_at, @last_seen, @ended_at, @end_reason)`,
       )
@@ -43,19 +46,19 @@ export class SessionRepo {
   }
 
   get(sessionId: string): SessionRow | null {
-    return (this.db.prepare('SELECT * FROM sessions WHERE session_id = ?').get(sessionId) as SessionRow | undefined) ?? null;
+    return (this.sql('SELECT * FROM sessions WHERE session_id = ?').get(sessionId) as SessionRow | undefined) ?? null;
   }
 
   touch(sessionId: string, now: string): void {
-    this.db.prepare("UPDATE sessions SET last_seen = ?, state = 'active' WHERE session_id = ? AND state != 'gone'").run(now, sessionId);
+    this.sql("UPDATE sessions SET last_seen = ?, state = 'active' WHERE session_id = ? AND state != 'gone'").run(now, sessionId);
   }
 
   end(sessionId: string, now: string, reason: string): void {
-    this.db.prepare("UPDATE sessions SET state = 'gone', ended_at = ?, end_reason = ? WHERE session_id = ? AND state != 'gone'").run(now, reason, sessionId);
+    this.sql("UPDATE sessions SET state = 'gone', ended_at = ?, end_reason = ? WHERE session_id = ? AND state != 'gone'").run(now, reason, sessionId);
   }
 
   setState(sessionId: string, state: SessionState): void {
-    this.db.prepare('UPDATE sessions SET state = ? WHERE session_id = ?').run(state, sessionId);
+    this.sql('UPDATE sessions SET state = ? WHERE session_id = ?').run(state, sessionId);
   }
 
   list(filter: { state?: SessionState | undefined; include_gone: boolean; tool?: string | undefined; limit: number }): SessionRow[] {
@@ -64,19 +67,19 @@ export class SessionRepo {
     else if (!filter.include_gone) where.push("state != 'gone'");
     if (filter.tool) where.push('tool = @tool');
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    return this.db.prepare(`SELECT * FROM sessions ${clause} ORDER BY started_at DESC LIMIT @limit`).all(filter) as SessionRow[];
+    return this.sql(`SELECT * FROM sessions ${clause} ORDER BY started_at DESC LIMIT @limit`).all(filter) as SessionRow[];
   }
 
   /** Sessions not yet gone, for the reaper. */
   live(): SessionRow[] {
-    return this.db.prepare("SELECT * FROM sessions WHERE state != 'gone'").all() as SessionRow[];
+    return this.sql("SELECT * FROM sessions WHERE state != 'gone'").all() as SessionRow[];
   }
 
   liveForClient(clientId: string): SessionRow[] {
-    return this.db.prepare("SELECT * FROM sessions WHERE client_id = ? AND state != 'gone' ORDER BY started_at").all(clientId) as SessionRow[];
+    return this.sql("SELECT * FROM sessions WHERE client_id = ? AND state != 'gone' ORDER BY started_at").all(clientId) as SessionRow[];
   }
 
   countLive(): number {
-    return this.db.prepare("SELECT count(*) FROM sessions WHERE state != 'gone'").pluck().get() as number;
+    return this.sql("SELECT count(*) FROM sessions WHERE state != 'gone'").pluck().get() as number;
   }
 }

@@ -9,7 +9,7 @@ const auditRow = z.object({
   session_id: z.string().nullable(),
   method: z.string(),
   subject: z.string().nullable(),
-  params_digest: z.string().describe('SHA-256 of the call params (canonical JSON)'),
+  params_digest: z.string().describe('SHA-256 of the call params as sent (JSON)'),
   outcome: z.string().describe('ok, or the error code'),
   prev_hash: z.string(),
   hash: z.string(),

@@ -1,4 +1,172 @@
-// Contract of the messages plane.
+// Contract of the messages plane: direct and broadcast messages between project members and the operator, delivered at least once until acknowledged.
+import { z } from 'zod';
 import { defineMethods } from './define.js';
+import { identifier, jsonObject, jsonValue, waitFields } from './common.js';
 
-export const messagesMethods = defineMethods({});
+/** Largest payload plus metadata, encoded as JSON. */
+export const MAX_MESSAGE_BYTES = 256 * 1024;
+export const MAX_RECEIVE_LIMIT = 100;
+export const MAX_ACK_TOKENS = 500;
+export const MAX_LIST_LIMIT = 200;
+export const DELIVERY_STATES = ['pending', 'delivered', 'acked', 'dead', 'expired'] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+
+/** `msg-` and a UUID: what message.send returns. */
+export const messageId = z
+  .string()
+  .regex(/^msg-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'a message_id as message.send returns it (msg- and a UUID)');
+
+/** Any string is accepted and judged one by one, so one malformed token does not sink the rest of a batch. */
+const deliveryToken = z.string().min(1).max(300);
+
+const whoFields = {
+  working_directory: z.string().min(1).max(4096).regex(/^\//, 'an absolute path (starting with /)').optional(),
+  client_id: identifier.optional(),
+};
+
+export const receivedMessage = z.object({
+  message_id: z.string(),
+  project_id: z.string(),
+  from_agent: z.string(),
+  to_agent: z.string().nullable().describe('The addressee of a direct message; null for a broadcast.'),
+  broadcast: z.boolean(),
+  reply_expected: z.boolean(),
+  reply_to: z.string().nullable(),
+  payload: jsonValue,
+  metadata: jsonObject.nullable(),
+  created_at: z.string(),
+  expires_at: z.string(),
+  delivery_token: z.string().describe('Pass to message.ack once you have handled the message; it is refused after a redelivery.'),
+  attempt: z.number().int().describe('1 on first delivery; higher when a delivery was not acknowledged in time.'),
+  ack_deadline: z.string().describe('Acknowledge before this, or the message is delivered again.'),
+});
+
+const deliveryRecord = z.object({
+  recipient: z.string(),
+  state: z.enum(DELIVERY_STATES),
+  attempt: z.number().int(),
+  last_delivered_at: z.string().nullable(),
+  ack_deadline: z.string().nullable(),
+  acked_at: z.string().nullable(),
+});
+
+const historyRecord = receivedMessage
+  .omit({ delivery_token: true, attempt: true, ack_deadline: true })
+  .extend({ deliveries: z.array(deliveryRecord) });
+
+const unreadRow = z.object({
+  project_id: z.string(),
+  agent_name: z.string(),
+  unread: z.number().int().describe('undelivered + unacked'),
+  undelivered: z.number().int(),
+  unacked: z.number().int().describe('Delivered, not yet acknowledged (it will be delivered again after its ack deadline).'),
+});
+
+export const messagesMethods = defineMethods({
+  'message.send': {
+    summary: 'Send a message to one member (to_agent) or to everyone in the project (broadcast: true); the operator can send and receive too.',
+    description:
+      'Exactly one of to_agent or broadcast. A broadcast reaches every member but the sender, plus the operator, all in one transaction. Pass reply_to (a message_id) to thread a reply. Pass idempotency_key to make a retry safe: the same key from the same sender returns the first message and writes nothing. Payload plus metadata may be up to 256 KiB of JSON.',
+    params: z
+      .object({
+        project_id: identifier,
+        from_agent: identifier,
+        to_agent: identifier.optional(),
+        broadcast: z.boolean().default(false),
+        reply_expected: z.boolean().default(false).describe('Say that you will wait for an answer.'),
+        payload: jsonValue.describe('Any JSON.'),
+        metadata: jsonObject.optional().describe('Optional JSON object (priority, trace ids...).'),
+        reply_to: messageId.optional().describe('The message this one answers: makes a thread.'),
+        idempotency_key: z.string().min(1).max(200).optional().describe('Retry-safe sends: the same key from the same sender in the same project is sent once.'),
+      })
+      .strict(),
+    result: z.object({
+      message_id: z.string(),
+      recipients: z.array(z.string()),
+      deduplicated: z.boolean().describe('True when idempotency_key matched an earlier send: nothing was written.'),
+    }),
+    emits: ['message.sent'],
+    mutates: true,
+    mcpTool: 'send_message',
+  },
+  'message.receive': {
+    summary: 'Take your next messages, oldest first; with wait: true park until one arrives. Acknowledge each with message.ack.',
+    description:
+      'Returns messages not yet delivered to you, and ones delivered earlier but not acknowledged before their ack deadline (attempt counts up). Each has a delivery_token: acknowledge it with message.ack once handled, or it comes back. After message_max_attempts unacknowledged deliveries a message is dead for you; after message_ttl_seconds it expires.',
+    params: z
+      .object({
+        project_id: identifier,
+        agent_name: identifier,
+        limit: z.number().int().min(1).max(MAX_RECEIVE_LIMIT).default(10),
+        ...waitFields,
+      })
+      .strict(),
+    result: z.object({
+      messages: z.array(receivedMessage),
+      count: z.number().int(),
+      waited_ms: z.number().int(),
+      timeout: z.literal(true).optional().describe('Present when a wait ran out with nothing to deliver.'),
+    }),
+    emits: ['message.delivered', 'message.dead', 'message.expired'],
+    mutates: true,
+    mcpTool: 'receive_messages',
+  },
+  'message.ack': {
+    summary: 'Acknowledge handled messages (by delivery_tokens, or Brainstorm style by message_id): they leave your inbox.',
+    description:
+      'A token of an earlier attempt (the message was delivered again since) is refused as stale: acknowledge the newest delivery. A message_id acknowledges its current delivery, even one not received yet. Refusals are listed with a reason; nothing is an error unless the project or agent is unknown.',
+    params: z
+      .object({
+        project_id: identifier,
+        agent_name: identifier,
+        delivery_tokens: z.array(deliveryToken).min(1).max(MAX_ACK_TOKENS).optional(),
+        message_id: z.string().min(1).max(300).optional(),
+      })
+      .strict(),
+    result: z.object({
+      acknowledged: z.array(z.string()).describe('The tokens (or message_id) that were acknowledged, as given.'),
+      refused: z.array(
+        z.object({
+          token: z.string(),
+          reason: z.enum(['malformed', 'unknown', 'stale', 'already_acked', 'dead', 'expired']),
+        }),
+      ),
+    }),
+    emits: ['message.acked'],
+    mutates: true,
+    mcpTool: 'acknowledge_message',
+  },
+  'message.list': {
+    summary: 'Message history, newest first, with each recipient\'s delivery state; filter by thread or member, page with before.',
+    params: z
+      .object({
+        project_id: identifier,
+        thread: messageId.optional().describe('A message_id: that message and every reply down its reply_to chain.'),
+        member: identifier.optional().describe('Only messages from or to this agent (broadcasts it received count).'),
+        include_dead_and_expired: z.boolean().default(true).describe('false: leave out deliveries that are dead or expired, and messages left with none.'),
+        before: messageId.optional().describe('Page: only messages sent before this one (pass next_before of the previous page).'),
+        limit: z.number().int().min(1).max(MAX_LIST_LIMIT).default(50),
+      })
+      .strict(),
+    result: z.object({
+      messages: z.array(historyRecord),
+      count: z.number().int(),
+      next_before: z.string().nullable().describe('Pass as before for the next (older) page; null when there is none.'),
+    }),
+    emits: [],
+    mcpTool: 'list_messages',
+  },
+  'message.unread_counts': {
+    summary: 'How many messages wait per project and recipient (undelivered or unacknowledged; dead and expired not counted).',
+    description:
+      'Scope it with project_id, agent_name, or an identity (working_directory or client_id: the projects it joined, under the names it joined as). With nothing, every recipient that has something waiting.',
+    params: z.object({ project_id: identifier.optional(), agent_name: identifier.optional(), ...whoFields }).strict(),
+    result: z.object({
+      counts: z.array(unreadRow),
+      unread_by_project: z.record(z.string(), z.number().int()),
+      total_unread: z.number().int(),
+    }),
+    emits: [],
+    mcpTool: 'unread_counts',
+  },
+});

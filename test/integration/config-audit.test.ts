@@ -4,17 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { RpcCallError } from '../../rpc/errors.js';
 import { runCli, startDaemon } from '../helpers/daemon.js';
-
-async function failure(promise: Promise<unknown>): Promise<RpcCallError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof RpcCallError, `expected an RPC error, got ${String(error)}`);
-  return error;
-}
+import { failure } from '../helpers/rpc-assert.js';
 
 test('config.set applies at once, is saved, survives a restart, and refuses bad values', async () => {
   const daemon = await startDaemon();

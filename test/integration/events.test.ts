@@ -3,8 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrainsClient } from '../../rpc/client.js';
 import type { EventRecord } from '../../rpc/contract/index.js';
-import { RpcCallError } from '../../rpc/errors.js';
 import { startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
+import { failure } from '../helpers/rpc-assert.js';
 
 function collect(client: BrainsClient): EventRecord[] {
   const seen: EventRecord[] = [];
@@ -16,15 +16,6 @@ function collect(client: BrainsClient): EventRecord[] {
 
 async function publish(client: BrainsClient, ...types: string[]): Promise<number[]> {
   return (await client.call('events.publish', { events: types.map((type, i) => ({ type, subject: `s${i}`, data: { i } })) })).seqs;
-}
-
-async function failure(promise: Promise<unknown>): Promise<RpcCallError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof RpcCallError, `expected an RPC error, got ${String(error)}`);
-  return error;
 }
 
 describe('subscriptions', () => {

@@ -6,25 +6,7 @@ import type { BrainsClient } from '../../rpc/client.js';
 import type { ParamsIn } from '../../rpc/contract/index.js';
 import { RpcCallError } from '../../rpc/errors.js';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
-
-async function failure(promise: Promise<unknown>): Promise<RpcCallError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof RpcCallError, `expected an RPC error, got ${String(error)}`);
-  return error;
-}
-
-async function refusedWith(promise: Promise<unknown>, code: string): Promise<RpcCallError> {
-  const error = await failure(promise);
-  assert.equal(error.appCode, code, `expected ${code}, got ${error.appCode}: ${error.message}`);
-  return error;
-}
-
-async function invalidParams(promise: Promise<unknown>): Promise<void> {
-  assert.equal((await failure(promise)).code, -32602);
-}
+import { refusedWith, invalidParams } from '../helpers/rpc-assert.js';
 
 let daemon: TestDaemon;
 let c: BrainsClient;

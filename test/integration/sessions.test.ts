@@ -3,17 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { BrainsClient } from '../../rpc/client.js';
-import { RpcCallError } from '../../rpc/errors.js';
 import { startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
-
-async function failure(promise: Promise<unknown>): Promise<RpcCallError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof RpcCallError, `expected an RPC error, got ${String(error)}`);
-  return error;
-}
+import { failure } from '../helpers/rpc-assert.js';
 
 let daemon: TestDaemon;
 let c: BrainsClient;
