@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { BrainsClient } from '../rpc/client.js';
 import { socketPathProblem, statePaths } from '../rpc/paths.js';
-import { DAEMON_NODE_FLAGS } from '../rpc/autostart.js';
+import { DAEMON_ENV, DAEMON_NODE_FLAGS } from '../rpc/autostart.js';
 import { collectTail, hasExited, sleep, stopChild } from './child.js';
 
 export const BRAINS_CLI = fileURLToPath(new URL('../bin/brains.js', import.meta.url));
@@ -23,7 +23,7 @@ export interface BenchDaemon {
 export function brainsEnv(home: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('BRAINS_')) env[key] = value;
-  return { ...env, BRAINS_HOME: home, NO_COLOR: '1' };
+  return { ...env, ...DAEMON_ENV, BRAINS_HOME: home, NO_COLOR: '1' };
 }
 
 /** Linux silently truncates an over-long socket path, so two sockets could end up on one file: refuse instead. */

@@ -60,7 +60,7 @@ function cliFigure(m: Measurements, sizes: BenchSizes): Figure {
 }
 
 function rssFigures(m: Measurements): Figure[] {
-  const rss = (key: string, label: string, value: number | null): Figure => ({
+  const rss = (key: string, label: string, value: number | null, targeted = true): Figure => ({
     key,
     label,
     unit: 'MiB',
@@ -68,12 +68,13 @@ function rssFigures(m: Measurements): Figure[] {
     limitKey: 'idle_node_rss_mib',
     limitLabel: 'idle bare node',
     limit: m.idleNodeRss,
-    target: atMost(RSS_TARGET_MIB, 'MiB', value),
+    target: targeted ? atMost(RSS_TARGET_MIB, 'MiB', value) : null,
   });
   return [
     rss('daemon_rss_start_mib', 'daemon RSS after start', m.rssAtStart),
     rss('daemon_rss_after_pings_mib', `daemon RSS after ${m.pingsBeforeRss.toLocaleString('en-US')} pings`, m.rssAfterPings),
-    rss('daemon_rss_after_events_mib', 'daemon RSS after the event run', m.rssAfterEvents),
+    // Observed, not targeted: the issue sets the memory target after start and after the pings.
+    rss('daemon_rss_after_events_mib', 'daemon RSS after the event run', m.rssAfterEvents, false),
   ];
 }
 

@@ -62,7 +62,8 @@ export class AuditTrail {
   ) {}
 
   rowHash(prevHash: string, seq: number, row: NewAuditRow): string {
-    const body = canonicalJson([seq, row.time, row.actor, row.session_id, row.method, row.subject, row.params_digest, row.outcome]);
+    // A flat array of strings and numbers: JSON.stringify is already canonical for it.
+    const body = JSON.stringify([seq, row.time, row.actor, row.session_id, row.method, row.subject, row.params_digest, row.outcome]);
     return createHmac('sha256', this.key).update(`${prevHash}\n${body}`).digest('hex');
   }
 

@@ -27,12 +27,14 @@ export interface AuditFilter {
 export class AuditRepo {
   private readonly insert;
   private readonly last;
+  private readonly maxSeq;
 
   constructor(private readonly db: Db) {
     this.insert = db.prepare(
       'INSERT INTO audit (time, actor, session_id, method, subject, params_digest, outcome, prev_hash, hash) VALUES (@time, @actor, @session_id, @method, @subject, @params_digest, @outcome, @prev_hash, @hash)',
     );
     this.last = db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1');
+    this.maxSeq = db.prepare('SELECT max(seq) FROM audit').pluck();
   }
 
   /** The newest row's seq and hash, the link the next row chains to. */
@@ -41,8 +43,7 @@ export class AuditRepo {
   }
 
   nextSeq(): number {
-    const head = this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").pluck().get() as number | undefined;
-    return (head ?? 0) + 1;
+    return ((this.maxSeq.get() as number | null) ?? 0) + 1;
   }
 
   append(row: NewAuditRow & { prev_hash: string; hash: string }): number {

@@ -71,15 +71,37 @@ export class EventLog {
   /** Delete events older than the cutoff time and beyond the newest maxKept; returns how many went. */
   prune(olderThan: string | null, maxKept: number | null): number {
     let cutoff = 0;
-    if (olderThan !== null) {
-      const byTime = this.db.prepare('SELECT max(seq) FROM events WHERE time < ?').pluck().get(olderThan) as number | null;
-      cutoff = Math.max(cutoff, byTime ?? 0);
-    }
+    if (olderThan !== null) cutoff = Math.max(cutoff, this.lastSeqBefore(olderThan));
     if (maxKept !== null) cutoff = Math.max(cutoff, this.head() - maxKept);
     if (cutoff <= this.prunedThrough()) return 0;
     const removed = this.db.prepare('DELETE FROM events WHERE seq <= ?').run(cutoff).changes;
     this.metaSet.run(PRUNED_THROUGH_KEY, String(cutoff));
     return removed;
+  }
+
+  /**
+   * The newest seq whose time is before the cutoff, by binary search over seq: events are appended in commit order,
+   * so their times rise with seq, and no index on time is needed (it would cost a write per event).
+   */
+  private lastSeqBefore(time: string): number {
+    const timeAt = this.db.prepare('SELECT seq, time FROM events WHERE seq >= ? ORDER BY seq LIMIT 1');
+    let lo = this.oldest();
+    let hi = this.head();
+    if (lo === 0) return 0;
+    let found = 0;
+    while (lo <= hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      const row = timeAt.get(mid) as { seq: number; time: string } | undefined;
+      if (!row) {
+        hi = mid - 1;
+      } else if (row.time < time) {
+        found = row.seq;
+        lo = row.seq + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
   }
 
   private readStatement(types: readonly string[] | undefined) {

@@ -18,6 +18,11 @@ export function openDatabase(path: string, check: (db: Db) => void = () => {}): 
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // 8 MiB of page cache (the default is 2 MiB): inbox and lock indexes stay hot with a million rows stored.
+  db.pragma('cache_size = -8192');
+  // Fold the WAL back every ~16 MiB instead of 4 MiB: hot pages are written back once, not again and again.
+  // The daemon also checkpoints whenever it goes idle, so the WAL does not stay large.
+  db.pragma('wal_autocheckpoint = 4000');
   if (path !== ':memory:') chmodSync(path, 0o600);
   return db;
 }

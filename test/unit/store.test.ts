@@ -78,6 +78,22 @@ test('pruning by count and by age records pruned_through, and seqs are never reu
   store.close();
 });
 
+test('pruning by age finds the cutoff between batches written at different times', async () => {
+  const store = fresh();
+  for (let batch = 0; batch < 5; batch += 1) {
+    store.transaction(() => {
+      for (let i = 0; i < 7; i += 1) store.events.append('t.age', null, { batch, i });
+    });
+    await new Promise((resolve) => setTimeout(resolve, 15));
+  }
+  const firstOfBatch3 = store.events.after(0, undefined, 100).find((e) => (e.data as { batch: number }).batch === 3)!;
+  assert.equal(store.transaction(() => store.events.prune(firstOfBatch3.time, null)), 21, 'batches 0-2 are older than batch 3');
+  assert.equal(store.events.oldest(), firstOfBatch3.seq);
+  assert.equal(store.events.prunedThrough(), firstOfBatch3.seq - 1);
+  assert.equal(store.transaction(() => store.events.prune('2000-01-01T00:00:00.000Z', null)), 0, 'a cutoff before everything prunes nothing');
+  store.close();
+});
+
 test('mutate publishes after commit; a rolled-back mutation publishes nothing and stores nothing', () => {
   const store = fresh();
   const bus = new EventBus();

@@ -11,7 +11,6 @@ export default {
       data    TEXT    NOT NULL
     );
     CREATE INDEX events_by_type ON events(type, seq);
-    CREATE INDEX events_by_time ON events(time);
     CREATE TABLE meta (
       key   TEXT PRIMARY KEY,
       value TEXT NOT NULL

@@ -4,7 +4,7 @@ export default {
   name: 'audit',
   sql: `
     CREATE TABLE audit (
-      seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+      seq           INTEGER PRIMARY KEY, -- rows are never deleted, so rowids are never reused
       time          TEXT NOT NULL,
       actor         TEXT NOT NULL,
       session_id    TEXT,
@@ -15,7 +15,6 @@ export default {
       prev_hash     TEXT NOT NULL,
       hash          TEXT NOT NULL
     );
-    CREATE INDEX audit_by_actor ON audit(actor, seq);
-    CREATE INDEX audit_by_method ON audit(method, seq);
+    -- No secondary indexes: every mutating call writes a row, and audit.list (an operator's query) scans in seq order.
   `,
 };
