@@ -1,11 +1,8 @@
 // Figures of the locks plane, each beside the physical limit measured in the same run: an uncontended acquire+release
 // (two calls) beside two raw echo round trips, and the hand-over to a parked waiter beside one.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { BrainsClient } from '../rpc/client.js';
 import type { BenchSizes } from './config.js';
-import { requireBindableSocket, startDaemon } from './daemon-process.js';
-import { startEchoServer } from './echo-process.js';
+import { startPlaneRig } from './plane-rig.js';
 import type { Figure, PlaneBenchContext } from './figures.js';
 import { RawEchoClient } from './raw-client.js';
 import { interleavedRounds, sequentialRoundTrips, splitEvenly } from './round-trips.js';
@@ -90,14 +87,7 @@ async function measureHandovers(socket: string, counts: LockCounts): Promise<big
 
 export async function measureLockFigures(sizes: BenchSizes, ctx: PlaneBenchContext): Promise<Figure[]> {
   const counts = countsFor(sizes);
-  const home = join(ctx.home, 'l');
-  mkdirSync(home, { recursive: true, mode: 0o700 });
-  const echoSocket = join(home, 'echo.sock');
-  requireBindableSocket(echoSocket);
-  const echo = await startEchoServer(echoSocket);
-  ctx.cleanup.add(() => echo.stop());
-  const daemon = await startDaemon(home);
-  ctx.cleanup.add(() => daemon.stop());
+  const { echoSocket, echo, daemon } = await startPlaneRig(ctx, 'l');
 
   const trips = await measureRoundTrips(daemon.socket, echoSocket, sizes, counts);
   const handovers = await measureHandovers(daemon.socket, counts);

@@ -1,11 +1,9 @@
 // Figures of the messages plane, each beside its target and a physical limit measured in the same run: wake-up latency,
 // sustained acknowledged throughput, broadcast and fan-out to 100, and receive with a million messages stored.
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
 import { BrainsClient } from '../rpc/client.js';
 import type { BenchSizes } from './config.js';
-import { startDaemon, requireBindableSocket } from './daemon-process.js';
-import { startEchoServer } from './echo-process.js';
+import { startPlaneRig } from './plane-rig.js';
 import { atMost, type Figure, type Target } from './figures.js';
 import { broadcastLatencies, fanOutLatencies, wakeLatencies } from './messages-latency.js';
 import { echoFanOut, echoRoundTrips, sqliteMessageFlowRate, sqliteSendCommits } from './messages-limits.js';
@@ -41,14 +39,7 @@ export async function measureMessageFigures(sizes: BenchSizes, ctx: PlaneBenchCo
 
 /** Every measurement in turn: the raw limits, then the daemon's figures, then the big-store daemon of its own. */
 async function measure(plan: MessagePlan, ctx: PlaneBenchContext): Promise<MessageMeasurements> {
-  const home = join(ctx.home, 'm');
-  mkdirSync(home, { recursive: true, mode: 0o700 });
-  const echoSocket = join(home, 'echo.sock');
-  requireBindableSocket(echoSocket);
-  const echo = await startEchoServer(echoSocket);
-  ctx.cleanup.add(() => echo.stop());
-  const daemon = await startDaemon(home);
-  ctx.cleanup.add(() => daemon.stop());
+  const { home, echoSocket, echo, daemon } = await startPlaneRig(ctx, 'm');
   const admin = await BrainsClient.connect(daemon.socket);
 
   phase('raw limits: echo round trips, echo to 100 peers, SQLite commits');

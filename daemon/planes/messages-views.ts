@@ -49,17 +49,7 @@ export function messageView(m: MessageRow) {
 export function receivedView(d: Delivered) {
   const m = d.message;
   return {
-    message_id: m.message_id,
-    project_id: m.project_id,
-    from_agent: m.from_agent,
-    to_agent: m.to_agent,
-    broadcast: m.broadcast === 1,
-    reply_expected: m.reply_expected === 1,
-    reply_to: m.reply_to,
-    payload: JSON.parse(m.payload) as unknown,
-    metadata: m.metadata === null ? null : (JSON.parse(m.metadata) as Record<string, unknown>),
-    created_at: m.created_at,
-    expires_at: m.expires_at,
+    ...messageView(m),
     delivery_token: deliveryToken(m.message_id, d.attempt),
     attempt: d.attempt,
     ack_deadline: d.ack_deadline,
