@@ -22,6 +22,14 @@ async function main(): Promise<number> {
       return (await import('./commands/rpc.js')).rpcCommand(args);
     case 'watch':
       return (await import('./commands/watch.js')).watchCommand(args);
+    case 'mcp':
+      return (await import('./commands/mcp.js')).mcpCommand(args);
+    case 'wire':
+      return (await import('./commands/wire.js')).wireCommand(args);
+    case 'unwire':
+      return (await import('./commands/wire.js')).unwireCommand(args);
+    case 'hook':
+      return (await import('./commands/hook.js')).hookCommand(args);
     case 'tui':
       return (await import('./commands/tui.js')).tuiCommand(args);
     case '--version':

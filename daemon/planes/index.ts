@@ -14,6 +14,7 @@ import { resourcesHandlers } from './resources.js';
 import { locksHandlers } from './locks.js';
 import { tasksHandlers } from './tasks.js';
 import { approvalsHandlers } from './approvals.js';
+import { nudgesHandlers } from './nudges.js';
 
 export function createHandlers(deps: PlaneDeps): HandlersFor<Contract> {
   return {
@@ -29,5 +30,6 @@ export function createHandlers(deps: PlaneDeps): HandlersFor<Contract> {
     ...locksHandlers(deps),
     ...tasksHandlers(deps),
     ...approvalsHandlers(deps),
+    ...nudgesHandlers(deps),
   };
 }

@@ -11,6 +11,7 @@ import { LockRepo } from './locks.js';
 import { TaskRepo } from './tasks.js';
 import { ApprovalRepo } from './approvals.js';
 import { AuditRepo } from './audit.js';
+import { NudgeRepo } from './nudges.js';
 
 export class Store {
   readonly events: EventLog;
@@ -22,6 +23,7 @@ export class Store {
   readonly tasks: TaskRepo;
   readonly approvals: ApprovalRepo;
   readonly audit: AuditRepo;
+  readonly nudges: NudgeRepo;
   private closed = false;
 
   private constructor(
@@ -37,6 +39,7 @@ export class Store {
     this.tasks = new TaskRepo(db);
     this.approvals = new ApprovalRepo(db);
     this.audit = new AuditRepo(db);
+    this.nudges = new NudgeRepo(db);
   }
 
   /** Open (creating if needed) and migrate; throws SchemaTooNewError for a database from a newer brains. */

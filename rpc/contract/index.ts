@@ -12,6 +12,7 @@ import { resourcesMethods } from './resources.js';
 import { locksMethods } from './locks.js';
 import { tasksMethods } from './tasks.js';
 import { approvalsMethods } from './approvals.js';
+import { nudgesMethods } from './nudges.js';
 
 export const contract = {
   ...systemMethods,
@@ -26,6 +27,7 @@ export const contract = {
   ...locksMethods,
   ...tasksMethods,
   ...approvalsMethods,
+  ...nudgesMethods,
 };
 
 export const notifications = {
