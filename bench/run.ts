@@ -12,6 +12,7 @@ import { buildFigures } from './report.js';
 import { renderTable } from './table.js';
 import { measureMessageFigures } from './messages-figures.js';
 import { measureLockFigures } from './locks-figures.js';
+import { measureMcpFigures } from './mcp-figures.js';
 
 function runContext(sizes: BenchSizes): Record<string, unknown> {
   return { mode: sizes.mode, node: process.version, platform: process.platform, cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', sizes };
@@ -41,6 +42,7 @@ async function bench(sizes: BenchSizes, cleanup: Cleanup): Promise<number> {
   const planeFigures = [
     ...(await measureMessageFigures(sizes, { home, cleanup })),
     ...(await measureLockFigures(sizes, { home, cleanup })),
+    ...(await measureMcpFigures(sizes, { home, cleanup })),
   ];
   printReport([...buildFigures(measurements, sizes), ...planeFigures], sizes);
   if (daemonExit !== 0) {

@@ -31,9 +31,13 @@ export class Reaper {
     let ended = 0;
     for (const session of store.sessions.live()) {
       const silentMs = now - Date.parse(session.last_seen);
+      // A live pid is the stronger signal: an interactive agent may sit at its prompt for hours without a
+      // heartbeat and must keep its locks. Sessions without a pid depend on heartbeats alone.
       const reason =
-        session.pid !== null && !processAlive(session.pid)
-          ? `its process ${session.pid} exited`
+        session.pid !== null
+          ? processAlive(session.pid)
+            ? null
+            : `its process ${session.pid} exited`
           : silentMs > timeoutMs
             ? `no heartbeat for ${Math.round(silentMs / 1000)}s`
             : null;

@@ -1,11 +1,12 @@
 // `brains --help` and `brains help CMD`: every command with its flags and examples, from one table.
 import { readFileSync } from 'node:fs';
 import { EXIT } from './exit-codes.js';
+import { UNWIRE_DETAILS, UNWIRE_USAGE, WIRE_DETAILS, WIRE_USAGE } from './wire.js';
 
 interface CommandHelp {
   usage: string;
   summary: string;
-  details?: string[];
+  details?: readonly string[];
   examples: string[];
 }
 
@@ -55,6 +56,36 @@ const COMMANDS: Record<string, CommandHelp> = {
       'BRAINS_MAINTENANCE_INTERVAL, BRAINS_MAX_FRAME_BYTES. SIGTERM or SIGINT stops it gracefully.',
     ],
     examples: ['brains daemon', 'brains daemon --log-format json --event-retention 3d'],
+  },
+  mcp: {
+    usage: 'brains mcp [--no-start]',
+    summary: 'An MCP server on stdio for an agent tool; every tool call goes to the daemon (started if needed).',
+    details: [
+      'Tools are generated from the contract, under Brainstorm\'s names (create_project, join_project, send_message, receive_messages, ...).',
+      'After status, join_project or start_session the MCP session is bound to that agent, so later calls may omit agent_name.',
+    ],
+    examples: ['brains mcp', 'claude mcp add brains -- brains mcp'],
+  },
+  wire: {
+    usage: WIRE_USAGE,
+    summary: 'Register brains with every detected agent tool (Claude Code, Codex, Copilot, Gemini, Cursor, VS Code, Claude Desktop).',
+    details: WIRE_DETAILS,
+    examples: ['brains wire --dry-run', 'brains wire', 'brains wire --status', 'brains wire --tool codex --no-rules'],
+  },
+  unwire: {
+    usage: UNWIRE_USAGE,
+    summary: 'Remove exactly what brains wire added; files nobody else changed come back byte for byte.',
+    details: UNWIRE_DETAILS,
+    examples: ['brains unwire', 'brains unwire --tool cursor'],
+  },
+  hook: {
+    usage: 'brains hook session-start|user-prompt-submit|stop|session-end [--tool claude-code|codex] [--no-start]',
+    summary: 'Run by Claude Code / Codex on their hook events (installed by brains wire): tells the agent only what is new.',
+    details: [
+      'Registers the session, then adds unread mail, decisions and expiring locks to the agent\'s context, once each;',
+      'blocks Stop once for a message that expects a reply. Reads the hook JSON on stdin; always exits 0; silent when there is nothing to say.',
+    ],
+    examples: ['echo \'{"session_id":"s1","cwd":"/work/api","hook_event_name":"SessionStart"}\' | brains hook session-start'],
   },
   tui: {
     usage: 'brains tui',

@@ -1,5 +1,162 @@
-// `brains hook <event>`: the command agent tools run on their hook events (not built yet).
-export async function hookCommand(_args: string[]): Promise<number> {
-  process.stderr.write('brains hook: not built yet\n');
-  return 2;
+// `brains hook <event>`: the command agent tools (Claude Code, Codex) run on their hook events. It reads the tool's
+// hook JSON on stdin, makes one call to the daemon, and prints what the daemon says (usually nothing). It runs on
+// every prompt, so it stays thin (no zod, no contract at run time) and it never breaks the agent: whatever goes
+// wrong, it exits 0 and prints nothing.
+import { readFileSync } from 'node:fs';
+import { BrainsClient } from '../../rpc/client.js';
+import { statePaths } from '../../rpc/paths.js';
+
+export const HOOK_USAGE = 'brains hook session-start|user-prompt-submit|stop|session-end [--tool claude-code|codex] [--no-start]';
+
+const EVENTS = new Set(['session-start', 'user-prompt-submit', 'stop', 'session-end']);
+const TOOLS = new Set(['claude-code', 'codex']);
+/** More than any hook input brains reads; a bigger one (a huge pasted prompt) is not parsed. */
+const MAX_INPUT_BYTES = 1024 * 1024;
+/** The agent waits for the hook: give up well before the tool's own hook timeout. */
+const CALL_TIMEOUT_MS = 5_000;
+const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'fish', 'busybox']);
+
+interface HookArgs {
+  event: string;
+  tool: string;
+  autoStart: boolean;
+}
+
+export async function hookCommand(argv: string[]): Promise<number> {
+  const args = parseHookArgs(argv);
+  if (typeof args === 'string') {
+    process.stderr.write(`${args}\nusage: ${HOOK_USAGE}\n`);
+    return 0;
+  }
+  if (process.stdin.isTTY) {
+    process.stderr.write(`brains hook reads the agent tool's hook JSON on stdin; it is run by the tool (see brains wire).\nusage: ${HOOK_USAGE}\n`);
+    return 0;
+  }
+  const payload = pickPayload(await readInput());
+  if (!payload) return quietly('stdin was not a hook input with a session_id');
+  const answer = await ask(args, { tool: args.tool, event: args.event, payload, pid: agentPid() });
+  if (answer?.stdout) process.stdout.write(`${answer.stdout}\n`);
+  return answer?.exit_code === 2 ? 2 : 0;
+}
+
+function parseHookArgs(argv: string[]): HookArgs | string {
+  let event: string | undefined;
+  let tool = 'claude-code';
+  let autoStart = true;
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    if (arg === '--no-start') autoStart = false;
+    else if (arg === '--tool') tool = argv[++i] ?? '';
+    else if (arg.startsWith('--tool=')) tool = arg.slice('--tool='.length);
+    else if (arg === '--help' || arg === '-h') return 'brains hook: run by an agent tool on its hook events; prints context for the agent, or nothing.';
+    else if (event === undefined) event = arg;
+    else return `brains hook: unexpected argument ${JSON.stringify(arg)}`;
+  }
+  if (event === undefined || !EVENTS.has(event)) return `brains hook: unknown event ${JSON.stringify(event ?? '')}`;
+  if (!TOOLS.has(tool)) return `brains hook: unknown --tool ${JSON.stringify(tool)}`;
+  return { event, tool, autoStart };
+}
+
+/** All of stdin, or null when it is larger than any hook input brains reads (the rest is drained, not kept). */
+async function readInput(): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size <= MAX_INPUT_BYTES) chunks.push(chunk);
+  }
+  return size <= MAX_INPUT_BYTES ? Buffer.concat(chunks).toString('utf8') : null;
+}
+
+/** The fields of the tool's input that brains uses, each only when it has the documented type; null without a session_id. */
+function pickPayload(text: string | null): Record<string, unknown> | null {
+  if (text === null) return null;
+  let input: unknown;
+  try {
+    input = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return null;
+  const fields = input as Record<string, unknown>;
+  if (typeof fields.session_id !== 'string') return null;
+  const picked: Record<string, unknown> = { session_id: fields.session_id };
+  for (const key of ['cwd', 'transcript_path', 'hook_event_name', 'source', 'reason'] as const) {
+    if (typeof fields[key] === 'string') picked[key] = fields[key];
+  }
+  if (typeof fields.stop_hook_active === 'boolean') picked.stop_hook_active = fields.stop_hook_active;
+  return picked;
+}
+
+interface HookAnswer {
+  stdout: string | null;
+  exit_code: number;
+}
+
+/** One call to the daemon; null (and silence) when it cannot be reached, refuses, or takes too long. */
+async function ask(args: HookArgs, params: Record<string, unknown>): Promise<HookAnswer | null> {
+  const client = await connect(args);
+  if (!client) return null;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), CALL_TIMEOUT_MS)));
+    const answer = (await Promise.race([client.callRaw('hook.handle', params), timeout])) as HookAnswer | null;
+    if (!answer) quietly('the daemon did not answer in time');
+    return answer;
+  } catch (error) {
+    quietly(error instanceof Error ? error.message : String(error));
+    return null;
+  } finally {
+    clearTimeout(timer);
+    client.close().catch(() => {});
+  }
+}
+
+/** Connect; only a session start may start the daemon (a prompt never waits for one to boot). */
+async function connect(args: HookArgs): Promise<BrainsClient | null> {
+  const paths = statePaths();
+  try {
+    return await BrainsClient.connect(paths.socket);
+  } catch {
+    if (!args.autoStart || args.event !== 'session-start') return null;
+  }
+  try {
+    const { connectOrStart } = await import('../../rpc/autostart.js');
+    return await connectOrStart(paths, { autoStart: true });
+  } catch (error) {
+    quietly(error instanceof Error ? error.message : String(error));
+    return null;
+  }
+}
+
+/**
+ * The agent tool's process, so the session ends when it exits. Tools run hooks through a shell, which may still be
+ * our parent: step over shells (Linux /proc; elsewhere the parent is taken as it is).
+ */
+function agentPid(): number | undefined {
+  let pid = process.ppid;
+  for (let hops = 0; hops < 3 && pid > 1; hops += 1) {
+    const stat = procStat(pid);
+    if (!stat || !SHELLS.has(stat.comm)) break;
+    pid = stat.ppid;
+  }
+  return pid > 1 ? pid : undefined;
+}
+
+function procStat(pid: number): { comm: string; ppid: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const open = stat.indexOf('(');
+    const close = stat.lastIndexOf(')');
+    const ppid = Number(stat.slice(close + 2).split(' ')[1]);
+    return { comm: stat.slice(open + 1, close), ppid };
+  } catch {
+    return null;
+  }
+}
+
+/** Hooks stay silent for the agent; BRAINS_HOOK_DEBUG=1 shows why one said nothing. */
+function quietly(why: string): number {
+  if (process.env.BRAINS_HOOK_DEBUG) process.stderr.write(`brains hook: ${why}\n`);
+  return 0;
 }

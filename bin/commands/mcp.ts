@@ -1,5 +1,115 @@
-// `brains mcp`: an MCP server on stdio that forwards every tool call to the daemon (not built yet).
-export async function mcpCommand(_args: string[]): Promise<number> {
-  process.stderr.write('brains mcp: not built yet\n');
-  return 2;
+// `brains mcp`: an MCP server on stdio that forwards every tool call to the daemon over its socket; logs only to stderr, ends with stdin.
+import { parseArgs } from 'node:util';
+import { connectOrStart } from '../../rpc/autostart.js';
+import type { BrainsClient } from '../../rpc/client.js';
+import { statePaths, type StatePaths } from '../../rpc/paths.js';
+import { VERSION } from '../../daemon/version.js';
+import type { CallOptions, DaemonCall } from '../../daemon/mcp/server.js';
+import { EXIT } from './exit-codes.js';
+
+const PROGRESS_ENV = 'BRAINS_MCP_PROGRESS_MS';
+
+function log(message: string): void {
+  process.stderr.write(`brains mcp: ${message}\n`);
+}
+
+/**
+ * Quick calls share one connection (reopened if the daemon restarts); a call that parks gets a connection of its own,
+ * closed when the MCP client cancels it, which makes the daemon release the wait.
+ */
+function socketCaller(first: BrainsClient, connect: () => Promise<BrainsClient>): { call: DaemonCall; closeAll(): Promise<void> } {
+  let shared: Promise<BrainsClient> | null = Promise.resolve(first);
+  const open = new Set<BrainsClient>([first]);
+  const track = (client: BrainsClient) => {
+    open.add(client);
+    client.onClose(() => open.delete(client));
+    return client;
+  };
+  first.onClose(() => {
+    open.delete(first);
+    shared = null;
+  });
+  const sharedClient = (): Promise<BrainsClient> => {
+    if (!shared) {
+      const next = connect().then(track);
+      next.then(
+        (client) => client.onClose(() => (shared = shared === next ? null : shared)),
+        () => (shared = shared === next ? null : shared),
+      );
+      shared = next;
+    }
+    return shared;
+  };
+  const call: DaemonCall = async (method, params, opts: CallOptions) => {
+    if (!opts.waits) return abortable((await sharedClient()).callRaw(method, params), opts.signal);
+    const client = track(await connect());
+    const hangUp = () => void client.close();
+    opts.signal.addEventListener('abort', hangUp, { once: true });
+    try {
+      return await client.callRaw(method, params);
+    } finally {
+      opts.signal.removeEventListener('abort', hangUp);
+      void client.close();
+    }
+  };
+  return { call, closeAll: async () => void (await Promise.all([...open].map((c) => c.close()))) };
+}
+
+function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new Error('cancelled'));
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(new Error('cancelled'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function progressInterval(): number | undefined {
+  const value = Number(process.env[PROGRESS_ENV]);
+  return Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+async function connectFirst(paths: StatePaths, autoStart: boolean): Promise<BrainsClient | null> {
+  try {
+    return await connectOrStart(paths, { autoStart });
+  } catch (error) {
+    log(`cannot reach the daemon: ${(error as Error).message}; ${autoStart ? `see ${paths.daemonLog}` : 'start it with brains up, or drop --no-start'}`);
+    return null;
+  }
+}
+
+export async function mcpCommand(argv: string[]): Promise<number> {
+  let noStart: boolean;
+  try {
+    noStart = parseArgs({ args: argv, options: { 'no-start': { type: 'boolean' } } }).values['no-start'] ?? false;
+  } catch (error) {
+    log(`${(error as Error).message}\nusage: brains mcp [--no-start]`);
+    return EXIT.USAGE;
+  }
+  const paths = statePaths();
+  // The SDK loads while the socket connects: start-up is the slower of the two, not their sum.
+  const [first, { createMcpServer }, { StdioServerTransport }] = await Promise.all([
+    connectFirst(paths, !noStart),
+    import('../../daemon/mcp/server.js'),
+    import('@modelcontextprotocol/sdk/server/stdio.js'),
+  ]);
+  if (!first) return EXIT.UNREACHABLE;
+
+  const carrier = socketCaller(first, () => connectOrStart(paths, { autoStart: !noStart }));
+  const server = createMcpServer({ call: carrier.call, version: VERSION, progressIntervalMs: progressInterval(), defaultWorkingDirectory: process.cwd() });
+  const transport = new StdioServerTransport();
+  transport.onerror = (error) => log(`stdio: ${error.message}`);
+
+  const ended = new Promise<void>((resolve) => {
+    process.stdin.once('end', resolve);
+    process.stdin.once('close', resolve);
+    process.stdout.once('error', () => resolve());
+  });
+  await server.connect(transport);
+  await ended;
+  await server.close().catch(() => {});
+  await carrier.closeAll();
+  // Anything still holding the event loop (a half-closed socket) must not keep an orphaned proxy alive.
+  setTimeout(() => process.exit(EXIT.OK), 1000).unref();
+  return EXIT.OK;
 }

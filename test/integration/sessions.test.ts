@@ -82,13 +82,21 @@ describe('the reaper', () => {
     assert.ok(listed.sessions.some((x) => x.session_id === s.session_id));
   });
 
-  test('a silent session goes idle, then gone after the heartbeat timeout', async () => {
+  test('a silent session without a pid goes idle, then gone; one whose pid lives is kept (an agent idle at its prompt)', async () => {
     await c.call('config.set', { key: 'session_idle_seconds', value: 1 });
     await c.call('config.set', { key: 'session_timeout_seconds', value: 5 });
-    const s = await c.call('session.start', { tool: 'cursor', working_directory: '/w/quiet' });
-    await waitFor(async () => (await c.call('session.list', { state: 'idle' })).sessions.some((x) => x.session_id === s.session_id), 15_000, 'idle');
-    await waitFor(async () => (await c.call('session.list', { state: 'gone' })).sessions.some((x) => x.session_id === s.session_id), 20_000, 'gone');
-    await c.call('config.set', { key: 'session_idle_seconds', value: 60 });
-    await c.call('config.set', { key: 'session_timeout_seconds', value: 300 });
+    const alive = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    try {
+      const s = await c.call('session.start', { tool: 'cursor', working_directory: '/w/quiet' });
+      const kept = await c.call('session.start', { tool: 'claude-code', working_directory: '/w/at-prompt', pid: alive.pid! });
+      await waitFor(async () => (await c.call('session.list', { state: 'idle' })).sessions.some((x) => x.session_id === s.session_id), 15_000, 'idle');
+      await waitFor(async () => (await c.call('session.list', { state: 'gone' })).sessions.some((x) => x.session_id === s.session_id), 20_000, 'gone');
+      const live = await c.call('session.list', {});
+      assert.ok(live.sessions.some((x) => x.session_id === kept.session_id), 'the session whose process is alive was not reaped');
+    } finally {
+      alive.kill('SIGKILL');
+      await c.call('config.set', { key: 'session_idle_seconds', value: 60 });
+      await c.call('config.set', { key: 'session_timeout_seconds', value: 300 });
+    }
   });
 });

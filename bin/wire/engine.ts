@@ -1,0 +1,215 @@
+// Runs wire, unwire and status over the tools' targets: decide per file, back up, write atomically, keep the record.
+import { existsSync, readFileSync } from 'node:fs';
+import { MalformedError } from './jsonc.js';
+import { backup, loadRecord, readState, removeFile, saveRecord, sha256, writeAtomic, type FileRecord, type WireRecord } from './files.js';
+import type { Target } from './targets.js';
+import { isDetected, type Tool } from './tools.js';
+
+export type Action =
+  | 'added'
+  | 'updated'
+  | 'unchanged'
+  | 'conflict'
+  | 'error'
+  | 'restored'
+  | 'removed'
+  | 'deleted'
+  | 'not-wired'
+  | 'left';
+
+export interface Outcome {
+  tool: string;
+  role: string;
+  file: string;
+  action: Action;
+  /** Planned only (--dry-run). */
+  planned: boolean;
+  message?: string;
+  diff?: string;
+  transport?: string;
+}
+
+export const FAILED: ReadonlySet<Action> = new Set(['conflict', 'error']);
+
+function errorText(error: unknown): string {
+  if (error instanceof MalformedError) return `malformed: ${error.message}; left untouched`;
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code ? `${code}: ${(error as Error).message}` : error instanceof Error ? error.message : String(error);
+}
+
+/** A minimal one-hunk line diff: the lines that differ between the common head and tail. */
+export function lineDiff(file: string, before: string | null, after: string | null): string {
+  const a = before === null ? [] : before.split('\n');
+  const b = after === null ? [] : after.split('\n');
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head++;
+  let tail = 0;
+  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  const strip = (l: string): string => l.replace(/\r$/, '');
+  const out = [`--- ${before === null ? '/dev/null' : file}`, `+++ ${after === null ? '/dev/null' : file}`, `@@ line ${head + 1} @@`];
+  for (const l of a.slice(head, a.length - tail)) out.push(`-${strip(l)}`);
+  for (const l of b.slice(head, b.length - tail)) out.push(`+${strip(l)}`);
+  return out.join('\n');
+}
+
+function mergeCreated(a: string[][], b: string[][]): string[][] {
+  const seen = new Set(a.map((p) => JSON.stringify(p)));
+  return [...a, ...b.filter((p) => !seen.has(JSON.stringify(p)))];
+}
+
+function wireTarget(target: Target, record: WireRecord, dryRun: boolean): Outcome {
+  const base = { tool: target.tool, role: target.role, file: target.file, planned: dryRun };
+  const transport = target.transport ? { transport: target.transport } : {};
+  const recorded = record.files[target.file];
+  try {
+    const state = readState(target.file);
+    const inspection = target.inspect(state.text, recorded);
+    if (inspection.state === 'foreign') {
+      return { ...base, action: 'conflict', message: `a "brains" ${target.role === 'rules' ? 'block' : 'entry'} that wire did not write is already there; left as is` };
+    }
+    if (inspection.state === 'ours') return { ...base, ...transport, action: 'unchanged' };
+    const next = target.add(state.text, recorded);
+    if (next.text === state.text) return { ...base, ...transport, action: 'unchanged' };
+    const action: Action = inspection.state === 'stale' ? 'updated' : 'added';
+    if (dryRun) return { ...base, ...transport, action, diff: lineDiff(target.file, state.text, next.text) };
+
+    const backupPath = state.text === null ? null : backup(target.file);
+    writeAtomic(target.file, next.text, state.mode ?? target.newFileMode);
+    const after = sha256(next.text) as string;
+    const continues = recorded !== undefined && recorded.after_sha256 === sha256(state.text);
+    record.files[target.file] = {
+      tool: target.tool,
+      role: target.role,
+      before_sha256: continues ? recorded.before_sha256 : sha256(state.text),
+      backup: continues ? recorded.backup : backupPath,
+      after_sha256: after,
+      entry: target.entry,
+      created: mergeCreated(recorded?.created ?? [], next.created),
+      wired_at: new Date().toISOString(),
+    };
+    return { ...base, ...transport, action, ...(backupPath ? { message: `backup ${backupPath}` } : {}) };
+  } catch (error) {
+    return { ...base, action: 'error', message: errorText(error) };
+  }
+}
+
+function originalBytes(rec: FileRecord): string | null | undefined {
+  if (rec.before_sha256 === null) return null;
+  if (!rec.backup || !existsSync(rec.backup)) return undefined;
+  const text = readFileSync(rec.backup).toString('utf8');
+  return sha256(text) === rec.before_sha256 ? text : undefined;
+}
+
+function unwireTarget(target: Target, record: WireRecord, dryRun: boolean): Outcome {
+  const base = { tool: target.tool, role: target.role, file: target.file, planned: dryRun };
+  const rec = record.files[target.file];
+  if (!rec) return { ...base, action: 'not-wired' };
+  try {
+    const state = readState(target.file);
+    if (state.text === null) {
+      if (!dryRun) delete record.files[target.file];
+      return { ...base, action: 'not-wired', message: 'the file is gone' };
+    }
+    const untouchedSinceWire = sha256(state.text) === rec.after_sha256;
+    const original = untouchedSinceWire ? originalBytes(rec) : undefined;
+    let next: string | null;
+    let action: Action;
+    if (original !== undefined) {
+      next = original;
+      action = original === null ? 'deleted' : 'restored';
+    } else {
+      target.inspect(state.text, rec);
+      const removed = target.remove(state.text, rec);
+      if (rec.before_sha256 === null && target.isEmpty(removed)) {
+        next = null;
+        action = 'deleted';
+      } else {
+        next = removed;
+        action = removed === state.text ? 'left' : 'removed';
+      }
+    }
+    if (action === 'left') {
+      if (!dryRun) delete record.files[target.file];
+      return { ...base, action, message: 'nothing of ours is left in it (changed since wire); left as is' };
+    }
+    if (dryRun) return { ...base, action, diff: lineDiff(target.file, state.text, next) };
+    // Bytes that are exactly what wire wrote can be rebuilt by wire; anything else is backed up first.
+    const backupPath = untouchedSinceWire ? null : backup(target.file);
+    if (next === null) removeFile(target.file);
+    else writeAtomic(target.file, next, state.mode ?? target.newFileMode);
+    delete record.files[target.file];
+    return { ...base, action, ...(backupPath ? { message: `backup ${backupPath}` } : {}) };
+  } catch (error) {
+    return { ...base, action: 'error', message: errorText(error) };
+  }
+}
+
+export function runWire(selected: Tool[], stateHome: string, dryRun: boolean): Outcome[] {
+  const record = loadRecord(stateHome);
+  const outcomes = selected.flatMap((tool) => tool.targets.map((target) => wireTarget(target, record, dryRun)));
+  if (!dryRun && outcomes.some((o) => o.action === 'added' || o.action === 'updated')) saveRecord(stateHome, record);
+  return outcomes;
+}
+
+/** Unwire works from the record: every file wire touched for these tools, whatever options wire ran with. */
+export function runUnwire(selected: Tool[], stateHome: string, dryRun: boolean): Outcome[] {
+  const record = loadRecord(stateHome);
+  const before = JSON.stringify(record);
+  const outcomes: Outcome[] = [];
+  for (const tool of selected) {
+    for (const target of tool.targets) {
+      if (record.files[target.file]) outcomes.push(unwireTarget(target, record, dryRun));
+    }
+  }
+  if (!dryRun && JSON.stringify(record) !== before) saveRecord(stateHome, record);
+  return outcomes;
+}
+
+export interface TargetStatus {
+  role: string;
+  file: string;
+  exists: boolean;
+  state: string;
+  wired: boolean;
+  by_wire: boolean;
+  transport: string | null;
+  note?: string;
+}
+
+export interface ToolStatus {
+  tool: string;
+  detected: boolean;
+  wired: boolean;
+  file: string;
+  transport: string | null;
+  targets: TargetStatus[];
+  notes: string[];
+}
+
+export function runStatus(all: Tool[], stateHome: string): ToolStatus[] {
+  const record = loadRecord(stateHome);
+  return all.map((tool) => {
+    const targets = tool.targets.map((target): TargetStatus => {
+      const rec = record.files[target.file];
+      let state: string;
+      let transport: string | null = null;
+      let exists = false;
+      try {
+        const file = readState(target.file);
+        exists = file.text !== null;
+        const inspection = target.inspect(file.text, rec);
+        state = inspection.state;
+        transport = inspection.transport ?? null;
+      } catch (error) {
+        state = error instanceof MalformedError ? `malformed (${error.message})` : `error (${errorText(error)})`;
+      }
+      // An entry of ours from another transport or older paths still counts as wired.
+      const wired = state === 'ours' || state === 'stale';
+      const out: TargetStatus = { role: target.role, file: target.file, exists, state, wired, by_wire: rec !== undefined, transport };
+      if (target.note !== undefined) out.note = target.note;
+      return out;
+    });
+    const mcp = targets.find((t) => t.role === 'mcp') as TargetStatus;
+    return { tool: tool.name, detected: isDetected(tool), wired: mcp.wired, file: mcp.file, transport: mcp.transport, targets, notes: tool.notes };
+  });
+}

@@ -1,0 +1,202 @@
+// The agent tools wire knows: where each keeps its user-level config, how it spells an MCP server entry, its rules file and hooks.
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { hooksTarget, jsonMcpTarget, rulesTarget, tomlMcpTarget, type Target, type ToolName, type Transport } from './targets.js';
+import { tomlString } from './toml.js';
+
+export const TOOL_NAMES: readonly ToolName[] = ['claude-code', 'codex', 'copilot', 'gemini', 'cursor', 'vscode', 'claude-desktop'];
+
+export const DEFAULT_MCP_PORT = 9877;
+export const TOKEN_ENV = 'BRAINS_MCP_TOKEN';
+
+export interface WireSettings {
+  transport: Transport;
+  rules: boolean;
+  hooks: boolean;
+  env: NodeJS.ProcessEnv;
+  platform: NodeJS.Platform;
+}
+
+export interface Tool {
+  name: ToolName;
+  /** Any of these existing under HOME means the tool is installed. */
+  detectPaths: string[];
+  targets: Target[];
+  /** Said in --status when the tool cannot take something wire offers elsewhere. */
+  notes: string[];
+}
+
+/** The compiled CLI next to this module: dist/bin/brains.js. */
+export function cliPath(): string {
+  return fileURLToPath(new URL('../brains.js', import.meta.url));
+}
+
+function brainsHome(env: NodeJS.ProcessEnv): string | null {
+  const value = env.BRAINS_HOME;
+  return value && value.trim() !== '' ? resolve(value) : null;
+}
+
+export function mcpUrl(env: NodeJS.ProcessEnv): string {
+  const port = env.BRAINS_MCP_PORT && /^\d+$/.test(env.BRAINS_MCP_PORT) ? Number(env.BRAINS_MCP_PORT) : DEFAULT_MCP_PORT;
+  return `http://127.0.0.1:${port}/mcp`;
+}
+
+function shellQuote(value: string): string {
+  return /^[A-Za-z0-9_/.:@%+=,-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
+}
+
+/** The command a tool runs on a hook event; Codex sends the same payload shape, so it says who it is with --tool. */
+export function hookCommand(event: string, env: NodeJS.ProcessEnv, tool: 'claude-code' | 'codex' = 'claude-code'): string {
+  const home = brainsHome(env);
+  const prefix = home ? `BRAINS_HOME=${shellQuote(home)} ` : '';
+  const who = tool === 'codex' ? ' --tool codex' : '';
+  return `${prefix}${shellQuote(process.execPath)} ${shellQuote(cliPath())} hook ${event}${who}`;
+}
+
+interface Launch {
+  command: string;
+  args: string[];
+  env?: Record<string, string>;
+}
+
+function launch(env: NodeJS.ProcessEnv): Launch {
+  const out: Launch = { command: process.execPath, args: [cliPath(), 'mcp'] };
+  const home = brainsHome(env);
+  if (home) out.env = { BRAINS_HOME: home };
+  return out;
+}
+
+function appSupport(home: string, platform: NodeJS.Platform, app: string): string {
+  return platform === 'darwin' ? join(home, 'Library', 'Application Support', app) : join(home, '.config', app);
+}
+
+const CLAUDE_HOOK_EVENTS: Record<string, string> = {
+  SessionStart: 'session-start',
+  UserPromptSubmit: 'user-prompt-submit',
+  Stop: 'stop',
+  SessionEnd: 'session-end',
+};
+// Codex has no SessionEnd hook.
+const CODEX_HOOK_EVENTS: Record<string, string> = { SessionStart: 'session-start', UserPromptSubmit: 'user-prompt-submit', Stop: 'stop' };
+
+function hookCommands(events: Record<string, string>, env: NodeJS.ProcessEnv, tool: 'claude-code' | 'codex'): Record<string, string> {
+  return Object.fromEntries(Object.entries(events).map(([event, name]) => [event, hookCommand(name, env, tool)]));
+}
+
+/** Every tool with the targets these settings call for. */
+export function tools(settings: WireSettings): Tool[] {
+  const home = homedir();
+  const { env, platform } = settings;
+  const http = settings.transport === 'http';
+  const url = mcpUrl(env);
+  const stdio = launch(env);
+  const bearer = (ref: string): Record<string, string> => ({ Authorization: `Bearer ${ref}` });
+  const plain = `\${${TOKEN_ENV}}`;
+  const vscodeStyle = `\${env:${TOKEN_ENV}}`;
+  const list: Tool[] = [];
+  const add = (name: ToolName, detectPaths: string[], targets: Array<Target | false>, notes: string[] = []): void => {
+    list.push({ name, detectPaths, targets: targets.filter((t): t is Target => t !== false), notes });
+  };
+
+  add('claude-code', [join(home, '.claude.json'), join(home, '.claude')], [
+    jsonMcpTarget({
+      tool: 'claude-code',
+      file: join(home, '.claude.json'),
+      container: 'mcpServers',
+      entry: http ? { type: 'http', url, headers: bearer(plain) } : { type: 'stdio', ...stdio },
+      transport: settings.transport,
+      newFileMode: 0o600,
+    }),
+    settings.rules && rulesTarget({ tool: 'claude-code', file: join(home, '.claude', 'CLAUDE.md') }),
+    settings.hooks && hooksTarget({ tool: 'claude-code', file: join(home, '.claude', 'settings.json'), commands: hookCommands(CLAUDE_HOOK_EVENTS, env, 'claude-code') }),
+  ]);
+
+  const codexLines = http
+    ? ['[mcp_servers.brains]', `url = ${tomlString(url)}`, `bearer_token_env_var = ${tomlString(TOKEN_ENV)}`]
+    : [
+        '[mcp_servers.brains]',
+        `command = ${tomlString(stdio.command)}`,
+        `args = [${stdio.args.map(tomlString).join(', ')}]`,
+        ...(stdio.env ? ['', '[mcp_servers.brains.env]', ...Object.entries(stdio.env).map(([k, v]) => `${k} = ${tomlString(v)}`)] : []),
+      ];
+  add('codex', [join(home, '.codex')], [
+    tomlMcpTarget({ tool: 'codex', file: join(home, '.codex', 'config.toml'), lines: codexLines, transport: settings.transport }),
+    settings.rules && rulesTarget({ tool: 'codex', file: join(home, '.codex', 'AGENTS.md') }),
+    settings.hooks &&
+      hooksTarget({
+        tool: 'codex',
+        file: join(home, '.codex', 'hooks.json'),
+        commands: hookCommands(CODEX_HOOK_EVENTS, env, 'codex'),
+        note: 'Codex runs hooks from hooks.json once you trust them (/hooks) with its hooks feature on; it has no SessionEnd hook',
+      }),
+  ]);
+
+  add('copilot', [join(home, '.copilot')], [
+    jsonMcpTarget({
+      tool: 'copilot',
+      file: join(home, '.copilot', 'mcp-config.json'),
+      container: 'mcpServers',
+      entry: http ? { type: 'http', url, headers: bearer(plain), tools: ['*'] } : { type: 'local', ...stdio, tools: ['*'] },
+      transport: settings.transport,
+      newFileMode: 0o600,
+    }),
+    settings.rules && rulesTarget({ tool: 'copilot', file: join(home, '.copilot', 'copilot-instructions.md') }),
+  ], ['no hooks: wire installs hooks for Claude Code and Codex only']);
+
+  add('gemini', [join(home, '.gemini')], [
+    jsonMcpTarget({
+      tool: 'gemini',
+      file: join(home, '.gemini', 'settings.json'),
+      container: 'mcpServers',
+      entry: http ? { type: 'http', url, headers: bearer(plain) } : { ...stdio },
+      transport: settings.transport,
+      newFileMode: 0o600,
+      note: 'Gemini CLI disables MCP servers in folders it does not trust',
+    }),
+    settings.rules && rulesTarget({ tool: 'gemini', file: join(home, '.gemini', 'GEMINI.md') }),
+  ]);
+
+  add('cursor', [join(home, '.cursor')], [
+    jsonMcpTarget({
+      tool: 'cursor',
+      file: join(home, '.cursor', 'mcp.json'),
+      container: 'mcpServers',
+      entry: http ? { url, headers: bearer(vscodeStyle) } : { ...stdio },
+      transport: settings.transport,
+      newFileMode: 0o600,
+    }),
+  ], ['no user-level rules file']);
+
+  const vscodeDir = appSupport(home, platform, join('Code', 'User'));
+  add('vscode', [vscodeDir], [
+    jsonMcpTarget({
+      tool: 'vscode',
+      file: join(vscodeDir, 'mcp.json'),
+      container: 'servers',
+      entry: http ? { type: 'http', url, headers: bearer(vscodeStyle) } : { type: 'stdio', ...stdio },
+      transport: settings.transport,
+      newFileMode: 0o600,
+    }),
+  ], ['no user-level rules file']);
+
+  const desktopDir = appSupport(home, platform, 'Claude');
+  add('claude-desktop', [desktopDir], [
+    jsonMcpTarget({
+      tool: 'claude-desktop',
+      file: join(desktopDir, 'claude_desktop_config.json'),
+      container: 'mcpServers',
+      entry: { ...stdio },
+      transport: 'stdio',
+      newFileMode: 0o600,
+      ...(http ? { note: 'Claude Desktop takes stdio servers only' } : {}),
+    }),
+  ], ['stdio only']);
+
+  return list;
+}
+
+export function isDetected(tool: Tool): boolean {
+  return tool.detectPaths.some((path) => existsSync(path));
+}

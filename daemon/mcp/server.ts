@@ -1,0 +1,98 @@
+// The MCP server factory: contract tools, Brainstorm's version tool and prompts, one identity binding per server, over any transport.
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import { BrainsError } from '../../rpc/errors.js';
+import type { DaemonCall } from './caller.js';
+import { toContractArguments } from './compat.js';
+import { IdentityBinding } from './identity.js';
+import { registerPrompts } from './prompts.js';
+import { describeFailure, toolError, toolResult } from './results.js';
+import { contractTools, type ToolSpec } from './tools.js';
+import { DEFAULT_PROGRESS_INTERVAL_MS, isWaitingCall, withProgress } from './waiting.js';
+
+export type { DaemonCall, CallOptions } from './caller.js';
+
+export interface McpServerOptions {
+  /** Carries each call to the daemon. */
+  call: DaemonCall;
+  /** The daemon's version, for serverInfo (the version tool asks the daemon itself). */
+  version: string;
+  /** How often a waiting tool sends notifications/progress when the request has a progressToken. */
+  progressIntervalMs?: number;
+  /** The working directory assumed when a call names none (stdio: where the agent started `brains mcp`). */
+  defaultWorkingDirectory?: string;
+}
+
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+const INSTRUCTIONS = [
+  'brains coordinates AI agents on this machine: projects, messages, shared resources, locks, tasks and human approvals.',
+  'Start with status (your working_directory) to see who you are; list_projects and join_project to join one.',
+  'After that this session remembers your agent name: later calls may omit agent_name and from_agent.',
+  'Listen with receive_messages (wait: true) and acknowledge what you handled with acknowledge_message.',
+].join(' ');
+
+/** One server per MCP session: it owns that session's identity binding. */
+export function createMcpServer(opts: McpServerOptions): McpServer {
+  const server = new McpServer({ name: 'brains', version: opts.version }, { instructions: INSTRUCTIONS });
+  const binding = new IdentityBinding(opts.defaultWorkingDirectory);
+  const progressMs = opts.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
+
+  for (const spec of contractTools()) {
+    server.registerTool(
+      spec.tool,
+      {
+        description: spec.description,
+        inputSchema: spec.input,
+        outputSchema: spec.output,
+        annotations: { readOnlyHint: !spec.mutates, destructiveHint: spec.method.endsWith('.delete'), openWorldHint: false },
+      },
+      (args: Record<string, unknown>, extra: Extra) => runTool(spec, args, extra),
+    );
+  }
+
+  server.registerTool(
+    'version',
+    {
+      description: 'The version of the brains daemon this MCP server talks to (Brainstorm `version`).',
+      inputSchema: z.object({}).strict(),
+      outputSchema: z.object({ name: z.string(), version: z.string(), schema_version: z.number().int() }),
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    async (_args: Record<string, unknown>, extra: Extra) => {
+      try {
+        const info = (await opts.call('system.info', {}, { signal: extra.signal, waits: false })) as { version: string; schema_version: number };
+        return toolResult({ name: 'brains', version: info.version, schema_version: info.schema_version });
+      } catch (error) {
+        return toolError(describeFailure(error));
+      }
+    },
+  );
+
+  registerPrompts(server, { call: opts.call, binding });
+
+  async function runTool(spec: ToolSpec, args: Record<string, unknown>, extra: Extra): Promise<CallToolResult> {
+    let params: Record<string, unknown>;
+    try {
+      params = binding.fill(spec.method, toContractArguments(spec.tool, args), spec.identityFields, spec.requiredIdentity);
+    } catch (error) {
+      return toolError(describeFailure(error));
+    }
+    const waits = isWaitingCall(spec.shape, params);
+    try {
+      const pending = opts.call(spec.method, params, { signal: extra.signal, waits });
+      const result = waits ? await withProgress(extra, progressMs, spec.tool, pending) : await pending;
+      binding.learn(spec.method, params, result);
+      const checked = spec.output.safeParse(result);
+      if (!checked.success) throw new BrainsError('UNAVAILABLE', `the daemon answered ${spec.method} with a result this MCP server does not understand; update brains`);
+      return toolResult(checked.data as Record<string, unknown>);
+    } catch (error) {
+      if (extra.signal.aborted) return toolError('CANCELLED: the call was cancelled');
+      return toolError(describeFailure(error));
+    }
+  }
+
+  return server;
+}

@@ -1,0 +1,83 @@
+// Tools generated from the contract: every method with an mcpTool name becomes a tool whose input is its params and whose output is its result.
+import { z } from 'zod';
+import { contract } from '../../rpc/contract/index.js';
+import type { MethodDef } from '../../rpc/contract/define.js';
+import { compatFields } from './compat.js';
+import { BINDABLE_FIELDS } from './identity.js';
+
+export interface ToolSpec {
+  tool: string;
+  method: string;
+  description: string;
+  /** The contract params, with bindable identity fields optional and Brainstorm aliases added. */
+  input: z.ZodObject;
+  output: z.ZodObject;
+  shape: Record<string, z.ZodType>;
+  /** Identity fields this tool has. */
+  identityFields: ReadonlySet<string>;
+  /** Identity fields the method cannot go without (the binding must fill them if the caller did not). */
+  requiredIdentity: ReadonlySet<string>;
+  mutates: boolean;
+}
+
+/** What to do after a call, for the methods where the next step is not obvious. Written in tool names. */
+const NEXT_STEPS: Record<string, string> = {
+  'session.start': 'Next: read identity_reminder; later calls in this MCP session may omit agent_name, from_agent and working_directory.',
+  'session.status': 'Next: you are bound to the agent names listed; later calls may omit agent_name and from_agent. No projects? list_projects, then join_project.',
+  'project.create': 'Next: other agents join with join_project; pass agent_name to join it yourself as coordinator.',
+  'project.join': 'Next: get_project_info to see who is here, receive_messages with wait: true to listen, send_message to talk.',
+  'project.info': 'Next: send_message to a member (to_agent) or to everyone (broadcast: true).',
+  'message.send': 'With reply_expected, wait for the answer with receive_messages (wait: true).',
+  'message.receive': 'Next: handle each message, then acknowledge_message with its delivery_token (or message_id); answer with send_message and reply_to.',
+  'resource.store': 'Next: tell the others with send_message (broadcast: true) naming the resource_id.',
+  'lock.acquire': 'Next: do the work, renew with lock_renew before expires_at, and lock_release when done (pass the fencing_token).',
+  'task.claim': 'Next: do the task, then task_update with status done or failed and a note.',
+  'approval.request': 'Next: wait_approval with the approval_id until the operator decides.',
+  'handoff.submit': 'Next: wait_approval with the approval_id for the sign-off.',
+  'approval.wait': 'Next: act on decision and comment; timed_out: true means call wait_approval again.',
+};
+
+const IDENTITY_NOTE = 'Identity fields (agent_name, from_agent, created_by, holder) may be left out once this MCP session is bound (after status, join_project, create_project with agent_name, or start_session).';
+
+const toolNames = new Map(Object.entries(contract as Record<string, MethodDef>).flatMap(([method, def]) => (def.mcpTool ? [[method, def.mcpTool]] : [])));
+
+/** Method names in a contract text become the tool names a model can call. */
+function inToolNames(text: string): string {
+  return text.replace(/\b([a-z_]+\.[a-z_]+)\b/g, (match) => toolNames.get(match) ?? match);
+}
+
+function isRequired(schema: z.ZodType): boolean {
+  return !schema.safeParse(undefined).success;
+}
+
+function describeTool(method: string, def: MethodDef, identity: ReadonlySet<string>): string {
+  const parts = [def.summary, def.description, NEXT_STEPS[method], identity.size > 0 ? IDENTITY_NOTE : undefined];
+  return inToolNames(parts.filter(Boolean).join('\n\n'));
+}
+
+function specFor(method: string, def: MethodDef & { mcpTool: string }): ToolSpec {
+  if (!(def.params instanceof z.ZodObject) || !(def.result instanceof z.ZodObject)) {
+    throw new Error(`${method}: MCP tools need object params and results`);
+  }
+  const shape = def.params.shape as Record<string, z.ZodType>;
+  const identityFields = new Set(Object.keys(shape).filter((field) => BINDABLE_FIELDS.has(field) || field === 'working_directory' || field === 'session_id'));
+  const requiredIdentity = new Set([...identityFields].filter((field) => BINDABLE_FIELDS.has(field) && isRequired(shape[field]!)));
+  const optional = Object.fromEntries([...requiredIdentity].map((field) => [field, true])) as Record<string, true> & Record<number, never>;
+  const input = def.params.partial(optional).extend(compatFields(def.mcpTool, shape));
+  return {
+    tool: def.mcpTool,
+    method,
+    description: describeTool(method, def, new Set([...identityFields].filter((f) => BINDABLE_FIELDS.has(f)))),
+    input,
+    output: def.result,
+    shape,
+    identityFields,
+    requiredIdentity,
+    mutates: def.mutates === true,
+  };
+}
+
+/** Every contract method offered as a tool, in contract order. */
+export function contractTools(): ToolSpec[] {
+  return Object.entries(contract as Record<string, MethodDef>).flatMap(([method, def]) => (def.mcpTool ? [specFor(method, def as MethodDef & { mcpTool: string })] : []));
+}

@@ -1,0 +1,337 @@
+// `brains wire` / `brains unwire` run as the real CLI on a temporary HOME holding every tool's config, odd layouts included.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { runCli } from '../helpers/daemon.js';
+
+interface Homes {
+  home: string;
+  state: string;
+}
+
+// Every tool's user-level config with unrelated entries and a different layout each.
+const FILES: Record<string, string> = {
+  '.claude.json': '{\n    "numStartups": 12,\n    "projects": {"/w": {"allowedTools": []}},\n    "mcpServers": {\n        "other": {"type": "stdio", "command": "other-mcp", "args": []}\n    },\n    "userID": "abc"\n}',
+  '.claude/settings.json': '{\n  "model": "opus",\n  "hooks": {\n    "SessionStart": [\n      {\n        "matcher": "startup",\n        "hooks": [{ "type": "command", "command": "echo hi" }]\n      }\n    ]\n  }\n}\n',
+  '.claude/CLAUDE.md': '# My rules\n\nBe terse.\n',
+  '.codex/config.toml':
+    '# Codex settings\nmodel = "o3"   # the model\napproval_policy="on-request"\n\n[mcp_servers.other]\ncommand = "npx"\nargs = [\n  "-y",   # comment inside an array\n  "other-mcp",\n]\n\n[mcp_servers.other.env]\nTOKEN = """multi\nline"""\n\n[profiles.fast]\nmodel = \'o4-mini\'',
+  '.copilot/mcp-config.json': '{\n\t"mcpServers": {\n\t\t"github": {\n\t\t\t"type": "http",\n\t\t\t"url": "https://api.githubcopilot.com/mcp/",\n\t\t\t"tools": ["*"]\n\t\t}\n\t}\n}\n',
+  '.gemini/settings.json': '{\r\n  "theme": "Dracula",\r\n  "mcpServers": {\r\n    "git": { "command": "uvx", "args": ["mcp-server-git"] }\r\n  }\r\n}\r\n',
+  '.cursor/mcp.json': '{"mcpServers":{"remote":{"url":"https://example.com/mcp"}}}',
+  '.config/Code/User/mcp.json': '// my servers\n{\n    "servers": {\n        // the one I use\n        "fs": {"type": "stdio", "command": "fs-mcp"},\n    },\n    "inputs": []\n}\n',
+  '.config/Claude/claude_desktop_config.json': '{\n  "globalShortcut": "Alt+Space"\n}\n',
+};
+
+const CREATED_BY_WIRE = ['.codex/AGENTS.md', '.codex/hooks.json', '.copilot/copilot-instructions.md', '.gemini/GEMINI.md'];
+
+function makeHomes(files: Record<string, string> = FILES): Homes {
+  const root = mkdtempSync(join(tmpdir(), 'bw-'));
+  const home = join(root, 'home');
+  const state = join(root, 'state');
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(home, path, '..'), { recursive: true });
+    writeFileSync(join(home, path), text);
+  }
+  chmodSync(join(home, '.claude.json'), 0o600);
+  return { home, state };
+}
+
+function cleanup(homes: Homes): void {
+  rmSync(join(homes.home, '..'), { recursive: true, force: true });
+}
+
+type Snapshot = Record<string, { text: string; mode: number }>;
+
+function snapshot(dir: string, skipBackups = false): Snapshot {
+  const out: Snapshot = {};
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name);
+      const st = statSync(path);
+      if (st.isDirectory()) walk(path);
+      else if (!(skipBackups && name.includes('.bak-'))) out[relative(dir, path)] = { text: readFileSync(path, 'latin1'), mode: st.mode & 0o7777 };
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function read(homes: Homes, path: string): string {
+  return readFileSync(join(homes.home, path), 'utf8');
+}
+
+function wire(homes: Homes, args: string[], cmd = 'wire') {
+  return runCli([cmd, ...args], { home: homes.state, env: { HOME: homes.home, BRAINS_MCP_PORT: '' } });
+}
+
+function stripComments(text: string): string {
+  return text.replace(/^\s*\/\/.*$/gm, '').replace(/\/\/ the one I use/, '').replace(/,(\s*[}\]])/g, '$1');
+}
+
+function withoutBrains(text: string, container: string): string {
+  const value = JSON.parse(stripComments(text)) as Record<string, Record<string, unknown>>;
+  delete value[container]?.brains;
+  return JSON.stringify(value);
+}
+
+describe('brains wire on a HOME with every tool', () => {
+  const homes = makeHomes();
+  const original = snapshot(homes.home);
+
+  test('--dry-run prints the plan and writes nothing', async () => {
+    const result = await wire(homes, ['--dry-run']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /claude-code: mcp \(stdio\) would be added in ~\/\.claude\.json/);
+    assert.match(result.stdout, /^\+\[mcp_servers\.brains\]$/m);
+    assert.deepEqual(snapshot(homes.home), original);
+    assert.equal(existsSync(homes.state), false, 'no record written');
+  });
+
+  test('wire adds our entry to every file and keeps everything else', async () => {
+    const result = await wire(homes, []);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    for (const tool of ['claude-code', 'codex', 'copilot', 'gemini', 'cursor', 'vscode', 'claude-desktop']) {
+      assert.match(result.stdout, new RegExp(`^${tool}: mcp \\(stdio\\) added`, 'm'));
+    }
+
+    const claude = JSON.parse(read(homes, '.claude.json')) as { mcpServers: Record<string, { type: string; command: string; args: string[]; env: Record<string, string> }> };
+    assert.equal(claude.mcpServers.brains?.type, 'stdio');
+    assert.equal(claude.mcpServers.brains?.command, process.execPath);
+    assert.deepEqual(claude.mcpServers.brains?.args.at(-1), 'mcp');
+    assert.match(claude.mcpServers.brains?.args[0] ?? '', /dist\/bin\/brains\.js$/);
+    assert.deepEqual(claude.mcpServers.brains?.env, { BRAINS_HOME: homes.state });
+    assert.equal(withoutBrains(read(homes, '.claude.json'), 'mcpServers'), JSON.stringify(JSON.parse(FILES['.claude.json'] as string)));
+    assert.match(read(homes, '.claude.json'), /^ {8}"brains": \{$/m, 'four-space indentation kept');
+    assert.equal(read(homes, '.claude.json').endsWith('}'), true, 'no trailing newline added');
+    assert.equal(statSync(join(homes.home, '.claude.json')).mode & 0o777, 0o600);
+
+    const copilot = read(homes, '.copilot/mcp-config.json');
+    assert.match(copilot, /^\t\t"brains": \{$/m, 'tabs kept');
+    assert.equal(withoutBrains(copilot, 'mcpServers'), JSON.stringify(JSON.parse(FILES['.copilot/mcp-config.json'] as string)));
+    assert.equal((JSON.parse(copilot) as { mcpServers: { brains: { type: string } } }).mcpServers.brains.type, 'local');
+
+    const gemini = read(homes, '.gemini/settings.json');
+    assert.equal(gemini.replace(/\r\n/g, '').includes('\n'), false, 'CRLF kept throughout');
+    assert.equal(withoutBrains(gemini, 'mcpServers'), JSON.stringify(JSON.parse(FILES['.gemini/settings.json'] as string)));
+
+    const cursor = read(homes, '.cursor/mcp.json');
+    assert.equal(cursor.includes('\n'), false, 'a one-line file stays one line');
+    assert.equal(withoutBrains(cursor, 'mcpServers'), JSON.stringify(JSON.parse(FILES['.cursor/mcp.json'] as string)));
+
+    const vscode = read(homes, '.config/Code/User/mcp.json');
+    assert.match(vscode, /^\/\/ my servers$/m, 'comments kept');
+    assert.match(vscode, /\/\/ the one I use/);
+    assert.equal((JSON.parse(stripComments(vscode)) as { servers: { brains: { type: string } } }).servers.brains.type, 'stdio');
+
+    const desktop = JSON.parse(read(homes, '.config/Claude/claude_desktop_config.json')) as { globalShortcut: string; mcpServers: { brains: { command: string } } };
+    assert.equal(desktop.globalShortcut, 'Alt+Space');
+    assert.equal(desktop.mcpServers.brains.command, process.execPath);
+
+    const toml = read(homes, '.codex/config.toml');
+    assert.equal(toml.startsWith(`${FILES['.codex/config.toml']}\n`), true, 'every byte of the TOML kept, our tables appended');
+    assert.match(toml, /^\[mcp_servers\.brains\]\ncommand = ".+"\nargs = \[".+brains\.js", "mcp"\]\n\n\[mcp_servers\.brains\.env\]\nBRAINS_HOME = ".+"\n$/m);
+
+    const rules = read(homes, '.claude/CLAUDE.md');
+    assert.equal(rules.startsWith('# My rules\n\nBe terse.\n\n<!-- brains:wire start -->\n'), true);
+    assert.equal(rules.endsWith('<!-- brains:wire end -->\n'), true);
+    const blockLines = rules.split('<!-- brains:wire start -->')[1]?.split('\n').length ?? 0;
+    assert.ok(blockLines <= 16, 'rules block is short');
+    for (const created of CREATED_BY_WIRE) assert.equal(existsSync(join(homes.home, created)), true, created);
+
+    const settings = JSON.parse(read(homes, '.claude/settings.json')) as { model: string; hooks: Record<string, Array<{ matcher?: string; hooks: Array<{ type: string; command: string }> }>> };
+    assert.equal(settings.model, 'opus');
+    assert.equal(settings.hooks.SessionStart?.[0]?.hooks[0]?.command, 'echo hi', 'the existing hook stays first');
+    for (const [event, name] of [['SessionStart', 'session-start'], ['UserPromptSubmit', 'user-prompt-submit'], ['Stop', 'stop'], ['SessionEnd', 'session-end']] as const) {
+      const commands = (settings.hooks[event] ?? []).flatMap((g) => g.hooks.map((h) => h.command));
+      assert.ok(commands.some((c) => c.endsWith(`brains.js hook ${name}`)), `${event} hook`);
+    }
+    const codexHooks = JSON.parse(read(homes, '.codex/hooks.json')) as { hooks: Record<string, Array<{ hooks: Array<{ command: string }> }>> };
+    assert.deepEqual(Object.keys(codexHooks.hooks), ['SessionStart', 'UserPromptSubmit', 'Stop']);
+    const codexCommands = Object.values(codexHooks.hooks).flatMap((groups) => groups.flatMap((g) => g.hooks.map((h) => h.command)));
+    assert.ok(codexCommands.length === 3 && codexCommands.every((c) => c.endsWith(' --tool codex')), 'Codex hooks say which tool calls them');
+
+    const backups = Object.keys(snapshot(homes.home)).filter((p) => p.includes('.bak-'));
+    assert.equal(backups.length, 9, `one backup per pre-existing file edited: ${backups.join(', ')}`);
+    const claudeBackup = backups.find((p) => p.startsWith('.claude.json.bak-')) as string;
+    assert.equal(readFileSync(join(homes.home, claudeBackup), 'utf8'), FILES['.claude.json']);
+    assert.equal(statSync(join(homes.home, claudeBackup)).mode & 0o777, 0o600);
+  });
+
+  test('wire again changes nothing and makes no new backup', async () => {
+    const before = snapshot(homes.home);
+    const record = readFileSync(join(homes.state, 'wire.json'), 'utf8');
+    const result = await wire(homes, []);
+    assert.equal(result.code, 0, result.stderr);
+    assert.doesNotMatch(result.stdout, /added|updated/);
+    assert.match(result.stdout, /claude-code: mcp \(stdio\) unchanged/);
+    assert.deepEqual(snapshot(homes.home), before);
+    assert.equal(readFileSync(join(homes.state, 'wire.json'), 'utf8'), record);
+  });
+
+  test('--status shows each tool detected and wired', async () => {
+    const json = await wire(homes, ['--status', '--json']);
+    assert.equal(json.code, 0, json.stderr);
+    const statuses = JSON.parse(json.stdout) as Array<{ tool: string; detected: boolean; wired: boolean; transport: string; file: string; targets: Array<{ role: string; wired: boolean }> }>;
+    assert.equal(statuses.length, 7);
+    for (const s of statuses) {
+      assert.equal(s.detected, true, s.tool);
+      assert.equal(s.wired, true, s.tool);
+      assert.equal(s.transport, 'stdio', s.tool);
+      assert.ok(s.targets.every((t) => t.wired), s.tool);
+    }
+    assert.equal(statuses.find((s) => s.tool === 'claude-code')?.file, join(homes.home, '.claude.json'));
+    const text = await wire(homes, ['--status']);
+    assert.equal(text.code, 0);
+    assert.equal(text.stdout.trim().split('\n').length, 7);
+    assert.match(text.stdout, /^codex: detected, wired \(stdio\) in ~\/\.codex\/config\.toml; rules yes .*hooks yes/m);
+  });
+
+  test('unwire --dry-run writes nothing; unwire restores every file byte for byte', async () => {
+    const before = snapshot(homes.home);
+    const dry = await wire(homes, ['--dry-run'], 'unwire');
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /would be restored/);
+    assert.deepEqual(snapshot(homes.home), before);
+
+    const result = await wire(homes, [], 'unwire');
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /claude-code: mcp restored in ~\/\.claude\.json; rules restored .*; hooks restored/);
+    assert.deepEqual(snapshot(homes.home, true), original, 'every file as it was, files wire created gone, modes kept');
+    const record = JSON.parse(readFileSync(join(homes.state, 'wire.json'), 'utf8')) as { files: object };
+    assert.deepEqual(record.files, {});
+
+    const again = await wire(homes, [], 'unwire');
+    assert.equal(again.code, 0);
+    assert.match(again.stdout, /nothing to unwire/);
+    cleanup(homes);
+  });
+});
+
+describe('brains wire: refusals, conflicts and edits made after wire', () => {
+  test('a malformed file is reported and left alone while the others are wired', async () => {
+    const homes = makeHomes({ ...FILES, '.gemini/settings.json': '{"theme": "x",, }', '.codex/config.toml': 'model = "o3"\n[broken\n' });
+    const result = await wire(homes, []);
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /^gemini: mcp error in ~\/\.gemini\/settings\.json \(malformed: .*left untouched\)/m);
+    assert.match(result.stdout, /^codex: mcp error in ~\/\.codex\/config\.toml \(malformed: bad table header at line 2; left untouched\)/m);
+    assert.equal(read(homes, '.gemini/settings.json'), '{"theme": "x",, }');
+    assert.equal(read(homes, '.codex/config.toml'), 'model = "o3"\n[broken\n');
+    assert.match(result.stdout, /^claude-code: mcp \(stdio\) added/m);
+    assert.match(result.stdout, /^cursor: mcp \(stdio\) added/m);
+    const status = await wire(homes, ['--status', '--json']);
+    const gemini = (JSON.parse(status.stdout) as Array<{ tool: string; wired: boolean; targets: Array<{ state: string }> }>).find((s) => s.tool === 'gemini');
+    assert.equal(gemini?.wired, false);
+    assert.match(gemini?.targets[0]?.state ?? '', /^malformed/);
+    cleanup(homes);
+  });
+
+  test('a "brains" entry wire did not write is never overwritten', async () => {
+    const foreignJson = '{"mcpServers":{"brains":{"command":"my-own-brains"}}}\n';
+    const foreignToml = '[mcp_servers.brains]\ncommand = "my-own-brains"\n';
+    const homes = makeHomes({ ...FILES, '.cursor/mcp.json': foreignJson, '.codex/config.toml': foreignToml });
+    const result = await wire(homes, []);
+    assert.equal(result.code, 1, 'a conflict fails the run even though other tools were wired');
+    assert.match(result.stdout, /^cursor: mcp conflict in ~\/\.cursor\/mcp\.json \(a "brains" entry that wire did not write/m);
+    assert.match(result.stdout, /^codex: mcp conflict in ~\/\.codex\/config\.toml/m);
+    assert.match(result.stdout, /^claude-code: mcp \(stdio\) added/m);
+    assert.equal(read(homes, '.cursor/mcp.json'), foreignJson);
+    assert.equal(read(homes, '.codex/config.toml'), foreignToml);
+    const unwired = await wire(homes, [], 'unwire');
+    assert.equal(unwired.code, 0, unwired.stdout);
+    assert.equal(read(homes, '.cursor/mcp.json'), foreignJson, 'unwire leaves it too');
+    assert.equal(read(homes, '.codex/config.toml'), foreignToml);
+    cleanup(homes);
+  });
+
+  test('edits made after wire survive unwire; only our entries go', async () => {
+    const homes = makeHomes();
+    assert.equal((await wire(homes, [])).code, 0);
+    const claude = read(homes, '.claude.json').replace('"numStartups": 12', '"numStartups": 13');
+    writeFileSync(join(homes.home, '.claude.json'), claude);
+    const toml = `${read(homes, '.codex/config.toml')}\n# added by me later\n[mcp_servers.later]\nurl = "https://later.example/mcp"\n`;
+    writeFileSync(join(homes.home, '.codex/config.toml'), toml);
+    writeFileSync(join(homes.home, '.gemini/GEMINI.md'), `${read(homes, '.gemini/GEMINI.md')}\nMy own note.\n`);
+
+    const result = await wire(homes, [], 'unwire');
+    assert.equal(result.code, 0, result.stdout);
+    assert.match(result.stdout, /claude-code: mcp removed in ~\/\.claude\.json \(backup /);
+    assert.equal(read(homes, '.claude.json'), (FILES['.claude.json'] as string).replace('"numStartups": 12', '"numStartups": 13'));
+    assert.equal(statSync(join(homes.home, '.claude.json')).mode & 0o777, 0o600);
+    const afterToml = read(homes, '.codex/config.toml');
+    assert.doesNotMatch(afterToml, /mcp_servers\.brains/);
+    assert.equal(afterToml, `${FILES['.codex/config.toml']}\n\n# added by me later\n[mcp_servers.later]\nurl = "https://later.example/mcp"\n`);
+    assert.equal(read(homes, '.gemini/GEMINI.md'), '\nMy own note.\n', 'our block gone, the note stays');
+    cleanup(homes);
+  });
+
+  test('--transport http writes the http entries; a later stdio wire updates ours; unwire still restores the original', async () => {
+    const homes = makeHomes();
+    const result = await wire(homes, ['--transport', 'http', '--no-rules', '--no-hooks']);
+    assert.equal(result.code, 0, result.stdout);
+    const claude = JSON.parse(read(homes, '.claude.json')) as { mcpServers: { brains: unknown } };
+    assert.deepEqual(claude.mcpServers.brains, { type: 'http', url: 'http://127.0.0.1:9877/mcp', headers: { Authorization: 'Bearer ${BRAINS_MCP_TOKEN}' } });
+    assert.match(read(homes, '.codex/config.toml'), /\[mcp_servers\.brains\]\nurl = "http:\/\/127\.0\.0\.1:9877\/mcp"\nbearer_token_env_var = "BRAINS_MCP_TOKEN"\n$/);
+    const vscode = JSON.parse(stripComments(read(homes, '.config/Code/User/mcp.json'))) as { servers: { brains: { headers: Record<string, string> } } };
+    assert.equal(vscode.servers.brains.headers.Authorization, 'Bearer ${env:BRAINS_MCP_TOKEN}');
+    const desktop = JSON.parse(read(homes, '.config/Claude/claude_desktop_config.json')) as { mcpServers: { brains: { command?: string } } };
+    assert.equal(desktop.mcpServers.brains.command, process.execPath, 'Claude Desktop stays on stdio');
+    assert.equal(existsSync(join(homes.home, '.gemini/GEMINI.md')), false, '--no-rules');
+    assert.equal(read(homes, '.claude/settings.json'), FILES['.claude/settings.json'], '--no-hooks');
+
+    const status = JSON.parse((await wire(homes, ['--status', '--json'])).stdout) as Array<{ tool: string; transport: string; wired: boolean }>;
+    assert.equal(status.find((s) => s.tool === 'codex')?.transport, 'http');
+    assert.equal(status.find((s) => s.tool === 'codex')?.wired, true);
+
+    const back = await wire(homes, ['--tool', 'claude-code', '--tool', 'codex', '--no-rules', '--no-hooks']);
+    assert.equal(back.code, 0, back.stdout);
+    assert.match(back.stdout, /^claude-code: mcp \(stdio\) updated/m);
+    assert.match(back.stdout, /^codex: mcp \(stdio\) updated/m);
+    assert.equal(back.stdout.trim().split('\n').length, 2, 'only the named tools');
+    assert.match(read(homes, '.codex/config.toml'), /command = /);
+    assert.doesNotMatch(read(homes, '.codex/config.toml'), /bearer_token_env_var/);
+
+    const unwired = await wire(homes, [], 'unwire');
+    assert.equal(unwired.code, 0, unwired.stdout);
+    assert.deepEqual(snapshot(homes.home, true), snapshot(makeHomesSnapshot()), 'byte-exact after http then stdio');
+    cleanup(homes);
+  });
+
+  test('--tool wires a tool that is not installed; nothing detected and nothing named does nothing', async () => {
+    const homes = makeHomes({ '.claude.json': '{}' });
+    rmSync(join(homes.home, '.claude.json'));
+    const none = await wire(homes, []);
+    assert.equal(none.code, 0);
+    assert.match(none.stdout, /no agent tool detected/);
+    const one = await wire(homes, ['--tool=cursor']);
+    assert.equal(one.code, 0, one.stdout);
+    assert.equal(statSync(join(homes.home, '.cursor/mcp.json')).mode & 0o777, 0o600);
+    const unwired = await wire(homes, ['--tool', 'cursor'], 'unwire');
+    assert.equal(unwired.code, 0);
+    assert.equal(existsSync(join(homes.home, '.cursor/mcp.json')), false);
+    cleanup(homes);
+  });
+
+  test('usage errors exit 2', async () => {
+    const homes = makeHomes();
+    for (const args of [['--tool', 'emacs'], ['--transport', 'ftp'], ['--bogus'], ['--tool']]) {
+      const result = await wire(homes, args);
+      assert.equal(result.code, 2, args.join(' '));
+      assert.match(result.stderr, /usage: brains wire/);
+    }
+    const unwire = await wire(homes, ['--transport', 'http'], 'unwire');
+    assert.equal(unwire.code, 2);
+    assert.deepEqual(snapshot(homes.home), snapshot(makeHomesSnapshot()));
+    cleanup(homes);
+  });
+});
+
+/** A fresh copy of the fixture HOME, for comparing against. */
+function makeHomesSnapshot(): string {
+  const homes = makeHomes();
+  const dir = homes.home;
+  process.once('exit', () => rmSync(join(dir, '..'), { recursive: true, force: true }));
+  return dir;
+}
