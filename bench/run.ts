@@ -13,6 +13,7 @@ import { renderTable } from './table.js';
 import { measureMessageFigures } from './messages-figures.js';
 import { measureLockFigures } from './locks-figures.js';
 import { measureMcpFigures } from './mcp-figures.js';
+import { measureMcpHttpFigures } from './mcp-http-figures.js';
 
 function runContext(sizes: BenchSizes): Record<string, unknown> {
   return { mode: sizes.mode, node: process.version, platform: process.platform, cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', sizes };
@@ -43,6 +44,7 @@ async function bench(sizes: BenchSizes, cleanup: Cleanup): Promise<number> {
     ...(await measureMessageFigures(sizes, { home, cleanup })),
     ...(await measureLockFigures(sizes, { home, cleanup })),
     ...(await measureMcpFigures(sizes, { home, cleanup })),
+    ...(await measureMcpHttpFigures(sizes, { home, cleanup })),
   ];
   printReport([...buildFigures(measurements, sizes), ...planeFigures], sizes);
   if (daemonExit !== 0) {

@@ -15,7 +15,15 @@ export interface DaemonConfig {
   shutdownGraceMs: number;
   checkResults: boolean;
   detached: boolean;
+  /** MCP Streamable HTTP on 127.0.0.1: the port (0 picks a free one), or null when off. */
+  mcpPort: number | null;
+  /** True when mcpPort is the default, not asked for: a port already in use then leaves MCP HTTP off instead of failing. */
+  mcpPortIsDefault: boolean;
+  /** An MCP HTTP session with no request open for this long is closed. */
+  mcpIdleMs: number;
 }
+
+export const DEFAULT_MCP_PORT = 9877;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -33,6 +41,8 @@ const S = {
   eventRetention: { flag: '--event-retention', env: 'BRAINS_EVENT_RETENTION' },
   eventRetentionMax: { flag: '--event-retention-max', env: 'BRAINS_EVENT_RETENTION_MAX' },
   maintenanceInterval: { flag: '--maintenance-interval', env: 'BRAINS_MAINTENANCE_INTERVAL' },
+  mcpPort: { flag: '--mcp-port', env: 'BRAINS_MCP_PORT' },
+  mcpIdle: { flag: '--mcp-idle', env: 'BRAINS_MCP_IDLE' },
 } satisfies Record<string, Setting>;
 
 export const DAEMON_FLAGS = Object.values(S).map((s) => s.flag);
@@ -51,6 +61,9 @@ export function loadConfig(args: readonly string[], env: NodeJS.ProcessEnv = pro
     shutdownGraceMs: 10_000,
     checkResults: env.BRAINS_CHECK_RESULTS === '1',
     detached: flags.has('--detached'),
+    mcpPort: get(S.mcpPort) === 'off' ? null : integer(get(S.mcpPort), DEFAULT_MCP_PORT, 0, 65535, S.mcpPort),
+    mcpPortIsDefault: get(S.mcpPort) === undefined,
+    mcpIdleMs: (optionalDuration(get(S.mcpIdle), 3600, S.mcpIdle) ?? 365 * 86400) * 1000,
   };
 }
 

@@ -22,6 +22,8 @@ import { RuntimeSettings, SettingsFileError } from './settings.js';
 import { AuditTrail, loadAuditKey } from './audit.js';
 import { createHooks } from './planes/hooks.js';
 import { Reaper } from './reaper.js';
+import { McpHttpServer } from './mcp/http-server.js';
+import { loadAdminKey } from './mcp/auth.js';
 
 export const EXIT_ALREADY_RUNNING = DAEMON_ALREADY_RUNNING_EXIT;
 
@@ -142,6 +144,7 @@ async function startServices(paths: StatePaths, config: DaemonConfig, settings: 
 
   let server: SocketServer;
   let dispatcher: Dispatcher;
+  let mcpHttp: McpHttpServer | null = null;
   let resolveStopped!: (code: number) => void;
   const stopped = new Promise<number>((resolve) => (resolveStopped = resolve));
   let stopping = false;
@@ -155,6 +158,7 @@ async function startServices(paths: StatePaths, config: DaemonConfig, settings: 
     } catch {
       /* the store may be what failed */
     }
+    await mcpHttp?.stop();
     void server.stopAccepting();
     dispatcher.refuseNewCalls();
     const cancelled = new BrainsError('UNAVAILABLE', 'the daemon is shutting down; call again once it has restarted');
@@ -204,9 +208,11 @@ async function startServices(paths: StatePaths, config: DaemonConfig, settings: 
       calls_in_flight: dispatcher.callsInFlight,
       live_sessions: store.sessions.countLive(),
       projects: store.projects.count(),
+      mcp_sessions: mcpHttp?.sessionCount ?? 0,
     }),
     requestShutdown: (reason) => void shutdown(reason),
     maintain,
+    mcpUrl: () => mcpHttp?.url ?? null,
   };
   const handlers = createHandlers(deps);
   const reaper = new Reaper(deps, log);
@@ -215,19 +221,23 @@ async function startServices(paths: StatePaths, config: DaemonConfig, settings: 
     checkResults: config.checkResults,
     onMutatingCall: (method, params, outcome) => audit.record(method, params, outcome),
   });
-  server = new SocketServer(
-    dispatcher,
-    {
-      maxFrameBytes: config.maxFrameBytes,
-      pauseAtBufferedBytes: 4 * 1024 * 1024,
-      dropAtBufferedBytes: 64 * 1024 * 1024,
-      maxInFlight: 4096,
-    },
-    log,
-  );
+  const connectionLimits = {
+    maxFrameBytes: config.maxFrameBytes,
+    pauseAtBufferedBytes: 4 * 1024 * 1024,
+    dropAtBufferedBytes: 64 * 1024 * 1024,
+    maxInFlight: 4096,
+  };
+  server = new SocketServer(dispatcher, connectionLimits, log);
 
   removeStaleSocket(paths.socket);
   await server.listen(paths.socket);
+  if (config.mcpPort !== null) {
+    const mcp = { port: config.mcpPort, portIsDefault: config.mcpPortIsDefault, idleMs: config.mcpIdleMs, adminKey: loadAdminKey(paths.adminKey) };
+    mcpHttp = await McpHttpServer.start({ ...mcp, tokens: store.mcpTokens, dispatcher, limits: connectionLimits, version: VERSION, log }).catch((error: unknown) => {
+      unlinkSync(paths.socket);
+      throw error;
+    });
+  }
   writePidfile(paths.pidfile);
   const maintenanceTimer = setInterval(() => {
     try {
@@ -240,7 +250,7 @@ async function startServices(paths: StatePaths, config: DaemonConfig, settings: 
 
   mutate((emit) => emit('daemon.started', null, { pid: process.pid, version: VERSION }));
   reaper.start();
-  log.info('listening', { socket: paths.socket, db: paths.db, pid: process.pid, version: VERSION, schema: store.schemaVersion() });
+  log.info('listening', { socket: paths.socket, mcp: mcpHttp?.url ?? 'off', db: paths.db, pid: process.pid, version: VERSION, schema: store.schemaVersion() });
 
   const onSignal = (signal: NodeJS.Signals) => void shutdown(`signal ${signal}`);
   process.on('SIGTERM', onSignal);

@@ -13,6 +13,8 @@ export interface StatePaths {
   logDir: string;
   daemonLog: string;
   keysDir: string;
+  /** The MCP HTTP admin key (0600), made on the daemon's first start. */
+  adminKey: string;
 }
 
 // A Unix socket path longer than this fails to bind on Linux (sun_path is 108 bytes with the NUL).
@@ -27,6 +29,7 @@ export function statePaths(env: NodeJS.ProcessEnv = process.env): StatePaths {
   const home = stateHome(env);
   const socket = env.BRAINS_SOCKET && env.BRAINS_SOCKET.trim() !== '' ? resolve(env.BRAINS_SOCKET) : join(home, 'brains.sock');
   const logDir = join(home, 'logs');
+  const keysDir = join(home, 'keys');
   return {
     home,
     socket,
@@ -37,7 +40,8 @@ export function statePaths(env: NodeJS.ProcessEnv = process.env): StatePaths {
     startLock: join(home, 'start.lock'),
     logDir,
     daemonLog: join(logDir, 'daemon.log'),
-    keysDir: join(home, 'keys'),
+    keysDir,
+    adminKey: join(keysDir, 'admin.key'),
   };
 }
 

@@ -49,11 +49,11 @@ const COMMANDS: Record<string, CommandHelp> = {
     examples: ['brains watch', 'brains watch --types user.*,daemon.* --since 0 --pretty'],
   },
   daemon: {
-    usage: 'brains daemon [--log-format human|json] [--log-level debug|info|warn|error] [--event-retention 7d|off]\n                     [--event-retention-max N|off] [--maintenance-interval 60s] [--max-frame-bytes N]',
+    usage: 'brains daemon [--log-format human|json] [--log-level debug|info|warn|error] [--event-retention 7d|off]\n                     [--event-retention-max N|off] [--maintenance-interval 60s] [--max-frame-bytes N]\n                     [--mcp-port 9877|0|off] [--mcp-idle 1h]',
     summary: 'Run the daemon in the foreground (a tmux pane, systemd); logs one line per entry to stderr.',
     details: [
       'Each flag has an environment variable: BRAINS_LOG_FORMAT, BRAINS_LOG_LEVEL, BRAINS_EVENT_RETENTION, BRAINS_EVENT_RETENTION_MAX,',
-      'BRAINS_MAINTENANCE_INTERVAL, BRAINS_MAX_FRAME_BYTES. SIGTERM or SIGINT stops it gracefully.',
+      'BRAINS_MAINTENANCE_INTERVAL, BRAINS_MAX_FRAME_BYTES, BRAINS_MCP_PORT, BRAINS_MCP_IDLE. SIGTERM or SIGINT stops it gracefully.',
     ],
     examples: ['brains daemon', 'brains daemon --log-format json --event-retention 3d'],
   },

@@ -23,7 +23,12 @@ export class IdentityBinding {
   private sessionId: string | undefined;
   private lastProject: string | undefined;
 
-  constructor(private readonly defaultWorkingDirectory?: string) {}
+  constructor(
+    private readonly defaultWorkingDirectory?: string,
+    preBound?: Membership,
+  ) {
+    if (preBound) this.bindMember(preBound.project_id, preBound.agent_name);
+  }
 
   get bound(): boolean {
     return this.agent !== undefined;

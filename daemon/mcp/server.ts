@@ -23,6 +23,8 @@ export interface McpServerOptions {
   progressIntervalMs?: number;
   /** The working directory assumed when a call names none (stdio: where the agent started `brains mcp`). */
   defaultWorkingDirectory?: string;
+  /** Bind the session to this agent from the start (an HTTP session opened with a per-agent token). */
+  agent?: { project_id: string; agent_name: string };
 }
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -37,7 +39,7 @@ const INSTRUCTIONS = [
 /** One server per MCP session: it owns that session's identity binding. */
 export function createMcpServer(opts: McpServerOptions): McpServer {
   const server = new McpServer({ name: 'brains', version: opts.version }, { instructions: INSTRUCTIONS });
-  const binding = new IdentityBinding(opts.defaultWorkingDirectory);
+  const binding = new IdentityBinding(opts.defaultWorkingDirectory, opts.agent);
   const progressMs = opts.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
 
   for (const spec of contractTools()) {

@@ -34,4 +34,6 @@ export interface PlaneDeps {
   liveCounts(): Record<string, number>;
   requestShutdown(reason: string): void;
   maintain(): MaintenanceReport;
+  /** The MCP HTTP endpoint once it listens (null when off). */
+  mcpUrl?(): string | null;
 }

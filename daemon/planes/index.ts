@@ -15,6 +15,7 @@ import { locksHandlers } from './locks.js';
 import { tasksHandlers } from './tasks.js';
 import { approvalsHandlers } from './approvals.js';
 import { nudgesHandlers } from './nudges.js';
+import { mcpTokensHandlers } from './mcp-tokens.js';
 
 export function createHandlers(deps: PlaneDeps): HandlersFor<Contract> {
   return {
@@ -31,5 +32,6 @@ export function createHandlers(deps: PlaneDeps): HandlersFor<Contract> {
     ...tasksHandlers(deps),
     ...approvalsHandlers(deps),
     ...nudgesHandlers(deps),
+    ...mcpTokensHandlers(deps),
   };
 }

@@ -20,6 +20,7 @@ export function systemHandlers(deps: PlaneDeps): HandlersFor<typeof systemMethod
         uptime_seconds: Math.round((Date.now() - deps.startedAt.getTime()) / 100) / 10,
         state_dir: deps.paths.home,
         socket: deps.paths.socket,
+        mcp_url: deps.mcpUrl?.() ?? null,
         db_path: deps.paths.db,
         db_bytes: size.db + size.wal,
         event_seq: deps.store.events.head(),

@@ -12,6 +12,7 @@ import { TaskRepo } from './tasks.js';
 import { ApprovalRepo } from './approvals.js';
 import { AuditRepo } from './audit.js';
 import { NudgeRepo } from './nudges.js';
+import { McpTokenRepo } from './mcp-tokens.js';
 
 export class Store {
   readonly events: EventLog;
@@ -24,6 +25,7 @@ export class Store {
   readonly approvals: ApprovalRepo;
   readonly audit: AuditRepo;
   readonly nudges: NudgeRepo;
+  readonly mcpTokens: McpTokenRepo;
   private closed = false;
 
   private constructor(
@@ -40,6 +42,7 @@ export class Store {
     this.approvals = new ApprovalRepo(db);
     this.audit = new AuditRepo(db);
     this.nudges = new NudgeRepo(db);
+    this.mcpTokens = new McpTokenRepo(db);
   }
 
   /** Open (creating if needed) and migrate; throws SchemaTooNewError for a database from a newer brains. */

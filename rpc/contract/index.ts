@@ -13,6 +13,7 @@ import { locksMethods } from './locks.js';
 import { tasksMethods } from './tasks.js';
 import { approvalsMethods } from './approvals.js';
 import { nudgesMethods } from './nudges.js';
+import { mcpMethods } from './mcp.js';
 
 export const contract = {
   ...systemMethods,
@@ -28,6 +29,7 @@ export const contract = {
   ...tasksMethods,
   ...approvalsMethods,
   ...nudgesMethods,
+  ...mcpMethods,
 };
 
 export const notifications = {

@@ -38,6 +38,7 @@ export const systemMethods = defineMethods({
       uptime_seconds: z.number(),
       state_dir: z.string(),
       socket: z.string(),
+      mcp_url: z.string().nullable().describe('The MCP Streamable HTTP endpoint (http://127.0.0.1:<port>/mcp), or null when it is off.'),
       db_path: z.string(),
       db_bytes: z.number().int().describe('Database file plus its write-ahead log, in bytes.'),
       event_seq: seq.describe('Newest event in the log (0 when empty).'),

@@ -16,7 +16,8 @@ export function tempHome(): string {
 }
 
 export function envFor(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, BRAINS_HOME: home, BRAINS_CHECK_RESULTS: '1', NO_COLOR: '1', ...extra };
+  // MCP HTTP stays off unless a test asks for a port (BRAINS_MCP_PORT=0): tests never bind the default 9877.
+  const env: NodeJS.ProcessEnv = { ...process.env, BRAINS_HOME: home, BRAINS_CHECK_RESULTS: '1', NO_COLOR: '1', BRAINS_MCP_PORT: 'off', ...extra };
   delete env.BRAINS_SOCKET;
   return env;
 }

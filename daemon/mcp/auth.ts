@@ -1,0 +1,63 @@
+// Who an MCP HTTP request speaks for: the admin key (the operator) or a per-agent token, checked in constant time.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export type Principal = { kind: 'admin' } | { kind: 'agent'; project_id: string; agent_name: string; token_hash: string };
+
+/** What the HTTP layer needs to look a token up; the store's repo satisfies it. */
+export interface TokenLookup {
+  byHash(tokenHash: string): { project_id: string; agent_name: string; token_hash: string } | null;
+}
+
+/** The admin key: 32 random bytes as hex in keys/admin.key (0600), made on first start. */
+export function loadAdminKey(path: string): string {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  chmodSync(dirname(path), 0o700);
+  if (!existsSync(path)) {
+    try {
+      writeFileSync(path, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  chmodSync(path, 0o600);
+  return readFileSync(path, 'utf8').trim();
+}
+
+export function newAgentToken(): string {
+  return `brains_${randomBytes(32).toString('hex')}`;
+}
+
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** Equal-length SHA-256 digests compared with timingSafeEqual: neither length nor content leaks through timing. */
+export function sameSecret(presented: string, expected: string): boolean {
+  const a = createHash('sha256').update(presented, 'utf8').digest();
+  const b = createHash('sha256').update(expected, 'utf8').digest();
+  return timingSafeEqual(a, b);
+}
+
+/** The bearer credential from an Authorization header, or null. */
+export function bearerOf(header: string | undefined): string | null {
+  if (!header) return null;
+  const match = /^Bearer[ ]+([\x21-\x7e]{1,512})\s*$/i.exec(header);
+  return match ? match[1]! : null;
+}
+
+/** Resolve a presented key: the admin key, a known agent token, or nobody. */
+export function authenticate(presented: string | null, adminKey: string, tokens: TokenLookup): Principal | null {
+  if (presented === null) return null;
+  if (sameSecret(presented, adminKey)) return { kind: 'admin' };
+  const hash = tokenHash(presented);
+  const row = tokens.byHash(hash);
+  if (!row || !timingSafeEqual(Buffer.from(row.token_hash, 'hex'), Buffer.from(hash, 'hex'))) return null;
+  return { kind: 'agent', project_id: row.project_id, agent_name: row.agent_name, token_hash: row.token_hash };
+}
+
+export function samePrincipal(a: Principal, b: Principal): boolean {
+  if (a.kind === 'admin' || b.kind === 'admin') return a.kind === b.kind;
+  return a.token_hash === b.token_hash;
+}

@@ -1,0 +1,241 @@
+// MCP Streamable HTTP served by the daemon on 127.0.0.1: one transport and one MCP server per session, behind our own
+// Host/Origin checks and a bearer key; calls go in-process through the dispatcher; idle sessions are closed.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest, isJSONRPCRequest, type JSONRPCMessage, type RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { ConnectionLimits } from '../server/connection.js';
+import type { Dispatcher } from '../server/dispatcher.js';
+import type { Logger } from '../log.js';
+import { authenticate, bearerOf, samePrincipal, type Principal, type TokenLookup } from './auth.js';
+import { APPROVAL_ID_METHODS, scopeCall } from './auth-scope.js';
+import type { DaemonCall } from './caller.js';
+import { InProcessCaller } from './http-caller.js';
+import { DEFAULT_MAX_BODY_BYTES, MCP_PATH, originProblem, pathOf, readBody, refuse } from './http-guard.js';
+import { createMcpServer } from './server.js';
+
+export interface McpHttpOptions {
+  /** 0 picks a free port. */
+  port: number;
+  /** The port was not asked for: if it is taken, MCP HTTP stays off with a warning instead of failing the start. */
+  portIsDefault: boolean;
+  idleMs: number;
+  maxBodyBytes?: number;
+  adminKey: string;
+  tokens: TokenLookup;
+  dispatcher: Dispatcher;
+  limits: ConnectionLimits;
+  version: string;
+  log: Logger;
+  progressIntervalMs?: number;
+}
+
+interface Session {
+  id: string | undefined;
+  principal: Principal;
+  transport: StreamableHTTPServerTransport;
+  server: McpServer;
+  caller: InProcessCaller;
+  /** HTTP requests (POSTs being answered, GET event streams) open on this session right now. */
+  active: number;
+  lastActivity: number;
+  closed: boolean;
+}
+
+const BEARER_CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="brains", error="invalid_token"' };
+
+export class McpHttpServer {
+  private readonly sessions = new Map<string, Session>();
+  private readonly http: Server;
+  private readonly sweeper: NodeJS.Timeout;
+  private port = 0;
+  private stopping = false;
+
+  private constructor(private readonly opts: McpHttpOptions) {
+    this.http = createServer((req, res) => void this.handle(req, res));
+    this.http.on('clientError', (_error, socket) => socket.destroy());
+    this.sweeper = setInterval(() => this.closeIdle(), Math.max(250, Math.min(60_000, Math.floor(opts.idleMs / 2))));
+    this.sweeper.unref();
+  }
+
+  /** Listen on 127.0.0.1; null when the default port is taken (logged), a throw for any other failure. */
+  static async start(opts: McpHttpOptions): Promise<McpHttpServer | null> {
+    const server = new McpHttpServer(opts);
+    try {
+      await server.listen();
+    } catch (error) {
+      clearInterval(server.sweeper);
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE' && opts.portIsDefault) {
+        opts.log.warn('MCP HTTP is off: its default port is in use (set --mcp-port or BRAINS_MCP_PORT to another port, 0 for any)', { port: opts.port });
+        return null;
+      }
+      throw new Error(`MCP HTTP cannot listen on 127.0.0.1:${opts.port} (${(error as NodeJS.ErrnoException).code ?? 'error'}); set --mcp-port or BRAINS_MCP_PORT (off disables it)`);
+    }
+    return server;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}${MCP_PATH}`;
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** Close every session (their waits are released) and the listener. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    clearInterval(this.sweeper);
+    const closing = new Promise<void>((resolve) => this.http.close(() => resolve()));
+    await Promise.all([...this.sessions.values()].map((s) => this.closeSession(s)));
+    this.http.closeAllConnections();
+    await closing;
+  }
+
+  private listen(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen({ host: '127.0.0.1', port: this.opts.port, exclusive: true }, () => {
+        this.http.off('error', reject);
+        this.port = (this.http.address() as AddressInfo).port;
+        resolve();
+      });
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      await this.route(req, res);
+    } catch (error) {
+      this.opts.log.error('MCP HTTP request failed', { error: error instanceof Error ? error.message : String(error) });
+      refuse(res, 500, 'Internal error; the daemon log has the details');
+    }
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const forbidden = originProblem(req, this.port);
+    if (forbidden) return refuse(res, 403, forbidden);
+    if (pathOf(req) !== MCP_PATH) return refuse(res, 404, `Not found: the MCP endpoint is ${MCP_PATH}`);
+    const principal = authenticate(bearerOf(req.headers.authorization), this.opts.adminKey, this.opts.tokens);
+    if (!principal) return refuse(res, 401, 'Unauthorized: send Authorization: Bearer <key> (the admin key in keys/admin.key, or a token from mcp.token)', BEARER_CHALLENGE);
+    if (this.stopping) return refuse(res, 503, 'the daemon is shutting down; reconnect once it has restarted');
+    if (req.method !== 'POST' && req.method !== 'GET' && req.method !== 'DELETE') {
+      return refuse(res, 405, 'Method not allowed: use POST, GET or DELETE', { Allow: 'GET, POST, DELETE' });
+    }
+
+    let body: unknown;
+    if (req.method === 'POST') {
+      const read = await readBody(req, this.opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+      if (read.kind === 'too_large') return refuse(res, 413, `Payload too large: the limit is ${this.opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES} bytes`, { Connection: 'close' });
+      try {
+        body = JSON.parse(read.text);
+      } catch {
+        return refuse(res, 400, 'Parse error: the body is not JSON');
+      }
+    }
+
+    const sessionId = req.headers['mcp-session-id'];
+    let session: Session;
+    if (typeof sessionId === 'string') {
+      const found = this.sessions.get(sessionId);
+      if (!found) return refuse(res, 404, 'Session not found: it ended or expired; initialize a new one');
+      if (!samePrincipal(found.principal, principal)) return refuse(res, 403, 'Forbidden: this session was opened with another key');
+      session = found;
+    } else if (req.method === 'POST' && isInitializeRequest(body)) {
+      session = await this.openSession(principal);
+    } else {
+      return refuse(res, 400, 'Bad Request: send an initialize request first, then the Mcp-Session-Id it returns');
+    }
+
+    this.track(session, req, res, body);
+    await session.transport.handleRequest(req, res, body);
+    // An initialize that failed never got a session id: nothing will reach this session again.
+    if (session.id === undefined) await this.closeSession(session);
+  }
+
+  private async openSession(principal: Principal): Promise<Session> {
+    const caller = new InProcessCaller(this.opts.dispatcher, this.opts.limits);
+    const session: Session = {
+      id: undefined,
+      principal,
+      caller,
+      active: 0,
+      lastActivity: Date.now(),
+      closed: false,
+      server: createMcpServer({
+        call: this.scoped(principal, caller.call),
+        version: this.opts.version,
+        progressIntervalMs: this.opts.progressIntervalMs,
+        ...(principal.kind === 'agent' ? { agent: { project_id: principal.project_id, agent_name: principal.agent_name } } : {}),
+      }),
+      transport: new StreamableHTTPServerTransport({
+        sessionIdGenerator: () => randomUUID(),
+        onsessioninitialized: (id) => {
+          session.id = id;
+          this.sessions.set(id, session);
+        },
+        onsessionclosed: () => void this.closeSession(session),
+      }),
+    };
+    session.transport.onclose = () => void this.closeSession(session);
+    session.transport.onerror = (error) => this.opts.log.debug('MCP HTTP transport', { error: error.message });
+    await session.server.connect(session.transport);
+    return session;
+  }
+
+  /** A per-agent token holds every call to its agent and project; the admin key acts as the operator, unchecked. */
+  private scoped(principal: Principal, call: DaemonCall): DaemonCall {
+    if (principal.kind === 'admin') return call;
+    const scope = { project_id: principal.project_id, agent_name: principal.agent_name };
+    return async (method, params, opts) => {
+      let approvalProject: string | undefined;
+      if (APPROVAL_ID_METHODS.has(method) && typeof params.approval_id === 'string') {
+        const approval = (await call('approval.get', { approval_id: params.approval_id }, { signal: opts.signal, waits: false })) as { project_id: string };
+        approvalProject = approval.project_id;
+      }
+      return call(method, scopeCall(method, params, scope, approvalProject), opts);
+    };
+  }
+
+  /** Count the request as activity; a POST whose client hangs up before its answer cancels the calls it carried. */
+  private track(session: Session, req: IncomingMessage, res: ServerResponse, body: unknown): void {
+    session.active += 1;
+    session.lastActivity = Date.now();
+    const requestIds = req.method === 'POST' ? idsOf(body) : [];
+    res.once('close', () => {
+      session.active -= 1;
+      session.lastActivity = Date.now();
+      if (res.writableFinished || session.closed) return;
+      for (const requestId of requestIds) {
+        const cancel: JSONRPCMessage = { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId, reason: 'the HTTP request was closed' } };
+        session.transport.onmessage?.(cancel);
+      }
+    });
+  }
+
+  private closeIdle(): void {
+    const cutoff = Date.now() - this.opts.idleMs;
+    for (const session of this.sessions.values()) {
+      if (session.active === 0 && session.lastActivity < cutoff) {
+        this.opts.log.debug('closing an idle MCP HTTP session', { session: session.id });
+        void this.closeSession(session);
+      }
+    }
+  }
+
+  private async closeSession(session: Session): Promise<void> {
+    if (session.closed) return;
+    session.closed = true;
+    if (session.id !== undefined) this.sessions.delete(session.id);
+    session.caller.close();
+    await session.server.close().catch(() => {});
+  }
+}
+
+function idsOf(body: unknown): RequestId[] {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.filter((m): m is JSONRPCMessage => isJSONRPCRequest(m)).map((m) => (m as { id: RequestId }).id);
+}
