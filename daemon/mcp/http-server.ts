@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest, isJSONRPCRequest, type JSONRPCMessage, type RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { ConnectionLimits } from '../server/connection.js';
 import type { Dispatcher } from '../server/dispatcher.js';
 import type { Logger } from '../log.js';
@@ -14,7 +14,29 @@ import { APPROVAL_ID_METHODS, scopeCall } from './auth-scope.js';
 import type { DaemonCall } from './caller.js';
 import { InProcessCaller } from './http-caller.js';
 import { DEFAULT_MAX_BODY_BYTES, MCP_PATH, originProblem, pathOf, readBody, refuse } from './http-guard.js';
-import { createMcpServer } from './server.js';
+
+/**
+ * The MCP SDK (and its large schema module) loads on the first authenticated MCP request, not at daemon start:
+ * a daemon that only serves its socket stays small.
+ */
+let sdkParts: Promise<{ Transport: typeof StreamableHTTPServerTransport; createMcpServer: typeof import('./server.js').createMcpServer }> | null = null;
+function loadSdk() {
+  sdkParts ??= Promise.all([import('@modelcontextprotocol/sdk/server/streamableHttp.js'), import('./server.js')]).then(([transport, server]) => ({
+    Transport: transport.StreamableHTTPServerTransport,
+    createMcpServer: server.createMcpServer,
+  }));
+  return sdkParts;
+}
+
+/** A JSON-RPC request (has a method and an id), as the SDK's own guard decides it. */
+function isJsonRpcRequest(message: unknown): boolean {
+  const m = message as { jsonrpc?: unknown; method?: unknown; id?: unknown } | null;
+  return typeof m === 'object' && m !== null && m.jsonrpc === '2.0' && typeof m.method === 'string' && (typeof m.id === 'string' || typeof m.id === 'number');
+}
+
+function isInitializeRequest(body: unknown): boolean {
+  return isJsonRpcRequest(body) && (body as { method: string }).method === 'initialize';
+}
 
 export interface McpHttpOptions {
   /** 0 picks a free port. */
@@ -157,6 +179,7 @@ export class McpHttpServer {
   }
 
   private async openSession(principal: Principal): Promise<Session> {
+    const { Transport, createMcpServer } = await loadSdk();
     const caller = new InProcessCaller(this.opts.dispatcher, this.opts.limits);
     const session: Session = {
       id: undefined,
@@ -171,7 +194,7 @@ export class McpHttpServer {
         progressIntervalMs: this.opts.progressIntervalMs,
         ...(principal.kind === 'agent' ? { agent: { project_id: principal.project_id, agent_name: principal.agent_name } } : {}),
       }),
-      transport: new StreamableHTTPServerTransport({
+      transport: new Transport({
         sessionIdGenerator: () => randomUUID(),
         onsessioninitialized: (id) => {
           session.id = id;
@@ -237,5 +260,5 @@ export class McpHttpServer {
 
 function idsOf(body: unknown): RequestId[] {
   const messages = Array.isArray(body) ? body : [body];
-  return messages.filter((m): m is JSONRPCMessage => isJSONRPCRequest(m)).map((m) => (m as { id: RequestId }).id);
+  return messages.filter((m): m is JSONRPCMessage => isJsonRpcRequest(m)).map((m) => (m as { id: RequestId }).id);
 }
