@@ -1,6 +1,6 @@
 // Physical limits for the message figures, measured in the same run: a raw Unix-socket echo (one peer, and 100 at once)
 // and raw SQLite commits on a temp file shaped like a send (one message, its deliveries, one event).
-import Database from 'better-sqlite3';
+import { openDatabase } from '../daemon/store/open.js';
 import eventLog from '../daemon/store/migrations/001_event_log.js';
 import { RawEchoClient } from './raw-client.js';
 import { sequentialRoundTrips } from './round-trips.js';
@@ -35,13 +35,11 @@ export async function echoFanOut(socket: string, peers: number, rounds: number):
 
 /**
  * Sorted commit times of a transaction inserting one message, `recipients` deliveries and one event: raw better-sqlite3
- * on a fresh WAL file with synchronous=NORMAL (the daemon's pragmas), no daemon around it.
+ * on a fresh file opened with the daemon's pragmas, no daemon around it.
  */
 export function sqliteSendCommits(path: string, recipients: number, transactions: number): bigint[] {
-  const db = new Database(path);
+  const db = openDatabase(path); // the daemon's own pragmas, so the limit is measured as the daemon runs
   try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
     db.exec(eventLog.sql);
     // Shaped like the daemon's tables: deliveries clustered by recipient, so a broadcast writes into each inbox.
     db.exec(`CREATE TABLE m (seq INTEGER PRIMARY KEY, id TEXT UNIQUE, payload TEXT);
@@ -76,10 +74,8 @@ export function sqliteSendCommits(path: string, recipients: number, transactions
  * moving it to the finished table as acknowledged (and its event). Returns messages per second.
  */
 export function sqliteMessageFlowRate(path: string, messages: number, perTransaction: number): number {
-  const db = new Database(path);
+  const db = openDatabase(path); // the daemon's own pragmas, so the limit is measured as the daemon runs
   try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
     db.exec(eventLog.sql);
     db.exec(`CREATE TABLE m (seq INTEGER PRIMARY KEY, id TEXT UNIQUE, payload TEXT);
              CREATE TABLE d (recipient TEXT, seq INTEGER, state TEXT, deadline TEXT, PRIMARY KEY (recipient, seq)) WITHOUT ROWID;

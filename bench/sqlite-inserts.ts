@@ -1,15 +1,13 @@
 // The physical limit for event delivery: how fast SQLite itself commits rows shaped like the event log, batched the same way.
-import Database from 'better-sqlite3';
+import { openDatabase } from '../daemon/store/open.js';
 import { elapsedSince, now } from './stats.js';
 import eventLogMigration from '../daemon/store/migrations/001_event_log.js';
 
 
-/** Time to insert `rows` rows in transactions of `perTransaction`, on a fresh WAL file with synchronous=NORMAL. */
+/** Time to insert `rows` rows in transactions of `perTransaction`, on a fresh file opened with the daemon's pragmas. */
 export function measureSqliteInserts(path: string, rows: number, perTransaction: number): bigint {
-  const db = new Database(path);
+  const db = openDatabase(path); // the daemon's own pragmas, so the limit is measured as the daemon runs
   try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
     db.exec(eventLogMigration.sql); // the daemon's own table and indexes
     const insert = db.prepare('INSERT INTO events (time, type, subject, data) VALUES (?, ?, ?, ?)');
     const commitBatch = db.transaction((size: number) => {
