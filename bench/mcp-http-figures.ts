@@ -1,10 +1,10 @@
 // Figures of MCP over Streamable HTTP (served by the daemon) with the official MCP client: the overhead of one tool call
 // against the same operation over the socket and the raw echo, all in the same run. No fixed target.
-import { readFileSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { BrainsClient } from '../rpc/client.js';
 import { statePaths } from '../rpc/paths.js';
+import { ensureClientKey } from '../daemon/mcp/client-keys.js';
 import type { BenchSizes } from './config.js';
 import { brainsEnv } from './daemon-process.js';
 import type { Figure, PlaneBenchContext } from './figures.js';
@@ -40,7 +40,8 @@ export async function measureMcpHttpFigures(sizes: BenchSizes, ctx: PlaneBenchCo
   const admin = await BrainsClient.connect(daemon.socket);
   const url = (await admin.call('system.info')).mcp_url;
   if (!url) throw new Error('the bench daemon serves no MCP HTTP endpoint');
-  const key = readFileSync(statePaths(brainsEnv(home)).adminKey, 'utf8').trim();
+  // The key brains wire --transport http gives a tool: what real agent tools present, with its scope checks on every call.
+  const key = ensureClientKey(statePaths(brainsEnv(home)).keysDir, 'claude-code').key;
 
   phase(`raw echo round trips: ${counts.calls}`);
   const rawEcho = await RawEchoClient.connect(echoSocket);
@@ -76,7 +77,7 @@ export async function measureMcpHttpFigures(sizes: BenchSizes, ctx: PlaneBenchCo
   return [
     {
       key: 'mcp_http_send_p50_us',
-      label: 'MCP HTTP: sequential send_message, p50',
+      label: 'MCP HTTP (a wired tool\'s key): sequential send_message, p50',
       unit: 'µs',
       value: us(httpSend, 50),
       limitKey: 'mcp_http_socket_send_p50_us',

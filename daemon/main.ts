@@ -20,6 +20,7 @@ import type { MaintenanceReport, PlaneDeps } from './planes/deps.js';
 import { VERSION } from './version.js';
 import { RuntimeSettings, SettingsFileError } from './settings.js';
 import { AuditTrail, loadAuditKey } from './audit.js';
+import { ClientKeyRing } from './mcp/client-keys.js';
 import { createHooks } from './planes/hooks.js';
 import { Reaper } from './reaper.js';
 import { McpHttpServer } from './mcp/http-server.js';
@@ -233,7 +234,9 @@ async function startServices(paths: StatePaths, config: DaemonConfig, settings: 
   await server.listen(paths.socket);
   if (config.mcpPort !== null) {
     const mcp = { port: config.mcpPort, portIsDefault: config.mcpPortIsDefault, idleMs: config.mcpIdleMs, adminKey: loadAdminKey(paths.adminKey) };
-    mcpHttp = await McpHttpServer.start({ ...mcp, tokens: store.mcpTokens, dispatcher, limits: connectionLimits, version: VERSION, log }).catch((error: unknown) => {
+    const clients = new ClientKeyRing(paths.keysDir, (message) => log.warn(message));
+    const onRefused = (method: string, params: Record<string, unknown>, outcome: string) => audit.record(method, params, outcome);
+    mcpHttp = await McpHttpServer.start({ ...mcp, tokens: store.mcpTokens, clients, onRefused, dispatcher, limits: connectionLimits, version: VERSION, log }).catch((error: unknown) => {
       unlinkSync(paths.socket);
       throw error;
     });

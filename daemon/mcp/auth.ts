@@ -1,9 +1,13 @@
-// Who an MCP HTTP request speaks for: the admin key (the operator) or a per-agent token, checked in constant time.
+// Who an MCP HTTP request speaks for: the admin key (the operator), a wired tool's key, or a per-agent token, checked in constant time.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-export type Principal = { kind: 'admin' } | { kind: 'agent'; project_id: string; agent_name: string; token_hash: string };
+export type Principal =
+  | { kind: 'admin' }
+  /** A key `brains wire` gave an agent tool: any agent may use it, each session held to the names it takes, never the operator. */
+  | { kind: 'client'; client: string }
+  | { kind: 'agent'; project_id: string; agent_name: string; token_hash: string };
 
 /** What the HTTP layer needs to look a token up; the store's repo satisfies it. */
 export interface TokenLookup {
@@ -47,10 +51,17 @@ export function bearerOf(header: string | undefined): string | null {
   return match ? match[1]! : null;
 }
 
-/** Resolve a presented key: the admin key, a known agent token, or nobody. */
-export function authenticate(presented: string | null, adminKey: string, tokens: TokenLookup): Principal | null {
+/** What the HTTP layer needs to recognise a wired tool's key; the daemon's ClientKeyRing satisfies it. */
+export interface ClientKeyLookup {
+  lookup(presented: string): string | null;
+}
+
+/** Resolve a presented key: the admin key, a wired tool's key, a known agent token, or nobody. */
+export function authenticate(presented: string | null, adminKey: string, tokens: TokenLookup, clients?: ClientKeyLookup): Principal | null {
   if (presented === null) return null;
   if (sameSecret(presented, adminKey)) return { kind: 'admin' };
+  const client = clients?.lookup(presented) ?? null;
+  if (client !== null) return { kind: 'client', client };
   const hash = tokenHash(presented);
   const row = tokens.byHash(hash);
   if (!row || !timingSafeEqual(Buffer.from(row.token_hash, 'hex'), Buffer.from(hash, 'hex'))) return null;
@@ -58,6 +69,7 @@ export function authenticate(presented: string | null, adminKey: string, tokens:
 }
 
 export function samePrincipal(a: Principal, b: Principal): boolean {
-  if (a.kind === 'admin' || b.kind === 'admin') return a.kind === b.kind;
-  return a.token_hash === b.token_hash;
+  if (a.kind === 'agent' && b.kind === 'agent') return a.token_hash === b.token_hash;
+  if (a.kind === 'client' && b.kind === 'client') return a.client === b.client;
+  return a.kind === 'admin' && b.kind === 'admin';
 }

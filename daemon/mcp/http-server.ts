@@ -9,8 +9,9 @@ import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.
 import type { ConnectionLimits } from '../server/connection.js';
 import type { Dispatcher } from '../server/dispatcher.js';
 import type { Logger } from '../log.js';
-import { authenticate, bearerOf, samePrincipal, type Principal, type TokenLookup } from './auth.js';
-import { APPROVAL_ID_METHODS, scopeCall } from './auth-scope.js';
+import { authenticate, bearerOf, samePrincipal, type ClientKeyLookup, type Principal, type TokenLookup } from './auth.js';
+import { APPROVAL_ID_METHODS, clientScopeCall, scopeCall, welcomeForScope, type SessionView } from './auth-scope.js';
+import { IdentityBinding } from './identity.js';
 import type { DaemonCall } from './caller.js';
 import { InProcessCaller } from './http-caller.js';
 import { DEFAULT_MAX_BODY_BYTES, MCP_PATH, originProblem, pathOf, readBody, refuse } from './http-guard.js';
@@ -47,6 +48,10 @@ export interface McpHttpOptions {
   maxBodyBytes?: number;
   adminKey: string;
   tokens: TokenLookup;
+  /** The keys brains wire gave agent tools (keys/mcp-clients.json). */
+  clients?: ClientKeyLookup;
+  /** Told about each call refused at this edge (the key's scope), for the audit trail. */
+  onRefused?: (method: string, params: Record<string, unknown>, outcome: string) => void;
   dispatcher: Dispatcher;
   limits: ConnectionLimits;
   version: string;
@@ -141,8 +146,10 @@ export class McpHttpServer {
     const forbidden = originProblem(req, this.port);
     if (forbidden) return refuse(res, 403, forbidden);
     if (pathOf(req) !== MCP_PATH) return refuse(res, 404, `Not found: the MCP endpoint is ${MCP_PATH}`);
-    const principal = authenticate(bearerOf(req.headers.authorization), this.opts.adminKey, this.opts.tokens);
-    if (!principal) return refuse(res, 401, 'Unauthorized: send Authorization: Bearer <key> (the admin key in keys/admin.key, or a token from mcp.token)', BEARER_CHALLENGE);
+    const principal = authenticate(bearerOf(req.headers.authorization), this.opts.adminKey, this.opts.tokens, this.opts.clients);
+    if (!principal) {
+      return refuse(res, 401, 'Unauthorized: send Authorization: Bearer <key> (the key brains wire --transport http wrote, the admin key in keys/admin.key, or a token from mcp.token)', BEARER_CHALLENGE);
+    }
     if (this.stopping) return refuse(res, 503, 'the daemon is shutting down; reconnect once it has restarted');
     if (req.method !== 'POST' && req.method !== 'GET' && req.method !== 'DELETE') {
       return refuse(res, 405, 'Method not allowed: use POST, GET or DELETE', { Allow: 'GET, POST, DELETE' });
@@ -181,6 +188,7 @@ export class McpHttpServer {
   private async openSession(principal: Principal): Promise<Session> {
     const { Transport, createMcpServer } = await loadSdk();
     const caller = new InProcessCaller(this.opts.dispatcher, this.opts.limits);
+    const binding = new IdentityBinding(undefined, principal.kind === 'agent' ? { project_id: principal.project_id, agent_name: principal.agent_name } : undefined);
     const session: Session = {
       id: undefined,
       principal,
@@ -189,10 +197,10 @@ export class McpHttpServer {
       lastActivity: Date.now(),
       closed: false,
       server: createMcpServer({
-        call: this.scoped(principal, caller.call),
+        call: this.scoped(principal, caller.call, binding),
         version: this.opts.version,
         progressIntervalMs: this.opts.progressIntervalMs,
-        ...(principal.kind === 'agent' ? { agent: { project_id: principal.project_id, agent_name: principal.agent_name } } : {}),
+        binding,
       }),
       transport: new Transport({
         sessionIdGenerator: () => randomUUID(),
@@ -209,17 +217,33 @@ export class McpHttpServer {
     return session;
   }
 
-  /** A per-agent token holds every call to its agent and project; the admin key acts as the operator, unchecked. */
-  private scoped(principal: Principal, call: DaemonCall): DaemonCall {
+  /**
+   * The admin key acts as the operator, unchecked. A per-agent token holds every call to its agent and project; a wired
+   * tool's key holds the session to the names it takes. Refusals are audited with the key that was refused.
+   */
+  private scoped(principal: Principal, call: DaemonCall, binding: IdentityBinding): DaemonCall {
     if (principal.kind === 'admin') return call;
-    const scope = { project_id: principal.project_id, agent_name: principal.agent_name };
+    const view: SessionView = { nameIn: (project) => binding.nameIn(project), sessionId: () => binding.session };
+    const keyLabel = principal.kind === 'agent' ? `token ${principal.project_id}/${principal.agent_name}` : `key of ${principal.client}`;
     return async (method, params, opts) => {
       let approvalProject: string | undefined;
       if (APPROVAL_ID_METHODS.has(method) && typeof params.approval_id === 'string') {
         const approval = (await call('approval.get', { approval_id: params.approval_id }, { signal: opts.signal, waits: false })) as { project_id: string };
         approvalProject = approval.project_id;
       }
-      return call(method, scopeCall(method, params, scope, approvalProject), opts);
+      let checked: Record<string, unknown>;
+      let takes: Array<{ project_id: string; agent_name: string }> = [];
+      try {
+        if (principal.kind === 'agent') checked = scopeCall(method, params, principal, approvalProject, view);
+        else ({ params: checked, takes } = clientScopeCall(method, params, principal.client, view, approvalProject));
+      } catch (error) {
+        this.opts.onRefused?.(method, params, `PERMISSION_DENIED (MCP HTTP ${keyLabel})`);
+        throw error;
+      }
+      const result = await call(method, checked, opts);
+      for (const take of takes) binding.take(take.project_id, take.agent_name);
+      if (principal.kind === 'agent' && (method === 'session.status' || method === 'session.start')) return welcomeForScope(result, principal);
+      return result;
     };
   }
 

@@ -39,6 +39,21 @@ export class IdentityBinding {
     return (typeof projectId === 'string' ? this.names.get(projectId) : undefined) ?? this.agent;
   }
 
+  /** The name this session holds in a project, if it took one there. */
+  nameIn(projectId: string): string | undefined {
+    return this.names.get(projectId);
+  }
+
+  /** The brains session this MCP session started (start_session), if any. */
+  get session(): string | undefined {
+    return this.sessionId;
+  }
+
+  /** Hold the session to a name in a project it acted in for the first time (an HTTP key's first claim). */
+  take(projectId: string, agentName: string): void {
+    if (!this.names.has(projectId)) this.bindMember(projectId, agentName);
+  }
+
   get directory(): string | undefined {
     return this.workingDirectory ?? this.defaultWorkingDirectory;
   }

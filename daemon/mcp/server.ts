@@ -25,6 +25,8 @@ export interface McpServerOptions {
   defaultWorkingDirectory?: string;
   /** Bind the session to this agent from the start (an HTTP session opened with a per-agent token). */
   agent?: { project_id: string; agent_name: string };
+  /** The session's identity binding, when the carrier checks calls against it too (MCP HTTP); made here otherwise. */
+  binding?: IdentityBinding;
 }
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -39,7 +41,7 @@ const INSTRUCTIONS = [
 /** One server per MCP session: it owns that session's identity binding. */
 export function createMcpServer(opts: McpServerOptions): McpServer {
   const server = new McpServer({ name: 'brains', version: opts.version }, { instructions: INSTRUCTIONS });
-  const binding = new IdentityBinding(opts.defaultWorkingDirectory, opts.agent);
+  const binding = opts.binding ?? new IdentityBinding(opts.defaultWorkingDirectory, opts.agent);
   const progressMs = opts.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
 
   for (const spec of contractTools()) {

@@ -10,7 +10,7 @@ const auditRow = z.object({
   method: z.string(),
   subject: z.string().nullable(),
   params_digest: z.string().describe('SHA-256 of the call params as sent (JSON)'),
-  outcome: z.string().describe('ok, or the error code'),
+  outcome: z.string().describe('ok, or the error code; a call refused at the MCP HTTP edge adds which key was refused'),
   prev_hash: z.string(),
   hash: z.string(),
 });

@@ -7,81 +7,15 @@ import { readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { connect } from 'node:net';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { BrainsClient } from '../../rpc/client.js';
 import { McpHttpServer } from '../../daemon/mcp/http-server.js';
 import type { Logger } from '../../daemon/log.js';
 import type { Dispatcher } from '../../daemon/server/dispatcher.js';
 import { CLI, envFor, startDaemon, tempHome, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { invalidParams, refusedWith } from '../helpers/rpc-assert.js';
+import { call, callError, initialize, JSON_HEADERS, messagesOf, openHttp, raw, type Http } from '../helpers/mcp-http.js';
 
 const HTTP_ENV = { BRAINS_MCP_PORT: '0' };
-type Structured = Record<string, any>;
-
-interface Http {
-  client: Client;
-  transport: StreamableHTTPClientTransport;
-}
-
-async function openHttp(url: string, key: string): Promise<Http> {
-  const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${key}` } } });
-  const client = new Client({ name: 'brains-http-test', version: '0.0.0' });
-  await client.connect(transport);
-  return { client, transport };
-}
-
-async function call(http: Http, name: string, args: Record<string, unknown> = {}): Promise<Structured> {
-  const result = await http.client.callTool({ name, arguments: args });
-  if (result.isError) throw new Error(`${name} failed: ${JSON.stringify(result.content)}`);
-  return result.structuredContent as Structured;
-}
-
-async function callError(http: Http, name: string, args: Record<string, unknown> = {}): Promise<string> {
-  const result = await http.client.callTool({ name, arguments: args });
-  assert.equal(result.isError, true, `${name} should fail: ${JSON.stringify(result.structuredContent)}`);
-  return (result.content as Array<{ text: string }>).map((c) => c.text).join('\n');
-}
-
-interface RawReply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** One HTTP request with exactly the headers given (node:http adds Host unless we set it). */
-function raw(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer; path?: string } = {}): Promise<RawReply> {
-  const target = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: target.hostname, port: target.port, path: opts.path ?? target.pathname, method: opts.method ?? 'POST', headers: opts.headers ?? {} },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end(opts.body);
-  });
-}
-
-function initialize(protocolVersion: string): string {
-  return JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion, capabilities: {}, clientInfo: { name: 'raw', version: '0' } } });
-}
-
-const JSON_HEADERS = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' };
-
-/** The JSON-RPC messages of an SSE (or JSON) response body. */
-function messagesOf(body: string): any[] {
-  if (body.trimStart().startsWith('{')) return [JSON.parse(body)];
-  return body
-    .split('\n')
-    .filter((line) => line.startsWith('data:') && line.slice(5).trim() !== '')
-    .map((line) => JSON.parse(line.slice(5)));
-}
-
 async function waiting(admin: BrainsClient): Promise<number> {
   return (await admin.call('system.info')).counts.waiting ?? 0;
 }
