@@ -1,8 +1,10 @@
 // `brains wire` / `brains unwire`: register brains with every detected agent tool, and remove exactly that.
 import { homedir } from 'node:os';
-import { stateHome } from '../../rpc/paths.js';
+import { stateHome, statePaths } from '../../rpc/paths.js';
+import { ensureClientKey, peekClientKey, revokeClientKey } from '../../daemon/mcp/client-keys.js';
 import { EXIT } from './exit-codes.js';
 import { FAILED, runStatus, runUnwire, runWire, type Outcome, type ToolStatus } from '../wire/engine.js';
+import { loadRecord } from '../wire/files.js';
 import { isDetected, TOOL_NAMES, tools, type Tool } from '../wire/tools.js';
 import type { ToolName, Transport } from '../wire/targets.js';
 
@@ -14,8 +16,10 @@ export const WIRE_DETAILS = [
   'Registers brains as an MCP server in the user-level config of every detected agent tool (or only those named with --tool:',
   'claude-code, codex, copilot, gemini, cursor, vscode, claude-desktop), adds a short "use brains" block to their instruction',
   'files (--no-rules to skip) and Claude Code / Codex hooks that run `brains hook <event>` (--no-hooks to skip).',
-  'Transport: stdio (default) runs `brains mcp`; http points at http://127.0.0.1:9877/mcp (BRAINS_MCP_PORT) with the token from',
-  '$BRAINS_MCP_TOKEN, and needs the daemon\'s HTTP endpoint (coming next). Claude Desktop is always stdio.',
+  'Transport: stdio (default) runs `brains mcp`; http points at the daemon\'s http://127.0.0.1:9877/mcp (BRAINS_MCP_PORT) with a key',
+  'made for each tool (kept in $BRAINS_HOME/keys/mcp-clients.json): JSON configs carry it in an Authorization header (the file is',
+  'made 0600), Codex reads it from BRAINS_MCP_TOKEN in ~/.codex/.env. A session with a tool\'s key keeps the agent name it takes in',
+  'each project and never acts as the operator. unwire (or wiring the tool back to stdio) revokes the key. Claude Desktop is always stdio.',
   'Every change is backed up (<file>.bak-<timestamp>), written atomically, and recorded in $BRAINS_HOME/wire.json; a second run',
   'changes nothing. An entry named brains that wire did not write is left alone and reported. Malformed files are left untouched.',
   'Exit codes: 0 all good; 1 some tool failed or conflicted (the others are still wired); 2 usage.',
@@ -90,8 +94,47 @@ function tilde(path: string): string {
   return path.startsWith(`${home}/`) ? `~${path.slice(home.length)}` : path;
 }
 
-function settingsFor(flags: Flags): Parameters<typeof tools>[0] {
-  return { transport: flags.transport, rules: flags.rules, hooks: flags.hooks, env: process.env, platform: process.platform };
+/** Stands in for a key that does not exist (status, dry-run, tools not selected). */
+const NO_KEY = '<a key brains wire makes>';
+
+function settingsFor(flags: Flags, clientKey: (tool: ToolName) => string = () => NO_KEY): Parameters<typeof tools>[0] {
+  return { transport: flags.transport, rules: flags.rules, hooks: flags.hooks, env: process.env, platform: process.platform, clientKey };
+}
+
+function keysDir(): string {
+  return statePaths().keysDir;
+}
+
+function peekKey(tool: ToolName): string | null {
+  try {
+    return peekClientKey(keysDir(), tool);
+  } catch {
+    return null;
+  }
+}
+
+/** The keys the selected tools present over HTTP: existing ones reused, missing ones made (only peeked at on a dry run). */
+function keysFor(names: ToolName[], dryRun: boolean): Map<ToolName, string> {
+  const keys = new Map<ToolName, string>();
+  for (const name of names) {
+    if (name === 'claude-desktop') continue;
+    keys.set(name, dryRun ? (peekKey(name) ?? NO_KEY) : ensureClientKey(keysDir(), name).key);
+  }
+  return keys;
+}
+
+/** A tool's key exists only while its config carries it: revoke the keys of tools that no longer use HTTP. Returns the tools revoked. */
+function revokeUnused(names: ToolName[], keep: (name: ToolName) => boolean): ToolName[] {
+  const revoked: ToolName[] = [];
+  for (const name of names) {
+    if (name === 'claude-desktop' || keep(name)) continue;
+    try {
+      if (revokeClientKey(keysDir(), name)) revoked.push(name);
+    } catch (error) {
+      process.stderr.write(`brains: could not revoke the MCP key of ${name}: ${(error as Error).message}\n`);
+    }
+  }
+  return revoked;
 }
 
 /** The tools to act on: those named with --tool (detected or not), else every detected one. */
@@ -151,17 +194,39 @@ export async function wireCommand(args: string[]): Promise<number> {
     return EXIT.OK;
   }
   if (flags.status) {
-    const all = tools({ ...settingsFor(flags), rules: true, hooks: true });
+    const all = tools({ ...settingsFor(flags, (tool) => peekKey(tool) ?? NO_KEY), rules: true, hooks: true });
     const shown = flags.tools.length > 0 ? all.filter((t) => flags.tools.includes(t.name)) : all;
-    printStatus(runStatus(shown, stateHome()), flags.json);
+    const statuses = runStatus(shown, stateHome()).map((s) => {
+      if (!s.wired || s.transport !== 'http' || s.tool === 'claude-desktop') return s;
+      const key = peekKey(s.tool as ToolName) !== null;
+      return { ...s, http_key: key ? 'present' : 'missing', notes: key ? s.notes : [`its MCP key is gone: run brains wire --transport http --tool ${s.tool}`, ...s.notes] };
+    });
+    printStatus(statuses, flags.json);
     return EXIT.OK;
   }
-  const selected = select(tools(settingsFor(flags)), flags);
-  if (selected.length === 0) {
+  const selectedNames = select(tools(settingsFor(flags)), flags).map((t) => t.name);
+  if (selectedNames.length === 0) {
     process.stdout.write(`no agent tool detected under ${homedir()}; name one with --tool (${TOOL_NAMES.join(', ')})\n`);
     return EXIT.OK;
   }
-  return report(selected, runWire(selected, stateHome(), flags.dryRun), 'nothing to do');
+  let keys = new Map<ToolName, string>();
+  if (flags.transport === 'http') {
+    try {
+      keys = keysFor(selectedNames, flags.dryRun);
+    } catch (error) {
+      process.stderr.write(`brains wire: ${(error as Error).message}\n`);
+      return EXIT.METHOD_ERROR;
+    }
+  }
+  const selected = tools(settingsFor(flags, (tool) => keys.get(tool) ?? NO_KEY)).filter((t) => selectedNames.includes(t.name));
+  const outcomes = runWire(selected, stateHome(), flags.dryRun);
+  const code = report(selected, outcomes, 'nothing to do');
+  if (!flags.dryRun && flags.transport === 'stdio') {
+    // A tool whose entry could not be switched to stdio may still send its key: keep it.
+    const notSwitched = (name: ToolName) => !outcomes.some((o) => o.tool === name && o.role === 'mcp' && !FAILED.has(o.action));
+    for (const name of revokeUnused(selectedNames, notSwitched)) process.stdout.write(`${name}: its MCP HTTP key is revoked (the tool now uses stdio)\n`);
+  }
+  return code;
 }
 
 export async function unwireCommand(args: string[]): Promise<number> {
@@ -179,6 +244,12 @@ export async function unwireCommand(args: string[]): Promise<number> {
   const all = tools({ ...settingsFor(flags), rules: true, hooks: true });
   const selected = flags.tools.length > 0 ? all.filter((t) => flags.tools.includes(t.name)) : all;
   const outcomes = runUnwire(selected, stateHome(), flags.dryRun);
+  if (!flags.dryRun) {
+    const stillWired = new Set(Object.values(loadRecord(stateHome()).files).filter((f) => f.role === 'mcp').map((f) => f.tool));
+    for (const name of revokeUnused(selected.map((t) => t.name), (name) => stillWired.has(name))) {
+      process.stdout.write(`${name}: its MCP HTTP key is revoked\n`);
+    }
+  }
   const touched = selected.filter((t) => flags.tools.includes(t.name) || outcomes.some((o) => o.tool === t.name));
   if (touched.length === 0) {
     process.stdout.write('nothing to unwire: wire has not changed any tool\n');

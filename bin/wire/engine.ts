@@ -74,20 +74,25 @@ function wireTarget(target: Target, record: WireRecord, dryRun: boolean): Outcom
     if (dryRun) return { ...base, ...transport, action, diff: lineDiff(target.file, state.text, next.text) };
 
     const backupPath = state.text === null ? null : backup(target.file);
-    writeAtomic(target.file, next.text, state.mode ?? target.newFileMode);
+    const mode = state.mode ?? target.newFileMode;
+    // A key must not sit in a file others can read.
+    const privateMode = target.secret ? mode & ~0o077 : mode;
+    writeAtomic(target.file, next.text, privateMode);
     const after = sha256(next.text) as string;
     const continues = recorded !== undefined && recorded.after_sha256 === sha256(state.text);
+    const notes = [...(backupPath ? [`backup ${backupPath}`] : []), ...(privateMode !== mode ? [`now ${privateMode.toString(8).padStart(4, '0')}: it holds a brains key`] : [])];
     record.files[target.file] = {
       tool: target.tool,
       role: target.role,
       before_sha256: continues ? recorded.before_sha256 : sha256(state.text),
+      before_mode: continues ? (recorded.before_mode ?? null) : state.mode,
       backup: continues ? recorded.backup : backupPath,
       after_sha256: after,
       entry: target.entry,
       created: mergeCreated(recorded?.created ?? [], next.created),
       wired_at: new Date().toISOString(),
     };
-    return { ...base, ...transport, action, ...(backupPath ? { message: `backup ${backupPath}` } : {}) };
+    return { ...base, ...transport, action, ...(notes.length > 0 ? { message: notes.join('; ') } : {}) };
   } catch (error) {
     return { ...base, action: 'error', message: errorText(error) };
   }
@@ -136,7 +141,7 @@ function unwireTarget(target: Target, record: WireRecord, dryRun: boolean): Outc
     // Bytes that are exactly what wire wrote can be rebuilt by wire; anything else is backed up first.
     const backupPath = untouchedSinceWire ? null : backup(target.file);
     if (next === null) removeFile(target.file);
-    else writeAtomic(target.file, next, state.mode ?? target.newFileMode);
+    else writeAtomic(target.file, next, action === 'restored' && typeof rec.before_mode === 'number' ? rec.before_mode : (state.mode ?? target.newFileMode));
     delete record.files[target.file];
     return { ...base, action, ...(backupPath ? { message: `backup ${backupPath}` } : {}) };
   } catch (error) {
@@ -144,10 +149,15 @@ function unwireTarget(target: Target, record: WireRecord, dryRun: boolean): Outc
   }
 }
 
+/** Wire each tool's targets, and take out what an earlier wire wrote to files these settings no longer want. */
 export function runWire(selected: Tool[], stateHome: string, dryRun: boolean): Outcome[] {
   const record = loadRecord(stateHome);
-  const outcomes = selected.flatMap((tool) => tool.targets.map((target) => wireTarget(target, record, dryRun)));
-  if (!dryRun && outcomes.some((o) => o.action === 'added' || o.action === 'updated')) saveRecord(stateHome, record);
+  const before = JSON.stringify(record);
+  const outcomes = selected.flatMap((tool) => [
+    ...tool.targets.map((target) => wireTarget(target, record, dryRun)),
+    ...tool.retired.filter((target) => record.files[target.file]).map((target) => unwireTarget(target, record, dryRun)),
+  ]);
+  if (!dryRun && JSON.stringify(record) !== before) saveRecord(stateHome, record);
   return outcomes;
 }
 
@@ -157,7 +167,7 @@ export function runUnwire(selected: Tool[], stateHome: string, dryRun: boolean):
   const before = JSON.stringify(record);
   const outcomes: Outcome[] = [];
   for (const tool of selected) {
-    for (const target of tool.targets) {
+    for (const target of [...tool.targets, ...tool.retired]) {
       if (record.files[target.file]) outcomes.push(unwireTarget(target, record, dryRun));
     }
   }

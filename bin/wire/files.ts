@@ -61,6 +61,8 @@ export interface FileRecord {
   /** sha256 of the file before wire first touched it; null when wire created the file. */
   before_sha256: string | null;
   after_sha256: string;
+  /** The file's mode before wire first touched it (null when wire created it): restored with the bytes. */
+  before_mode?: number | null;
   /** A copy of the bytes before wire (null when wire created the file). */
   backup: string | null;
   /** What we wrote, so a later run can tell our entry from someone else's. */

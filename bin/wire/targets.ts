@@ -1,12 +1,13 @@
 // The kinds of edit wire makes (an MCP entry in JSON or TOML, a rules block, Claude-style hooks), each as pure text transforms.
 import { appendAtPath, deepEqual, deleteAtPath, MalformedError, memberOf, parseJsonc, pruneEmpty, removeItemsAtPath, setAtPath, valueOf, type JsonNode } from './jsonc.js';
 import { findSection, meaningOf, putSection, removeSection, scanToml } from './toml.js';
-import { findRulesBlock, putRules, removeRules, rulesBlockLines } from './rules.js';
+import { RULES_END, RULES_START, rulesBlockLines } from './rules.js';
+import { sentinelBlock } from './sentinel-block.js';
 import type { FileRecord } from './files.js';
 
 export type ToolName = 'claude-code' | 'codex' | 'copilot' | 'gemini' | 'cursor' | 'vscode' | 'claude-desktop';
 export type Transport = 'stdio' | 'http';
-export type Role = 'mcp' | 'rules' | 'hooks';
+export type Role = 'mcp' | 'rules' | 'hooks' | 'env';
 
 /** absent: nothing of ours; ours: exactly what we would write; stale: what an earlier wire wrote; foreign: someone else's. */
 export type EntryState = 'absent' | 'ours' | 'stale' | 'foreign';
@@ -24,6 +25,8 @@ export interface Target {
   newFileMode: number;
   transport?: Transport;
   note?: string;
+  /** What we write carries a key: the file is kept private (0600) while it does. */
+  secret?: boolean;
   /** What we write, kept in the record. */
   entry: unknown;
   inspect(text: string | null, recorded: FileRecord | undefined): Inspection;
@@ -63,7 +66,16 @@ function jsonIsEmpty(text: string): boolean {
 }
 
 /** An MCP server entry named `brains` inside a JSON object of servers (`mcpServers` or VS Code's `servers`). */
-export function jsonMcpTarget(opts: { tool: ToolName; file: string; container: string; entry: unknown; transport: Transport; newFileMode: number; note?: string }): Target {
+export function jsonMcpTarget(opts: {
+  tool: ToolName;
+  file: string;
+  container: string;
+  entry: unknown;
+  transport: Transport;
+  newFileMode: number;
+  note?: string;
+  secret?: boolean;
+}): Target {
   const path = [opts.container, 'brains'];
   const current = (text: string): unknown => {
     const servers = objectAt(jsonRootOf(text), opts.container);
@@ -98,6 +110,7 @@ export function jsonMcpTarget(opts: { tool: ToolName; file: string; container: s
     isEmpty: jsonIsEmpty,
   };
   if (opts.note !== undefined) target.note = opts.note;
+  if (opts.secret) target.secret = true;
   return target;
 }
 
@@ -140,34 +153,53 @@ export function tomlMcpTarget(opts: { tool: ToolName; file: string; lines: strin
   };
 }
 
-/** The sentinel-delimited "use brains" block in an instruction file. */
-export function rulesTarget(opts: { tool: ToolName; file: string }): Target {
-  const lines = rulesBlockLines();
+/** A sentinel-delimited block of lines wire owns in a text file. */
+function blockTarget(opts: { tool: ToolName; role: Role; file: string; startLine: string; endLine: string; lines: string[]; newFileMode: number; secret?: boolean; note?: string }): Target {
+  const block = sentinelBlock(opts.startLine, opts.endLine);
+  const lines = [opts.startLine, ...opts.lines, opts.endLine];
   const entry = { lines };
   const owned = (found: string[], recordedEntry: unknown): boolean => deepEqual(found, (recordedEntry as { lines?: unknown } | null)?.lines);
-  return {
+  const target: Target = {
     tool: opts.tool,
-    role: 'rules',
+    role: opts.role,
     file: opts.file,
-    newFileMode: 0o644,
+    newFileMode: opts.newFileMode,
     entry,
     inspect(text, recorded) {
-      const found = text === null ? null : findRulesBlock(text);
+      const found = text === null ? null : block.find(text);
       if (!found) return { state: 'absent' };
       if (deepEqual(found.lines, lines)) return { state: 'ours' };
       if (recorded && owned(found.lines, recorded.entry)) return { state: 'stale' };
       return { state: 'foreign' };
     },
     add(text) {
-      return { text: putRules(text ?? ''), created: [] };
+      return { text: block.put(text ?? '', lines), created: [] };
     },
     remove(text, recorded) {
-      const found = findRulesBlock(text);
+      const found = block.find(text);
       if (!found || !(owned(found.lines, recorded.entry) || deepEqual(found.lines, lines))) return text;
-      return removeRules(text);
+      return block.remove(text);
     },
     isEmpty: (text) => text.trim() === '',
   };
+  if (opts.secret) target.secret = true;
+  if (opts.note !== undefined) target.note = opts.note;
+  return target;
+}
+
+/** The sentinel-delimited "use brains" block in an instruction file. */
+export function rulesTarget(opts: { tool: ToolName; file: string }): Target {
+  const [, ...body] = rulesBlockLines();
+  return blockTarget({ ...opts, role: 'rules', startLine: RULES_START, endLine: RULES_END, lines: body.slice(0, -1), newFileMode: 0o644 });
+}
+
+export const ENV_START = '# brains:wire start';
+export const ENV_END = '# brains:wire end';
+
+/** A variable in a dotenv file the tool loads at start (Codex reads ~/.codex/.env), between sentinel comments. */
+export function envTarget(opts: { tool: ToolName; file: string; name: string; value: string; comment: string; note?: string }): Target {
+  const lines = [`# ${opts.comment}`, `${opts.name}=${opts.value}`];
+  return blockTarget({ tool: opts.tool, role: 'env', file: opts.file, startLine: ENV_START, endLine: ENV_END, lines, newFileMode: 0o600, secret: true, ...(opts.note ? { note: opts.note } : {}) });
 }
 
 interface HookGroup {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hooksTarget, jsonMcpTarget, rulesTarget, tomlMcpTarget, type Target, type ToolName, type Transport } from './targets.js';
+import { envTarget, hooksTarget, jsonMcpTarget, rulesTarget, tomlMcpTarget, type Target, type ToolName, type Transport } from './targets.js';
 import { tomlString } from './toml.js';
 
 export const TOOL_NAMES: readonly ToolName[] = ['claude-code', 'codex', 'copilot', 'gemini', 'cursor', 'vscode', 'claude-desktop'];
@@ -17,6 +17,8 @@ export interface WireSettings {
   hooks: boolean;
   env: NodeJS.ProcessEnv;
   platform: NodeJS.Platform;
+  /** The key a tool presents to the MCP HTTP endpoint (only asked for with transport http). */
+  clientKey: (tool: ToolName) => string;
 }
 
 export interface Tool {
@@ -24,6 +26,8 @@ export interface Tool {
   /** Any of these existing under HOME means the tool is installed. */
   detectPaths: string[];
   targets: Target[];
+  /** Files an earlier wire may have written that these settings no longer want (wire takes out what it wrote there). */
+  retired: Target[];
   /** Said in --status when the tool cannot take something wire offers elsewhere. */
   notes: string[];
 }
@@ -92,12 +96,11 @@ export function tools(settings: WireSettings): Tool[] {
   const http = settings.transport === 'http';
   const url = mcpUrl(env);
   const stdio = launch(env);
-  const bearer = (ref: string): Record<string, string> => ({ Authorization: `Bearer ${ref}` });
-  const plain = `\${${TOKEN_ENV}}`;
-  const vscodeStyle = `\${env:${TOKEN_ENV}}`;
+  // JSON configs carry the key itself, as `claude mcp add --header` does: they are user-private files (kept 0600).
+  const bearer = (tool: ToolName): Record<string, string> => ({ Authorization: `Bearer ${settings.clientKey(tool)}` });
   const list: Tool[] = [];
-  const add = (name: ToolName, detectPaths: string[], targets: Array<Target | false>, notes: string[] = []): void => {
-    list.push({ name, detectPaths, targets: targets.filter((t): t is Target => t !== false), notes });
+  const add = (name: ToolName, detectPaths: string[], targets: Array<Target | false>, notes: string[] = [], retired: Target[] = []): void => {
+    list.push({ name, detectPaths, targets: targets.filter((t): t is Target => t !== false), retired, notes });
   };
 
   add('claude-code', [join(home, '.claude.json'), join(home, '.claude')], [
@@ -105,9 +108,10 @@ export function tools(settings: WireSettings): Tool[] {
       tool: 'claude-code',
       file: join(home, '.claude.json'),
       container: 'mcpServers',
-      entry: http ? { type: 'http', url, headers: bearer(plain) } : { type: 'stdio', ...stdio },
+      entry: http ? { type: 'http', url, headers: bearer('claude-code') } : { type: 'stdio', ...stdio },
       transport: settings.transport,
       newFileMode: 0o600,
+      secret: http,
     }),
     settings.rules && rulesTarget({ tool: 'claude-code', file: join(home, '.claude', 'CLAUDE.md') }),
     settings.hooks && hooksTarget({ tool: 'claude-code', file: join(home, '.claude', 'settings.json'), commands: hookCommands(CLAUDE_HOOK_EVENTS, env, 'claude-code') }),
@@ -121,8 +125,18 @@ export function tools(settings: WireSettings): Tool[] {
         `args = [${stdio.args.map(tomlString).join(', ')}]`,
         ...(stdio.env ? ['', '[mcp_servers.brains.env]', ...Object.entries(stdio.env).map(([k, v]) => `${k} = ${tomlString(v)}`)] : []),
       ];
+  // Codex refuses an inline bearer token: config.toml names the variable and ~/.codex/.env (which Codex loads at start) holds it.
+  const codexEnv = envTarget({
+    tool: 'codex',
+    file: join(home, '.codex', '.env'),
+    name: TOKEN_ENV,
+    value: http ? settings.clientKey('codex') : '',
+    comment: `The key Codex sends to brains (bearer_token_env_var in config.toml); brains unwire removes it.`,
+    note: `an exported ${TOKEN_ENV} in your shell wins over ~/.codex/.env`,
+  });
   add('codex', [join(home, '.codex')], [
     tomlMcpTarget({ tool: 'codex', file: join(home, '.codex', 'config.toml'), lines: codexLines, transport: settings.transport }),
+    http && codexEnv,
     settings.rules && rulesTarget({ tool: 'codex', file: join(home, '.codex', 'AGENTS.md') }),
     settings.hooks &&
       hooksTarget({
@@ -131,16 +145,17 @@ export function tools(settings: WireSettings): Tool[] {
         commands: hookCommands(CODEX_HOOK_EVENTS, env, 'codex'),
         note: 'Codex runs hooks from hooks.json once you trust them (/hooks) with its hooks feature on; it has no SessionEnd hook',
       }),
-  ]);
+  ], [], http ? [] : [codexEnv]);
 
   add('copilot', [join(home, '.copilot')], [
     jsonMcpTarget({
       tool: 'copilot',
       file: join(home, '.copilot', 'mcp-config.json'),
       container: 'mcpServers',
-      entry: http ? { type: 'http', url, headers: bearer(plain), tools: ['*'] } : { type: 'local', ...stdio, tools: ['*'] },
+      entry: http ? { type: 'http', url, headers: bearer('copilot'), tools: ['*'] } : { type: 'local', ...stdio, tools: ['*'] },
       transport: settings.transport,
       newFileMode: 0o600,
+      secret: http,
     }),
     settings.rules && rulesTarget({ tool: 'copilot', file: join(home, '.copilot', 'copilot-instructions.md') }),
   ], ['no hooks: wire installs hooks for Claude Code and Codex only']);
@@ -150,9 +165,10 @@ export function tools(settings: WireSettings): Tool[] {
       tool: 'gemini',
       file: join(home, '.gemini', 'settings.json'),
       container: 'mcpServers',
-      entry: http ? { type: 'http', url, headers: bearer(plain) } : { ...stdio },
+      entry: http ? { type: 'http', url, headers: bearer('gemini') } : { ...stdio },
       transport: settings.transport,
       newFileMode: 0o600,
+      secret: http,
       note: 'Gemini CLI disables MCP servers in folders it does not trust',
     }),
     settings.rules && rulesTarget({ tool: 'gemini', file: join(home, '.gemini', 'GEMINI.md') }),
@@ -163,9 +179,10 @@ export function tools(settings: WireSettings): Tool[] {
       tool: 'cursor',
       file: join(home, '.cursor', 'mcp.json'),
       container: 'mcpServers',
-      entry: http ? { url, headers: bearer(vscodeStyle) } : { ...stdio },
+      entry: http ? { url, headers: bearer('cursor') } : { ...stdio },
       transport: settings.transport,
       newFileMode: 0o600,
+      secret: http,
     }),
   ], ['no user-level rules file']);
 
@@ -175,9 +192,10 @@ export function tools(settings: WireSettings): Tool[] {
       tool: 'vscode',
       file: join(vscodeDir, 'mcp.json'),
       container: 'servers',
-      entry: http ? { type: 'http', url, headers: bearer(vscodeStyle) } : { type: 'stdio', ...stdio },
+      entry: http ? { type: 'http', url, headers: bearer('vscode') } : { type: 'stdio', ...stdio },
       transport: settings.transport,
       newFileMode: 0o600,
+      secret: http,
     }),
   ], ['no user-level rules file']);
 

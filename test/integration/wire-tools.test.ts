@@ -267,35 +267,97 @@ describe('brains wire: refusals, conflicts and edits made after wire', () => {
     cleanup(homes);
   });
 
-  test('--transport http writes the http entries; a later stdio wire updates ours; unwire still restores the original', async () => {
+  test('--transport http writes each tool its own key (files kept 0600, Codex via ~/.codex/.env); stdio again revokes it; unwire restores bytes and modes', async () => {
     const homes = makeHomes();
+    const keysFile = join(homes.state, 'keys', 'mcp-clients.json');
+    const keyOf = (tool: string): string | undefined =>
+      existsSync(keysFile) ? (JSON.parse(readFileSync(keysFile, 'utf8')) as { clients: Record<string, { key: string }> }).clients[tool]?.key : undefined;
+    assert.equal(statSync(join(homes.home, '.copilot/mcp-config.json')).mode & 0o777, 0o644, 'fixture starts world-readable');
+
     const result = await wire(homes, ['--transport', 'http', '--no-rules', '--no-hooks']);
-    assert.equal(result.code, 0, result.stdout);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.equal(statSync(keysFile).mode & 0o777, 0o600);
+    const keys = new Map(['claude-code', 'codex', 'copilot', 'gemini', 'cursor', 'vscode'].map((tool) => [tool, keyOf(tool)]));
+    for (const [tool, key] of keys) assert.match(key ?? '', /^brains_w_[0-9a-f]{64}$/, `${tool} has a key`);
+    assert.equal(new Set(keys.values()).size, 6, 'one key per tool');
+    assert.equal(keyOf('claude-desktop'), undefined, 'Claude Desktop is stdio: no key');
+
     const claude = JSON.parse(read(homes, '.claude.json')) as { mcpServers: { brains: unknown } };
-    assert.deepEqual(claude.mcpServers.brains, { type: 'http', url: 'http://127.0.0.1:9877/mcp', headers: { Authorization: 'Bearer ${BRAINS_MCP_TOKEN}' } });
+    assert.deepEqual(claude.mcpServers.brains, { type: 'http', url: 'http://127.0.0.1:9877/mcp', headers: { Authorization: `Bearer ${keys.get('claude-code')}` } });
     assert.match(read(homes, '.codex/config.toml'), /\[mcp_servers\.brains\]\nurl = "http:\/\/127\.0\.0\.1:9877\/mcp"\nbearer_token_env_var = "BRAINS_MCP_TOKEN"\n$/);
+    assert.doesNotMatch(read(homes, '.codex/config.toml'), /brains_w_/, 'no inline token in config.toml (Codex rejects it)');
+    const env = read(homes, '.codex/.env');
+    assert.match(env, new RegExp(`^BRAINS_MCP_TOKEN=${keys.get('codex')}$`, 'm'));
+    assert.match(env, /^# brains:wire start\n#.+\nBRAINS_MCP_TOKEN=.+\n# brains:wire end\n$/);
+    assert.equal(statSync(join(homes.home, '.codex/.env')).mode & 0o777, 0o600);
     const vscode = JSON.parse(stripComments(read(homes, '.config/Code/User/mcp.json'))) as { servers: { brains: { headers: Record<string, string> } } };
-    assert.equal(vscode.servers.brains.headers.Authorization, 'Bearer ${env:BRAINS_MCP_TOKEN}');
+    assert.equal(vscode.servers.brains.headers.Authorization, `Bearer ${keys.get('vscode')}`);
+    const copilot = JSON.parse(read(homes, '.copilot/mcp-config.json')) as { mcpServers: { brains: { headers: Record<string, string>; tools: string[] } } };
+    assert.deepEqual(copilot.mcpServers.brains.headers, { Authorization: `Bearer ${keys.get('copilot')}` });
+    assert.equal(statSync(join(homes.home, '.copilot/mcp-config.json')).mode & 0o777, 0o600, 'a file that holds a key is made private');
+    assert.match(result.stdout, /copilot: mcp \(http\) added in ~\/\.copilot\/mcp-config\.json \(backup .+; now 0600: it holds a brains key\)/);
     const desktop = JSON.parse(read(homes, '.config/Claude/claude_desktop_config.json')) as { mcpServers: { brains: { command?: string } } };
     assert.equal(desktop.mcpServers.brains.command, process.execPath, 'Claude Desktop stays on stdio');
     assert.equal(existsSync(join(homes.home, '.gemini/GEMINI.md')), false, '--no-rules');
     assert.equal(read(homes, '.claude/settings.json'), FILES['.claude/settings.json'], '--no-hooks');
 
-    const status = JSON.parse((await wire(homes, ['--status', '--json'])).stdout) as Array<{ tool: string; transport: string; wired: boolean }>;
+    const before = snapshot(homes.home);
+    const again = await wire(homes, ['--transport', 'http', '--no-rules', '--no-hooks']);
+    assert.equal(again.code, 0, again.stdout);
+    assert.doesNotMatch(again.stdout, /added|updated/, 'the same keys are written again: nothing changes');
+    assert.deepEqual(snapshot(homes.home), before);
+
+    const status = JSON.parse((await wire(homes, ['--status', '--json'])).stdout) as Array<{ tool: string; transport: string; wired: boolean; http_key?: string }>;
     assert.equal(status.find((s) => s.tool === 'codex')?.transport, 'http');
     assert.equal(status.find((s) => s.tool === 'codex')?.wired, true);
+    assert.equal(status.find((s) => s.tool === 'codex')?.http_key, 'present');
 
     const back = await wire(homes, ['--tool', 'claude-code', '--tool', 'codex', '--no-rules', '--no-hooks']);
     assert.equal(back.code, 0, back.stdout);
     assert.match(back.stdout, /^claude-code: mcp \(stdio\) updated/m);
-    assert.match(back.stdout, /^codex: mcp \(stdio\) updated/m);
-    assert.equal(back.stdout.trim().split('\n').length, 2, 'only the named tools');
+    assert.match(back.stdout, /^codex: mcp \(stdio\) updated in ~\/\.codex\/config\.toml.*; env deleted in ~\/\.codex\/\.env$/m);
+    assert.match(back.stdout, /^claude-code: its MCP HTTP key is revoked/m);
+    assert.match(back.stdout, /^codex: its MCP HTTP key is revoked/m);
+    assert.equal(back.stdout.trim().split('\n').length, 4, 'only the named tools');
+    assert.equal(keyOf('claude-code'), undefined);
+    assert.equal(keyOf('codex'), undefined);
+    assert.equal(keyOf('copilot'), keys.get('copilot'), 'tools not named keep theirs');
+    assert.equal(existsSync(join(homes.home, '.codex/.env')), false, 'the .env wire created is gone');
     assert.match(read(homes, '.codex/config.toml'), /command = /);
     assert.doesNotMatch(read(homes, '.codex/config.toml'), /bearer_token_env_var/);
 
     const unwired = await wire(homes, [], 'unwire');
     assert.equal(unwired.code, 0, unwired.stdout);
-    assert.deepEqual(snapshot(homes.home, true), snapshot(makeHomesSnapshot()), 'byte-exact after http then stdio');
+    assert.match(unwired.stdout, /^copilot: its MCP HTTP key is revoked/m);
+    assert.deepEqual((JSON.parse(readFileSync(keysFile, 'utf8')) as { clients: object }).clients, {}, 'every key revoked');
+    assert.deepEqual(snapshot(homes.home, true), snapshot(makeHomesSnapshot()), 'byte-exact (and mode-exact) after http then stdio');
+    cleanup(homes);
+  });
+
+  test('a pre-existing ~/.codex/.env keeps its lines; --dry-run makes no key; a damaged keys file is reported and wire changes nothing', async () => {
+    const homes = makeHomes({ ...FILES, '.codex/.env': 'OPENAI_BASE_URL=http://localhost:1234\n' });
+    chmodSync(join(homes.home, '.codex/.env'), 0o640);
+    const dry = await wire(homes, ['--transport', 'http', '--tool', 'codex', '--dry-run']);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /^\+BRAINS_MCP_TOKEN=<a key brains wire makes>$/m);
+    assert.equal(existsSync(join(homes.state, 'keys')), false, 'a dry run makes no key');
+
+    const result = await wire(homes, ['--transport', 'http', '--tool', 'codex', '--no-rules', '--no-hooks']);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    const env = read(homes, '.codex/.env');
+    assert.match(env, /^OPENAI_BASE_URL=http:\/\/localhost:1234\n\n# brains:wire start\n/);
+    assert.equal(statSync(join(homes.home, '.codex/.env')).mode & 0o777, 0o600);
+    const unwired = await wire(homes, ['--tool', 'codex'], 'unwire');
+    assert.equal(unwired.code, 0, unwired.stdout);
+    assert.equal(read(homes, '.codex/.env'), 'OPENAI_BASE_URL=http://localhost:1234\n');
+    assert.equal(statSync(join(homes.home, '.codex/.env')).mode & 0o777, 0o640, 'mode restored with the bytes');
+
+    writeFileSync(join(homes.state, 'keys', 'mcp-clients.json'), '{"clients": ');
+    const before = snapshot(homes.home);
+    const broken = await wire(homes, ['--transport', 'http', '--tool', 'gemini']);
+    assert.equal(broken.code, 1);
+    assert.match(broken.stderr, /mcp-clients\.json is not valid JSON; fix it or delete it/);
+    assert.deepEqual(snapshot(homes.home), before, 'nothing written');
     cleanup(homes);
   });
 
