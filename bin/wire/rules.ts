@@ -7,7 +7,7 @@ export const RULES_END = '<!-- brains:wire end -->';
 export const RULES_BODY = [
   '## brains: working alongside other agents',
   'brains is the local coordinator that lets the AI agents on this machine work together; use its MCP tools (server `brains`).',
-  '- At the start of a task call `status` (or `join_project` when told which project) to learn your agent name, project and unread mail.',
+  '- At the start of a task call `status` with your `working_directory` (or `join_project` when told which project) to learn your agent name, project and unread mail.',
   '- Read mail with `receive_messages`; when you wait for others, pass `wait: true` instead of polling. Acknowledge what you handled.',
   '- Before editing files other agents may touch, take a lock (`lock_acquire`) and release it when done.',
   '- Share plans and results with `send_message` / `store_resource`; take work from the queue with `task_claim`.',

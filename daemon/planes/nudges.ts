@@ -268,6 +268,8 @@ function welcomeText(session: SessionRow, w: Welcome, messages: readonly Waiting
   for (const a of w.pending_approvals) lines.push(`- Pending ${a.kind} ${a.approval_id} ${quote(a.title)} in project ${a.project_id} (waiting for the operator).`);
   for (const l of w.locks) lines.push(`- You hold the ${l.mode} lock on ${quote(l.key)} (fencing token ${l.token}) until ${l.expires_at}.`);
   for (const t of w.tasks) lines.push(`- You claimed task ${t.task_id} ${quote(t.title)} (${t.priority}, ${t.status}) in project ${t.project_id}.`);
+  // Over MCP HTTP the server cannot know the agent's directory: this is how the agent resumes its identity there.
+  if (w.projects.length > 0 && w.working_directory) lines.push(`- In brains' MCP tools, call status with {"working_directory":${JSON.stringify(w.working_directory)}} once to act as yourself.`);
   return lines.join('\n');
 }
 

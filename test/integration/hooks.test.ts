@@ -76,6 +76,7 @@ describe('session-start', () => {
     const text = contextOf(await hook('session-start', claudeInput('session-start', 'cc-start-1', '/w/hk-be')), 'session-start');
     assert.match(text, /In project "Alpha" \(hk-a\): YOU are the "backend" agent with the "coordinator" role/);
     assert.match(text, /In project "Beta" \(hk-b\): YOU are the "reviewer" agent/);
+    assert.match(text, /call status with \{"working_directory":"\/w\/hk-be"\} once to act as yourself/, 'how an MCP HTTP session resumes this identity');
     assert.match(text, /1 unread message for you \(backend\) in project hk-a: 1 from frontend; 1 expects your reply/);
     assert.match(text, /receive_messages/);
     const [session] = await sessionFor('cc-start-1');
