@@ -65,7 +65,7 @@ function wireTarget(target: Target, record: WireRecord, dryRun: boolean): Outcom
     const state = readState(target.file);
     const inspection = target.inspect(state.text, recorded);
     if (inspection.state === 'foreign') {
-      return { ...base, action: 'conflict', message: `a "brains" ${target.role === 'rules' ? 'block' : 'entry'} that wire did not write is already there; left as is` };
+      return { ...base, action: 'conflict', message: target.conflict ?? `a "brains" ${target.role === 'rules' ? 'block' : 'entry'} that wire did not write is already there; left as is` };
     }
     if (inspection.state === 'ours') return { ...base, ...transport, action: 'unchanged' };
     const next = target.add(state.text, recorded);

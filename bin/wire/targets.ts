@@ -25,6 +25,8 @@ export interface Target {
   newFileMode: number;
   transport?: Transport;
   note?: string;
+  /** What to say when the file already has something of ours that wire did not write. */
+  conflict?: string;
   /** What we write carries a key: the file is kept private (0600) while it does. */
   secret?: boolean;
   /** What we write, kept in the record. */
@@ -196,10 +198,24 @@ export function rulesTarget(opts: { tool: ToolName; file: string }): Target {
 export const ENV_START = '# brains:wire start';
 export const ENV_END = '# brains:wire end';
 
-/** A variable in a dotenv file the tool loads at start (Codex reads ~/.codex/.env), between sentinel comments. */
+/**
+ * A variable in a dotenv file the tool loads at start (Codex reads ~/.codex/.env), between sentinel comments. The same
+ * variable set elsewhere in the file is someone else's: left alone and reported.
+ */
 export function envTarget(opts: { tool: ToolName; file: string; name: string; value: string; comment: string; note?: string }): Target {
   const lines = [`# ${opts.comment}`, `${opts.name}=${opts.value}`];
-  return blockTarget({ tool: opts.tool, role: 'env', file: opts.file, startLine: ENV_START, endLine: ENV_END, lines, newFileMode: 0o600, secret: true, ...(opts.note ? { note: opts.note } : {}) });
+  const target = blockTarget({ tool: opts.tool, role: 'env', file: opts.file, startLine: ENV_START, endLine: ENV_END, lines, newFileMode: 0o600, secret: true, ...(opts.note ? { note: opts.note } : {}) });
+  const block = sentinelBlock(ENV_START, ENV_END);
+  const assignment = new RegExp(`^[ \\t]*(export[ \\t]+)?${opts.name}[ \\t]*=`, 'm');
+  const setElsewhere = (text: string): boolean => {
+    const found = block.find(text);
+    const outside = found ? text.slice(0, found.start) + text.slice(found.end) : text;
+    return assignment.test(outside);
+  };
+  const inspect = target.inspect.bind(target);
+  target.inspect = (text, recorded) => (text !== null && setElsewhere(text) ? { state: 'foreign' } : inspect(text, recorded));
+  target.conflict = `${opts.name} is already set in this file outside wire's block; left as is (remove that line, or use --transport stdio)`;
+  return target;
 }
 
 interface HookGroup {

@@ -358,6 +358,13 @@ describe('brains wire: refusals, conflicts and edits made after wire', () => {
     assert.equal(broken.code, 1);
     assert.match(broken.stderr, /mcp-clients\.json is not valid JSON; fix it or delete it/);
     assert.deepEqual(snapshot(homes.home), before, 'nothing written');
+
+    rmSync(join(homes.state, 'keys', 'mcp-clients.json'));
+    writeFileSync(join(homes.home, '.codex/.env'), 'export BRAINS_MCP_TOKEN=mine\n');
+    const taken = await wire(homes, ['--transport', 'http', '--tool', 'codex', '--no-rules', '--no-hooks']);
+    assert.equal(taken.code, 1, taken.stdout);
+    assert.match(taken.stdout, /env conflict in ~\/\.codex\/\.env \(BRAINS_MCP_TOKEN is already set in this file outside wire's block; left as is/);
+    assert.equal(read(homes, '.codex/.env'), 'export BRAINS_MCP_TOKEN=mine\n', 'the user\'s own line is left alone');
     cleanup(homes);
   });
 
