@@ -8,6 +8,12 @@ import module from 'node:module';
 
 const [command, ...args] = process.argv.slice(2);
 
+// A reader that goes away (`brains watch | head`, a closed MCP client) ends the command quietly, as other Unix tools do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
 async function main(): Promise<number> {
   switch (command) {
     case 'daemon':

@@ -192,6 +192,23 @@ describe('brains rpc with no daemon', () => {
   });
 });
 
+describe('a reader that goes away', () => {
+  test('ends the command quietly with its own exit code, no stack trace', async () => {
+    const home = tempHome();
+    const quoted = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+    // `true` exits long before node has started, so the first write meets a closed pipe (EPIPE).
+    const run = spawn('bash', ['-c', `${quoted(process.execPath)} ${quoted(CLI)} help | true; echo "status=\${PIPESTATUS[0]}"`], { env: envFor(home) });
+    let stdout = '';
+    let stderr = '';
+    run.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    run.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await new Promise((resolve) => run.once('close', resolve));
+    assert.equal(stdout.trim(), 'status=0');
+    assert.equal(stderr, '');
+    rmSync(home, { recursive: true, force: true });
+  });
+});
+
 describe('the key=value params parser', () => {
   test('dotted keys nest', () => {
     assert.deepEqual(parsePairs(['a.b=1', 'a.c=x']), { a: { b: 1, c: 'x' } });
