@@ -10,10 +10,7 @@ import { figuresJson, type Figure } from './figures.js';
 import { measureAll } from './measure.js';
 import { buildFigures } from './report.js';
 import { renderTable } from './table.js';
-import { measureMessageFigures } from './messages-figures.js';
-import { measureLockFigures } from './locks-figures.js';
-import { measureMcpFigures } from './mcp-figures.js';
-import { measureMcpHttpFigures } from './mcp-http-figures.js';
+import { measureInChild } from './plane-child.js';
 
 function runContext(sizes: BenchSizes): Record<string, unknown> {
   return { mode: sizes.mode, node: process.version, platform: process.platform, cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', sizes };
@@ -39,12 +36,13 @@ async function bench(sizes: BenchSizes, cleanup: Cleanup): Promise<number> {
   const measurements = await measureAll(sizes, { daemon, echo, home });
   await echo.stop();
   const daemonExit = await daemon.stop();
-  // Each plane's figures run against a daemon of their own, after the foundation's, so they do not disturb each other.
+  // Each plane's figures run against a daemon of their own, after the foundation's, from a process of their own, so
+  // they do not disturb each other.
   const planeFigures = [
-    ...(await measureMessageFigures(sizes, { home, cleanup })),
-    ...(await measureLockFigures(sizes, { home, cleanup })),
-    ...(await measureMcpFigures(sizes, { home, cleanup })),
-    ...(await measureMcpHttpFigures(sizes, { home, cleanup })),
+    ...(await measureInChild('messages', sizes, home)),
+    ...(await measureInChild('locks', sizes, home)),
+    ...(await measureInChild('mcp', sizes, home)),
+    ...(await measureInChild('mcp-http', sizes, home)),
   ];
   printReport([...buildFigures(measurements, sizes), ...planeFigures], sizes);
   if (daemonExit !== 0) {
