@@ -194,11 +194,12 @@ export async function wireCommand(args: string[]): Promise<number> {
     return EXIT.OK;
   }
   if (flags.status) {
-    const all = tools({ ...settingsFor(flags, (tool) => peekKey(tool) ?? NO_KEY), rules: true, hooks: true });
+    const known = new Map(TOOL_NAMES.map((tool) => [tool, peekKey(tool)]));
+    const all = tools({ ...settingsFor(flags, (tool) => known.get(tool) ?? NO_KEY), rules: true, hooks: true });
     const shown = flags.tools.length > 0 ? all.filter((t) => flags.tools.includes(t.name)) : all;
     const statuses = runStatus(shown, stateHome()).map((s) => {
       if (!s.wired || s.transport !== 'http' || s.tool === 'claude-desktop') return s;
-      const key = peekKey(s.tool as ToolName) !== null;
+      const key = (known.get(s.tool as ToolName) ?? null) !== null;
       return { ...s, http_key: key ? 'present' : 'missing', notes: key ? s.notes : [`its MCP key is gone: run brains wire --transport http --tool ${s.tool}`, ...s.notes] };
     });
     printStatus(statuses, flags.json);
