@@ -4,7 +4,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { BrainsClient } from '../rpc/client.js';
 import { statePaths } from '../rpc/paths.js';
-import { ensureClientKey } from '../daemon/mcp/client-keys.js';
+import { ensureClientKey } from '../daemon/http/client-keys.js';
 import type { BenchSizes } from './config.js';
 import { brainsEnv } from './daemon-process.js';
 import type { Figure, PlaneBenchContext } from './figures.js';

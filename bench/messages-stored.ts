@@ -5,7 +5,7 @@
 import { BrainsClient } from '../rpc/client.js';
 import { statePaths } from '../rpc/paths.js';
 import { Store } from '../daemon/store/index.js';
-import { newMessageId } from '../daemon/planes/messages-views.js';
+import { newMessageId } from '../daemon/planes/messages/views.js';
 import type { Cleanup } from './cleanup.js';
 import { brainsEnv, startDaemon } from './daemon-process.js';
 import { names, phase, projectWith, type MessagePlan } from './messages-setup.js';

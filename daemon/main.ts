@@ -16,15 +16,15 @@ import { Subscriptions } from './events/subscriptions.js';
 import { Dispatcher } from './server/dispatcher.js';
 import { SocketServer } from './server/socket-server.js';
 import { createHandlers } from './planes/index.js';
-import type { MaintenanceReport, PlaneDeps } from './planes/deps.js';
+import type { MaintenanceReport, PlaneDeps } from './planes/shared/deps.js';
 import { VERSION } from './version.js';
 import { RuntimeSettings, SettingsFileError } from './settings.js';
 import { AuditTrail, loadAuditKey } from './audit.js';
-import { ClientKeyRing } from './mcp/client-keys.js';
-import { createHooks } from './planes/hooks.js';
-import { Reaper } from './reaper.js';
+import { ClientKeyRing } from './http/client-keys.js';
+import { createHooks } from './planes/shared/hooks.js';
+import { Reaper } from './planes/sessions/reaper.js';
 import { McpHttpServer } from './mcp/http-server.js';
-import { loadAdminKey } from './mcp/auth.js';
+import { loadAdminKey } from './http/auth.js';
 
 export const EXIT_ALREADY_RUNNING = DAEMON_ALREADY_RUNNING_EXIT;
 

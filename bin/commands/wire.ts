@@ -1,7 +1,7 @@
 // `brains wire` / `brains unwire`: register brains with every detected agent tool, and remove exactly that.
 import { homedir } from 'node:os';
 import { stateHome, statePaths } from '../../rpc/paths.js';
-import { ensureClientKey, peekClientKey, revokeClientKey } from '../../daemon/mcp/client-keys.js';
+import { ensureClientKey, peekClientKey, revokeClientKey } from '../../daemon/http/client-keys.js';
 import { EXIT } from './exit-codes.js';
 import { FAILED, runStatus, runUnwire, runWire, type Outcome, type ToolStatus } from '../wire/engine.js';
 import { loadRecord } from '../wire/files.js';

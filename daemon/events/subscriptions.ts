@@ -4,13 +4,13 @@ import type { EventRecord } from '../../rpc/contract/index.js';
 import { BrainsError } from '../../rpc/errors.js';
 import type { EventLog } from '../store/events.js';
 import type { EventBus } from './bus.js';
-import type { Connection } from '../server/connection.js';
+import type { Subscriber } from './subscriber.js';
 
 const REPLAY_PAGE = 500;
 
 interface Subscription {
   id: string;
-  connection: Connection;
+  subscriber: Subscriber;
   types: readonly string[] | undefined;
   /** Events published before the subscription went live, held until the replay is written. */
   held: EventRecord[] | null;
@@ -33,13 +33,13 @@ export class Subscriptions {
   }
 
   /** Check the cursor and start holding live events; call activate() once the reply has been written. */
-  create(connection: Connection, types: readonly string[] | undefined, since: number | undefined): Subscription {
+  create(subscriber: Subscriber, types: readonly string[] | undefined, since: number | undefined): Subscription {
     const head = this.log.head();
     const from = since ?? head;
     checkCursor(from, head, this.log.prunedThrough(), 'since');
     const sub: Subscription = {
       id: randomUUID(),
-      connection,
+      subscriber,
       types,
       held: [],
       replayFrom: from,
@@ -51,7 +51,7 @@ export class Subscriptions {
       if (sub.held) sub.held.push(event);
       else deliver(sub, event);
     });
-    sub.unhookClose = connection.onClose(() => this.remove(sub.id, connection));
+    sub.unhookClose = subscriber.onClose(() => this.remove(sub.id, subscriber));
     this.byId.set(sub.id, sub);
     return sub;
   }
@@ -60,7 +60,7 @@ export class Subscriptions {
   activate(sub: Subscription): void {
     if (!this.byId.has(sub.id)) return;
     let cursor = sub.replayFrom;
-    replay: while (cursor < sub.replayTo && sub.connection.isOpen) {
+    replay: while (cursor < sub.replayTo && sub.subscriber.isOpen) {
       const page = this.log.after(cursor, sub.types, REPLAY_PAGE);
       for (const event of page) {
         if (event.seq > sub.replayTo) break replay;
@@ -74,9 +74,9 @@ export class Subscriptions {
     for (const event of held) if (event.seq > sub.replayTo) deliver(sub, event);
   }
 
-  remove(id: string, connection: Connection): boolean {
+  remove(id: string, subscriber: Subscriber): boolean {
     const sub = this.byId.get(id);
-    if (!sub || sub.connection !== connection) return false;
+    if (!sub || sub.subscriber !== subscriber) return false;
     sub.stop();
     sub.unhookClose();
     this.byId.delete(id);
@@ -85,7 +85,7 @@ export class Subscriptions {
 }
 
 function deliver(sub: Subscription, event: EventRecord): void {
-  sub.connection.notify('events.event', { subscription_id: sub.id, event });
+  sub.subscriber.notify('events.event', { subscription_id: sub.id, event });
 }
 
 /** A cursor must lie within the kept log: not behind what retention removed, not past the head. */

@@ -9,12 +9,12 @@ import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.
 import type { ConnectionLimits } from '../server/connection.js';
 import type { Dispatcher } from '../server/dispatcher.js';
 import type { Logger } from '../log.js';
-import { authenticate, bearerOf, samePrincipal, type ClientKeyLookup, type Principal, type TokenLookup } from './auth.js';
+import { authenticate, bearerOf, samePrincipal, type ClientKeyLookup, type Principal, type TokenLookup } from '../http/auth.js';
 import { APPROVAL_ID_METHODS, clientScopeCall, scopeCall, welcomeForScope, type SessionView } from './auth-scope.js';
 import { IdentityBinding } from './identity.js';
 import type { DaemonCall } from './caller.js';
 import { InProcessCaller } from './http-caller.js';
-import { DEFAULT_MAX_BODY_BYTES, MCP_PATH, originProblem, pathOf, readBody, refuse } from './http-guard.js';
+import { DEFAULT_MAX_BODY_BYTES, MCP_PATH, originProblem, pathOf, readBody, refuse } from '../http/guard.js';
 
 /**
  * The MCP SDK (and its large schema module) loads on the first authenticated MCP request, not at daemon start:

@@ -1,21 +1,21 @@
 // Every plane's handlers in one table; the type demands a handler for every method the contract declares.
 import type { Contract } from '../../rpc/contract/index.js';
-import type { HandlersFor } from '../server/dispatcher.js';
-import type { PlaneDeps } from './deps.js';
-import { systemHandlers } from './system.js';
-import { eventsHandlers } from './events.js';
-import { daemonHandlers } from './daemon.js';
-import { configHandlers } from './config.js';
-import { auditHandlers } from './audit.js';
-import { sessionsHandlers } from './sessions.js';
-import { projectsHandlers } from './projects.js';
-import { messagesHandlers } from './messages.js';
-import { resourcesHandlers } from './resources.js';
-import { locksHandlers } from './locks.js';
-import { tasksHandlers } from './tasks.js';
-import { approvalsHandlers } from './approvals.js';
-import { nudgesHandlers } from './nudges.js';
-import { mcpTokensHandlers } from './mcp-tokens.js';
+import type { HandlersFor } from './shared/call.js';
+import type { PlaneDeps } from './shared/deps.js';
+import { systemHandlers } from './system/handlers.js';
+import { eventsHandlers } from './events/handlers.js';
+import { daemonHandlers } from './daemon/handlers.js';
+import { configHandlers } from './config/handlers.js';
+import { auditHandlers } from './audit/handlers.js';
+import { sessionsHandlers } from './sessions/handlers.js';
+import { projectsHandlers } from './projects/handlers.js';
+import { messagesHandlers } from './messages/handlers.js';
+import { resourcesHandlers } from './resources/handlers.js';
+import { locksHandlers } from './locks/handlers.js';
+import { tasksHandlers } from './tasks/handlers.js';
+import { approvalsHandlers } from './approvals/handlers.js';
+import { nudgesHandlers } from './nudges/handlers.js';
+import { mcpTokensHandlers } from './tokens/handlers.js';
 
 export function createHandlers(deps: PlaneDeps): HandlersFor<Contract> {
   return {

@@ -1,24 +1,11 @@
 // Routes each request to its handler through json-rpc-2.0: params checked against the contract first, errors mapped to stable codes.
 import { JSONRPCErrorException, JSONRPCServer, type JSONRPCResponse } from 'json-rpc-2.0';
-import type { z } from 'zod';
 import type { MethodDef } from '../../rpc/contract/define.js';
 import { BrainsError, RpcCodes } from '../../rpc/errors.js';
 import { errorResponse, invalidRequest, isRequestObject, parseFrame, type ErrorResponse } from './requests.js';
 import type { Connection } from './connection.js';
 import type { Logger } from '../log.js';
-
-export interface CallContext {
-  connection: Connection;
-  /** Aborts when the client disconnects or the daemon shuts down. */
-  signal: AbortSignal;
-  /** Run once this call's response has been written (e.g. start streaming to a new subscription). */
-  afterResponse(fn: () => void): void;
-}
-
-export type Handler<P, R> = (params: P, ctx: CallContext) => R | Promise<R>;
-export type HandlersFor<T extends Record<string, MethodDef>> = {
-  [K in keyof T]: Handler<z.output<T[K]['params']>, z.output<T[K]['result']>>;
-};
+import type { CallContext, Handler } from '../planes/shared/call.js';
 
 type Response = JSONRPCResponse | ErrorResponse;
 
@@ -55,12 +42,12 @@ export class Dispatcher {
     const parsed = parseFrame(bytes);
     if (parsed.kind === 'error') return { response: parsed.response, after };
     const ctx: CallContext = {
-      connection,
+      subscriber: connection,
       signal: connection.signal,
       afterResponse: (fn) => after.push(fn),
     };
-    if (parsed.kind === 'single') return { response: await this.handleOne(parsed.item, ctx), after };
-    const responses = await Promise.all(parsed.items.map((item) => this.handleOne(item, ctx)));
+    if (parsed.kind === 'single') return { response: await this.handleOne(parsed.item, ctx, connection), after };
+    const responses = await Promise.all(parsed.items.map((item) => this.handleOne(item, ctx, connection)));
     const sent = responses.filter((r): r is Response => r !== null);
     return { response: sent.length > 0 ? sent : null, after };
   }
@@ -74,14 +61,14 @@ export class Dispatcher {
     return this.inFlight;
   }
 
-  private async handleOne(item: unknown, ctx: CallContext): Promise<Response | null> {
+  private async handleOne(item: unknown, ctx: CallContext, connection: Connection): Promise<Response | null> {
     if (!isRequestObject(item)) return invalidRequest();
     this.inFlight += 1;
-    ctx.connection.callStarted();
+    connection.callStarted();
     try {
       return (await this.server.receive(item as Parameters<JSONRPCServer['receive']>[0], ctx)) as Response | null;
     } finally {
-      ctx.connection.callFinished();
+      connection.callFinished();
       this.inFlight -= 1;
     }
   }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ClientKeyRing, clientKeysPath, ensureClientKey, peekClientKey, revokeClientKey } from '../../daemon/mcp/client-keys.js';
+import { ClientKeyRing, clientKeysPath, ensureClientKey, peekClientKey, revokeClientKey } from '../../daemon/http/client-keys.js';
 
 function keysDir(): string {
   return join(mkdtempSync(join(tmpdir(), 'bk-')), 'keys');

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BrainsError } from '../../rpc/errors.js';
-import { keysOverlap, normalizeKey, parseKey, requestsConflict } from '../../daemon/planes/lock-keys.js';
+import { keysOverlap, normalizeKey, parseKey, requestsConflict } from '../../daemon/planes/locks/keys.js';
 
 const overlap = (a: string, b: string) => keysOverlap(parseKey(normalizeKey(a)), parseKey(normalizeKey(b)));
 

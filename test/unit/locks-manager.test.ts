@@ -8,10 +8,10 @@ import { Store } from '../../daemon/store/index.js';
 import { EventBus } from '../../daemon/events/bus.js';
 import { createMutate } from '../../daemon/events/mutate.js';
 import { RuntimeSettings } from '../../daemon/settings.js';
-import { createHooks } from '../../daemon/planes/hooks.js';
-import { locksHandlers } from '../../daemon/planes/locks.js';
-import type { PlaneDeps } from '../../daemon/planes/deps.js';
-import type { CallContext } from '../../daemon/server/dispatcher.js';
+import { createHooks } from '../../daemon/planes/shared/hooks.js';
+import { locksHandlers } from '../../daemon/planes/locks/handlers.js';
+import type { PlaneDeps } from '../../daemon/planes/shared/deps.js';
+import type { CallContext } from '../../daemon/planes/shared/call.js';
 import type { EventRecord } from '../../rpc/contract/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'blm-'));

@@ -1,0 +1,264 @@
+// The locks plane: advisory leases on paths, globs and names, with fencing tokens, TTLs, a fair FIFO wait, and release when the holder goes.
+import { locksMethods, type LockHolder } from '../../../rpc/contract/locks.js';
+import { BrainsError } from '../../../rpc/errors.js';
+import type { HandlersFor } from '../shared/call.js';
+import type { LeaseRow } from '../../store/locks.js';
+import type { PlaneDeps } from '../shared/deps.js';
+import type { Membership } from '../shared/hooks.js';
+import { holderLabel, holderOfLease, holderProject, resolveHolder, sameHolder } from './holders.js';
+import { normalizeKey, parsedKey } from './keys.js';
+import { LockManager } from './manager.js';
+import { describeBlockers, leaseEventData, secondsBetween, type Blocker } from './views.js';
+
+/** Most live leases one holder may have at once. */
+export const MAX_LEASES_PER_HOLDER = 1000;
+
+export function locksHandlers(deps: PlaneDeps): HandlersFor<typeof locksMethods> {
+  const { store } = deps;
+  const manager = new LockManager(deps);
+  registerLockHooks(deps, manager);
+
+  /** Find the lease a renew or release names, and refuse a stale holder (ended lease, wrong token). */
+  const heldLease = (ref: { lease_id?: string | undefined; key?: string | undefined; holder?: LockHolder | undefined; fencing_token: number }): LeaseRow => {
+    let lease: LeaseRow | null;
+    if (ref.lease_id !== undefined) {
+      if (ref.key !== undefined || ref.holder !== undefined) throw new BrainsError('INVALID', 'name the lease by lease_id, or by key with holder, not both');
+      lease = store.locks.get(ref.lease_id);
+      if (!lease) throw new BrainsError('NOT_FOUND', `no lease ${ref.lease_id}: it never existed or ended over a day ago; acquire the lock again with lock.acquire`);
+    } else if (ref.key !== undefined && ref.holder !== undefined) {
+      const key = normalizeKey(ref.key);
+      lease = store.locks.liveByKeyAndHolder(key, ref.holder) ?? store.locks.lastEndedByKeyAndHolder(key, ref.holder);
+      if (!lease) throw new BrainsError('NOT_FOUND', `${holderLabel(ref.holder)} holds no lease on ${key}; acquire it with lock.acquire`, { key });
+    } else {
+      throw new BrainsError('INVALID', 'name the lease: pass lease_id, or key with holder (and its fencing_token)');
+    }
+    if (lease.ended_at !== null) {
+      throw new BrainsError('CONFLICT', `your lease on ${lease.key} (fencing token ${lease.fencing_token}) already ended at ${lease.ended_at} (${lease.end_reason ?? 'ended'}); you no longer hold it — acquire it again with lock.acquire`, {
+        key: lease.key,
+        ended_at: lease.ended_at,
+        reason: lease.end_reason,
+      });
+    }
+    if (lease.fencing_token !== ref.fencing_token) {
+      throw new BrainsError('CONFLICT', `fencing token ${ref.fencing_token} is not the token of the current lease on ${lease.key}; it belongs to an older lease — acquire the lock again and use the token it gives`, {
+        key: lease.key,
+      });
+    }
+    return lease;
+  };
+
+  const leaseLength = (asked: number | undefined): number => {
+    const max = deps.settings.get('lock_max_ttl_seconds');
+    if (asked === undefined) return Math.min(deps.settings.get('lock_default_ttl_seconds'), max);
+    if (asked > max) {
+      throw new BrainsError('LIMIT_EXCEEDED', `ttl_seconds ${asked} is over the longest lease, ${max}s (setting lock_max_ttl_seconds); ask for less and renew with lock.renew`, { limit: max });
+    }
+    return asked;
+  };
+
+  return {
+    'lock.acquire': async (params, ctx) => {
+      const key = normalizeKey(params.key);
+      const ttlSeconds = leaseLength(params.ttl_seconds);
+      manager.expireNow();
+      const attempt = deps.mutate((emit) => {
+        const holder = resolveHolder(store, params.holder);
+        if (store.locks.liveCountForHolder(holder.ref) >= MAX_LEASES_PER_HOLDER) {
+          throw new BrainsError('LIMIT_EXCEEDED', `${holderLabel(holder.ref)} already holds ${MAX_LEASES_PER_HOLDER} leases; release some, or lock a glob instead of many paths`, {
+            limit: MAX_LEASES_PER_HOLDER,
+          });
+        }
+        const request = { key, parsed: parsedKey(key), mode: params.mode, holder, ttlSeconds };
+        const outcome = manager.acquireNow(emit, request);
+        if ('blockers' in outcome) refuseSelfConflict(key, holder.ref, outcome.blockers);
+        return { ...outcome, request };
+      });
+      if ('lease' in attempt) return acquiredResult(attempt.lease, 0);
+      if (!params.wait || params.timeout_seconds === 0) throw busyError(key, attempt.blockers, params.wait);
+      const { lease, waitedMs } = await manager.park(attempt.request, params.timeout_seconds * 1000, ctx.signal);
+      return acquiredResult(lease, waitedMs);
+    },
+
+    'lock.renew': (params) => {
+      manager.expireNow();
+      return deps.mutate((emit) => {
+        const lease = heldLease(params);
+        const ttlSeconds = params.ttl_seconds === undefined ? Math.min(lease.ttl_seconds, deps.settings.get('lock_max_ttl_seconds')) : leaseLength(params.ttl_seconds);
+        const now = new Date();
+        const renewed: LeaseRow = { ...lease, renewed_at: now.toISOString(), expires_at: new Date(now.getTime() + ttlSeconds * 1000).toISOString(), ttl_seconds: ttlSeconds };
+        store.locks.renew(lease.lease_id, renewed.renewed_at!, renewed.expires_at, ttlSeconds);
+        emit('lock.renewed', renewed.key, { ...leaseEventData(renewed), ttl_seconds: ttlSeconds });
+        return { ...leaseView(renewed), renewed_at: renewed.renewed_at! };
+      });
+    },
+
+    'lock.release': (params) => {
+      manager.expireNow();
+      return deps.mutate((emit) => {
+        const lease = heldLease(params);
+        manager.endLeases(emit, [lease], 'released', 'released by its holder');
+        const handed = manager.grant(emit);
+        manager.pruneEnded();
+        return {
+          released: true as const,
+          lease_id: lease.lease_id,
+          key: lease.key,
+          fencing_token: lease.fencing_token,
+          released_at: store.locks.get(lease.lease_id)?.ended_at ?? new Date().toISOString(),
+          handed_to: handed.map((w) => ({ holder: w.holder.ref, holder_label: holderLabel(w.holder.ref), mode: w.mode, key: w.key })),
+        };
+      });
+    },
+
+    'lock.list': ({ key_prefix, project_id, holder, limit }) => {
+      const now = new Date();
+      const nowIso = now.toISOString();
+      const wanted = (key: string, who: LockHolder) =>
+        (key_prefix === undefined || key.startsWith(key_prefix)) && (project_id === undefined || holderProject(who) === project_id) && (holder === undefined || sameHolder(who, holder));
+      const byKey = new Map<string, { holders: ListedHolder[]; waiters: ListedWaiter[] }>();
+      const entry = (key: string) => {
+        let found = byKey.get(key);
+        if (!found) byKey.set(key, (found = { holders: [], waiters: [] }));
+        return found;
+      };
+      let holderCount = 0;
+      for (const lease of store.locks.live()) {
+        const who = holderOfLease(lease);
+        if (lease.expires_at <= nowIso || !wanted(lease.key, who)) continue;
+        holderCount += 1;
+        entry(lease.key).holders.push({
+          holder: who,
+          holder_label: holderLabel(who),
+          mode: lease.mode,
+          fencing_token: lease.fencing_token,
+          acquired_at: lease.acquired_at,
+          renewed_at: lease.renewed_at,
+          expires_at: lease.expires_at,
+          age_seconds: secondsBetween(new Date(lease.acquired_at), now),
+          time_left_seconds: secondsBetween(now, new Date(lease.expires_at)),
+        });
+      }
+      let waiterCount = 0;
+      for (const waiter of manager.waiters()) {
+        if (!wanted(waiter.key, waiter.holder)) continue;
+        waiterCount += 1;
+        entry(waiter.key).waiters.push({
+          holder: waiter.holder,
+          holder_label: holderLabel(waiter.holder),
+          mode: waiter.mode,
+          waiting_since: waiter.since.toISOString(),
+          waited_seconds: secondsBetween(waiter.since, now),
+          position: waiter.position,
+          blocked_by: waiter.blockedBy,
+        });
+      }
+      const keys = [...byKey.keys()].sort();
+      return {
+        locks: keys.slice(0, limit).map((key) => ({ key, ...byKey.get(key)! })),
+        holder_count: holderCount,
+        waiter_count: waiterCount,
+        truncated: keys.length > limit,
+        as_of: nowIso,
+      };
+    },
+  };
+}
+
+interface ListedHolder {
+  holder: LockHolder;
+  holder_label: string;
+  mode: 'exclusive' | 'shared';
+  fencing_token: number;
+  acquired_at: string;
+  renewed_at: string | null;
+  expires_at: string;
+  age_seconds: number;
+  time_left_seconds: number;
+}
+
+interface ListedWaiter {
+  holder: LockHolder;
+  holder_label: string;
+  mode: 'exclusive' | 'shared';
+  waiting_since: string;
+  waited_seconds: number;
+  position: number;
+  blocked_by: string[];
+}
+
+/** Leases end with their holder: a session that ends (and its identity's agent leases when no session of it is left), a member that leaves. */
+function registerLockHooks(deps: PlaneDeps, manager: LockManager): void {
+  const { store } = deps;
+  const isMember = (holder: LockHolder, member: Membership) => !('session_id' in holder) && holder.project_id === member.project_id && holder.agent_name === member.agent_name;
+
+  deps.hooks.sessionGone.push((emit, session, memberships, clientStillLive) => {
+    const ending = store.locks.liveForSession(session.session_id);
+    const agentsGone = clientStillLive ? [] : memberships;
+    for (const member of agentsGone) ending.push(...store.locks.liveForMember(member.project_id, member.agent_name));
+    if (ending.length === 0) return;
+    manager.endLeases(emit, ending, 'holder_gone', `holder gone: session ${session.session_id} ended (${session.end_reason ?? 'gone'})`);
+    manager.grant(emit, (holder) => ('session_id' in holder && holder.session_id === session.session_id) || agentsGone.some((m) => isMember(holder, m)));
+  });
+
+  deps.hooks.memberLeft.push((emit, member) => {
+    const ending = store.locks.liveForMember(member.project_id, member.agent_name);
+    if (ending.length === 0) return;
+    // No hand-over here: this may be a project.delete, whose own waiters must not be granted a lease the delete then removes.
+    // The waiters get the lock right after commit, once those of a deleted project have been dropped from the queue.
+    manager.endLeases(emit, ending, 'member_left', `member left: ${member.agent_name} left ${member.project_id}`);
+  });
+
+  deps.hooks.welcome.push(({ client_id, memberships }) => {
+    const leases = new Map<string, LeaseRow>();
+    for (const session of store.sessions.liveForClient(client_id)) for (const lease of store.locks.liveForSession(session.session_id)) leases.set(lease.lease_id, lease);
+    for (const m of memberships) for (const lease of store.locks.liveForMember(m.project_id, m.agent_name)) leases.set(lease.lease_id, lease);
+    const nowIso = new Date().toISOString();
+    return {
+      locks: [...leases.values()]
+        .filter((lease) => lease.expires_at > nowIso)
+        .sort((a, b) => a.fencing_token - b.fencing_token)
+        .map((lease) => ({ ...leaseView(lease), token: lease.fencing_token })),
+    };
+  });
+}
+
+function leaseView(lease: LeaseRow) {
+  return {
+    lease_id: lease.lease_id,
+    key: lease.key,
+    mode: lease.mode,
+    holder: holderOfLease(lease),
+    fencing_token: lease.fencing_token,
+    acquired_at: lease.acquired_at,
+    expires_at: lease.expires_at,
+    ttl_seconds: lease.ttl_seconds,
+  };
+}
+
+function acquiredResult(lease: LeaseRow, waitedMs: number) {
+  return {
+    ...leaseView(lease),
+    waited_ms: Math.round(waitedMs),
+    message: `You hold ${lease.key} (${lease.mode}) with fencing token ${lease.fencing_token} until ${lease.expires_at}. Renew with lock.renew before then; release with lock.release when done.`,
+  };
+}
+
+/** Waiting behind your own lease (or your own earlier request) would wait for ever: refuse it at once. */
+function refuseSelfConflict(key: string, holder: LockHolder, blockers: readonly Blocker[]): void {
+  const own = blockers.find((b) => sameHolder(b.holder, holder));
+  if (!own) return;
+  if (own.lease) {
+    throw new BrainsError(
+      'CONFLICT',
+      `${holderLabel(holder)} already holds ${own.lease.mode} ${own.lease.key} (fencing token ${own.lease.fencing_token}, until ${own.lease.expires_at}), which covers ${key}; renew it with lock.renew or release it first`,
+      { key, own_lease: leaseView(own.lease) },
+    );
+  }
+  throw new BrainsError('CONFLICT', `${holderLabel(holder)} is already waiting for ${own.key}, which overlaps ${key}; wait for that request to finish first`, { key });
+}
+
+function busyError(key: string, blockers: readonly Blocker[], wanted: boolean): BrainsError {
+  const { text, details } = describeBlockers(blockers, new Date());
+  const next = wanted ? 'wait with a timeout_seconds above 0, or try again later' : 'pass wait: true to queue for it, or try again after the lease ends';
+  return new BrainsError('CONFLICT', `lock ${key} is busy: ${text}; ${next}`, { key, ...details });
+}

@@ -1,0 +1,51 @@
+// The dead-letter clock: one timer set for the earliest deadline of a delivery on its last attempt, so message.dead
+// is emitted when it happens rather than whenever the recipient next asks. It never polls: it sleeps until a known time.
+import type { Ended } from '../../store/messages.js';
+import type { Emit } from '../../events/mutate.js';
+import type { PlaneDeps } from '../shared/deps.js';
+
+/** setTimeout's ceiling (about 24.8 days); a later deadline just re-arms when the timer fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export class DeadLetterClock {
+  private timer: NodeJS.Timeout | null = null;
+  private armedFor: number | null = null;
+
+  constructor(
+    private readonly deps: PlaneDeps,
+    private readonly report: (emit: Emit, ended: readonly Ended[]) => void,
+  ) {}
+
+  /**
+   * Make sure the clock rings by a last attempt's deadline: the one given (a receive just delivered a last attempt),
+   * or else the earliest stored (at start, and after each ring).
+   */
+  arm(deadline?: string): void {
+    const next = deadline ?? this.deps.store.messages.nextFinalDeadline(this.deps.settings.get('message_max_attempts'));
+    if (next === null) return;
+    const at = Date.parse(next);
+    if (this.armedFor !== null && this.armedFor <= at) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.armedFor = at;
+    this.timer = setTimeout(() => this.ring(), Math.min(MAX_TIMER_MS, Math.max(0, at - Date.now() + 1)));
+    this.timer.unref();
+  }
+
+  private ring(): void {
+    this.timer = null;
+    this.armedFor = null;
+    try {
+      this.deps.mutate((emit) => {
+        const ended = this.deps.store.messages.endExhausted({
+          now: Date.now(),
+          ackTimeoutMs: this.deps.settings.get('message_ack_timeout_seconds') * 1000,
+          maxAttempts: this.deps.settings.get('message_max_attempts'),
+        });
+        this.report(emit, ended);
+      });
+      this.arm();
+    } catch {
+      // The store is closing with the daemon; the next start arms the clock again from what is stored.
+    }
+  }
+}

@@ -1,0 +1,18 @@
+// What a handler is given besides its params: who is calling, the signal that ends its waits, and where its events go.
+import type { z } from 'zod';
+import type { MethodDef } from '../../../rpc/contract/define.js';
+import type { Subscriber } from '../../events/subscriber.js';
+
+export interface CallContext {
+  /** Aborts when the caller goes away or the daemon shuts down. */
+  signal: AbortSignal;
+  /** Where events.subscribe streams notifications: the caller's connection. */
+  subscriber: Subscriber;
+  /** Run once this call's response has been written (e.g. start streaming to a new subscription). */
+  afterResponse(fn: () => void): void;
+}
+
+export type Handler<P, R> = (params: P, ctx: CallContext) => R | Promise<R>;
+export type HandlersFor<T extends Record<string, MethodDef>> = {
+  [K in keyof T]: Handler<z.output<T[K]['params']>, z.output<T[K]['result']>>;
+};

@@ -1,0 +1,39 @@
+// What every plane's handlers may use: the store, the bus, the one way to mutate, and facts about this daemon.
+import type { StatePaths } from '../../../rpc/paths.js';
+import type { Store } from '../../store/index.js';
+import type { EventBus } from '../../events/bus.js';
+import type { Mutate } from '../../events/mutate.js';
+import type { Subscriptions } from '../../events/subscriptions.js';
+import type { DaemonConfig } from '../../config.js';
+import type { RuntimeSettings } from '../../settings.js';
+import type { AuditTrail } from '../../audit.js';
+import type { FabricHooks } from './hooks.js';
+
+export interface MaintenanceReport {
+  pruned_events: number;
+  oldest_seq: number;
+  head_seq: number;
+  wal_bytes_before: number;
+  wal_bytes_after: number;
+}
+
+export interface PlaneDeps {
+  store: Store;
+  bus: EventBus;
+  mutate: Mutate;
+  subscriptions: Subscriptions;
+  paths: StatePaths;
+  config: DaemonConfig;
+  /** Runtime settings (timeouts, TTLs, limits): read them at use, they change without a restart. */
+  settings: RuntimeSettings;
+  audit: AuditTrail;
+  hooks: FabricHooks;
+  version: string;
+  startedAt: Date;
+  /** Live counts that are not in the database (connections, waits...). */
+  liveCounts(): Record<string, number>;
+  requestShutdown(reason: string): void;
+  maintain(): MaintenanceReport;
+  /** The MCP HTTP endpoint once it listens (null when off). */
+  mcpUrl?(): string | null;
+}

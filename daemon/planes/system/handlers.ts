@@ -1,0 +1,44 @@
+// The system plane: liveness, facts about the running daemon, and discovery of the contract.
+import { BrainsError } from '../../../rpc/errors.js';
+import { systemMethods } from '../../../rpc/contract/system.js';
+import { describeContract, describeMethod } from '../../../rpc/contract/json-schema.js';
+import type { HandlersFor } from '../shared/call.js';
+import type { PlaneDeps } from '../shared/deps.js';
+
+export function systemHandlers(deps: PlaneDeps): HandlersFor<typeof systemMethods> {
+  let discovery: ReturnType<typeof describeContract> | null = null;
+  return {
+    'system.ping': () => ({ pong: true, time: new Date().toISOString() }),
+    'system.info': () => {
+      const size = deps.store.sizeBytes();
+      return {
+        version: deps.version,
+        schema_version: deps.store.schemaVersion(),
+        pid: process.pid,
+        node_version: process.versions.node,
+        started_at: deps.startedAt.toISOString(),
+        uptime_seconds: Math.round((Date.now() - deps.startedAt.getTime()) / 100) / 10,
+        state_dir: deps.paths.home,
+        socket: deps.paths.socket,
+        mcp_url: deps.mcpUrl?.() ?? null,
+        db_path: deps.paths.db,
+        db_bytes: size.db + size.wal,
+        event_seq: deps.store.events.head(),
+        counts: { events: deps.store.events.count(), ...deps.liveCounts() },
+        memory: memoryFigures(),
+      };
+    },
+    'system.methods': ({ method }) => {
+      discovery ??= describeContract();
+      if (method === undefined) return discovery;
+      const one = describeMethod(method);
+      if (!one) throw new BrainsError('NOT_FOUND', `no method named ${method}; call system.methods without params to list them all`);
+      return { methods: [one], notifications: [] };
+    },
+  };
+}
+
+function memoryFigures() {
+  const m = process.memoryUsage();
+  return { rss_bytes: m.rss, heap_used_bytes: m.heapUsed, heap_total_bytes: m.heapTotal, external_bytes: m.external };
+}
