@@ -125,7 +125,7 @@ async function startServices(paths: StatePaths, config: DaemonConfig, settings: 
       checkpointTimer.unref();
     }
   };
-  const mutate = createMutate(store, bus, scheduleCheckpoint);
+  const mutate = createMutate(store, bus, { onCommit: scheduleCheckpoint, checkEvents: config.checkResults });
   const subscriptions = new Subscriptions(store.events, bus);
 
   const maintain = (): MaintenanceReport => {

@@ -2,10 +2,14 @@
 // Kept free of dependencies: every CLI call loads it, and start-up time is a target.
 import { connect as netConnect, type Socket } from 'node:net';
 import type { MethodName, ParamsIn, Result } from './contract/index.js';
+import type { TypedEvent } from './contract/catalogue.js';
 import { DEFAULT_MAX_FRAME_BYTES, LineFramer, decodeFrame, encodeFrame } from './frame.js';
 import { RpcCallError, RpcCodes, type RpcErrorObject } from './errors.js';
 
 export type NotificationHandler = (method: string, params: unknown) => void;
+
+/** An event as a subscription delivers it: typed by the catalogue, or one of the operator's own `user.*` markers. */
+export type SubscribedEvent = TypedEvent | { seq: number; time: string; type: `user.${string}`; subject: string | null; data: unknown; live?: true };
 
 /** The daemon could not be reached at all (no socket, refused, or it went away mid-call). */
 export class DaemonUnreachableError extends Error {
@@ -78,6 +82,15 @@ export class BrainsClient {
   onNotification(handler: NotificationHandler): () => void {
     this.notificationHandlers.add(handler);
     return () => this.notificationHandlers.delete(handler);
+  }
+
+  /** Events from this connection's subscriptions (events.subscribe), typed by the event catalogue. */
+  onEvent(handler: (event: SubscribedEvent, subscriptionId: string) => void): () => void {
+    return this.onNotification((method, params) => {
+      if (method !== 'events.event') return;
+      const p = params as { subscription_id: string; event: SubscribedEvent };
+      handler(p.event, p.subscription_id);
+    });
   }
 
   onClose(handler: () => void): () => void {

@@ -1,6 +1,7 @@
-// `brains rpc --list` and `--describe`: the contract as people read it, straight from the table the daemon is built on.
+// `brains rpc --list`, `--describe`, `--events`: the contract and its event catalogue as people read them, straight from the tables the daemon is built on.
 import { contract, type MethodName } from '../../rpc/contract/index.js';
-import { describeMethod } from '../../rpc/contract/json-schema.js';
+import { describeEvents, describeMethod } from '../../rpc/contract/json-schema.js';
+import { catalogueEntries } from '../../rpc/contract/catalogue.js';
 import { EXIT } from './exit-codes.js';
 
 export function listMethods(): number {
@@ -14,6 +15,24 @@ export function describeOne(name: string): number {
   const described = describeMethod(name);
   if (!described) {
     process.stderr.write(`brains rpc: no method named ${JSON.stringify(name)}; brains rpc --list shows them all\n`);
+    return EXIT.USAGE;
+  }
+  process.stdout.write(`${JSON.stringify(described, null, 2)}\n`);
+  return EXIT.OK;
+}
+
+/** Every event type a subscriber can receive: type, where it is delivered (live-only ones say so), and what it means. */
+export function listEvents(): number {
+  const entries = catalogueEntries().sort(([a], [b]) => a.localeCompare(b));
+  const width = Math.max(...entries.map(([type]) => type.length));
+  for (const [type, def] of entries) process.stdout.write(`${type.padEnd(width)}  ${def.delivery === 'live' ? '[live] ' : ''}${def.summary}\n`);
+  return EXIT.OK;
+}
+
+export function describeEvent(type: string): number {
+  const described = describeEvents().find((e) => e.type === type);
+  if (!described) {
+    process.stderr.write(`brains rpc: no event type named ${JSON.stringify(type)}; brains rpc --events shows them all\n`);
     return EXIT.USAGE;
   }
   process.stdout.write(`${JSON.stringify(described, null, 2)}\n`);

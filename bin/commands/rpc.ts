@@ -19,6 +19,8 @@ export async function rpcCommand(argv: string[]): Promise<number> {
         compact: { type: 'boolean' },
         list: { type: 'boolean' },
         describe: { type: 'string' },
+        events: { type: 'boolean' },
+        'describe-event': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -30,6 +32,8 @@ export async function rpcCommand(argv: string[]): Promise<number> {
   const mode = outputMode(values);
   if (values.list) return (await import('./describe.js')).listMethods();
   if (values.describe !== undefined) return (await import('./describe.js')).describeOne(values.describe);
+  if (values.events) return (await import('./describe.js')).listEvents();
+  if (values['describe-event'] !== undefined) return (await import('./describe.js')).describeEvent(values['describe-event']);
 
   const [method, ...words] = positionals;
   if (!method) return usage('missing METHOD; brains rpc --list shows them all');
@@ -64,6 +68,6 @@ export async function rpcCommand(argv: string[]): Promise<number> {
 }
 
 function usage(message: string): number {
-  process.stderr.write(`brains rpc: ${message}\nusage: brains rpc METHOD [JSON | key=value ... | -] [--no-start] [--pretty|--compact]\n       brains rpc --list | --describe METHOD\n`);
+  process.stderr.write(`brains rpc: ${message}\nusage: brains rpc METHOD [JSON | key=value ... | -] [--no-start] [--pretty|--compact]\n       brains rpc --list | --describe METHOD | --events | --describe-event TYPE\n`);
   return EXIT.USAGE;
 }

@@ -1,20 +1,52 @@
 // One mutating call = one transaction that appends its events; the bus hears of them only after commit.
 import type { EventRecord } from '../../rpc/contract/index.js';
+import { eventDef, type EventData, type EventType } from '../../rpc/contract/catalogue.js';
+import type { EventDef } from '../../rpc/contract/define.js';
 import type { Store } from '../store/index.js';
 import type { EventBus } from './bus.js';
 
-export type Emit = (type: string, subject: string | null, data?: unknown) => EventRecord;
+export type Emit = <T extends EventType>(type: T, subject: string | null, data: EventData<T>) => EventRecord;
 export type Mutate = <T>(fn: (emit: Emit) => T) => T;
 
-export function createMutate(store: Store, bus: EventBus, onCommit: () => void = () => {}): Mutate {
+export interface MutateOptions {
+  /** After each commit (the WAL checkpoint timer). */
+  onCommit?: () => void;
+  /** Check each event's data against its declared schema (on in tests: a mismatch is a bug). */
+  checkEvents?: boolean;
+  /** How to look a type up; the catalogue unless a test brings its own. */
+  lookup?: (type: string) => EventDef | null;
+}
+
+export class UndeclaredEventError extends Error {
+  override name = 'UndeclaredEventError';
+}
+
+export function createMutate(store: Store, bus: EventBus, opts: MutateOptions = {}): Mutate {
+  const lookup = opts.lookup ?? eventDef;
   let pending: EventRecord[] | null = null;
+
+  const record = (list: EventRecord[], type: string, subject: string | null, data: unknown): EventRecord => {
+    const def = lookup(type);
+    if (!def) throw new UndeclaredEventError(`event type ${type} is not declared in rpc/contract/catalogue.ts`);
+    if (opts.checkEvents) {
+      const checked = def.data.safeParse(data);
+      if (!checked.success) throw new UndeclaredEventError(`data of ${type} does not match its declared schema: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    }
+    const event: EventRecord =
+      def.delivery === 'live'
+        ? { seq: store.events.head(), time: new Date().toISOString(), type, subject, data: data ?? null, live: true }
+        : store.events.append(type, subject, data);
+    list.push(event);
+    return event;
+  };
+
   return <T>(fn: (emit: Emit) => T): T => {
     if (pending) {
       // Nested inside another mutation: its events join the outer transaction and publish with it.
       const outer = pending;
       const mark = outer.length;
       try {
-        return store.transaction(() => fn((type, subject, data) => pushed(outer, store.events.append(type, subject, data))));
+        return store.transaction(() => fn((type, subject, data) => record(outer, type, subject, data)));
       } catch (error) {
         outer.length = mark; // the savepoint rolled these back
         throw error;
@@ -24,17 +56,12 @@ export function createMutate(store: Store, bus: EventBus, onCommit: () => void =
     pending = events;
     let result: T;
     try {
-      result = store.transaction(() => fn((type, subject, data) => pushed(events, store.events.append(type, subject, data))));
+      result = store.transaction(() => fn((type, subject, data) => record(events, type, subject, data)));
     } finally {
       pending = null;
     }
-    onCommit();
+    opts.onCommit?.();
     bus.publish(events);
     return result;
   };
-}
-
-function pushed(list: EventRecord[], event: EventRecord): EventRecord {
-  list.push(event);
-  return event;
 }

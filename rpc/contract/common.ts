@@ -8,7 +8,8 @@ export const eventRecord = z.object({
   time: z.string().describe('ISO 8601 time the event was committed.'),
   type: z.string().describe('Dotted event type, e.g. daemon.started or user.deploy.'),
   subject: z.string().nullable().describe('What the event is about (an id or a name), or null.'),
-  data: z.unknown().describe('Event payload (any JSON).'),
+  data: z.unknown().describe('Event payload: its shape is declared per type in the event catalogue (system.methods, brains rpc --events).'),
+  live: z.literal(true).optional().describe('Delivered live only, never kept in the log: its seq is the newest kept event at the time, not its own.'),
 });
 export type EventRecord = z.output<typeof eventRecord>;
 

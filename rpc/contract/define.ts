@@ -29,3 +29,22 @@ export function defineMethods<const T extends Record<string, MethodDef>>(defs: T
 export function defineNotifications<const T extends Record<string, NotificationDef>>(defs: T): T {
   return defs;
 }
+
+/** Where an event is delivered: kept in the log (replayable by seq), or live only (high-rate streams that must not push real events out of retention). */
+export type EventDelivery = 'log' | 'live';
+
+export interface EventDef<D extends z.ZodType = z.ZodType> {
+  /** One line for `brains rpc --events`. */
+  summary: string;
+  /** The shape of the event's `data`. */
+  data: D;
+  delivery: EventDelivery;
+  /** What `subject` holds (a project_id, a session_id, a lock key...), for readers. */
+  subject: string;
+  /** The project an event belongs to, so a principal confined to one project sees only its own; null for none. */
+  project(event: { subject: string | null; data: z.output<D> }): string | null;
+}
+
+export function defineEvents<const T extends Record<string, EventDef>>(defs: T): T {
+  return defs;
+}

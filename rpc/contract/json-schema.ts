@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { contract, notifications, isMethodName } from './index.js';
 import type { MethodDef } from './define.js';
+import { catalogueEntries } from './catalogue.js';
 
 export interface MethodDescription {
   name: string;
@@ -32,6 +33,19 @@ export function describeMethod(name: string): MethodDescription | null {
   return out;
 }
 
+export interface EventDescription {
+  type: string;
+  summary: string;
+  subject: string;
+  delivery: 'log' | 'live';
+  data_schema: Record<string, unknown>;
+}
+
+/** The event catalogue as JSON Schema: every type a subscriber can receive, with the shape of its data. */
+export function describeEvents(): EventDescription[] {
+  return catalogueEntries().map(([type, def]) => ({ type, summary: def.summary, subject: def.subject, delivery: def.delivery, data_schema: toJsonSchema(def.data, 'output') }));
+}
+
 export function describeContract() {
   return {
     methods: Object.keys(contract)
@@ -42,5 +56,6 @@ export function describeContract() {
       summary: def.summary,
       params_schema: toJsonSchema(def.params, 'output'),
     })),
+    events: describeEvents(),
   };
 }

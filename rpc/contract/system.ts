@@ -19,6 +19,14 @@ const notificationDescription = z.object({
   params_schema: z.record(z.string(), z.unknown()),
 });
 
+const eventDescription = z.object({
+  type: z.string().describe('The event type (user.* stands for the open family of your own markers).'),
+  summary: z.string(),
+  subject: z.string().describe('What the event subject holds.'),
+  delivery: z.enum(['log', 'live']).describe('log: kept and replayable by seq; live: delivered to subscribers only.'),
+  data_schema: z.record(z.string(), z.unknown()).describe('JSON Schema (draft 2020-12) of the event data.'),
+});
+
 export const systemMethods = defineMethods({
   'system.ping': {
     summary: 'Check that the daemon answers.',
@@ -50,10 +58,10 @@ export const systemMethods = defineMethods({
     emits: [],
   },
   'system.methods': {
-    summary: 'Every method and notification of the contract, with JSON Schemas for params and results.',
-    description: 'Discovery for any client: pass `method` to describe one method only.',
+    summary: 'Every method, notification and event type of the contract, with JSON Schemas for params, results and event data.',
+    description: 'Discovery for any client: pass `method` to describe one method only (then events lists the types it emits).',
     params: z.object({ method: z.string().min(1).max(200).optional() }).strict(),
-    result: z.object({ methods: z.array(methodDescription), notifications: z.array(notificationDescription) }),
+    result: z.object({ methods: z.array(methodDescription), notifications: z.array(notificationDescription), events: z.array(eventDescription) }),
     emits: [],
   },
 });

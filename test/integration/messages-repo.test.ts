@@ -163,7 +163,7 @@ test('a broadcast that fails half-way through its transaction leaves no message,
         const m = message(7, null);
         const seq = store.messages.insertMessage(m);
         store.messages.insertDeliveries(seq, 'p', m.expires_at, recipients);
-        emit('message.sent', 'p', { message_id: m.message_id });
+        emit('user.test.sent', 'p', { message_id: m.message_id });
       }),
     /UNIQUE constraint failed/,
   );
@@ -176,7 +176,7 @@ test('a broadcast that fails half-way through its transaction leaves no message,
     const m = message(8, null);
     const seq = store.messages.insertMessage(m);
     store.messages.insertDeliveries(seq, 'p', m.expires_at, members);
-    emit('message.sent', 'p', { message_id: m.message_id });
+    emit('user.test.sent', 'p', { message_id: m.message_id });
   });
   assert.equal(store.messages.unread({ project_id: 'p' }, rules(T0)).length, 100, 'the same broadcast without the fault reaches all 100');
   assert.equal(heard.length, 1);

@@ -90,7 +90,26 @@ describe('messages', () => {
       reply_expected: true,
       reply_to: null,
       recipient_count: 1,
+      recipients: ['bob'],
+      preview: '{"action":"review_schema","url":"https://example.test/s"}',
     });
+  });
+
+  test('message.sent previews the first 200 characters of the payload text (a string as itself), never the whole payload', async () => {
+    await project(c, 'previews', ['pa', 'pb', 'pc']);
+    const seq = await head(c);
+    const long = `é${'x'.repeat(300)}`;
+    await c.call('message.send', { project_id: 'previews', from_agent: 'pa', to_agent: 'pb', payload: long });
+    await c.call('message.send', { project_id: 'previews', from_agent: 'pa', to_agent: 'pb', payload: { text: 'y'.repeat(500) } });
+    await c.call('message.send', { project_id: 'previews', from_agent: 'pa', broadcast: true, payload: 'short' });
+    const events = (await c.call('events.list', { after: seq, types: ['message.sent'], limit: 10 })).events;
+    const sent = events.map((e) => e.data as { preview: string; recipients: string[]; recipient_count: number });
+    assert.equal(sent[0]!.preview, long.slice(0, 200));
+    assert.equal(sent[1]!.preview, `{"text":"${'y'.repeat(191)}`);
+    assert.equal(sent[1]!.preview.length, 200);
+    assert.equal(sent[2]!.preview, 'short');
+    assert.deepEqual([...sent[2]!.recipients].sort(), ['operator', 'pb', 'pc']);
+    assert.equal(sent[2]!.recipient_count, 3);
   });
 
   test('a broadcast reaches every member but the sender, and the operator; oldest first, with limit', async () => {

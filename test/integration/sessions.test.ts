@@ -67,6 +67,32 @@ describe('heartbeat, end, list', () => {
   });
 });
 
+describe('presence', () => {
+  test('one event per change: started, idle after silence, active when it heartbeats again, never one per heartbeat', async () => {
+    await c.call('config.set', { key: 'reaper_interval_seconds', value: 0.2 });
+    await c.call('config.set', { key: 'session_idle_seconds', value: 1 });
+    const alive = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    try {
+      const before = (await c.call('system.info')).event_seq;
+      const s = await c.call('session.start', { tool: 'codex', working_directory: '/w/presence', pid: alive.pid! });
+      await waitFor(async () => (await c.call('session.list', { state: 'idle' })).sessions.some((x) => x.session_id === s.session_id), 15_000, 'idle');
+      await c.call('session.heartbeat', { session_id: s.session_id });
+      await c.call('session.heartbeat', { session_id: s.session_id });
+      await c.call('session.heartbeat', { session_id: s.session_id, online: false });
+      await c.call('session.heartbeat', { session_id: s.session_id, online: false });
+      await c.call('session.end', { session_id: s.session_id });
+      const events = (await c.call('events.list', { after: before, types: ['session.*'], limit: 1000 })).events.filter((e) => e.subject === s.session_id);
+      assert.deepEqual(
+        events.map((e) => e.type),
+        ['session.started', 'session.idle', 'session.active', 'session.idle', 'session.ended'],
+      );
+    } finally {
+      alive.kill('SIGKILL');
+      await c.call('config.set', { key: 'session_idle_seconds', value: 60 });
+    }
+  });
+});
+
 describe('the reaper', () => {
   test('a session whose pid dies is reaped with a session.gone event', async () => {
     await c.call('config.set', { key: 'reaper_interval_seconds', value: 0.2 });

@@ -100,18 +100,18 @@ test('mutate publishes after commit; a rolled-back mutation publishes nothing an
   const heard: EventRecord[] = [];
   bus.listen(undefined, (e) => heard.push(e));
   let commits = 0;
-  const mutate = createMutate(store, bus, () => (commits += 1));
+  const mutate = createMutate(store, bus, { onCommit: () => (commits += 1) });
 
   mutate((emit) => {
-    emit('t.one', 's', 1);
+    emit('user.t.one', 's', 1);
     assert.equal(heard.length, 0, 'not published inside the transaction');
   });
   assert.equal(heard.length, 1);
 
   assert.throws(() =>
     mutate((emit) => {
-      emit('t.two', null, 2);
-      emit('t.three', null, 3);
+      emit('user.t.two', null, 2);
+      emit('user.t.three', null, 3);
       throw new BrainsError('CONFLICT', 'changed my mind');
     }),
   );
@@ -120,19 +120,19 @@ test('mutate publishes after commit; a rolled-back mutation publishes nothing an
   assert.equal(commits, 1);
 
   mutate((emit) => {
-    emit('t.outer', null, 0);
+    emit('user.t.outer', null, 0);
     try {
       mutate((inner) => {
-        inner('t.inner.lost', null, 0);
+        inner('user.t.inner.lost', null, 0);
         throw new Error('inner fails');
       });
     } catch {
       /* the outer mutation goes on */
     }
-    mutate((inner) => inner('t.inner.kept', null, 0));
+    mutate((inner) => inner('user.t.inner.kept', null, 0));
   });
-  assert.deepEqual(heard.map((e) => e.type), ['t.one', 't.outer', 't.inner.kept']);
-  assert.deepEqual(store.events.after(0, undefined, 10).map((e) => e.type), ['t.one', 't.outer', 't.inner.kept']);
+  assert.deepEqual(heard.map((e) => e.type), ['user.t.one', 'user.t.outer', 'user.t.inner.kept']);
+  assert.deepEqual(store.events.after(0, undefined, 10).map((e) => e.type), ['user.t.one', 'user.t.outer', 'user.t.inner.kept']);
   store.close();
 });
 

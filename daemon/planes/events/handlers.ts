@@ -1,6 +1,7 @@
 // The events plane: subscribe, list, wait on and publish to the event log.
 import { eventsMethods } from '../../../rpc/contract/events.js';
 import { BrainsError } from '../../../rpc/errors.js';
+import type { UserEventType } from '../../../rpc/contract/catalogue.js';
 import { checkCursor } from '../../events/subscriptions.js';
 import type { HandlersFor } from '../shared/call.js';
 import type { PlaneDeps } from '../shared/deps.js';
@@ -36,7 +37,7 @@ export function eventsHandlers(deps: PlaneDeps): HandlersFor<typeof eventsMethod
       }
     },
     'events.publish': ({ events }) => ({
-      seqs: deps.mutate((emit) => events.map((e) => emit(e.type, e.subject ?? null, e.data ?? null).seq)),
+      seqs: deps.mutate((emit) => events.map((e) => emit(e.type as UserEventType, e.subject ?? null, e.data ?? null).seq)),
     }),
   };
 }

@@ -2,7 +2,11 @@
 // deliveries and its message.sent event, for message.send and for planes that message agents themselves (approvals).
 import type { Emit } from '../../events/mutate.js';
 import type { PlaneDeps } from '../shared/deps.js';
+import { MESSAGE_PREVIEW_CHARS } from '../../../rpc/contract/catalogue.js';
 import { newMessageId } from './views.js';
+
+/** A message.sent event names at most this many recipients (recipient_count says how many there are). */
+export const MAX_EVENT_RECIPIENTS = 100;
 
 export interface Post {
   project_id: string;
@@ -45,6 +49,17 @@ export function postMessage(deps: PlaneDeps, emit: Emit, post: Post): string {
     reply_expected: message.reply_expected === 1,
     reply_to: message.reply_to,
     recipient_count: post.recipients.length,
+    recipients: post.recipients.slice(0, MAX_EVENT_RECIPIENTS),
+    preview: previewOf(post.payload),
   });
   return message.message_id;
+}
+
+/** The first characters of a payload's text form: a string payload as itself, anything else as its JSON. */
+export function previewOf(encodedPayload: string): string {
+  const text = encodedPayload.startsWith('"') ? (JSON.parse(encodedPayload) as string) : encodedPayload;
+  if (text.length <= MESSAGE_PREVIEW_CHARS) return text;
+  const cut = text.charCodeAt(MESSAGE_PREVIEW_CHARS - 1);
+  // Never end on the first half of a surrogate pair.
+  return text.slice(0, cut >= 0xd800 && cut <= 0xdbff ? MESSAGE_PREVIEW_CHARS - 1 : MESSAGE_PREVIEW_CHARS);
 }

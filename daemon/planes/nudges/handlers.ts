@@ -8,7 +8,7 @@ import type { CallContext, HandlersFor } from '../shared/call.js';
 import type { SessionRow } from '../../store/sessions.js';
 import type { DecidedRequest, WaitingMessage } from '../../store/nudges.js';
 import type { PlaneDeps } from '../shared/deps.js';
-import { endSession, sessionsHandlers } from '../sessions/handlers.js';
+import { endSession, sessionsHandlers, touchSession } from '../sessions/handlers.js';
 import { buildWelcome } from '../shared/welcome.js';
 
 /** A lease with less than this left is worth a reminder to renew it. */
@@ -59,15 +59,11 @@ export function nudgesHandlers(deps: PlaneDeps): HandlersFor<typeof nudgesMethod
   };
 
   /** The live session this tool session maps to, registering one when there is none (or it was reaped); null if it cannot. */
-  const liveSession = (call: Call, heartbeat: boolean): SessionRow | null => {
+  const liveSession = (call: Call, emit: Emit): SessionRow | null => {
     const mapping = store.nudges.mapping(call.tool, call.payload.session_id);
     const mapped = mapping ? store.sessions.get(mapping.session_id) : null;
     if (mapped && mapped.state !== 'gone') {
-      if (heartbeat) {
-        const now = new Date().toISOString();
-        store.sessions.touch(mapped.session_id, now);
-        store.projects.touchClientMembers(mapped.client_id, now);
-      }
+      touchSession(deps, emit, mapped, new Date().toISOString());
       return mapped;
     }
     return call.payload.cwd ? startSession(call) : null;
@@ -78,7 +74,7 @@ export function nudgesHandlers(deps: PlaneDeps): HandlersFor<typeof nudgesMethod
    * in which case the old one ends and a new one with the new pid takes its place.
    */
   const freshSession = (call: Call, emit: Emit): SessionRow => {
-    const session = liveSession(call, true) ?? startSession(call);
+    const session = liveSession(call, emit) ?? startSession(call);
     if (call.pid === undefined || session.pid === null || session.pid === call.pid) return session;
     endSession(deps, emit, session, 'session.ended', `${call.tool} resumed it in process ${call.pid}`);
     return startSession(call);
@@ -119,7 +115,7 @@ export function nudgesHandlers(deps: PlaneDeps): HandlersFor<typeof nudgesMethod
 
   const onPrompt = (call: Call): Answer =>
     deps.mutate((emit) => {
-      const session = liveSession(call, true);
+      const session = liveSession(call, emit);
       if (!session) return answer(call, null, null);
       const mapping = store.nudges.mapping(call.tool, call.payload.session_id)!;
       const messages = unseen(call, waitingMessages(session), (m) => messageItem(m).item);
@@ -138,7 +134,7 @@ export function nudgesHandlers(deps: PlaneDeps): HandlersFor<typeof nudgesMethod
 
   const onStop = (call: Call): Answer =>
     deps.mutate((emit) => {
-      const session = liveSession(call, true);
+      const session = liveSession(call, emit);
       // Already continuing because of a stop hook: never hold the agent twice in a row (that is how loops start).
       if (!session || call.payload.stop_hook_active === true) return answer(call, session, null);
       const awaiting = unseen(

@@ -43,11 +43,7 @@ export function sessionsHandlers(deps: PlaneDeps): HandlersFor<typeof sessionsMe
       const now = new Date().toISOString();
       if (session_id !== undefined) {
         const session = requireLiveSession(deps, session_id);
-        if (online) store.transaction(() => {
-          store.sessions.touch(session_id, now);
-          store.projects.touchClientMembers(session.client_id, now);
-        });
-        else store.sessions.setState(session_id, 'idle');
+        deps.mutate((emit) => (online ? touchSession(deps, emit, session, now) : idleSession(deps, emit, session)));
         return { ok: true, last_seen: online ? now : session.last_seen };
       }
       if (project_id === undefined || agent_name === undefined) {
@@ -76,11 +72,25 @@ function requireLiveSession(deps: PlaneDeps, sessionId: string): SessionRow {
 }
 
 /** Mark a session gone and let every plane release what it held, inside the caller's transaction. */
-export function endSession(deps: PlaneDeps, emit: Emit, session: SessionRow, eventType: string, reason: string): void {
+export function endSession(deps: PlaneDeps, emit: Emit, session: SessionRow, eventType: 'session.ended' | 'session.gone', reason: string): void {
   const now = new Date().toISOString();
   deps.store.sessions.end(session.session_id, now, reason);
   const memberships = deps.store.projects.membershipsOfClient(session.client_id).map((m) => ({ project_id: m.project_id, agent_name: m.agent_name }));
   const clientStillLive = deps.store.sessions.liveForClient(session.client_id).length > 0;
   for (const release of deps.hooks.sessionGone) release(emit, { ...session, state: 'gone', ended_at: now, end_reason: reason }, memberships, clientStillLive);
   emit(eventType, session.session_id, { client_id: session.client_id, tool: session.tool, reason });
+}
+
+/** A sign of life: last seen now, and back to active (one session.active event) if it was idle. */
+export function touchSession(deps: PlaneDeps, emit: Emit, session: SessionRow, now: string): void {
+  deps.store.sessions.touch(session.session_id, now);
+  deps.store.projects.touchClientMembers(session.client_id, now);
+  if (session.state === 'idle') emit('session.active', session.session_id, { client_id: session.client_id });
+}
+
+/** Quiet for a while (or it said it is offline): idle, with one session.idle event per change. */
+export function idleSession(deps: PlaneDeps, emit: Emit, session: SessionRow): void {
+  if (session.state !== 'active') return;
+  deps.store.sessions.setState(session.session_id, 'idle');
+  emit('session.idle', session.session_id, { client_id: session.client_id });
 }

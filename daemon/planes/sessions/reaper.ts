@@ -1,7 +1,7 @@
 // The reaper: sessions whose pid died or whose heartbeats stopped are ended, and what they held is released.
 import { processAlive } from '../../../rpc/process-alive.js';
 import type { PlaneDeps } from '../shared/deps.js';
-import { endSession } from './handlers.js';
+import { endSession, idleSession } from './handlers.js';
 import type { Logger } from '../../log.js';
 
 export class Reaper {
@@ -46,10 +46,7 @@ export class Reaper {
         this.log.info('session reaped', { session: session.session_id, reason });
         ended += 1;
       } else if (silentMs > idleMs && session.state === 'active') {
-        this.deps.mutate((emit) => {
-          store.sessions.setState(session.session_id, 'idle');
-          emit('session.idle', session.session_id, { client_id: session.client_id });
-        });
+        this.deps.mutate((emit) => idleSession(this.deps, emit, session));
       }
     }
     return ended;

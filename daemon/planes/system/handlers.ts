@@ -3,6 +3,7 @@ import { BrainsError } from '../../../rpc/errors.js';
 import { systemMethods } from '../../../rpc/contract/system.js';
 import { describeContract, describeMethod } from '../../../rpc/contract/json-schema.js';
 import type { HandlersFor } from '../shared/call.js';
+import { matchesTypes } from '../../../rpc/event-types.js';
 import type { PlaneDeps } from '../shared/deps.js';
 
 export function systemHandlers(deps: PlaneDeps): HandlersFor<typeof systemMethods> {
@@ -33,7 +34,7 @@ export function systemHandlers(deps: PlaneDeps): HandlersFor<typeof systemMethod
       if (method === undefined) return discovery;
       const one = describeMethod(method);
       if (!one) throw new BrainsError('NOT_FOUND', `no method named ${method}; call system.methods without params to list them all`);
-      return { methods: [one], notifications: [] };
+      return { methods: [one], notifications: [], events: discovery.events.filter((e) => one.emits.some((pattern) => matchesTypes(e.type, [pattern]) || e.type === pattern)) };
     },
   };
 }
