@@ -36,6 +36,15 @@ export interface TestDaemon {
   cleanup(): Promise<void>;
 }
 
+export interface StartDaemonOptions {
+  /** An existing BRAINS_HOME (a restart); a fresh temp one otherwise. */
+  home?: string;
+  /** Extra `brains daemon` arguments. */
+  args?: string[];
+  /** Extra environment, over envFor's. */
+  env?: NodeJS.ProcessEnv;
+}
+
 export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -55,7 +64,7 @@ export async function answers(socket: string): Promise<boolean> {
 }
 
 /** Start `brains daemon` in the foreground as a child process and wait until its socket answers. */
-export async function startDaemon(opts: { home?: string; args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<TestDaemon> {
+export async function startDaemon(opts: StartDaemonOptions = {}): Promise<TestDaemon> {
   const home = opts.home ?? tempHome();
   const env = envFor(home, opts.env);
   const paths = statePaths(env);

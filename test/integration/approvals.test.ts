@@ -1,18 +1,10 @@
 // Approvals and handoffs through a real daemon: request, list, a single decision by the operator, the waiting requester woken, handoffs cc'd.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { BrainsClient } from '../../rpc/client.js';
-import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { withDaemon } from '../helpers/with-daemon.js';
 import { refusedWith, invalidParams, projectWith, headSeq, eventsSince, waitingCount, parkedBeyond } from '../helpers/rpc-assert.js';
 
-let daemon: TestDaemon;
-let c: BrainsClient;
-
-before(async () => {
-  daemon = await startDaemon();
-  c = await daemon.client();
-});
-after(async () => daemon.cleanup());
+const { daemon, client: c } = withDaemon();
 
 describe('approval.request', () => {
   test('makes a pending approval to the operator with approve/deny, and emits approval.requested', async () => {

@@ -1,10 +1,11 @@
 // Why this exists: the `brains` CLI is a contract of its own (params forms, exit codes, output modes, help, watch resume) and only real processes show it.
-import { test, describe, before, after } from 'node:test';
+import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, envFor, runCli, startDaemon, tempHome, waitFor, type TestDaemon } from '../helpers/daemon.js';
+import { withDaemon } from '../helpers/with-daemon.js';
 import { UsageError, parsePairs, parseParams, parseValue } from '../../bin/commands/params.js';
 import { contract } from '../../rpc/contract/index.js';
 import type { BrainsClient } from '../../rpc/client.js';
@@ -30,18 +31,12 @@ async function withEmptyHome(fn: (home: string) => Promise<void>): Promise<void>
 }
 
 describe('brains rpc: params forms, exit codes, output modes', () => {
-  let daemon: TestDaemon;
-  let client: BrainsClient;
+  const { daemon, client } = withDaemon();
   let home: string;
 
   before(async () => {
-    daemon = await startDaemon();
     home = daemon.home;
-    client = await daemon.client();
     await client.call('events.publish', { events: [{ type: 'user.one' }, { type: 'user.two' }, { type: 'user.three' }] });
-  });
-  after(async () => {
-    await daemon.cleanup();
   });
 
   test('a JSON argument, key=value pairs and - (stdin) give the same call', async () => {
@@ -403,16 +398,7 @@ async function subscriptions(client: BrainsClient): Promise<number> {
 }
 
 describe('brains watch', () => {
-  let daemon: TestDaemon;
-  let client: BrainsClient;
-
-  before(async () => {
-    daemon = await startDaemon();
-    client = await daemon.client();
-  });
-  after(async () => {
-    await daemon.cleanup();
-  });
+  const { daemon, client } = withDaemon();
 
   test('--types user.* streams exactly the published events, in order, and SIGINT exits 0', async () => {
     await waitFor(async () => (await subscriptions(client)) === 0, LONG_WAIT, 'no subscriptions left');

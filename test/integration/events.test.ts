@@ -1,9 +1,10 @@
 // The event log end to end: replay then live, reconnect with since, nothing for rolled-back work, retention and cursor errors.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrainsClient } from '../../rpc/client.js';
 import type { EventRecord } from '../../rpc/contract/index.js';
-import { startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
+import { startDaemon, waitFor } from '../helpers/daemon.js';
+import { withDaemon } from '../helpers/with-daemon.js';
 import { failure } from '../helpers/rpc-assert.js';
 
 function collect(client: BrainsClient): EventRecord[] {
@@ -19,11 +20,7 @@ async function publish(client: BrainsClient, ...types: string[]): Promise<number
 }
 
 describe('subscriptions', () => {
-  let daemon: TestDaemon;
-  before(async () => {
-    daemon = await startDaemon();
-  });
-  after(async () => daemon.cleanup());
+  const { daemon } = withDaemon();
 
   test('replays kept events after since, then streams live ones, in order and without repeats', async () => {
     const writer = await daemon.client();
@@ -170,11 +167,7 @@ describe('subscriptions', () => {
 });
 
 describe('waiting on the bus', () => {
-  let daemon: TestDaemon;
-  before(async () => {
-    daemon = await startDaemon();
-  });
-  after(async () => daemon.cleanup());
+  const { daemon } = withDaemon();
 
   test('wakes on a matching publish and ignores others', async () => {
     const waiter = await daemon.client();
@@ -208,11 +201,7 @@ describe('waiting on the bus', () => {
 });
 
 describe('retention', () => {
-  let daemon: TestDaemon;
-  before(async () => {
-    daemon = await startDaemon({ env: { BRAINS_EVENT_RETENTION_MAX: '5' } });
-  });
-  after(async () => daemon.cleanup());
+  const { daemon } = withDaemon({ env: { BRAINS_EVENT_RETENTION_MAX: '5' } });
 
   test('pruned history gives CURSOR_EXPIRED; resuming from pruned_through works', async () => {
     const client = await daemon.client();

@@ -1,19 +1,13 @@
 // `brains hook <event>` as Claude Code and Codex run it: the real CLI with the tools' stdin JSON, against a real daemon.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrainsClient } from '../../rpc/client.js';
-import { runCli, startDaemon, tempHome, type CliResult, type TestDaemon } from '../helpers/daemon.js';
+import { runCli, tempHome, type CliResult } from '../helpers/daemon.js';
+import { withDaemon } from '../helpers/with-daemon.js';
 import { eventsSince, headSeq, invalidParams, refusedWith } from '../helpers/rpc-assert.js';
 
-let daemon: TestDaemon;
-let c: BrainsClient;
-before(async () => {
-  daemon = await startDaemon();
-  c = await daemon.client();
-});
-after(async () => daemon.cleanup());
+const { daemon, client: c } = withDaemon();
 
 type HookEvent = 'session-start' | 'user-prompt-submit' | 'stop' | 'session-end';
 const EVENT_NAMES: Record<HookEvent, string> = {

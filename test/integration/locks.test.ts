@@ -1,11 +1,12 @@
 // The locks plane through a real daemon: leases, fencing tokens, FIFO hand-over under a 20-client race, globs, TTLs, holders that go, restarts.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { BrainsClient } from '../../rpc/client.js';
 import type { EventRecord, Result } from '../../rpc/contract/index.js';
 import { RpcCallError } from '../../rpc/errors.js';
 import { startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
+import { withDaemon } from '../helpers/with-daemon.js';
 import { failure, invalidParams } from '../helpers/rpc-assert.js';
 
 type Lease = Result<'lock.acquire'>;
@@ -53,13 +54,7 @@ async function parkedAcquire(waiter: BrainsClient, observer: BrainsClient, param
 }
 
 describe('locks', () => {
-  let daemon: TestDaemon;
-  let admin: BrainsClient;
-  before(async () => {
-    daemon = await startDaemon();
-    admin = await daemon.client();
-  });
-  after(async () => daemon.cleanup());
+  const { daemon, client: admin } = withDaemon();
 
   test('acquire, list, renew and release a lease held by a session, with events whose subject is the key', async () => {
     const sid = await startSession(admin, 'happy-client');

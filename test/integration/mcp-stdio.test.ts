@@ -11,7 +11,8 @@ import { contract } from '../../rpc/contract/index.js';
 import type { MethodDef } from '../../rpc/contract/define.js';
 import { BRAINSTORM_TOOLS } from '../../daemon/mcp/compat.js';
 import { PROMPT_NAMES } from '../../daemon/mcp/prompts.js';
-import { CLI, envFor, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
+import { CLI, envFor, waitFor, type TestDaemon } from '../helpers/daemon.js';
+import { withDaemon } from '../helpers/with-daemon.js';
 
 interface Mcp {
   client: Client;
@@ -69,18 +70,16 @@ async function waitingCount(daemon: TestDaemon): Promise<number> {
 const methodTools = Object.values(contract as Record<string, MethodDef>).flatMap((def) => (def.mcpTool ? [def.mcpTool] : []));
 
 describe('brains mcp over stdio', () => {
-  let daemon: TestDaemon;
+  const { daemon } = withDaemon();
   let lead: Mcp;
   let helper: Mcp;
   before(async () => {
-    daemon = await startDaemon();
     lead = await openMcp(daemon, { BRAINS_MCP_PROGRESS_MS: '50' });
     helper = await openMcp(daemon);
   });
   after(async () => {
     await lead?.close();
     await helper?.close();
-    await daemon?.cleanup();
   });
 
   test('lists a tool for every contract method with an mcpTool, Brainstorm names, and the ten prompts', async () => {

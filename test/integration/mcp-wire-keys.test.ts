@@ -6,6 +6,7 @@ import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import type { BrainsClient } from '../../rpc/client.js';
 import { runCli, startDaemon, tempHome, waitFor, type TestDaemon } from '../helpers/daemon.js';
+import { withDaemon } from '../helpers/with-daemon.js';
 import { call, callError, initialize, JSON_HEADERS, openHttp, raw, type Http } from '../helpers/mcp-http.js';
 
 describe('brains wire --transport http against a running daemon', () => {
@@ -142,14 +143,11 @@ describe('brains wire --transport http against a running daemon', () => {
 });
 
 describe('per-agent tokens stay inside their scope', () => {
-  let daemon: TestDaemon;
-  let admin: BrainsClient;
+  const { client: admin } = withDaemon({ env: { BRAINS_MCP_PORT: '0' } });
   let url: string;
   const open: Http[] = [];
 
   before(async () => {
-    daemon = await startDaemon({ env: { BRAINS_MCP_PORT: '0' } });
-    admin = await daemon.client();
     url = (await admin.call('system.info')).mcp_url!;
     for (const project of ['alpha', 'beta']) await admin.call('project.create', { project_id: project, name: project });
     // One working directory with an identity in two projects: a token for alpha must not reveal beta.
@@ -160,7 +158,6 @@ describe('per-agent tokens stay inside their scope', () => {
   });
   after(async () => {
     for (const http of open) await http.client.close().catch(() => {});
-    await daemon?.cleanup();
   });
 
   test('status by working directory shows only the token\'s project; holding a lock for another session is refused', async () => {

@@ -1,8 +1,9 @@
 // The messages plane through a real daemon: send, receive (and wait), ack, redelivery, dead letters, history, counts, hostile input.
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrainsClient } from '../../rpc/client.js';
-import { startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
+import { waitFor } from '../helpers/daemon.js';
+import { withDaemon } from '../helpers/with-daemon.js';
 import { failure } from '../helpers/rpc-assert.js';
 
 /** The stable code of a refusal: INVALID_PARAMS for what the contract itself rejects, else data.code. */
@@ -31,14 +32,10 @@ async function waiting(c: BrainsClient): Promise<number> {
 const HOSTILE_NAMES: unknown[] = ['a/b', '..', 'a b', "x'; DROP TABLE messages;--", 'x'.repeat(300), '', 42, null, { $gt: '' }];
 
 describe('messages', () => {
-  let daemon: TestDaemon;
-  let c: BrainsClient;
+  const { daemon, client: c } = withDaemon();
   before(async () => {
-    daemon = await startDaemon();
-    c = await daemon.client();
     await project(c, 'team', ['alice', 'bob', 'carol']);
   });
-  after(async () => daemon.cleanup());
 
   test('a direct message reaches only its addressee, with every field, and leaves the inbox once acked', async () => {
     const sent = await c.call('message.send', {
@@ -543,15 +540,11 @@ describe('messages', () => {
 });
 
 describe('messages: redelivery and dead letters (ack timeout 1 s)', () => {
-  let daemon: TestDaemon;
-  let c: BrainsClient;
+  const { client: c } = withDaemon();
   before(async () => {
-    daemon = await startDaemon();
-    c = await daemon.client();
     await c.call('config.set', { key: 'message_ack_timeout_seconds', value: 1 });
     await project(c, 'r', ['src', 'dst']);
   });
-  after(async () => daemon.cleanup());
 
   test('an unacked message comes back after its deadline as attempt 2; the old token is then stale', async () => {
     const sent = await c.call('message.send', { project_id: 'r', from_agent: 'src', to_agent: 'dst', payload: 'again' });

@@ -1,17 +1,11 @@
 // Projects and members through the real daemon: create, join, info (with wait), leave, archive, delete, and one coordinator under races.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { BrainsClient } from '../../rpc/client.js';
-import { startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
+import { waitFor } from '../helpers/daemon.js';
+import { withDaemon } from '../helpers/with-daemon.js';
 import { failure } from '../helpers/rpc-assert.js';
 
-let daemon: TestDaemon;
-let c: BrainsClient;
-before(async () => {
-  daemon = await startDaemon();
-  c = await daemon.client();
-});
-after(async () => daemon.cleanup());
+const { daemon, client: c } = withDaemon();
 
 const wd = (name: string) => `/work/${name}`;
 let n = 0;

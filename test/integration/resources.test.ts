@@ -1,20 +1,13 @@
 // Shared resources through the real daemon: store, get (with wait), list, delete; permissions, versions, races, limits and hostile input.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { BrainsClient } from '../../rpc/client.js';
 import type { ParamsIn } from '../../rpc/contract/index.js';
 import { RpcCallError } from '../../rpc/errors.js';
-import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { withDaemon } from '../helpers/with-daemon.js';
 import { refusedWith, invalidParams } from '../helpers/rpc-assert.js';
 
-let daemon: TestDaemon;
-let c: BrainsClient;
-before(async () => {
-  daemon = await startDaemon();
-  c = await daemon.client();
-});
-after(async () => daemon.cleanup());
+const { daemon, client: c } = withDaemon();
 
 let n = 0;
 const fresh = () => `r${++n}-${process.pid}`;

@@ -1,18 +1,12 @@
 // Sessions through the real daemon: the welcome packet, identity resumed by working directory, heartbeats, the reaper.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import type { BrainsClient } from '../../rpc/client.js';
-import { startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
+import { waitFor } from '../helpers/daemon.js';
+import { withDaemon } from '../helpers/with-daemon.js';
 import { failure } from '../helpers/rpc-assert.js';
 
-let daemon: TestDaemon;
-let c: BrainsClient;
-before(async () => {
-  daemon = await startDaemon();
-  c = await daemon.client();
-});
-after(async () => daemon.cleanup());
+const { client: c } = withDaemon();
 
 describe('identity and welcome', () => {
   test('the same working directory resumes the same identity and memberships, with identity reminders', async () => {

@@ -1,23 +1,17 @@
 // The task queue through a real daemon: priority then age, one winner per task under load, permissions, and release when holders go.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { BrainsClient } from '../../rpc/client.js';
-import { startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
+import { startDaemon, waitFor } from '../helpers/daemon.js';
+import { withDaemon } from '../helpers/with-daemon.js';
 import { refusedWith, invalidParams, projectWith, headSeq, eventsSince, waitingCount, parkedBeyond } from '../helpers/rpc-assert.js';
 
 async function create(c: BrainsClient, projectId: string, title: string, extra: { priority?: 'p0' | 'p1' | 'p2' | 'p3'; labels?: string[]; created_by?: string } = {}) {
   return c.call('task.create', { project_id: projectId, title, ...extra });
 }
 
-let daemon: TestDaemon;
-let c: BrainsClient;
-
-before(async () => {
-  daemon = await startDaemon();
-  c = await daemon.client();
-});
-after(async () => daemon.cleanup());
+const { daemon, client: c } = withDaemon();
 
 describe('task.create', () => {
   test('makes an open p2 task by the operator, numbered task-N, and emits task.created', async () => {

@@ -8,7 +8,8 @@ import { defineMethods } from '../../rpc/contract/define.js';
 import { Dispatcher } from '../../daemon/server/dispatcher.js';
 import { SocketServer } from '../../daemon/server/socket-server.js';
 import { createLogger } from '../../daemon/log.js';
-import { RawPeer, startDaemon, tempHome, type TestDaemon } from '../helpers/daemon.js';
+import { RawPeer, tempHome } from '../helpers/daemon.js';
+import { withDaemon } from '../helpers/with-daemon.js';
 
 // The methods the spec's examples call, declared the way our contract declares methods.
 const pair = z.union([z.tuple([z.number(), z.number()]), z.object({ minuend: z.number(), subtrahend: z.number() }).strict()]);
@@ -102,15 +103,13 @@ describe('JSON-RPC 2.0 §7 examples through the frame layer and dispatcher', () 
 });
 
 describe('the spec examples that need no particular method, against the real daemon', () => {
-  let daemon: TestDaemon;
+  const { daemon } = withDaemon();
   let peer: RawPeer;
   before(async () => {
-    daemon = await startDaemon();
     peer = await RawPeer.open(daemon.paths.socket);
   });
   after(async () => {
     peer.close();
-    await daemon.cleanup();
   });
 
   const methodFree = EXAMPLES.filter(([name]) =>

@@ -1,18 +1,15 @@
 // The socket under stress: split and merged frames, CRLF, bad bytes, oversized frames, garbage, concurrency and slow readers.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { RpcCallError } from '../../rpc/errors.js';
-import { RawPeer, startDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { RawPeer, type TestDaemon } from '../helpers/daemon.js';
+import { withDaemon } from '../helpers/with-daemon.js';
 
 const ping = (id: unknown) => JSON.stringify({ jsonrpc: '2.0', method: 'system.ping', id });
 
 describe('framing on the real daemon', () => {
-  let daemon: TestDaemon;
-  before(async () => {
-    daemon = await startDaemon({ args: ['--max-frame-bytes', '65536'] });
-  });
-  after(async () => daemon.cleanup());
+  const { daemon } = withDaemon({ args: ['--max-frame-bytes', '65536'] });
 
   test('a frame split across many writes, one byte at a time', async () => {
     const peer = await RawPeer.open(daemon.paths.socket);
@@ -107,11 +104,7 @@ describe('framing on the real daemon', () => {
 });
 
 describe('concurrency on one daemon', () => {
-  let daemon: TestDaemon;
-  before(async () => {
-    daemon = await startDaemon();
-  });
-  after(async () => daemon.cleanup());
+  const { daemon } = withDaemon();
 
   test('two clients at once each get their own answers', async () => {
     const [a, b] = [await daemon.client(), await daemon.client()];
