@@ -5,8 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { BrainsClient } from '../../rpc/client.js';
 import { statePaths } from '../../rpc/paths.js';
-
-export const HOOK_USAGE = 'brains hook session-start|user-prompt-submit|stop|session-end [--tool claude-code|codex] [--no-start]';
+import { usageOf } from '../command-table.js';
 
 const EVENTS = new Set(['session-start', 'user-prompt-submit', 'stop', 'session-end']);
 const TOOLS = new Set(['claude-code', 'codex']);
@@ -25,11 +24,11 @@ interface HookArgs {
 export async function hookCommand(argv: string[]): Promise<number> {
   const args = parseHookArgs(argv);
   if (typeof args === 'string') {
-    process.stderr.write(`${args}\nusage: ${HOOK_USAGE}\n`);
+    process.stderr.write(`${args}\nusage: ${usageOf('hook')}\n`);
     return 0;
   }
   if (process.stdin.isTTY) {
-    process.stderr.write(`brains hook reads the agent tool's hook JSON on stdin; it is run by the tool (see brains wire).\nusage: ${HOOK_USAGE}\n`);
+    process.stderr.write(`brains hook reads the agent tool's hook JSON on stdin; it is run by the tool (see brains wire).\nusage: ${usageOf('hook')}\n`);
     return 0;
   }
   const payload = pickPayload(await readInput());

@@ -5,6 +5,7 @@ import type { BrainsClient } from '../../rpc/client.js';
 import { statePaths, type StatePaths } from '../../rpc/paths.js';
 import { VERSION } from '../../daemon/version.js';
 import type { CallOptions, DaemonCall } from '../../daemon/mcp/server.js';
+import { usageOf } from '../command-table.js';
 import { EXIT } from './exit-codes.js';
 
 const PROGRESS_ENV = 'BRAINS_MCP_PROGRESS_MS';
@@ -79,13 +80,15 @@ async function connectFirst(paths: StatePaths, autoStart: boolean): Promise<Brai
 }
 
 export async function mcpCommand(argv: string[]): Promise<number> {
-  let noStart: boolean;
+  let values;
   try {
-    noStart = parseArgs({ args: argv, options: { 'no-start': { type: 'boolean' } } }).values['no-start'] ?? false;
+    ({ values } = parseArgs({ args: argv, options: { 'no-start': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
   } catch (error) {
-    log(`${(error as Error).message}\nusage: brains mcp [--no-start]`);
+    log(`${(error as Error).message}\nusage: ${usageOf('mcp')}`);
     return EXIT.USAGE;
   }
+  if (values.help) return (await import('./help.js')).helpCommand(['mcp']);
+  const noStart = values['no-start'] ?? false;
   const paths = statePaths();
   // The SDK loads while the socket connects: start-up is the slower of the two, not their sum.
   const [first, { createMcpServer }, { StdioServerTransport }] = await Promise.all([

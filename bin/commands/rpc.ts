@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { RpcCallError, RpcCodes } from '../../rpc/errors.js';
 import { DaemonUnreachableError } from '../../rpc/client.js';
+import { usageOf } from '../command-table.js';
 import { EXIT } from './exit-codes.js';
 import { formatJson, outputMode } from './output.js';
 import { UsageError, parseParams, readAllStdin } from './params.js';
@@ -68,6 +69,6 @@ export async function rpcCommand(argv: string[]): Promise<number> {
 }
 
 function usage(message: string): number {
-  process.stderr.write(`brains rpc: ${message}\nusage: brains rpc METHOD [JSON | key=value ... | -] [--no-start] [--pretty|--compact]\n       brains rpc --list | --describe METHOD | --events | --describe-event TYPE\n`);
+  process.stderr.write(`brains rpc: ${message}\nusage: ${usageOf('rpc')}\n`);
   return EXIT.USAGE;
 }

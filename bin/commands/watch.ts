@@ -4,6 +4,7 @@ import { BrainsClient } from '../../rpc/client.js';
 import { statePaths } from '../../rpc/paths.js';
 import type { EventRecord } from '../../rpc/contract/index.js';
 import { RpcCallError } from '../../rpc/errors.js';
+import { usageOf } from '../command-table.js';
 import { EXIT } from './exit-codes.js';
 import { connectForCli } from './connect.js';
 
@@ -98,6 +99,6 @@ async function reconnect(isStopped: () => boolean): Promise<BrainsClient | null>
 }
 
 function usage(message: string): number {
-  process.stderr.write(`brains watch: ${message}\nusage: brains watch [--types a,b] [--since SEQ] [--pretty] [--no-start]\n`);
+  process.stderr.write(`brains watch: ${message}\nusage: ${usageOf('watch')}\n`);
   return EXIT.USAGE;
 }

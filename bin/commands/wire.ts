@@ -2,32 +2,12 @@
 import { homedir } from 'node:os';
 import { stateHome, statePaths } from '../../rpc/paths.js';
 import { ensureClientKey, peekClientKey, revokeClientKey } from '../../daemon/http/client-keys.js';
+import { usageOf } from '../command-table.js';
 import { EXIT } from './exit-codes.js';
 import { FAILED, runStatus, runUnwire, runWire, type Outcome, type ToolStatus } from '../wire/engine.js';
 import { loadRecord } from '../wire/files.js';
 import { isDetected, TOOL_NAMES, tools, type Tool } from '../wire/tools.js';
 import type { ToolName, Transport } from '../wire/targets.js';
-
-export const WIRE_USAGE =
-  'brains wire [--tool NAME]... [--transport stdio|http] [--no-rules] [--no-hooks] [--dry-run]\n       brains wire --status [--tool NAME]... [--json]';
-export const UNWIRE_USAGE = 'brains unwire [--tool NAME]... [--dry-run]';
-
-export const WIRE_DETAILS = [
-  'Registers brains as an MCP server in the user-level config of every detected agent tool (or only those named with --tool:',
-  'claude-code, codex, copilot, gemini, cursor, vscode, claude-desktop), adds a short "use brains" block to their instruction',
-  'files (--no-rules to skip) and Claude Code / Codex hooks that run `brains hook <event>` (--no-hooks to skip).',
-  'Transport: stdio (default) runs `brains mcp`; http points at the daemon\'s http://127.0.0.1:9877/mcp (BRAINS_MCP_PORT) with a key',
-  'made for each tool (kept in $BRAINS_HOME/keys/mcp-clients.json): JSON configs carry it in an Authorization header (the file is',
-  'made 0600), Codex reads it from BRAINS_MCP_TOKEN in ~/.codex/.env. A session with a tool\'s key keeps the agent name it takes in',
-  'each project and never acts as the operator. unwire (or wiring the tool back to stdio) revokes the key. Claude Desktop is always stdio.',
-  'Every change is backed up (<file>.bak-<timestamp>), written atomically, and recorded in $BRAINS_HOME/wire.json; a second run',
-  'changes nothing. An entry named brains that wire did not write is left alone and reported. Malformed files are left untouched.',
-  'Exit codes: 0 all good; 1 some tool failed or conflicted (the others are still wired); 2 usage.',
-];
-export const UNWIRE_DETAILS = [
-  'Removes what brains wire added, per its record: a file nobody changed since is restored byte for byte (or deleted when wire',
-  'created it); otherwise only our entries, blocks and hooks are taken out and the rest of your edits stay.',
-];
 
 class UsageError extends Error {}
 
@@ -186,13 +166,10 @@ export async function wireCommand(args: string[]): Promise<number> {
   try {
     flags = parseFlags(args, WIRE_FLAGS);
   } catch (error) {
-    process.stderr.write(`brains wire: ${(error as Error).message}\nusage: ${WIRE_USAGE}\n`);
+    process.stderr.write(`brains wire: ${(error as Error).message}\nusage: ${usageOf('wire')}\n`);
     return EXIT.USAGE;
   }
-  if (flags.help) {
-    process.stdout.write(`usage: ${WIRE_USAGE}\n\n${WIRE_DETAILS.join('\n')}\n`);
-    return EXIT.OK;
-  }
+  if (flags.help) return (await import('./help.js')).helpCommand(['wire']);
   if (flags.status) {
     const known = new Map(TOOL_NAMES.map((tool) => [tool, peekKey(tool)]));
     const all = tools({ ...settingsFor(flags, (tool) => known.get(tool) ?? NO_KEY), rules: true, hooks: true });
@@ -235,13 +212,10 @@ export async function unwireCommand(args: string[]): Promise<number> {
   try {
     flags = parseFlags(args, UNWIRE_FLAGS);
   } catch (error) {
-    process.stderr.write(`brains unwire: ${(error as Error).message}\nusage: ${UNWIRE_USAGE}\n`);
+    process.stderr.write(`brains unwire: ${(error as Error).message}\nusage: ${usageOf('unwire')}\n`);
     return EXIT.USAGE;
   }
-  if (flags.help) {
-    process.stdout.write(`usage: ${UNWIRE_USAGE}\n\n${UNWIRE_DETAILS.join('\n')}\n`);
-    return EXIT.OK;
-  }
+  if (flags.help) return (await import('./help.js')).helpCommand(['unwire']);
   const all = tools({ ...settingsFor(flags), rules: true, hooks: true });
   const selected = flags.tools.length > 0 ? all.filter((t) => flags.tools.includes(t.name)) : all;
   const outcomes = runUnwire(selected, stateHome(), flags.dryRun);

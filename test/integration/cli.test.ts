@@ -6,6 +6,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, envFor, runCli, startDaemon, tempHome, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { withDaemon } from '../helpers/with-daemon.js';
+import { COMMANDS } from '../../bin/command-table.js';
 import { UsageError, parsePairs, parseParams, parseValue } from '../../bin/commands/params.js';
 import { contract } from '../../rpc/contract/index.js';
 import type { BrainsClient } from '../../rpc/client.js';
@@ -332,6 +333,57 @@ describe('discovery, help and version', () => {
       assert.equal(nope.code, 2);
       assert.match(nope.stderr, /unknown command "nope"/);
       assert.match(nope.stderr, /brains --help/);
+    });
+  });
+
+  test('the overview lists every command of the table with its summary and first example; hidden ones stay out', async () => {
+    await withEmptyHome(async (home) => {
+      const overview = await runCli(['--help'], { home });
+      assert.equal(overview.code, 0, overview.stderr);
+      const lines = overview.stdout.split('\n');
+      for (const command of COMMANDS) {
+        const listed = lines.some((line) => line.startsWith(`  ${command.name} `) && line.trimEnd().endsWith(command.summary));
+        assert.equal(listed, !command.hidden, `${command.name} ${command.hidden ? 'is hidden' : 'is listed with its summary'}`);
+        if (!command.hidden) assert.ok(lines.includes(`  ${command.examples[0]}`), `${command.name}'s first example`);
+      }
+    });
+  });
+
+  test('brains help X shows every command of the table in full, by its name and by each alias', async () => {
+    await withEmptyHome(async (home) => {
+      for (const command of COMMANDS) {
+        for (const word of [command.name, ...(command.aliases ?? [])]) {
+          const one = await runCli(['help', word], { home });
+          assert.equal(one.code, 0, `brains help ${word}: ${one.stderr}`);
+          assert.ok(one.stdout.startsWith(`usage: ${command.usage}\n\n${command.summary}\n`), `brains help ${word}`);
+          for (const line of command.details ?? []) assert.ok(one.stdout.includes(`\n${line}\n`), `brains help ${word}: ${line}`);
+          for (const example of command.examples) assert.ok(one.stdout.includes(`\n  ${example}\n`), `brains help ${word}: ${example}`);
+        }
+      }
+    });
+  });
+
+  test('an unknown command or help topic exits 2 and names the nearest command when it is a likely typo', async () => {
+    await withEmptyHome(async (home) => {
+      const typo = await runCli(['stauts'], { home });
+      assert.equal(typo.code, 2);
+      assert.equal(typo.stdout, '');
+      assert.equal(typo.stderr, 'brains: unknown command "stauts"; did you mean status? run brains --help for the list\n');
+
+      const flag = await runCli(['--verison'], { home });
+      assert.equal(flag.code, 2);
+      assert.match(flag.stderr, /did you mean --version\?/);
+
+      const helpTypo = await runCli(['help', 'wrie'], { home });
+      assert.equal(helpTypo.code, 2);
+      assert.equal(helpTypo.stdout, '');
+      assert.match(helpTypo.stderr, /^brains help: no command "wrie"; did you mean wire\? commands: up, down, status, /);
+
+      for (const args of [['nope'], ['help', 'nope']]) {
+        const far = await runCli(args, { home });
+        assert.equal(far.code, 2);
+        assert.doesNotMatch(far.stderr, /did you mean/, `brains ${args.join(' ')}: nothing is near "nope"`);
+      }
     });
   });
 

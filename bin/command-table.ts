@@ -1,0 +1,173 @@
+// Every `brains` subcommand declared once: dispatch, `brains --help` and `brains help CMD` all read this table.
+// It stays light (strings and lazy imports only), because `brains rpc` loads it on every run.
+
+/** One `brains` subcommand: how it is called, what help says about it, and how to run it. */
+export interface Command {
+  readonly name: string;
+  /** Other words that run the same command (`--help`, `-V`); never shown in the overview. */
+  readonly aliases?: readonly string[];
+  readonly usage: string;
+  /** One line for the overview. */
+  readonly summary: string;
+  readonly details?: readonly string[];
+  /** The first one is also the command's example in the overview. */
+  readonly examples: readonly string[];
+  /** Left out of the overview; still dispatched and shown by `brains help NAME`. */
+  readonly hidden?: boolean;
+  /** Imports only this command's module and runs it; resolves to the exit code. */
+  readonly run: (args: string[]) => Promise<number>;
+}
+
+type CommandSpec = Omit<Command, 'name'>;
+
+const TABLE = {
+  up: {
+    usage: 'brains up [--quiet]',
+    summary: 'Start the daemon in the background (log and pidfile in the state dir) and show its status.',
+    examples: ['brains up'],
+    run: async (args) => (await import('./commands/lifecycle.js')).upCommand(args),
+  },
+  down: {
+    usage: 'brains down',
+    summary: 'Stop the daemon gracefully: calls in flight are answered, the database closes cleanly.',
+    examples: ['brains down'],
+    run: async (args) => (await import('./commands/lifecycle.js')).downCommand(args),
+  },
+  status: {
+    usage: 'brains status [--json]',
+    summary: 'Whether the daemon runs, with pid, uptime, socket, db and version. Exit 0 running, 3 not running.',
+    examples: ['brains status', 'brains status --json | jq .pid'],
+    run: async (args) => (await import('./commands/lifecycle.js')).statusCommand(args),
+  },
+  rpc: {
+    usage: 'brains rpc METHOD [JSON | key=value ... | -] [--no-start] [--pretty|--compact]\n       brains rpc --list | --describe METHOD | --events | --describe-event TYPE',
+    summary: 'Call any method of the daemon; prints the result as JSON (pretty on a terminal, one line in a pipe).',
+    details: [
+      'Params: one JSON argument; or key=value pairs (value read as JSON when it parses, else a string; a.b=1 nests); or - to read JSON from stdin.',
+      'Exit codes: 0 ok; 1 the method returned an error (the error object on stderr); 2 usage or invalid params; 3 daemon unreachable.',
+      'Starts the daemon first when it is not running, unless --no-start.',
+      '--events lists every event type a subscriber can receive (the event catalogue); --describe-event TYPE gives its data schema.',
+    ],
+    examples: [
+      'brains rpc system.ping',
+      'brains rpc events.list after=0 limit=5',
+      "brains rpc events.publish '{\"events\":[{\"type\":\"user.deploy\",\"subject\":\"api\"}]}'",
+      'echo \'{"types":["daemon.*"]}\' | brains rpc events.wait -',
+      'brains rpc --describe events.subscribe',
+    ],
+    run: async (args) => (await import('./commands/rpc.js')).rpcCommand(args),
+  },
+  watch: {
+    usage: 'brains watch [--types a,b] [--since SEQ] [--pretty] [--no-start]',
+    summary: 'Stream events as JSON lines until interrupted; resumes after a daemon restart without losing events.',
+    details: ['--types takes exact types (daemon.started), prefixes (user.*) or *. --since replays kept events after SEQ first.'],
+    examples: ['brains watch', 'brains watch --types user.*,daemon.* --since 0 --pretty'],
+    run: async (args) => (await import('./commands/watch.js')).watchCommand(args),
+  },
+  daemon: {
+    usage:
+      'brains daemon [--log-format human|json] [--log-level debug|info|warn|error] [--event-retention 7d|off]\n                     [--event-retention-max N|off] [--maintenance-interval 60s] [--max-frame-bytes N]\n                     [--mcp-port 9877|0|off] [--mcp-idle 1h]',
+    summary: 'Run the daemon in the foreground (a tmux pane, systemd); logs one line per entry to stderr.',
+    details: [
+      'Each flag has an environment variable: BRAINS_LOG_FORMAT, BRAINS_LOG_LEVEL, BRAINS_EVENT_RETENTION, BRAINS_EVENT_RETENTION_MAX,',
+      'BRAINS_MAINTENANCE_INTERVAL, BRAINS_MAX_FRAME_BYTES, BRAINS_MCP_PORT, BRAINS_MCP_IDLE. SIGTERM or SIGINT stops it gracefully.',
+    ],
+    examples: ['brains daemon', 'brains daemon --log-format json --event-retention 3d'],
+    run: async (args) => (await import('./commands/daemon.js')).daemonCommand(args),
+  },
+  mcp: {
+    usage: 'brains mcp [--no-start]',
+    summary: 'An MCP server on stdio for an agent tool; every tool call goes to the daemon (started if needed).',
+    details: [
+      "Tools are generated from the contract, under Brainstorm's names (create_project, join_project, send_message, receive_messages, ...).",
+      'After status, join_project or start_session the MCP session is bound to that agent, so later calls may omit agent_name.',
+    ],
+    examples: ['brains mcp', 'claude mcp add brains -- brains mcp'],
+    run: async (args) => (await import('./commands/mcp.js')).mcpCommand(args),
+  },
+  wire: {
+    usage:
+      'brains wire [--tool NAME]... [--transport stdio|http] [--no-rules] [--no-hooks] [--dry-run]\n       brains wire --status [--tool NAME]... [--json]',
+    summary: 'Register brains with every detected agent tool (Claude Code, Codex, Copilot, Gemini, Cursor, VS Code, Claude Desktop).',
+    details: [
+      'Registers brains as an MCP server in the user-level config of every detected agent tool (or only those named with --tool:',
+      'claude-code, codex, copilot, gemini, cursor, vscode, claude-desktop), adds a short "use brains" block to their instruction',
+      'files (--no-rules to skip) and Claude Code / Codex hooks that run `brains hook <event>` (--no-hooks to skip).',
+      "Transport: stdio (default) runs `brains mcp`; http points at the daemon's http://127.0.0.1:9877/mcp (BRAINS_MCP_PORT) with a key",
+      'made for each tool (kept in $BRAINS_HOME/keys/mcp-clients.json): JSON configs carry it in an Authorization header (the file is',
+      "made 0600), Codex reads it from BRAINS_MCP_TOKEN in ~/.codex/.env. A session with a tool's key keeps the agent name it takes in",
+      'each project and never acts as the operator. unwire (or wiring the tool back to stdio) revokes the key. Claude Desktop is always stdio.',
+      'Every change is backed up (<file>.bak-<timestamp>), written atomically, and recorded in $BRAINS_HOME/wire.json; a second run',
+      'changes nothing. An entry named brains that wire did not write is left alone and reported. Malformed files are left untouched.',
+      'Exit codes: 0 all good; 1 some tool failed or conflicted (the others are still wired); 2 usage.',
+    ],
+    examples: ['brains wire --dry-run', 'brains wire', 'brains wire --status', 'brains wire --tool codex --no-rules'],
+    run: async (args) => (await import('./commands/wire.js')).wireCommand(args),
+  },
+  unwire: {
+    usage: 'brains unwire [--tool NAME]... [--dry-run]',
+    summary: 'Remove exactly what brains wire added; files nobody else changed come back byte for byte.',
+    details: [
+      'Removes what brains wire added, per its record: a file nobody changed since is restored byte for byte (or deleted when wire',
+      'created it); otherwise only our entries, blocks and hooks are taken out and the rest of your edits stay.',
+    ],
+    examples: ['brains unwire', 'brains unwire --tool cursor'],
+    run: async (args) => (await import('./commands/wire.js')).unwireCommand(args),
+  },
+  hook: {
+    usage: 'brains hook session-start|user-prompt-submit|stop|session-end [--tool claude-code|codex] [--no-start]',
+    summary: 'Run by Claude Code / Codex on their hook events (installed by brains wire): tells the agent only what is new.',
+    details: [
+      "Registers the session, then adds unread mail, decisions and expiring locks to the agent's context, once each;",
+      'blocks Stop once for a message that expects a reply. Reads the hook JSON on stdin; always exits 0; silent when there is nothing to say.',
+    ],
+    examples: ['echo \'{"session_id":"s1","cwd":"/work/api","hook_event_name":"SessionStart"}\' | brains hook session-start'],
+    run: async (args) => (await import('./commands/hook.js')).hookCommand(args),
+  },
+  tui: {
+    usage: 'brains tui',
+    summary: 'The cockpit (not built yet; use brains watch meanwhile).',
+    examples: ['brains tui'],
+    run: async (args) => (await import('./commands/tui.js')).tuiCommand(args),
+  },
+  help: {
+    aliases: ['--help', '-h'],
+    usage: 'brains help [COMMAND]',
+    summary: 'This help, or one command in full.',
+    examples: ['brains help rpc'],
+    run: async (args) => (await import('./commands/help.js')).helpCommand(args),
+  },
+  version: {
+    aliases: ['--version', '-V'],
+    usage: 'brains --version',
+    summary: 'Print the version of brains (also as brains -V or brains version).',
+    examples: ['brains --version'],
+    hidden: true,
+    run: async () => (await import('./commands/help.js')).versionCommand(),
+  },
+} satisfies Record<string, CommandSpec>;
+
+export type CommandName = keyof typeof TABLE;
+
+/** `brains` with no command at all shows the overview. */
+export const DEFAULT_COMMAND: CommandName = 'help';
+
+/** Every command in overview order, hidden ones included. */
+export const COMMANDS: readonly Command[] = Object.entries(TABLE).map(([name, spec]: [string, CommandSpec]) => ({ name, ...spec }));
+
+const byWord = new Map<string, Command>(COMMANDS.flatMap((command) => [command.name, ...(command.aliases ?? [])].map((word) => [word, command] as const)));
+
+/** The command a word names, by its name or one of its aliases. */
+export function findCommand(word: string): Command | undefined {
+  return byWord.get(word);
+}
+
+/** Every word that names a command: the candidates when suggesting a fix for a typo. */
+export function commandWords(): string[] {
+  return [...byWord.keys()];
+}
+
+/** A command's usage line(s), for the usage errors its own module prints. */
+export function usageOf(name: CommandName): string {
+  return TABLE[name].usage;
+}
