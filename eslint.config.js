@@ -1,0 +1,28 @@
+// Lint setup: ESLint's and typescript-eslint's recommended rules (no type-checked rules, so lint stays fast), tuned to the code's deliberate patterns.
+import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default defineConfig(
+  { ignores: ['dist/', 'node_modules/'] },
+  {
+    files: ['{bin,rpc,daemon,tui,test,bench,scripts}/**/*.{ts,tsx,mjs}', 'eslint.config.js'],
+    extends: [js.configs.recommended, tseslint.configs.recommended],
+    languageOptions: { globals: globals.node },
+    rules: {
+      // Test helpers and the dispatcher's handler table hold untyped JSON on purpose.
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
+      // `{} extends Params` is how a call signature asks whether every param is optional.
+      '@typescript-eslint/no-empty-object-type': ['error', { allowObjectTypes: 'always' }],
+      // Lock keys and names are checked for control characters, so regexes name them on purpose.
+      'no-control-regex': 'off',
+      // A variable declared early so a closure (a shutdown handler) can reach it is not a const in waiting.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
+    },
+  },
+);
