@@ -1,8 +1,9 @@
-// Lint setup: ESLint's and typescript-eslint's recommended rules (no type-checked rules, so lint stays fast), tuned to the code's deliberate patterns.
+// Lint setup: ESLint's and typescript-eslint's recommended rules (no type-checked rules, so lint stays fast), tuned to the code's deliberate patterns, plus our one-way import rule.
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { oneWayImports } from './scripts/lint/one-way-imports.mjs';
 
 export default defineConfig(
   { ignores: ['dist/', 'node_modules/'] },
@@ -10,7 +11,9 @@ export default defineConfig(
     files: ['{bin,rpc,daemon,tui,test,bench,scripts}/**/*.{ts,tsx,mjs}', 'eslint.config.js'],
     extends: [js.configs.recommended, tseslint.configs.recommended],
     languageOptions: { globals: globals.node },
+    plugins: { brains: { meta: { name: 'brains' }, rules: { 'one-way-imports': oneWayImports } } },
     rules: {
+      'brains/one-way-imports': 'error',
       // Test helpers and the dispatcher's handler table hold untyped JSON on purpose.
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unused-vars': [
