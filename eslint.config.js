@@ -14,7 +14,7 @@ export default defineConfig(
     plugins: { brains: { meta: { name: 'brains' }, rules: { 'one-way-imports': oneWayImports } } },
     rules: {
       'brains/one-way-imports': 'error',
-      // Test helpers and the dispatcher's handler table hold untyped JSON on purpose.
+      // `any` is deliberate where it appears: untyped JSON in tests and bench, and the dispatcher's table of every method's handler.
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unused-vars': [
         'error',

@@ -3,9 +3,10 @@ import { posix, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Files under `from` may import only what `allow` names (when given) and never what `forbid` names; folders are
- * repo-relative, and a file (daemon/main.ts) may stand for a folder. Every entry that holds a file applies, the first
- * listed wins the report, so list the narrower folders first. test, bench and scripts have no entry: they import anything.
+ * Files under `from` may import only what `allow` names (when given) and never what `forbid` names. Paths are
+ * repo-relative; a file (daemon/main.ts) may stand in for a folder. Every entry whose `from` holds the importing file
+ * applies, and the first one listed that forbids an import reports it, so narrower folders come first.
+ * test, bench and scripts have no entry: they may import anything.
  */
 export const BOUNDARIES = [
   {
