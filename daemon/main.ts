@@ -1,7 +1,6 @@
 // The composition root: start order (lock, store, bus, planes, socket) and the reverse order on a graceful stop.
-import { chmodSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { contract } from '../rpc/contract/index.js';
-import { BrainsError } from '../rpc/errors.js';
 import { DAEMON_ALREADY_RUNNING_EXIT } from '../rpc/autostart.js';
 import { socketPathProblem, statePaths, type StatePaths } from '../rpc/paths.js';
 import { ConfigError, loadConfig, type DaemonConfig } from './config.js';
@@ -15,16 +14,24 @@ import { createMutate } from './events/mutate.js';
 import { Subscriptions } from './events/subscriptions.js';
 import { Dispatcher } from './server/dispatcher.js';
 import { SocketServer } from './server/socket-server.js';
+import { socketService } from './server/socket-service.js';
 import { createHandlers } from './planes/index.js';
 import type { MaintenanceReport, PlaneDeps } from './planes/shared/deps.js';
 import { VERSION } from './version.js';
 import { RuntimeSettings, SettingsFileError } from './settings.js';
-import { AuditTrail, loadAuditKey } from './audit.js';
+import { AuditTrail, loadAuditKey } from './audit/trail.js';
 import { ClientKeyRing } from './http/client-keys.js';
 import { createHooks } from './planes/shared/hooks.js';
 import { Reaper } from './planes/sessions/reaper.js';
+import { markActive } from './planes/sessions/presence.js';
+import { endSession } from './planes/sessions/handlers.js';
+import { InstanceLinks } from './server/instance-links.js';
 import { McpHttpServer } from './mcp/http-server.js';
 import { loadAdminKey } from './http/auth.js';
+import { Access } from './principals/access.js';
+import { ServiceRegistry } from './services/registry.js';
+import { JobGuard, repeatingJob } from './services/backoff.js';
+import { outsideCall } from './principals/call-scope.js';
 
 export const EXIT_ALREADY_RUNNING = DAEMON_ALREADY_RUNNING_EXIT;
 
@@ -80,15 +87,22 @@ export async function runDaemon(args: readonly string[], env: NodeJS.ProcessEnv 
     throw error;
   }
 
+  let daemon: { stopped: Promise<number> };
   try {
-    const daemon = await startServices(paths, config, settings, store, lock, log);
-    return await daemon.stopped;
+    daemon = await startDaemon(paths, config, settings, store, lock, log);
   } catch (error) {
+    // Nothing half-started stays behind: the services that started were stopped (the socket removed) before this.
     log.error('the daemon could not start', { error: error instanceof Error ? error.message : String(error) });
-    store.close();
+    try {
+      store.close();
+    } catch {
+      /* the store may be what failed */
+    }
+    removePidfile(paths.pidfile);
     lock.release();
     return 1;
   }
+  return daemon.stopped;
 }
 
 function prepareStateDir(paths: StatePaths): void {
@@ -97,36 +111,27 @@ function prepareStateDir(paths: StatePaths): void {
   mkdirSync(paths.logDir, { recursive: true, mode: 0o700 });
 }
 
-/** A socket file left by a daemon that died (we hold the lock, so nobody else is listening on it). */
-function removeStaleSocket(path: string): void {
-  let stat;
-  try {
-    stat = lstatSync(path);
-  } catch {
-    return;
-  }
-  if (!stat.isSocket()) throw new Error(`${path} exists and is not a socket; move it away or set BRAINS_SOCKET`);
-  unlinkSync(path);
-}
-
-async function startServices(paths: StatePaths, config: DaemonConfig, settings: RuntimeSettings, store: Store, lock: InstanceLock, log: Logger) {
+async function startDaemon(paths: StatePaths, config: DaemonConfig, settings: RuntimeSettings, store: Store, lock: InstanceLock, log: Logger) {
   const startedAt = new Date();
   const audit = new AuditTrail(store, loadAuditKey(paths.keysDir));
   const hooks = createHooks();
   const bus = new EventBus();
+  const services = new ServiceRegistry(log);
+  const checkpointGuard = new JobGuard('checkpoint', log);
   let checkpointTimer: NodeJS.Timeout | null = null;
   const scheduleCheckpoint = () => {
     if (checkpointTimer) checkpointTimer.refresh();
     else {
       checkpointTimer = setTimeout(() => {
         checkpointTimer = null;
-        store.checkpoint();
+        checkpointGuard.run(() => store.checkpoint());
       }, config.checkpointIdleMs);
       checkpointTimer.unref();
     }
   };
-  const mutate = createMutate(store, bus, { onCommit: scheduleCheckpoint, checkEvents: config.checkResults });
+  const mutate = createMutate(store, bus, { onCommit: scheduleCheckpoint, checkEvents: config.checkResults, audit });
   const subscriptions = new Subscriptions(store.events, bus);
+  const access = new Access(store);
 
   const maintain = (): MaintenanceReport => {
     const walBefore = store.sizeBytes().wal;
@@ -145,7 +150,7 @@ async function startServices(paths: StatePaths, config: DaemonConfig, settings: 
 
   let server: SocketServer;
   let dispatcher: Dispatcher;
-  let mcpHttp: McpHttpServer | null = null;
+  const http: { mcp: McpHttpServer | null } = { mcp: null };
   let resolveStopped!: (code: number) => void;
   const stopped = new Promise<number>((resolve) => (resolveStopped = resolve));
   let stopping = false;
@@ -155,34 +160,16 @@ async function startServices(paths: StatePaths, config: DaemonConfig, settings: 
     stopping = true;
     log.info('stopping', { reason });
     try {
-      mutate((emit) => emit('daemon.stopping', null, { pid: process.pid, reason }));
+      outsideCall(() => mutate((emit) => emit('daemon.stopping', null, { pid: process.pid, reason })));
     } catch {
       /* the store may be what failed */
     }
-    await mcpHttp?.stop();
-    void server.stopAccepting();
-    dispatcher.refuseNewCalls();
-    const cancelled = new BrainsError('UNAVAILABLE', 'the daemon is shutting down; call again once it has restarted');
-    for (const connection of server.connections) connection.cancelCalls(cancelled);
-    await Promise.race([server.idle(), sleep(config.shutdownGraceMs)]);
-    await closeConnections(server, 2000);
-    clearInterval(maintenanceTimer);
-    reaper.stop();
-    try {
-      audit.flush();
-    } catch (error) {
-      log.error('writing the last audit rows failed', { error: String(error) });
-    }
+    await services.stopAll();
     if (checkpointTimer) clearTimeout(checkpointTimer);
     try {
       store.close();
     } catch (error) {
       log.error('closing the database failed', { error: String(error) });
-    }
-    try {
-      unlinkSync(paths.socket);
-    } catch {
-      /* already gone */
     }
     removePidfile(paths.pidfile);
     lock.release();
@@ -190,6 +177,18 @@ async function startServices(paths: StatePaths, config: DaemonConfig, settings: 
     resolveStopped(code);
   };
 
+  // A brains mcp instance ends once its process is gone (its last connection closed and none came back within a second).
+  const instances = new InstanceLinks(1000, (sessionId) => {
+    const guard = new JobGuard('instances', log);
+    guard.run(() =>
+      outsideCall(() =>
+        mutate((emit) => {
+          const session = store.sessions.get(sessionId);
+          if (session && session.state !== 'gone' && session.kind === 'mcp') endSession(deps, emit, session, 'session.ended', 'its brains mcp process disconnected');
+        }),
+      ),
+    );
+  });
   const deps: PlaneDeps = {
     store,
     bus,
@@ -200,6 +199,9 @@ async function startServices(paths: StatePaths, config: DaemonConfig, settings: 
     settings,
     audit,
     hooks,
+    access,
+    log,
+    addService: (service) => services.add(service),
     version: VERSION,
     startedAt,
     liveCounts: () => ({
@@ -209,18 +211,23 @@ async function startServices(paths: StatePaths, config: DaemonConfig, settings: 
       calls_in_flight: dispatcher.callsInFlight,
       live_sessions: store.sessions.countLive(),
       projects: store.projects.count(),
-      mcp_sessions: mcpHttp?.sessionCount ?? 0,
+      mcp_sessions: http.mcp?.sessionCount ?? 0,
     }),
     requestShutdown: (reason) => void shutdown(reason),
     maintain,
-    mcpUrl: () => mcpHttp?.url ?? null,
+    mcpUrl: () => http.mcp?.url ?? null,
+    instanceConnected: (sessionId) => instances.isConnected(sessionId),
   };
+  // Background services in start order; planes add theirs (lock expiry, dead letters) while their handlers are built.
+  services.add(new Reaper(deps, log));
   const handlers = createHandlers(deps);
-  const reaper = new Reaper(deps, log);
+  services.add(repeatingJob('housekeeping', log, () => Math.max(1000, config.maintenanceIntervalMs), () => void maintain()));
   dispatcher = new Dispatcher(contract, handlers, {
     log,
     checkResults: config.checkResults,
-    onMutatingCall: (method, params, outcome) => audit.record(method, params, outcome),
+    access,
+    audit,
+    onInstanceCall: (sessionId) => markActive(deps, sessionId),
   });
   const connectionLimits = {
     maxFrameBytes: config.maxFrameBytes,
@@ -228,56 +235,49 @@ async function startServices(paths: StatePaths, config: DaemonConfig, settings: 
     dropAtBufferedBytes: 64 * 1024 * 1024,
     maxInFlight: 4096,
   };
-  server = new SocketServer(dispatcher, connectionLimits, log);
-
-  removeStaleSocket(paths.socket);
-  await server.listen(paths.socket);
+  server = new SocketServer(dispatcher, connectionLimits, log, instances);
+  services.add(socketService(server, dispatcher, paths.socket, config.shutdownGraceMs, instances));
   if (config.mcpPort !== null) {
     const mcp = { port: config.mcpPort, portIsDefault: config.mcpPortIsDefault, idleMs: config.mcpIdleMs, adminKey: loadAdminKey(paths.adminKey) };
     const clients = new ClientKeyRing(paths.keysDir, (message) => log.warn(message));
-    const onRefused = (method: string, params: Record<string, unknown>, outcome: string) => audit.record(method, params, outcome);
-    mcpHttp = await McpHttpServer.start({ ...mcp, tokens: store.mcpTokens, clients, onRefused, dispatcher, limits: connectionLimits, version: VERSION, log }).catch((error: unknown) => {
-      unlinkSync(paths.socket);
-      throw error;
+    services.add({
+      name: 'mcp-http',
+      start: async () => {
+        http.mcp = await McpHttpServer.start({ ...mcp, tokens: store.mcpTokens, clients, dispatcher, version: VERSION, log });
+      },
+      stop: async () => {
+        await http.mcp?.stop();
+      },
     });
   }
-  writePidfile(paths.pidfile);
-  const maintenanceTimer = setInterval(() => {
-    try {
-      maintain();
-    } catch (error) {
-      log.error('housekeeping failed', { error: String(error) });
-    }
-  }, Math.max(1000, config.maintenanceIntervalMs));
-  maintenanceTimer.unref();
 
-  mutate((emit) => emit('daemon.started', null, { pid: process.pid, version: VERSION }));
-  reaper.start();
-  log.info('listening', { socket: paths.socket, mcp: mcpHttp?.url ?? 'off', db: paths.db, pid: process.pid, version: VERSION, schema: store.schemaVersion() });
+  // The first write: a store that cannot be written (read-only, full, locked) stops the start here, before any socket exists.
+  outsideCall(() => mutate((emit) => emit('daemon.started', null, { pid: process.pid, version: VERSION })));
+  await services.startAll();
+  writePidfile(paths.pidfile);
+  log.info('listening', { socket: paths.socket, mcp: http.mcp?.url ?? 'off', db: paths.db, pid: process.pid, version: VERSION, schema: store.schemaVersion(), services: services.names.join(',') });
 
   const onSignal = (signal: NodeJS.Signals) => void shutdown(`signal ${signal}`);
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   process.on('SIGHUP', () => log.info('SIGHUP ignored; use brains down to stop'));
-  let crashing = false;
-  process.on('uncaughtException', (error) => {
-    if (crashing) return; // one graceful attempt; a second failure must not loop
-    crashing = true;
-    log.error('uncaught exception', { error: error.stack ?? error.message });
-    void shutdown('uncaught exception', 1);
-  });
+  watchForCrashes(log, (why) => void shutdown(why, 1));
   return { stopped };
 }
 
-async function closeConnections(server: SocketServer, graceMs: number): Promise<void> {
-  const open = [...server.connections];
-  if (open.length === 0) return;
-  const allClosed = Promise.all(open.map((c) => new Promise<void>((resolve) => (c.isOpen ? c.onClose(resolve) : resolve()))));
-  for (const connection of open) connection.end();
-  await Promise.race([allClosed, sleep(graceMs)]);
-  for (const connection of server.connections) connection.destroy();
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+/**
+ * A bug that escapes every handler is logged and the daemon goes on answering; only a storm of them (the state is
+ * clearly broken) stops it, so a service manager can restart it cleanly.
+ */
+function watchForCrashes(log: Logger, stop: (why: string) => void): void {
+  const recent: number[] = [];
+  const onFault = (kind: string) => (error: unknown) => {
+    log.error(kind, { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    const now = Date.now();
+    recent.push(now);
+    while (recent.length > 0 && recent[0]! < now - 60_000) recent.shift();
+    if (recent.length >= 20) stop(`${recent.length} uncaught errors within a minute`);
+  };
+  process.on('uncaughtException', onFault('uncaught exception'));
+  process.on('unhandledRejection', onFault('unhandled promise rejection'));
 }

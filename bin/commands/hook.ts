@@ -2,9 +2,9 @@
 // hook JSON on stdin, makes one call to the daemon, and prints what the daemon says (usually nothing). It runs on
 // every prompt, so it stays thin (no zod, no contract at run time) and it never breaks the agent: whatever goes
 // wrong, it exits 0 and prints nothing.
-import { readFileSync } from 'node:fs';
 import { BrainsClient } from '../../rpc/client.js';
 import { statePaths } from '../../rpc/paths.js';
+import { agentPid } from './agent-pid.js';
 import { usageOf } from '../command-table.js';
 
 const EVENTS = new Set(['session-start', 'user-prompt-submit', 'stop', 'session-end']);
@@ -13,7 +13,6 @@ const TOOLS = new Set(['claude-code', 'codex']);
 const MAX_INPUT_BYTES = 1024 * 1024;
 /** The agent waits for the hook: give up well before the tool's own hook timeout. */
 const CALL_TIMEOUT_MS = 5_000;
-const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'fish', 'busybox']);
 
 interface HookArgs {
   event: string;
@@ -124,32 +123,6 @@ async function connect(args: HookArgs): Promise<BrainsClient | null> {
     return await connectOrStart(paths, { autoStart: true });
   } catch (error) {
     quietly(error instanceof Error ? error.message : String(error));
-    return null;
-  }
-}
-
-/**
- * The agent tool's process, so the session ends when it exits. Tools run hooks through a shell, which may still be
- * our parent: step over shells (Linux /proc; elsewhere the parent is taken as it is).
- */
-function agentPid(): number | undefined {
-  let pid = process.ppid;
-  for (let hops = 0; hops < 3 && pid > 1; hops += 1) {
-    const stat = procStat(pid);
-    if (!stat || !SHELLS.has(stat.comm)) break;
-    pid = stat.ppid;
-  }
-  return pid > 1 ? pid : undefined;
-}
-
-function procStat(pid: number): { comm: string; ppid: number } | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const open = stat.indexOf('(');
-    const close = stat.lastIndexOf(')');
-    const ppid = Number(stat.slice(close + 2).split(' ')[1]);
-    return { comm: stat.slice(open + 1, close), ppid };
-  } catch {
     return null;
   }
 }

@@ -1,14 +1,78 @@
 // `brains mcp`: an MCP server on stdio that forwards every tool call to the daemon over its socket; logs only to stderr, ends with stdin.
+// It is one agent instance: it registers at start (or presents BRAINS_AGENT_TOKEN), and every connection it opens says so.
 import { parseArgs } from 'node:util';
 import { connectOrStart } from '../../rpc/autostart.js';
-import type { BrainsClient } from '../../rpc/client.js';
+import { RpcCallError, type BrainsClient } from '../../rpc/client.js';
 import { statePaths, type StatePaths } from '../../rpc/paths.js';
 import { VERSION } from '../../daemon/version.js';
 import type { CallOptions, DaemonCall } from '../../daemon/mcp/server.js';
 import { usageOf } from '../command-table.js';
 import { EXIT } from './exit-codes.js';
+import { agentPid } from './agent-pid.js';
 
 const PROGRESS_ENV = 'BRAINS_MCP_PROGRESS_MS';
+/** A managed agent's credential: one agent of one project (not BRAINS_MCP_TOKEN, which wire uses for Codex over HTTP). */
+const TOKEN_ENV = 'BRAINS_AGENT_TOKEN';
+const IDENTIFIER = /^[A-Za-z0-9_-]{1,256}$/;
+const TOOLS = new Set(['claude-code', 'codex', 'copilot', 'gemini', 'cursor', 'managed', 'other']);
+
+/**
+ * How each connection of this process introduces itself: with the agent's token, or as the instance the first
+ * connection registered (its secret). After a daemon restart the secret still works; if the instance was ended
+ * meanwhile, the next connection registers a new one (the working directory resumes the identity).
+ */
+export class InstanceLogin {
+  private secret: string | null = null;
+  private registering: Promise<void> | null = null;
+
+  constructor(
+    private readonly token: string | undefined,
+    private readonly registration: Record<string, unknown>,
+  ) {}
+
+  async present(client: BrainsClient): Promise<void> {
+    if (this.token !== undefined) {
+      await client.callRaw('session.authenticate', { token: this.token });
+      return;
+    }
+    if (this.secret !== null) {
+      try {
+        await client.callRaw('session.authenticate', { secret: this.secret });
+        return;
+      } catch (error) {
+        if (!(error instanceof RpcCallError) || (error.appCode !== 'CONFLICT' && error.appCode !== 'PERMISSION_DENIED')) throw error;
+        this.secret = null;
+      }
+    }
+    if (this.registering) {
+      await this.registering;
+      return this.present(client);
+    }
+    this.registering = (async () => {
+      const started = (await client.callRaw('session.start', { ...this.registration, bind: true })) as { secret: string | null; session_id: string };
+      this.secret = started.secret;
+    })();
+    try {
+      await this.registering;
+    } finally {
+      this.registering = null;
+    }
+  }
+}
+
+/** What this process registers as: the tool process's pid, this directory, and who it says it is (BRAINS_AGENT). */
+export function registrationFromEnv(env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
+  const out: Record<string, unknown> = { tool: TOOLS.has(env.BRAINS_TOOL ?? '') ? env.BRAINS_TOOL : 'other', working_directory: process.cwd(), label: 'brains mcp' };
+  out.pid = agentPid() ?? process.pid;
+  const agent = env.BRAINS_AGENT;
+  if (agent !== undefined && agent !== '') {
+    if (IDENTIFIER.test(agent)) out.agent_name = agent;
+    else log(`BRAINS_AGENT=${JSON.stringify(agent)} is not a name brains accepts (letters, digits, _ and -); ignored`);
+  }
+  const clientId = env.BRAINS_CLIENT_ID ?? env.BRAINSTORM_CLIENT_ID;
+  if (clientId !== undefined && clientId !== '' && IDENTIFIER.test(clientId)) out.client_id = clientId;
+  return out;
+}
 
 function log(message: string): void {
   process.stderr.write(`brains mcp: ${message}\n`);
@@ -98,8 +162,27 @@ export async function mcpCommand(argv: string[]): Promise<number> {
   ]);
   if (!first) return EXIT.UNREACHABLE;
 
-  const carrier = socketCaller(first, () => connectOrStart(paths, { autoStart: !noStart }));
-  const server = createMcpServer({ call: carrier.call, version: VERSION, progressIntervalMs: progressInterval(), defaultWorkingDirectory: process.cwd() });
+  const token = process.env[TOKEN_ENV] || undefined;
+  const login = new InstanceLogin(token, registrationFromEnv());
+  try {
+    await login.present(first);
+  } catch (error) {
+    log(`the daemon refused this agent: ${(error as Error).message}${token ? ` (check ${TOKEN_ENV})` : ''}`);
+    await first.close();
+    return EXIT.METHOD_ERROR;
+  }
+  const connect = async () => {
+    const client = await connectOrStart(paths, { autoStart: !noStart });
+    try {
+      await login.present(client);
+    } catch (error) {
+      await client.close();
+      throw error;
+    }
+    return client;
+  };
+  const carrier = socketCaller(first, connect);
+  const server = createMcpServer({ call: carrier.call, version: VERSION, progressIntervalMs: progressInterval() });
   const transport = new StdioServerTransport();
   transport.onerror = (error) => log(`stdio: ${error.message}`);
 

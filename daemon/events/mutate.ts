@@ -4,6 +4,8 @@ import { eventDef, type EventData, type EventType } from '../../rpc/contract/cat
 import type { EventDef } from '../../rpc/contract/define.js';
 import type { Store } from '../store/index.js';
 import type { EventBus } from './bus.js';
+import { matchesTypes } from '../../rpc/event-types.js';
+import { currentCall, type CallScope } from '../principals/call-scope.js';
 
 export type Emit = <T extends EventType>(type: T, subject: string | null, data: EventData<T>) => EventRecord;
 export type Mutate = <T>(fn: (emit: Emit) => T) => T;
@@ -15,6 +17,8 @@ export interface MutateOptions {
   checkEvents?: boolean;
   /** How to look a type up; the catalogue unless a test brings its own. */
   lookup?: (type: string) => EventDef | null;
+  /** Writes a call's audit row inside the transaction that stores its change. */
+  audit?: { appendInTransaction(scope: CallScope, outcome: string): void };
 }
 
 export class UndeclaredEventError extends Error {
@@ -24,11 +28,29 @@ export class UndeclaredEventError extends Error {
 export function createMutate(store: Store, bus: EventBus, opts: MutateOptions = {}): Mutate {
   const lookup = opts.lookup ?? eventDef;
   let pending: EventRecord[] | null = null;
+  /** Calls whose audit row went into the open transaction: if it rolls back, they have none yet. */
+  let auditedHere: CallScope[] = [];
+
+  /** Run the work; if it changed anything for a call that has no audit row yet, the row goes into this same transaction. */
+  const audited = <T>(work: () => T): T => {
+    const scope = currentCall();
+    if (!opts.audit || !scope || !scope.mutates || scope.audited) return work();
+    const before = store.totalChanges();
+    const result = work();
+    if (!scope.audited && store.totalChanges() !== before) {
+      opts.audit.appendInTransaction(scope, 'ok');
+      scope.audited = true;
+      auditedHere.push(scope);
+    }
+    return result;
+  };
 
   const record = (list: EventRecord[], type: string, subject: string | null, data: unknown): EventRecord => {
     const def = lookup(type);
     if (!def) throw new UndeclaredEventError(`event type ${type} is not declared in rpc/contract/catalogue.ts`);
     if (opts.checkEvents) {
+      const call = currentCall();
+      if (call && !matchesTypes(type, call.emits)) throw new UndeclaredEventError(`${call.method} emitted ${type}, which its contract entry does not list in emits`);
       const checked = def.data.safeParse(data);
       if (!checked.success) throw new UndeclaredEventError(`data of ${type} does not match its declared schema: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     }
@@ -46,7 +68,7 @@ export function createMutate(store: Store, bus: EventBus, opts: MutateOptions = 
       const outer = pending;
       const mark = outer.length;
       try {
-        return store.transaction(() => fn((type, subject, data) => record(outer, type, subject, data)));
+        return store.transaction(() => audited(() => fn((type, subject, data) => record(outer, type, subject, data))));
       } catch (error) {
         outer.length = mark; // the savepoint rolled these back
         throw error;
@@ -54,11 +76,16 @@ export function createMutate(store: Store, bus: EventBus, opts: MutateOptions = 
     }
     const events: EventRecord[] = [];
     pending = events;
+    auditedHere = [];
     let result: T;
     try {
-      result = store.transaction(() => fn((type, subject, data) => record(events, type, subject, data)));
+      result = store.transaction(() => audited(() => fn((type, subject, data) => record(events, type, subject, data))));
+    } catch (error) {
+      for (const scope of auditedHere) scope.audited = false;
+      throw error;
     } finally {
       pending = null;
+      auditedHere = [];
     }
     opts.onCommit?.();
     bus.publish(events);

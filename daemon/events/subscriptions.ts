@@ -6,12 +6,16 @@ import type { EventLog } from '../store/events.js';
 import type { EventBus } from './bus.js';
 import type { Subscriber } from './subscriber.js';
 
+/** What the subscriber may see of an event (null: nothing); the principal's view, decided when it subscribes. */
+export type EventView = (event: EventRecord) => EventRecord | null;
+
 const REPLAY_PAGE = 500;
 
 interface Subscription {
   id: string;
   subscriber: Subscriber;
   types: readonly string[] | undefined;
+  view: EventView;
   /** Events published before the subscription went live, held until the replay is written. */
   held: EventRecord[] | null;
   replayFrom: number;
@@ -33,7 +37,7 @@ export class Subscriptions {
   }
 
   /** Check the cursor and start holding live events; call activate() once the reply has been written. */
-  create(subscriber: Subscriber, types: readonly string[] | undefined, since: number | undefined): Subscription {
+  create(subscriber: Subscriber, types: readonly string[] | undefined, since: number | undefined, view: EventView = (e) => e): Subscription {
     const head = this.log.head();
     const from = since ?? head;
     checkCursor(from, head, this.log.prunedThrough(), 'since');
@@ -41,6 +45,7 @@ export class Subscriptions {
       id: randomUUID(),
       subscriber,
       types,
+      view,
       held: [],
       replayFrom: from,
       replayTo: head,
@@ -85,7 +90,8 @@ export class Subscriptions {
 }
 
 function deliver(sub: Subscription, event: EventRecord): void {
-  sub.subscriber.notify('events.event', { subscription_id: sub.id, event });
+  const seen = sub.view(event);
+  if (seen) sub.subscriber.notify('events.event', { subscription_id: sub.id, event: seen });
 }
 
 /** A cursor must lie within the kept log: not behind what retention removed, not past the head. */

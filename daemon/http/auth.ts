@@ -1,14 +1,13 @@
-// Who an MCP HTTP request speaks for: the admin key (the operator), a wired tool's key, or a per-agent token, checked in constant time.
+// Who an HTTP request speaks for: the admin key (the operator), a wired tool's key, or a per-agent token, checked in
+// constant time. Every HTTP face (MCP now, the gateway next) authenticates here and gets the same principals as the socket.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { hashMatches, sameSecret, secretHash } from '../principals/credentials.js';
+import { adminSessionPrincipal, clientPrincipal, tokenPrincipal, type Principal } from '../principals/principal.js';
 
-export type Principal =
-  | { kind: 'admin' }
-  /** A key `brains wire` gave an agent tool: any agent may use it, each session held to the names it takes, never the operator. */
-  | { kind: 'client'; client: string }
-  | { kind: 'agent'; project_id: string; agent_name: string; token_hash: string };
+/** Who a key speaks for, before a session is opened with it: each MCP HTTP session gets its own principal from this. */
+export type KeyHolder = { kind: 'admin' } | { kind: 'client'; client: string } | { kind: 'token'; project_id: string; agent_name: string; token_hash: string };
 
 /** What the HTTP layer needs to look a token up; the store's repo satisfies it. */
 export interface TokenLookup {
@@ -43,7 +42,7 @@ export interface ClientKeyLookup {
 }
 
 /** Resolve a presented key: the admin key, a wired tool's key, a known agent token, or nobody. */
-export function authenticate(presented: string | null, adminKey: string, tokens: TokenLookup, clients?: ClientKeyLookup): Principal | null {
+export function authenticate(presented: string | null, adminKey: string, tokens: TokenLookup, clients?: ClientKeyLookup): KeyHolder | null {
   if (presented === null) return null;
   if (sameSecret(presented, adminKey)) return { kind: 'admin' };
   const client = clients?.lookup(presented) ?? null;
@@ -51,11 +50,18 @@ export function authenticate(presented: string | null, adminKey: string, tokens:
   const hash = secretHash(presented);
   const row = tokens.byHash(hash);
   if (!row || !hashMatches(row.token_hash, hash)) return null;
-  return { kind: 'agent', project_id: row.project_id, agent_name: row.agent_name, token_hash: row.token_hash };
+  return { kind: 'token', project_id: row.project_id, agent_name: row.agent_name, token_hash: row.token_hash };
 }
 
-export function samePrincipal(a: Principal, b: Principal): boolean {
-  if (a.kind === 'agent' && b.kind === 'agent') return a.token_hash === b.token_hash;
+/** The principal a new session opened with this key acts as (a wired key's and a token's keep per-session state). */
+export function principalFor(holder: KeyHolder): Principal {
+  if (holder.kind === 'admin') return adminSessionPrincipal();
+  if (holder.kind === 'client') return clientPrincipal(holder.client);
+  return tokenPrincipal(holder);
+}
+
+export function sameHolder(a: KeyHolder, b: KeyHolder): boolean {
+  if (a.kind === 'token' && b.kind === 'token') return a.token_hash === b.token_hash;
   if (a.kind === 'client' && b.kind === 'client') return a.client === b.client;
   return a.kind === 'admin' && b.kind === 'admin';
 }

@@ -1,86 +1,78 @@
-// Contract calls from an MCP HTTP session, in-process but through the socket's own path (dispatcher, Connection), so
-// validation, auditing and errors are identical; a waiting call gets a connection of its own that its cancellation closes.
-import type { Socket } from 'node:net';
-import { Duplex } from 'node:stream';
-import { BrainsError, RpcCallError, type RpcErrorObject } from '../../rpc/errors.js';
-import { Connection, type ConnectionLimits } from '../server/connection.js';
+// Contract calls from an MCP HTTP session, in-process through the dispatcher with the session's principal: the same
+// checks, auditing and errors as a socket call. Each call has a link of its own, so cancelling it ends its wait.
+import { BrainsError } from '../../rpc/errors.js';
 import type { Dispatcher } from '../server/dispatcher.js';
+import type { CallerLink } from '../server/caller-link.js';
+import type { Principal } from '../principals/principal.js';
 import type { CallOptions, DaemonCall } from './caller.js';
 
-/** The in-process stand-in for a client socket: nothing to read, writes (event notifications) are dropped. */
-class InProcessLink extends Duplex {
-  override _read(): void {}
-  override _write(_chunk: unknown, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    done();
+/** One call's link: it speaks for the session's principal, takes no notifications, and closes when the call is cancelled. */
+class CallLink implements CallerLink {
+  private readonly abort = new AbortController();
+  private readonly closeHooks = new Set<() => void>();
+
+  constructor(readonly principal: Principal) {}
+
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  get isOpen(): boolean {
+    return !this.abort.signal.aborted;
+  }
+
+  notify(): void {}
+
+  onClose(hook: () => void): () => void {
+    this.closeHooks.add(hook);
+    return () => this.closeHooks.delete(hook);
+  }
+
+  bind(): void {
+    throw new BrainsError('INVALID', 'an MCP HTTP session speaks for the key it was opened with; open another session to authenticate as someone else');
+  }
+
+  callStarted(): void {}
+  callFinished(): void {}
+
+  close(reason: Error): void {
+    if (this.abort.signal.aborted) return;
+    this.abort.abort(reason);
+    for (const hook of this.closeHooks) hook();
+    this.closeHooks.clear();
   }
 }
 
-type Reply = { result?: unknown; error?: RpcErrorObject };
-
 export class InProcessCaller {
-  private readonly open = new Set<{ connection: Connection; link: InProcessLink }>();
-  private shared: Connection | null = null;
+  private readonly open = new Set<CallLink>();
   private closed = false;
-  private nextId = 1;
 
   constructor(
     private readonly dispatcher: Dispatcher,
-    private readonly limits: ConnectionLimits,
+    readonly principal: Principal,
   ) {}
 
   readonly call: DaemonCall = async (method, params, opts: CallOptions) => {
     if (this.closed) throw new BrainsError('UNAVAILABLE', 'this MCP session has ended; start a new one');
     if (opts.signal.aborted) throw new BrainsError('UNAVAILABLE', 'the call was cancelled');
-    if (!opts.waits) return this.quick(method, params, opts.signal);
-    const own = this.connect();
-    const hangUp = () => own.link.destroy();
-    opts.signal.addEventListener('abort', hangUp, { once: true });
+    const link = new CallLink(this.principal);
+    this.open.add(link);
+    const cancel = () => link.close(new BrainsError('UNAVAILABLE', 'the call was cancelled'));
+    opts.signal.addEventListener('abort', cancel, { once: true });
     try {
-      return await this.dispatch(own.connection, method, params);
+      const work = this.dispatcher.callInProcess(method, params, link);
+      // A cancelled call answers at once; its wait is released in the daemon through the link's signal.
+      return await Promise.race([work, new Promise<never>((_resolve, reject) => link.signal.addEventListener('abort', () => reject(link.signal.reason), { once: true }))]);
     } finally {
-      opts.signal.removeEventListener('abort', hangUp);
-      own.link.destroy();
+      opts.signal.removeEventListener('abort', cancel);
+      this.open.delete(link);
+      link.close(new BrainsError('UNAVAILABLE', 'the call is over'));
     }
   };
 
   /** End every call still running for this session (its waits are released) and refuse new ones. */
   close(): void {
     this.closed = true;
-    for (const { link } of [...this.open]) link.destroy();
-  }
-
-  private quick(method: string, params: Record<string, unknown>, signal: AbortSignal): Promise<unknown> {
-    if (!this.shared || !this.shared.isOpen) this.shared = this.connect().connection;
-    const work = this.dispatch(this.shared, method, params);
-    return new Promise((resolve, reject) => {
-      const onAbort = () => reject(new BrainsError('UNAVAILABLE', 'the call was cancelled'));
-      signal.addEventListener('abort', onAbort, { once: true });
-      work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-    });
-  }
-
-  private connect(): { connection: Connection; link: InProcessLink } {
-    const link = new InProcessLink();
-    const entry = {
-      link,
-      connection: new Connection(link as unknown as Socket, this.limits, {
-        frame: () => {},
-        oversize: () => {},
-        closed: () => this.open.delete(entry),
-      }),
-    };
-    this.open.add(entry);
-    return entry;
-  }
-
-  /** One JSON-RPC frame through the dispatcher, exactly as the socket server hands it over. */
-  private async dispatch(connection: Connection, method: string, params: Record<string, unknown>): Promise<unknown> {
-    const frame = Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: this.nextId++, method, params }), 'utf8');
-    const { response, after } = await this.dispatcher.handleFrame(frame, connection);
-    for (const fn of after) fn();
-    const reply = (Array.isArray(response) ? response[0] : response) as Reply | null;
-    if (!reply) throw new BrainsError('UNAVAILABLE', `the daemon gave no answer to ${method}`);
-    if (reply.error) throw new RpcCallError(reply.error);
-    return reply.result;
+    for (const link of [...this.open]) link.close(new BrainsError('UNAVAILABLE', 'this MCP session has ended'));
   }
 }

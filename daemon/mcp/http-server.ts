@@ -6,13 +6,9 @@ import type { AddressInfo } from 'node:net';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
-import type { ConnectionLimits } from '../server/connection.js';
 import type { Dispatcher } from '../server/dispatcher.js';
 import type { Logger } from '../log.js';
-import { authenticate, bearerOf, samePrincipal, type ClientKeyLookup, type Principal, type TokenLookup } from '../http/auth.js';
-import { APPROVAL_ID_METHODS, clientScopeCall, scopeCall, welcomeForScope, type SessionView } from './auth-scope.js';
-import { IdentityBinding } from './identity.js';
-import type { DaemonCall } from './caller.js';
+import { authenticate, bearerOf, principalFor, sameHolder, type ClientKeyLookup, type KeyHolder, type TokenLookup } from '../http/auth.js';
 import { InProcessCaller } from './http-caller.js';
 import { DEFAULT_MAX_BODY_BYTES, MCP_PATH, originProblem, pathOf, readBody, refuse } from '../http/guard.js';
 
@@ -50,10 +46,8 @@ export interface McpHttpOptions {
   tokens: TokenLookup;
   /** The keys brains wire gave agent tools (keys/mcp-clients.json). */
   clients?: ClientKeyLookup;
-  /** Told about each call refused at this edge (the key's scope), for the audit trail. */
-  onRefused?: (method: string, params: Record<string, unknown>, outcome: string) => void;
+  /** Calls go through it with the session's principal: the same checks and audit rows as the socket's. */
   dispatcher: Dispatcher;
-  limits: ConnectionLimits;
   version: string;
   log: Logger;
   progressIntervalMs?: number;
@@ -61,7 +55,8 @@ export interface McpHttpOptions {
 
 interface Session {
   id: string | undefined;
-  principal: Principal;
+  /** The key that opened it: a request with another key may not use this session. */
+  holder: KeyHolder;
   transport: StreamableHTTPServerTransport;
   server: McpServer;
   caller: InProcessCaller;
@@ -146,8 +141,8 @@ export class McpHttpServer {
     const forbidden = originProblem(req, this.port);
     if (forbidden) return refuse(res, 403, forbidden);
     if (pathOf(req) !== MCP_PATH) return refuse(res, 404, `Not found: the MCP endpoint is ${MCP_PATH}`);
-    const principal = authenticate(bearerOf(req.headers.authorization), this.opts.adminKey, this.opts.tokens, this.opts.clients);
-    if (!principal) {
+    const holder = authenticate(bearerOf(req.headers.authorization), this.opts.adminKey, this.opts.tokens, this.opts.clients);
+    if (!holder) {
       return refuse(res, 401, 'Unauthorized: send Authorization: Bearer <key> (the key brains wire --transport http wrote, the admin key in keys/admin.key, or a token from mcp.token)', BEARER_CHALLENGE);
     }
     if (this.stopping) return refuse(res, 503, 'the daemon is shutting down; reconnect once it has restarted');
@@ -171,10 +166,10 @@ export class McpHttpServer {
     if (typeof sessionId === 'string') {
       const found = this.sessions.get(sessionId);
       if (!found) return refuse(res, 404, 'Session not found: it ended or expired; initialize a new one');
-      if (!samePrincipal(found.principal, principal)) return refuse(res, 403, 'Forbidden: this session was opened with another key');
+      if (!sameHolder(found.holder, holder)) return refuse(res, 403, 'Forbidden: this session was opened with another key');
       session = found;
     } else if (req.method === 'POST' && isInitializeRequest(body)) {
-      session = await this.openSession(principal);
+      session = await this.openSession(holder);
     } else {
       return refuse(res, 400, 'Bad Request: send an initialize request first, then the Mcp-Session-Id it returns');
     }
@@ -185,22 +180,21 @@ export class McpHttpServer {
     if (session.id === undefined) await this.closeSession(session);
   }
 
-  private async openSession(principal: Principal): Promise<Session> {
+  /** A session's principal is its own: a wired key's session takes its own names, a token's tracks its own sessions. */
+  private async openSession(holder: KeyHolder): Promise<Session> {
     const { Transport, createMcpServer } = await loadSdk();
-    const caller = new InProcessCaller(this.opts.dispatcher, this.opts.limits);
-    const binding = new IdentityBinding(undefined, principal.kind === 'agent' ? { project_id: principal.project_id, agent_name: principal.agent_name } : undefined);
+    const caller = new InProcessCaller(this.opts.dispatcher, principalFor(holder));
     const session: Session = {
       id: undefined,
-      principal,
+      holder,
       caller,
       active: 0,
       lastActivity: Date.now(),
       closed: false,
       server: createMcpServer({
-        call: this.scoped(principal, caller.call, binding),
+        call: caller.call,
         version: this.opts.version,
         progressIntervalMs: this.opts.progressIntervalMs,
-        binding,
       }),
       transport: new Transport({
         sessionIdGenerator: () => randomUUID(),
@@ -215,36 +209,6 @@ export class McpHttpServer {
     session.transport.onerror = (error) => this.opts.log.debug('MCP HTTP transport', { error: error.message });
     await session.server.connect(session.transport);
     return session;
-  }
-
-  /**
-   * The admin key acts as the operator, unchecked. A per-agent token holds every call to its agent and project; a wired
-   * tool's key holds the session to the names it takes. Refusals are audited with the key that was refused.
-   */
-  private scoped(principal: Principal, call: DaemonCall, binding: IdentityBinding): DaemonCall {
-    if (principal.kind === 'admin') return call;
-    const view: SessionView = { nameIn: (project) => binding.nameIn(project), sessionId: () => binding.session };
-    const keyLabel = principal.kind === 'agent' ? `token ${principal.project_id}/${principal.agent_name}` : `key of ${principal.client}`;
-    return async (method, params, opts) => {
-      let approvalProject: string | undefined;
-      if (APPROVAL_ID_METHODS.has(method) && typeof params.approval_id === 'string') {
-        const approval = (await call('approval.get', { approval_id: params.approval_id }, { signal: opts.signal, waits: false })) as { project_id: string };
-        approvalProject = approval.project_id;
-      }
-      let checked: Record<string, unknown>;
-      let takes: Array<{ project_id: string; agent_name: string }> = [];
-      try {
-        if (principal.kind === 'agent') checked = scopeCall(method, params, principal, approvalProject, view);
-        else ({ params: checked, takes } = clientScopeCall(method, params, principal.client, view, approvalProject));
-      } catch (error) {
-        this.opts.onRefused?.(method, params, `PERMISSION_DENIED (MCP HTTP ${keyLabel})`);
-        throw error;
-      }
-      const result = await call(method, checked, opts);
-      for (const take of takes) binding.take(take.project_id, take.agent_name);
-      if (principal.kind === 'agent' && (method === 'session.status' || method === 'session.start')) return welcomeForScope(result, principal);
-      return result;
-    };
   }
 
   /** Count the request as activity; a POST whose client hangs up before its answer cancels the calls it carried. */

@@ -77,6 +77,11 @@ export class PromptState {
     return (await this.get<{ resources: Manifest[] }>('resource.list', { project_id: projectId, agent_name: agent, limit: 100 })).resources;
   }
 
+  /** Who this MCP session is: the names it holds, and its working directory. */
+  async whoami(): Promise<{ names: Array<{ project_id: string; agent_name: string }>; working_directory: string | null }> {
+    return this.get('session.whoami', {});
+  }
+
   async status(who: Record<string, unknown>): Promise<{ identity_reminder: string[]; projects: Array<{ project_id: string; agent_name: string; unread_messages: number; archived: boolean }>; total_unread_messages: number }> {
     return this.get('session.status', who);
   }

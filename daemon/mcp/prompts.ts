@@ -3,13 +3,18 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { GetPromptResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { DaemonCall } from './caller.js';
-import type { IdentityBinding } from './identity.js';
 import { PromptState, memberLine, messageLine, projectLine, type ProjectInfo } from './prompt-state.js';
 import { describeFailure } from './results.js';
 
+/** Who this MCP session is, as the daemon knows it (session.whoami): read once per prompt. */
+interface Self {
+  agentFor(projectId?: string): string | undefined;
+  directory: string | undefined;
+}
+
 interface PromptDeps {
   call: DaemonCall;
-  binding: IdentityBinding;
+  binding: Self;
 }
 
 type Args = Record<string, string | undefined>;
@@ -233,12 +238,18 @@ const PROMPTS: Array<{ name: string; description: string; args: Record<string, z
 
 export const PROMPT_NAMES = PROMPTS.map((p) => p.name);
 
-export function registerPrompts(server: McpServer, deps: PromptDeps): void {
+export function registerPrompts(server: McpServer, deps: { call: DaemonCall }): void {
   for (const prompt of PROMPTS) {
     server.registerPrompt(prompt.name, { description: prompt.description, argsSchema: prompt.args }, async (args: Args, extra: { signal: AbortSignal }) => {
+      const base = deps;
       const state = new PromptState(deps.call, extra.signal);
       try {
-        return { description: prompt.description, ...text(await prompt.render(state, args, deps)) };
+        const self = await state.whoami();
+        const binding: Self = {
+          agentFor: (projectId) => (projectId ? self.names.find((n) => n.project_id === projectId)?.agent_name : undefined) ?? self.names[self.names.length - 1]?.agent_name,
+          directory: self.working_directory ?? undefined,
+        };
+        return { description: prompt.description, ...text(await prompt.render(state, args, { ...base, binding })) };
       } catch (error) {
         return text(`The ${prompt.name} prompt could not read the current state: ${describeFailure(error)}`);
       }

@@ -1,4 +1,5 @@
-// The MCP server factory: contract tools, Brainstorm's version tool and prompts, one identity binding per server, over any transport.
+// The MCP server factory: contract tools, Brainstorm's version tool and prompts, over any transport. Who the agent is
+// lives in the daemon (the principal of the connection or key carrying the calls), not here.
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
@@ -6,7 +7,6 @@ import { z } from 'zod';
 import { BrainsError } from '../../rpc/errors.js';
 import type { DaemonCall } from './caller.js';
 import { toContractArguments } from './compat.js';
-import { IdentityBinding } from './identity.js';
 import { registerPrompts } from './prompts.js';
 import { describeFailure, toolError, toolResult } from './results.js';
 import { contractTools, type ToolSpec } from './tools.js';
@@ -21,12 +21,6 @@ export interface McpServerOptions {
   version: string;
   /** How often a waiting tool sends notifications/progress when the request has a progressToken. */
   progressIntervalMs?: number;
-  /** The working directory assumed when a call names none (stdio: where the agent started `brains mcp`). */
-  defaultWorkingDirectory?: string;
-  /** Bind the session to this agent from the start (an HTTP session opened with a per-agent token). */
-  agent?: { project_id: string; agent_name: string };
-  /** The session's identity binding, when the carrier checks calls against it too (MCP HTTP); made here otherwise. */
-  binding?: IdentityBinding;
 }
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -34,14 +28,13 @@ type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 const INSTRUCTIONS = [
   'brains coordinates AI agents on this machine: projects, messages, shared resources, locks, tasks and human approvals.',
   'Start with status (your working_directory) to see who you are; list_projects and join_project to join one.',
-  'After that this session remembers your agent name: later calls may omit agent_name and from_agent.',
+  'After that brains knows your agent name: later calls may omit agent_name and from_agent.',
   'Listen with receive_messages (wait: true) and acknowledge what you handled with acknowledge_message.',
 ].join(' ');
 
-/** One server per MCP session: it owns that session's identity binding. */
+/** One server per MCP session. */
 export function createMcpServer(opts: McpServerOptions): McpServer {
   const server = new McpServer({ name: 'brains', version: opts.version }, { instructions: INSTRUCTIONS });
-  const binding = opts.binding ?? new IdentityBinding(opts.defaultWorkingDirectory, opts.agent);
   const progressMs = opts.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
 
   for (const spec of contractTools()) {
@@ -75,20 +68,14 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
     },
   );
 
-  registerPrompts(server, { call: opts.call, binding });
+  registerPrompts(server, { call: opts.call });
 
   async function runTool(spec: ToolSpec, args: Record<string, unknown>, extra: Extra): Promise<CallToolResult> {
-    let params: Record<string, unknown>;
-    try {
-      params = binding.fill(spec.method, toContractArguments(spec.tool, args), spec.identityFields, spec.requiredIdentity);
-    } catch (error) {
-      return toolError(describeFailure(error));
-    }
+    const params = toContractArguments(spec.tool, args);
     const waits = isWaitingCall(spec.shape, params);
     try {
       const pending = opts.call(spec.method, params, { signal: extra.signal, waits });
       const result = waits ? await withProgress(extra, progressMs, spec.tool, pending) : await pending;
-      binding.learn(spec.method, params, result);
       const checked = spec.output.safeParse(result);
       if (!checked.success) throw new BrainsError('UNAVAILABLE', `the daemon answered ${spec.method} with a result this MCP server does not understand; update brains`);
       return toolResult(checked.data as Record<string, unknown>);

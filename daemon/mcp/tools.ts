@@ -3,20 +3,15 @@ import { z } from 'zod';
 import { contract } from '../../rpc/contract/index.js';
 import type { MethodDef } from '../../rpc/contract/define.js';
 import { compatFields } from './compat.js';
-import { BINDABLE_FIELDS } from './identity.js';
 
 export interface ToolSpec {
   tool: string;
   method: string;
   description: string;
-  /** The contract params, with bindable identity fields optional and Brainstorm aliases added. */
+  /** The contract params, with the fields the daemon fills for a known agent made optional, and Brainstorm aliases added. */
   input: z.ZodObject;
   output: z.ZodObject;
   shape: Record<string, z.ZodType>;
-  /** Identity fields this tool has. */
-  identityFields: ReadonlySet<string>;
-  /** Identity fields the method cannot go without (the binding must fill them if the caller did not). */
-  requiredIdentity: ReadonlySet<string>;
   mutates: boolean;
 }
 
@@ -37,7 +32,13 @@ const NEXT_STEPS: Record<string, string> = {
   'approval.wait': 'Next: act on decision and comment; timed_out: true means call wait_approval again.',
 };
 
-const IDENTITY_NOTE = 'Identity fields (agent_name, from_agent, created_by, holder) may be left out once this MCP session is bound (after status, join_project, create_project with agent_name, or start_session).';
+const IDENTITY_NOTE = 'Who you are (agent_name, from_agent, created_by, holder) may be left out once brains knows your name in the project (after join_project, create_project with agent_name, or status).';
+
+/** The params the daemon fills for a caller it knows (the actor, the holder of a lock, the session): optional for tools. */
+function identityFieldsOf(def: MethodDef, shape: Record<string, z.ZodType>): Set<string> {
+  const paths = [...(def.actor ?? []), ...(def.session ?? [])];
+  return new Set(paths.map((path) => path.split('.')[0]!).filter((field) => field in shape));
+}
 
 const toolNames = new Map(Object.entries(contract as Record<string, MethodDef>).flatMap(([method, def]) => (def.mcpTool ? [[method, def.mcpTool]] : [])));
 
@@ -51,7 +52,7 @@ function isRequired(schema: z.ZodType): boolean {
 }
 
 function describeTool(method: string, def: MethodDef, identity: ReadonlySet<string>): string {
-  const parts = [def.summary, def.description, NEXT_STEPS[method], identity.size > 0 ? IDENTITY_NOTE : undefined];
+  const parts = [def.summary, def.description, NEXT_STEPS[method], identity.size > 0 && def.actor ? IDENTITY_NOTE : undefined];
   return inToolNames(parts.filter(Boolean).join('\n\n'));
 }
 
@@ -60,19 +61,16 @@ function specFor(method: string, def: MethodDef & { mcpTool: string }): ToolSpec
     throw new Error(`${method}: MCP tools need object params and results`);
   }
   const shape = def.params.shape as Record<string, z.ZodType>;
-  const identityFields = new Set(Object.keys(shape).filter((field) => BINDABLE_FIELDS.has(field) || field === 'working_directory' || field === 'session_id'));
-  const requiredIdentity = new Set([...identityFields].filter((field) => BINDABLE_FIELDS.has(field) && isRequired(shape[field]!)));
-  const optional = Object.fromEntries([...requiredIdentity].map((field) => [field, true])) as Record<string, true> & Record<number, never>;
+  const identity = identityFieldsOf(def, shape);
+  const optional = Object.fromEntries([...identity].filter((field) => isRequired(shape[field]!)).map((field) => [field, true])) as Record<string, true> & Record<number, never>;
   const input = def.params.partial(optional).extend(compatFields(def.mcpTool, shape));
   return {
     tool: def.mcpTool,
     method,
-    description: describeTool(method, def, new Set([...identityFields].filter((f) => BINDABLE_FIELDS.has(f)))),
+    description: describeTool(method, def, identity),
     input,
     output: def.result,
     shape,
-    identityFields,
-    requiredIdentity,
     mutates: def.mutates === true,
   };
 }

@@ -1,6 +1,9 @@
 // One client connection: framing in, bounded buffering out, and the signal that ends its waits when it goes away.
 import type { Socket } from 'node:net';
 import { LineFramer, encodeFrame } from '../../rpc/frame.js';
+import { BrainsError } from '../../rpc/errors.js';
+import { OPERATOR_PRINCIPAL, principalLabel, type Principal } from '../principals/principal.js';
+import type { CallerLink } from './caller-link.js';
 
 export interface ConnectionLimits {
   maxFrameBytes: number;
@@ -16,12 +19,16 @@ export interface ConnectionEvents {
   frame(connection: Connection, bytes: Buffer): void;
   oversize(connection: Connection, limit: number): void;
   closed(connection: Connection): void;
+  /** The connection now speaks for this principal (session.authenticate, session.start with bind). */
+  bound?(connection: Connection, principal: Principal): void;
 }
 
 let nextConnectionId = 1;
 
-export class Connection {
+export class Connection implements CallerLink {
   readonly id = nextConnectionId++;
+  /** An unbound socket client is the operator: the socket's file permissions are the trust boundary. */
+  private bound: Principal = OPERATOR_PRINCIPAL;
   private readonly abort = new AbortController();
   private readonly closeHooks = new Set<() => void>();
   private inFlight = 0;
@@ -31,7 +38,7 @@ export class Connection {
   constructor(
     private readonly socket: Socket,
     private readonly limits: ConnectionLimits,
-    events: ConnectionEvents,
+    private readonly events: ConnectionEvents,
   ) {
     const framer = new LineFramer(limits.maxFrameBytes, {
       frame: (bytes) => events.frame(this, bytes),
@@ -51,6 +58,18 @@ export class Connection {
       this.closeHooks.clear();
       events.closed(this);
     });
+  }
+
+  get principal(): Principal {
+    return this.bound;
+  }
+
+  bind(principal: Principal): void {
+    if (this.bound.kind !== 'operator') {
+      throw new BrainsError('INVALID', `this connection already speaks for ${principalLabel(this.bound)}; open a new connection to authenticate as another`);
+    }
+    this.bound = principal;
+    this.events.bound?.(this, principal);
   }
 
   /** Aborts when the client disconnects or the daemon cancels its calls (shutdown). */

@@ -1,11 +1,18 @@
-// Routes each request to its handler through json-rpc-2.0: params checked against the contract first, errors mapped to stable codes.
+// Routes each request to its handler through json-rpc-2.0. For every call, on every face: the principal's identity params
+// are filled in, params are checked against the contract, the principal is checked against what it names, the handler runs
+// inside the call's scope, and a mutating call leaves its audit row (in its change's transaction, or one of its own).
 import { JSONRPCErrorException, JSONRPCServer, type JSONRPCResponse } from 'json-rpc-2.0';
+import { z } from 'zod';
 import type { MethodDef } from '../../rpc/contract/define.js';
-import { BrainsError, RpcCodes } from '../../rpc/errors.js';
+import { BrainsError, RpcCallError, RpcCodes, type RpcErrorObject } from '../../rpc/errors.js';
 import { errorResponse, invalidRequest, isRequestObject, parseFrame, type ErrorResponse } from './requests.js';
-import type { Connection } from './connection.js';
+import type { CallerLink } from './caller-link.js';
 import type { Logger } from '../log.js';
 import type { CallContext, Handler } from '../planes/shared/call.js';
+import type { Access, Authorized } from '../principals/access.js';
+import { runInCall, type CallScope } from '../principals/call-scope.js';
+import type { Principal } from '../principals/principal.js';
+import type { AuditTrail } from '../audit/trail.js';
 
 type Response = JSONRPCResponse | ErrorResponse;
 
@@ -13,12 +20,22 @@ export interface DispatcherOptions {
   log: Logger;
   /** Check every result against its schema (on in tests; a mismatch is a bug and answers -32603). */
   checkResults: boolean;
-  /** Told of every finished call to a method that mutates, with its outcome (`ok` or the error's code). */
-  onMutatingCall?: (method: string, params: unknown, outcome: string) => void;
+  access: Access;
+  audit: Pick<AuditTrail, 'writeAlone'>;
+  /** An agent instance called: it is alive (presence). */
+  onInstanceCall?: (sessionId: string) => void;
+}
+
+interface Entry {
+  def: MethodDef;
+  handler: Handler<unknown, unknown>;
+  /** Top-level actor params the method cannot go without. */
+  requiredActors: string[];
 }
 
 export class Dispatcher {
   private readonly server: JSONRPCServer<CallContext>;
+  private readonly entries = new Map<string, Entry>();
   private inFlight = 0;
   private refusing = false;
 
@@ -32,24 +49,33 @@ export class Dispatcher {
     for (const [name, def] of Object.entries(table)) {
       const handler = handlers[name];
       if (!handler) throw new Error(`contract method ${name} has no handler`);
-      this.server.addMethod(name, (params, ctx) => this.invoke(name, def, handler, params, ctx));
+      this.entries.set(name, { def, handler, requiredActors: requiredActors(def) });
+      this.server.addMethod(name, (params, ctx) => this.run(name, params, ctx));
     }
   }
 
   /** Answer one frame: a response object, an array for a batch, or null when nothing is to be sent. */
-  async handleFrame(bytes: Buffer, connection: Connection): Promise<{ response: Response | Response[] | null; after: Array<() => void> }> {
+  async handleFrame(bytes: Buffer, link: CallerLink): Promise<{ response: Response | Response[] | null; after: Array<() => void> }> {
     const after: Array<() => void> = [];
     const parsed = parseFrame(bytes);
     if (parsed.kind === 'error') return { response: parsed.response, after };
-    const ctx: CallContext = {
-      subscriber: connection,
-      signal: connection.signal,
-      afterResponse: (fn) => after.push(fn),
-    };
-    if (parsed.kind === 'single') return { response: await this.handleOne(parsed.item, ctx, connection), after };
-    const responses = await Promise.all(parsed.items.map((item) => this.handleOne(item, ctx, connection)));
+    if (parsed.kind === 'single') return { response: await this.handleOne(parsed.item, link, after), after };
+    const responses = await Promise.all(parsed.items.map((item) => this.handleOne(item, link, after)));
     const sent = responses.filter((r): r is Response => r !== null);
     return { response: sent.length > 0 ? sent : null, after };
+  }
+
+  /**
+   * One call from inside the daemon (MCP HTTP sessions, and next the agent runtime and the gateway): the same checks,
+   * auditing and errors as a socket call, for the link's principal. Resolves with the result or rejects with RpcCallError.
+   */
+  async callInProcess(method: string, params: unknown, link: CallerLink): Promise<unknown> {
+    const after: Array<() => void> = [];
+    const reply = (await this.handleOne({ jsonrpc: '2.0', id: 0, method, params }, link, after)) as { result?: unknown; error?: RpcErrorObject } | null;
+    for (const fn of after) fn();
+    if (!reply) throw new BrainsError('UNAVAILABLE', `the daemon gave no answer to ${method}`);
+    if (reply.error) throw new RpcCallError(reply.error);
+    return reply.result;
   }
 
   /** Stop taking new calls: each gets UNAVAILABLE. Calls already running finish. */
@@ -61,47 +87,102 @@ export class Dispatcher {
     return this.inFlight;
   }
 
-  private async handleOne(item: unknown, ctx: CallContext, connection: Connection): Promise<Response | null> {
+  private async handleOne(item: unknown, link: CallerLink, after: Array<() => void>): Promise<Response | null> {
     if (!isRequestObject(item)) return invalidRequest();
+    const ctx: CallContext = {
+      principal: link.principal,
+      subscriber: link,
+      signal: link.signal,
+      afterResponse: (fn) => after.push(fn),
+      bind: (principal) => link.bind(principal),
+    };
     this.inFlight += 1;
-    connection.callStarted();
+    link.callStarted();
     try {
       return (await this.server.receive(item as Parameters<JSONRPCServer['receive']>[0], ctx)) as Response | null;
     } finally {
-      connection.callFinished();
+      link.callFinished();
       this.inFlight -= 1;
     }
   }
 
-  private async invoke(name: string, def: MethodDef, handler: Handler<unknown, unknown>, params: unknown, ctx: CallContext): Promise<unknown> {
-    if (!def.mutates || !this.opts.onMutatingCall) return this.run(name, def, handler, params, ctx);
-    try {
-      const result = await this.run(name, def, handler, params, ctx);
-      this.opts.onMutatingCall(name, params, 'ok');
-      return result;
-    } catch (error) {
-      this.opts.onMutatingCall(name, params, outcomeOf(error));
-      throw error;
-    }
+  private async run(name: string, raw: unknown, ctx: CallContext): Promise<unknown> {
+    const entry = this.entries.get(name)!;
+    const { def } = entry;
+    const scope: CallScope = {
+      method: name,
+      mutates: def.mutates === true,
+      emits: def.emits,
+      principal: ctx.principal,
+      rawParams: raw,
+      actingAs: null,
+      sessionId: ctx.principal.kind === 'instance' ? ctx.principal.session_id : null,
+      subject: null,
+      audited: false,
+      finished: false,
+    };
+    return runInCall(scope, async () => {
+      try {
+        if (this.refusing) throw new BrainsError('UNAVAILABLE', 'the daemon is shutting down; call again once it has restarted');
+        const { params, takes } = this.prepare(name, entry, raw, ctx.principal, scope);
+        const result = await entry.handler(params, ctx);
+        // A wired key's (or admin key's) session holds the names it took, once the call that took them succeeded.
+        const names = ctx.principal.kind === 'client' || ctx.principal.kind === 'operator' ? ctx.principal.names : undefined;
+        if (names) for (const take of takes) if (!names.has(take.project_id)) names.set(take.project_id, take.agent_name);
+        if (this.opts.checkResults) this.checkResult(name, def, result);
+        if (scope.mutates && !scope.audited) this.auditAlone(scope, 'ok');
+        return result;
+      } catch (error) {
+        const outcome = outcomeOf(error);
+        if (scope.mutates || outcome === 'PERMISSION_DENIED') this.auditAlone(scope, scope.audited ? `${outcome} (after its change was stored)` : outcome);
+        throw error;
+      } finally {
+        scope.finished = true;
+      }
+    });
   }
 
-  private async run(name: string, def: MethodDef, handler: Handler<unknown, unknown>, params: unknown, ctx: CallContext): Promise<unknown> {
-    if (this.refusing) throw new BrainsError('UNAVAILABLE', 'the daemon is shutting down; call again once it has restarted');
-    const checked = def.params.safeParse(params === undefined ? {} : params);
+  /** Fill, validate, authorize: the params the handler gets, and what the call acts as (into its scope). */
+  private prepare(name: string, entry: Entry, raw: unknown, principal: Principal, scope: CallScope): { params: Record<string, unknown>; takes: Authorized['takes'] } {
+    const { def } = entry;
+    const access = this.opts.access;
+    const filled = access.fill(name, def, raw === undefined ? {} : raw)(principal);
+    if (principal.kind !== 'operator' && filled && typeof filled === 'object') {
+      const missing = entry.requiredActors.find((field) => (filled as Record<string, unknown>)[field] === undefined);
+      if (missing) throw access.missingActor(principal, missing, (filled as Record<string, unknown>)[(def.project ?? [])[0] ?? 'project_id']);
+    }
+    const checked = def.params.safeParse(filled);
     if (!checked.success) {
       const issues = checked.error.issues.map((issue) => ({ path: issue.path.map(String), code: issue.code, message: issue.message }));
       const summary = issues.map((issue) => `${issue.path.join('.') || '(params)'}: ${issue.message}`).join('; ');
       throw new JSONRPCErrorException(`Invalid params for ${name}: ${summary}`, RpcCodes.INVALID_PARAMS, { code: 'INVALID', issues });
     }
-    const result = await handler(checked.data, ctx);
-    if (this.opts.checkResults) {
-      const out = def.result.safeParse(result);
-      if (!out.success) {
-        this.opts.log.error('handler returned a result that breaks the contract', { method: name, issues: out.error.issues.length });
-        throw new Error(`result of ${name} does not match its schema`);
-      }
+    const params = checked.data as Record<string, unknown>;
+    const authorized = access.authorize(name, def, params, principal, (what) => {
+      scope.actingAs = what.actingAs;
+      scope.sessionId = what.sessionId;
+      scope.subject = what.subject;
+    });
+    if (principal.kind === 'instance') this.opts.onInstanceCall?.(principal.session_id);
+    return { params, takes: authorized.takes };
+  }
+
+  private checkResult(name: string, def: MethodDef, result: unknown): void {
+    const out = def.result.safeParse(result);
+    if (!out.success) {
+      this.opts.log.error('handler returned a result that breaks the contract', { method: name, issues: JSON.stringify(out.error.issues).slice(0, 2000) });
+      throw new Error(`result of ${name} does not match its schema`);
     }
-    return result;
+  }
+
+  /** A row in a transaction of its own; a failure to write it is logged, never turned into another error for the caller. */
+  private auditAlone(scope: CallScope, outcome: string): void {
+    try {
+      this.opts.audit.writeAlone(scope, outcome);
+      scope.audited = true;
+    } catch (error) {
+      this.opts.log.error('writing an audit row failed', { method: scope.method, outcome, error: error instanceof Error ? error.message : String(error) });
+    }
   }
 
   private mapError(id: string | number | null, error: unknown): ErrorResponse {
@@ -113,6 +194,12 @@ export class Dispatcher {
     this.opts.log.error('method failed unexpectedly', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     return errorResponse(RpcCodes.INTERNAL_ERROR, 'Internal error', id, { code: 'INTERNAL', hint: 'the daemon log has the details' });
   }
+}
+
+function requiredActors(def: MethodDef): string[] {
+  if (!(def.params instanceof z.ZodObject)) return [];
+  const shape = def.params.shape as Record<string, z.ZodType>;
+  return (def.actor ?? []).filter((field) => !field.includes('.') && shape[field] !== undefined && !shape[field].safeParse(undefined).success);
 }
 
 function outcomeOf(error: unknown): string {

@@ -7,6 +7,7 @@ import { Connection, type ConnectionLimits } from './connection.js';
 import { errorResponse } from './requests.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { Logger } from '../log.js';
+import type { InstanceLinks } from './instance-links.js';
 
 export class SocketServer {
   readonly connections = new Set<Connection>();
@@ -19,6 +20,8 @@ export class SocketServer {
     private readonly dispatcher: Dispatcher,
     private readonly limits: ConnectionLimits,
     private readonly log: Logger,
+    /** Told when connections of agent instances open and close (an instance lives while its process is connected). */
+    private readonly instances?: InstanceLinks,
   ) {
     this.server = createServer((socket) => this.accept(socket));
   }
@@ -59,7 +62,13 @@ export class SocketServer {
             }),
           ),
         ),
-      closed: (conn) => this.connections.delete(conn),
+      closed: (conn) => {
+        this.connections.delete(conn);
+        if (conn.principal.kind === 'instance') this.instances?.closed(conn.principal.session_id);
+      },
+      bound: (_conn, principal) => {
+        if (principal.kind === 'instance') this.instances?.opened(principal.session_id);
+      },
     });
     this.connections.add(connection);
   }

@@ -10,14 +10,19 @@ export interface AuditRow {
   subject: string | null;
   params_digest: string;
   outcome: string;
+  /** The agent the call acted as (`project/agent`), when it acted as one; null on rows written before principals. */
+  acting_as: string | null;
+  /** How the row is hashed (1: before principals; 2: with acting_as). */
+  v: number;
   prev_hash: string;
   hash: string;
 }
 
-export type NewAuditRow = Omit<AuditRow, 'seq' | 'prev_hash' | 'hash'>;
+export type NewAuditRow = Omit<AuditRow, 'seq' | 'prev_hash' | 'hash' | 'v'> & { v?: number };
 
 export interface AuditFilter {
   actor?: string | undefined;
+  acting_as?: string | undefined;
   method?: string | undefined;
   subject?: string | undefined;
   after_seq: number;
@@ -31,7 +36,7 @@ export class AuditRepo {
 
   constructor(private readonly db: Db) {
     this.insert = db.prepare(
-      'INSERT INTO audit (time, actor, session_id, method, subject, params_digest, outcome, prev_hash, hash) VALUES (@time, @actor, @session_id, @method, @subject, @params_digest, @outcome, @prev_hash, @hash)',
+      'INSERT INTO audit (time, actor, session_id, method, subject, params_digest, outcome, acting_as, v, prev_hash, hash) VALUES (@time, @actor, @session_id, @method, @subject, @params_digest, @outcome, @acting_as, @v, @prev_hash, @hash)',
     );
     this.last = db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1');
     this.maxSeq = db.prepare('SELECT max(seq) FROM audit').pluck();
@@ -47,12 +52,13 @@ export class AuditRepo {
   }
 
   append(row: NewAuditRow & { prev_hash: string; hash: string }): number {
-    return Number(this.insert.run(row).lastInsertRowid);
+    return Number(this.insert.run({ ...row, v: row.v ?? 1 }).lastInsertRowid);
   }
 
   list(filter: AuditFilter): AuditRow[] {
     const where = ['seq > @after_seq'];
     if (filter.actor !== undefined) where.push('actor = @actor');
+    if (filter.acting_as !== undefined) where.push('acting_as = @acting_as');
     if (filter.method !== undefined) where.push('method = @method');
     if (filter.subject !== undefined) where.push('subject = @subject');
     return this.db.prepare(`SELECT * FROM audit WHERE ${where.join(' AND ')} ORDER BY seq LIMIT @limit`).all(filter) as AuditRow[];

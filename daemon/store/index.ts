@@ -13,6 +13,7 @@ import { ApprovalRepo } from './approvals.js';
 import { AuditRepo } from './audit.js';
 import { NudgeRepo } from './nudges.js';
 import { McpTokenRepo } from './mcp-tokens.js';
+import { IdentityRepo } from './identities.js';
 
 export class Store {
   readonly events: EventLog;
@@ -26,6 +27,8 @@ export class Store {
   readonly audit: AuditRepo;
   readonly nudges: NudgeRepo;
   readonly mcpTokens: McpTokenRepo;
+  readonly identities: IdentityRepo;
+  private readonly changes;
   private closed = false;
 
   private constructor(
@@ -43,6 +46,8 @@ export class Store {
     this.audit = new AuditRepo(db);
     this.nudges = new NudgeRepo(db);
     this.mcpTokens = new McpTokenRepo(db);
+    this.identities = new IdentityRepo(db);
+    this.changes = db.prepare('SELECT total_changes()').pluck();
   }
 
   /** Open (creating if needed) and migrate; throws SchemaTooNewError for a database from a newer brains. */
@@ -65,6 +70,11 @@ export class Store {
   transaction<T>(fn: () => T): T {
     if (this.db.inTransaction) return this.db.transaction(fn)();
     return this.db.transaction(fn).immediate();
+  }
+
+  /** Rows changed on this connection so far: compared before and after a piece of work, it says whether the work wrote. */
+  totalChanges(): number {
+    return this.changes.get() as number;
   }
 
   get inTransaction(): boolean {

@@ -38,6 +38,7 @@ export class LockRepo {
          VALUES (@lease_id, @key, @mode, @holder_kind, @session_id, @project_id, @agent_name, @client_id, @fencing_token, @ttl_seconds, @acquired_at, @renewed_at, @expires_at, @ended_at, @end_reason)`,
       ),
       get: db.prepare('SELECT * FROM lock_leases WHERE lease_id = ?'),
+      byKeyAndToken: db.prepare('SELECT * FROM lock_leases WHERE fencing_token = ? AND key = ?'),
       live: db.prepare('SELECT * FROM lock_leases INDEXED BY lock_live_by_expiry WHERE ended_at IS NULL ORDER BY fencing_token'),
       liveForSession: db.prepare(`${live} AND session_id = ? ORDER BY fencing_token`),
       liveForMember: db.prepare(`${live} AND project_id = ? AND agent_name = ? ORDER BY fencing_token`),
@@ -96,6 +97,11 @@ export class LockRepo {
   lastEndedByKeyAndHolder(key: string, holder: HolderColumns): LeaseRow | null {
     const row = 'session_id' in holder ? this.s.endedBySessionKey!.get(holder.session_id, key) : this.s.endedByMemberKey!.get(holder.project_id, holder.agent_name, key);
     return (row as LeaseRow | undefined) ?? null;
+  }
+
+  /** The lease with this key and fencing token (tokens are never reused, so it is at most one), live or recently ended. */
+  byKeyAndToken(key: string, fencingToken: number): LeaseRow | null {
+    return (this.s.byKeyAndToken!.get(fencingToken, key) as LeaseRow | undefined) ?? null;
   }
 
   liveCountForHolder(holder: HolderColumns): number {

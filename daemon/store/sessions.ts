@@ -17,7 +17,15 @@ export interface SessionRow {
   last_seen: string;
   ended_at: string | null;
   end_reason: string | null;
+  /** SHA-256 of the instance secret, when one was issued. */
+  secret_hash?: string | null;
+  /** 1 while several identities could be this instance's and it has not said which. */
+  identity_pending?: number;
+  /** How it registered: api, mcp (brains mcp) or hook. */
+  kind?: SessionKind;
 }
+
+export type SessionKind = 'api' | 'mcp' | 'hook';
 
 export class SessionRepo {
   private readonly sql: (sql: string) => Statement;
@@ -39,10 +47,37 @@ export class SessionRepo {
 
   insert(row: SessionRow): void {
     this.sql(
-        `INSERT INTO sessions (session_id, client_id, tool, working_directory, pid, transcript_path, label, state, started_at, last_seen, ended_at, end_reason)
-         VALUES (@session_id, @client_id, @tool, @working_directory, @pid, @transcript_path, @label, @state, @started_at, @last_seen, @ended_at, @end_reason)`,
+        `INSERT INTO sessions (session_id, client_id, tool, working_directory, pid, transcript_path, label, state, started_at, last_seen, ended_at, end_reason, secret_hash, identity_pending, kind)
+         VALUES (@session_id, @client_id, @tool, @working_directory, @pid, @transcript_path, @label, @state, @started_at, @last_seen, @ended_at, @end_reason, @secret_hash, @identity_pending, @kind)`,
       )
-      .run(row);
+      .run({ secret_hash: null, identity_pending: 0, kind: 'api', ...row });
+  }
+
+  /** The newest live session of this kind in a tool process (a hook and the `brains mcp` of one tool process are one instance). */
+  liveByPid(pid: number, kind: SessionKind): SessionRow | null {
+    return (this.sql("SELECT * FROM sessions WHERE pid = ? AND kind = ? AND state != 'gone' ORDER BY started_at DESC LIMIT 1").get(pid, kind) as SessionRow | undefined) ?? null;
+  }
+
+  setKind(sessionId: string, kind: SessionKind): void {
+    this.sql('UPDATE sessions SET kind = ? WHERE session_id = ?').run(kind, sessionId);
+  }
+
+  bySecretHash(hash: string): SessionRow | null {
+    return (this.sql('SELECT * FROM sessions WHERE secret_hash = ?').get(hash) as SessionRow | undefined) ?? null;
+  }
+
+  setSecretHash(sessionId: string, hash: string): void {
+    this.sql('UPDATE sessions SET secret_hash = ? WHERE session_id = ?').run(hash, sessionId);
+  }
+
+  /** Point a session at another identity (the instance said which it is), or settle a pending one. */
+  setIdentity(sessionId: string, clientId: string, pending: boolean): void {
+    this.sql('UPDATE sessions SET client_id = ?, identity_pending = ? WHERE session_id = ?').run(clientId, pending ? 1 : 0, sessionId);
+  }
+
+  /** A later registration of the same instance may know its tool and label better (a hook after `brains mcp`). */
+  describe(sessionId: string, tool: string, label: string | null, transcriptPath: string | null): void {
+    this.sql('UPDATE sessions SET tool = ?, label = coalesce(?, label), transcript_path = coalesce(?, transcript_path) WHERE session_id = ?').run(tool, label, transcriptPath, sessionId);
   }
 
   get(sessionId: string): SessionRow | null {

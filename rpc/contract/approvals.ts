@@ -1,6 +1,6 @@
 // Contract of the approvals and handoffs plane: agents ask the human for a decision; contributors hand finished work to the human via the coordinator.
 import { z } from 'zod';
-import { defineMethods } from './define.js';
+import { OPERATOR_ONLY, defineMethods } from './define.js';
 import { DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS, identifier } from './common.js';
 
 export const APPROVAL_KINDS = ['approval', 'handoff'] as const;
@@ -64,6 +64,8 @@ export const approvalsMethods = defineMethods({
       .strict(),
     result: approvalRecord,
     emits: ['approval.requested'],
+    actor: ['agent_name'],
+    project: ['project_id'],
     mutates: true,
     mcpTool: 'request_approval',
   },
@@ -82,6 +84,8 @@ export const approvalsMethods = defineMethods({
       .strict(),
     result: approvalRecord,
     emits: ['approval.requested'],
+    actor: ['agent_name'],
+    project: ['project_id'],
     mutates: true,
     mcpTool: 'submit_handoff',
   },
@@ -98,6 +102,7 @@ export const approvalsMethods = defineMethods({
       .strict(),
     result: z.object({ approvals: z.array(approvalSummary), total: z.number().int(), offset: z.number().int(), limit: z.number().int() }),
     emits: [],
+    project: ['project_id'],
     mcpTool: 'list_approvals',
   },
   'approval.get': {
@@ -119,7 +124,8 @@ export const approvalsMethods = defineMethods({
       })
       .strict(),
     result: approvalRecord,
-    emits: ['approval.decided'],
+    emits: ['approval.decided', 'message.sent'],
+    allow: OPERATOR_ONLY,
     mutates: true,
     mcpTool: 'decide_approval',
   },
@@ -128,12 +134,13 @@ export const approvalsMethods = defineMethods({
     params: z
       .object({
         approval_id: approvalId,
-        agent_name: identifier.describe('The requester.'),
+        agent_name: identifier.optional().describe('The requester; an agent may leave it out (it is itself in the approval\'s project).'),
         reason: z.string().max(2000).optional(),
       })
       .strict(),
     result: approvalRecord,
     emits: ['approval.cancelled'],
+    actor: ['agent_name'],
     mutates: true,
     mcpTool: 'cancel_approval',
   },

@@ -1,6 +1,6 @@
 // Contract of the config plane: the runtime settings (timeouts, TTLs, limits) an operator may change without a restart.
 import { z } from 'zod';
-import { defineMethods } from './define.js';
+import { OPERATOR_ONLY, defineMethods } from './define.js';
 
 /** Every runtime setting with its bounds and default; `config.set` checks values against these. */
 export const settingsShape = {
@@ -31,6 +31,7 @@ export const configMethods = defineMethods({
     params: z.object({ key: z.enum(SETTING_KEYS as [SettingKey, ...SettingKey[]]), value: z.number() }).strict(),
     result: z.object({ key: z.string(), value: z.number(), previous: z.number() }),
     emits: ['config.changed'],
+    allow: OPERATOR_ONLY,
     mutates: true,
   },
 });

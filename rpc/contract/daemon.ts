@@ -1,6 +1,6 @@
 // Contract of the daemon plane: the daemon's own lifecycle and housekeeping.
 import { z } from 'zod';
-import { defineMethods } from './define.js';
+import { OPERATOR_ONLY, defineMethods } from './define.js';
 import { seq } from './common.js';
 
 export const daemonMethods = defineMethods({
@@ -9,6 +9,7 @@ export const daemonMethods = defineMethods({
     params: z.object({}).strict(),
     result: z.object({ stopping: z.literal(true), pid: z.number().int() }),
     emits: ['daemon.stopping'],
+    allow: OPERATOR_ONLY,
     mutates: true,
   },
   'daemon.maintain': {
@@ -22,5 +23,6 @@ export const daemonMethods = defineMethods({
       wal_bytes_after: z.number().int(),
     }),
     emits: [],
+    allow: OPERATOR_ONLY,
   },
 });

@@ -1,6 +1,10 @@
 // The shape of one contract entry: a method declared once, from which validation, discovery, MCP tools and typed clients derive.
 import type { z } from 'zod';
 
+/** Who can call: the operator (an unbound socket, the admin key), an agent instance, a per-agent token, a wired tool's key. */
+export type CallerKind = 'operator' | 'instance' | 'token' | 'client';
+export const OPERATOR_ONLY: readonly CallerKind[] = ['operator'];
+
 export interface MethodDef<P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
   /** One line for `brains rpc --list`. */
   summary: string;
@@ -14,6 +18,19 @@ export interface MethodDef<P extends z.ZodType = z.ZodType, R extends z.ZodType 
   mcpTool?: string;
   /** True when the call changes state: it runs in one transaction and leaves an audit row. */
   mutates?: boolean;
+  /** Which callers may call it (default: all). `OPERATOR_ONLY` for the human's own decisions. */
+  allow?: readonly CallerKind[];
+  /**
+   * Params naming the agent the call acts as (`holder.agent_name` reaches into an object). The daemon fills one left out:
+   * `operator` for the operator, the agent's own name in that project for an agent; and checks that an agent names only itself.
+   */
+  actor?: readonly string[];
+  /** Params naming the project the call acts in: a token may name only its own. */
+  project?: readonly string[];
+  /** Params naming a session: an agent may name only its own. */
+  session?: readonly string[];
+  /** The actor param takes a name (join, create) rather than acting as one already held. */
+  takesName?: boolean;
 }
 
 export interface NotificationDef<P extends z.ZodType = z.ZodType> {

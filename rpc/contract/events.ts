@@ -1,6 +1,6 @@
 // Contract of the event plane: the ordered log every change appends to, read by snapshot + subscription, or waited on.
 import { z } from 'zod';
-import { defineMethods, defineNotifications } from './define.js';
+import { OPERATOR_ONLY, defineMethods, defineNotifications } from './define.js';
 import { MAX_WAIT_SECONDS, eventRecord, eventTypeFilter, seq } from './common.js';
 
 export const MAX_PUBLISH_EVENTS = 100;
@@ -82,6 +82,7 @@ export const eventsMethods = defineMethods({
       .strict(),
     result: z.object({ seqs: z.array(seq) }),
     emits: ['user.*'],
+    allow: OPERATOR_ONLY,
     mutates: true,
   },
 });

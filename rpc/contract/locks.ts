@@ -86,11 +86,15 @@ export const locksMethods = defineMethods({
       'Busy and wait=false: CONFLICT naming the holders and when their leases end. With wait=true the call parks in a FIFO queue until the lock is yours ' +
       '(released, expired, or its holder gone) or timeout_seconds pass (TIMEOUT). Fairness: a request is granted only when it conflicts with no lease and with no ' +
       'earlier queued request, so a stream of shared acquirers never starves a waiting exclusive one. Globs conflict with every key they can cover. ' +
-      'Renew before expires_at with lock.renew; release with lock.release. Leases end when your session ends or you leave the project.',
+      'Renew before expires_at with lock.renew; release with lock.release. Leases end when your session ends or you leave the project. ' +
+      'Name the holder as project_id + agent_name, as session_id, or as holder (either form); an agent that leaves it out holds it under its own name.',
     params: z
       .object({
         key: lockKey,
-        holder: lockHolder,
+        project_id: identifier.optional().describe('Hold it as an agent of this project (with agent_name), as every other method names you.'),
+        agent_name: identifier.optional().describe('With project_id: who holds it (`operator` for the human).'),
+        session_id: z.string().min(1).max(64).optional().describe('Or hold it as a running session: released when the session ends.'),
+        holder: lockHolder.optional().describe('The same as an object: {project_id, agent_name} or {session_id}.'),
         mode: lockMode.default('exclusive'),
         ttl_seconds: ttlSeconds.optional().describe('Lease length (default: setting lock_default_ttl_seconds; at most lock_max_ttl_seconds).'),
         ...waitFields,
@@ -101,6 +105,9 @@ export const locksMethods = defineMethods({
       message: z.string(),
     }),
     emits: ['lock.acquired', 'lock.expired'],
+    actor: ['agent_name', 'holder.agent_name'],
+    project: ['project_id', 'holder.project_id'],
+    session: ['session_id', 'holder.session_id'],
     mutates: true,
     mcpTool: 'lock_acquire',
   },
@@ -113,7 +120,10 @@ export const locksMethods = defineMethods({
       })
       .strict(),
     result: leaseRecord.extend({ renewed_at: z.string() }),
-    emits: ['lock.renewed', 'lock.expired'],
+    emits: ['lock.renewed', 'lock.expired', 'lock.acquired'],
+    actor: ['holder.agent_name'],
+    project: ['holder.project_id'],
+    session: ['holder.session_id'],
     mutates: true,
     mcpTool: 'lock_renew',
   },
@@ -129,6 +139,9 @@ export const locksMethods = defineMethods({
       handed_to: z.array(z.object({ holder: lockHolder, holder_label: z.string(), mode: lockMode, key: z.string() })).describe('Waiters that got a lock because of this release.'),
     }),
     emits: ['lock.released', 'lock.acquired', 'lock.expired'],
+    actor: ['holder.agent_name'],
+    project: ['holder.project_id'],
+    session: ['holder.session_id'],
     mutates: true,
     mcpTool: 'lock_release',
   },
@@ -150,6 +163,7 @@ export const locksMethods = defineMethods({
       as_of: z.string(),
     }),
     emits: [],
+    project: ['project_id', 'holder.project_id'],
     mcpTool: 'lock_list',
   },
 });

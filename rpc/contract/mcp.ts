@@ -1,6 +1,6 @@
 // Contract of MCP HTTP auth: minting the per-agent bearer token that holds an MCP HTTP session to one agent of one project.
 import { z } from 'zod';
-import { defineMethods } from './define.js';
+import { OPERATOR_ONLY, defineMethods } from './define.js';
 import { identifier } from './common.js';
 
 export const mcpMethods = defineMethods({
@@ -25,6 +25,7 @@ export const mcpMethods = defineMethods({
       replaced: z.boolean().describe('True when an earlier token for this agent was revoked by this one.'),
     }),
     emits: ['mcp.token_minted'],
+    allow: OPERATOR_ONLY,
     mutates: true,
   },
 });

@@ -1,6 +1,6 @@
 // Contract of the nudges plane: what an agent tool's hooks (`brains hook <event>`) hear back, computed in the daemon.
 import { z } from 'zod';
-import { defineMethods } from './define.js';
+import { OPERATOR_ONLY, defineMethods } from './define.js';
 
 export const HOOK_TOOLS = ['claude-code', 'codex'] as const;
 export const HOOK_EVENTS = ['session-start', 'user-prompt-submit', 'stop', 'session-end'] as const;
@@ -46,7 +46,8 @@ export const nudgesMethods = defineMethods({
       exit_code: z.union([z.literal(0), z.literal(2)]),
       session_id: z.string().nullable().describe('The brains session this tool session maps to, if any.'),
     }),
-    emits: ['session.started', 'session.ended', 'hook.nudged'],
+    emits: ['session.started', 'session.ended', 'session.active', 'hook.nudged', 'lock.released', 'lock.acquired', 'lock.expired', 'task.released'],
+    allow: OPERATOR_ONLY,
     mutates: true,
   },
 });

@@ -43,9 +43,18 @@ export const welcomeExtras = z.object({
 });
 export type WelcomeExtras = z.output<typeof welcomeExtras>;
 
+const candidate = z.object({
+  client_id: z.string(),
+  names: z.array(z.object({ project_id: z.string(), agent_name: z.string() })).describe('The names this identity holds.'),
+});
+
 export const welcomePacket = z.object({
   client_id: z.string(),
   working_directory: z.string().nullable(),
+  identity_pending: z
+    .boolean()
+    .describe('True when several agents worked in this directory and none runs now: say which you are (status with agent_name) before acting.'),
+  candidates: z.array(candidate).describe('With identity_pending: the identities this agent could be.'),
   identity_reminder: z.array(z.string()).describe('One line per project: who you are there and your role.'),
   projects: z.array(membershipSummary),
   total_projects: z.number().int(),
@@ -56,8 +65,13 @@ export const welcomePacket = z.object({
 });
 
 const whoFields = {
-  working_directory: absolutePath.optional().describe('Your project root; the same directory always resumes the same identity.'),
-  client_id: identifier.optional().describe('An explicit identity instead of one derived from working_directory.'),
+  working_directory: absolutePath
+    .optional()
+    .describe('Your project root: it resumes the identity that worked there when exactly one did and no running agent holds it.'),
+  client_id: identifier.optional().describe('An explicit identity (like Brainstorm\'s BRAINSTORM_CLIENT_ID); always wins over the directory.'),
+  agent_name: identifier
+    .optional()
+    .describe('Who you are (BRAINS_AGENT): the identity that holds this name here; always wins over the directory, and settles which one you are when several could be.'),
 };
 
 export const sessionsMethods = defineMethods({
@@ -72,19 +86,62 @@ export const sessionsMethods = defineMethods({
         pid: z.number().int().min(1).max(4_194_304).optional(),
         transcript_path: absolutePath.optional(),
         label: z.string().max(200).optional(),
+        bind: z.boolean().default(false).describe('Make this connection act as the new agent instance (what brains mcp does at start).'),
       })
       .strict(),
-    result: welcomePacket.extend({ session_id: z.string() }),
+    result: welcomePacket.extend({
+      session_id: z.string(),
+      secret: z
+        .string()
+        .nullable()
+        .describe('The instance secret (only to the operator\'s socket): every other connection of this instance presents it with session.authenticate.'),
+    }),
     emits: ['session.started'],
     mutates: true,
     mcpTool: 'start_session',
   },
   'session.status': {
-    summary: 'Your identity across every project joined from this working directory (Brainstorm `status`), without starting a session.',
+    summary: 'Who you are in every project (Brainstorm `status`): your names, roles, unread mail, approvals, locks and tasks; agent_name says which you are.',
+    description:
+      'An agent instance gets its own identity. When several agents worked in its directory and none runs now, the answer lists them (identity_pending, candidates) and the agent says which it is by calling status again with agent_name; a name none of them holds starts a new identity.',
     params: z.object(whoFields).strict(),
     result: welcomePacket,
     emits: [],
+    mutates: true,
     mcpTool: 'status',
+  },
+  'session.whoami': {
+    summary: 'Who this connection speaks for: the operator, an agent instance, a token or a wired key, and the names it holds.',
+    params: z.object({}).strict(),
+    result: z.object({
+      principal: z.enum(['operator', 'instance', 'token', 'client']),
+      label: z.string().describe('As audit rows name it: operator, instance:<session_id>, token:<project>/<agent>, client:<tool>.'),
+      session_id: z.string().nullable(),
+      client_id: z.string().nullable(),
+      working_directory: z.string().nullable(),
+      names: z.array(z.object({ project_id: z.string(), agent_name: z.string() })).describe('The (project, name) pairs it acts as; empty for the operator, who may act as anyone.'),
+      identity_pending: z.boolean(),
+    }),
+    emits: [],
+  },
+  'session.authenticate': {
+    summary: 'Make this connection speak for an agent: with a per-agent token (mcp.token, BRAINS_AGENT_TOKEN), or an instance secret (session.start).',
+    description:
+      'A connection that never authenticates is the operator (the socket is your own). Once bound, a connection stays bound: open another to act as someone else. A token acts only as its agent in its project and sees only that project.',
+    params: z
+      .object({
+        token: z.string().min(1).max(512).optional(),
+        secret: z.string().min(1).max(512).optional(),
+      })
+      .strict(),
+    result: z.object({
+      principal: z.enum(['instance', 'token']),
+      label: z.string(),
+      session_id: z.string().nullable(),
+      project_id: z.string().nullable(),
+      agent_name: z.string().nullable(),
+    }),
+    emits: [],
   },
   'session.heartbeat': {
     summary: 'Show you are alive: by session_id, or (Brainstorm style) by project_id and agent_name.',
@@ -97,14 +154,18 @@ export const sessionsMethods = defineMethods({
       })
       .strict(),
     result: z.object({ ok: z.literal(true), last_seen: z.string() }),
-    emits: [],
+    emits: ['session.active', 'session.idle'],
+    actor: ['agent_name'],
+    project: ['project_id'],
+    session: ['session_id'],
     mcpTool: 'heartbeat',
   },
   'session.end': {
     summary: 'End a session: its locks are released and its claimed tasks go back to the queue.',
     params: z.object({ session_id: sessionId, reason: z.string().max(500).optional() }).strict(),
     result: z.object({ session_id: z.string(), state: z.literal('gone') }),
-    emits: ['session.ended'],
+    emits: ['session.ended', 'lock.released', 'lock.acquired', 'lock.expired', 'task.released'],
+    session: ['session_id'],
     mutates: true,
   },
   'session.list': {

@@ -9,6 +9,8 @@ import { BrainsClient } from '../../rpc/client.js';
 import { statePaths, type StatePaths } from '../../rpc/paths.js';
 
 export const CLI = fileURLToPath(new URL('../../bin/brains.js', import.meta.url));
+/** A stand-in for an agent tool's process: `node TOOL_PROCESS node CLI mcp` gives brains mcp a tool process of its own. */
+export const TOOL_PROCESS = fileURLToPath(new URL('../fixtures/tool-process.js', import.meta.url));
 
 export function tempHome(): string {
   // Short prefix: Unix socket paths are limited to 107 bytes.

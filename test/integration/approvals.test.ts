@@ -295,7 +295,8 @@ describe('approval.cancel', () => {
     await refusedWith(c.call('approval.cancel', { approval_id: a.approval_id, agent_name: 'lead' }), 'PERMISSION_DENIED');
     await refusedWith(c.call('approval.cancel', { approval_id: a.approval_id, agent_name: 'operator' }), 'PERMISSION_DENIED');
     await refusedWith(c.call('approval.cancel', { approval_id: 'approval-999999999', agent_name: 'dev' }), 'NOT_FOUND');
-    await invalidParams(c.callRaw('approval.cancel', { approval_id: a.approval_id }));
+    // The operator must name the requester; an agent may leave itself out.
+    assert.match((await refusedWith(c.callRaw('approval.cancel', { approval_id: a.approval_id }), 'INVALID')).message, /pass agent_name: the requester/);
     await invalidParams(c.callRaw('approval.cancel', { approval_id: a.approval_id, agent_name: 'dev', reason: 'r'.repeat(2001) }));
     const seq = await headSeq(c);
     const cancelled = await c.call('approval.cancel', { approval_id: a.approval_id, agent_name: 'dev', reason: 'solved it another way' });

@@ -55,11 +55,11 @@ test('every mutating call leaves one audit row with actor and outcome; verify pa
     await c.call('project.info', { project_id: 'aud' });
     const { rows } = await c.call('audit.list', {});
     assert.deepEqual(
-      rows.map((r) => [r.method, r.actor, r.outcome]),
+      rows.map((r) => [r.method, r.actor, r.acting_as, r.outcome]),
       [
-        ['project.create', 'aud/lead', 'ok'],
-        ['project.join', 'aud/dev', 'ok'],
-        ['project.handover', 'aud/dev', 'PERMISSION_DENIED'],
+        ['project.create', 'operator', 'aud/lead', 'ok'],
+        ['project.join', 'operator', 'aud/dev', 'ok'],
+        ['project.handover', 'operator', 'aud/dev', 'PERMISSION_DENIED'],
       ],
       'reads are not audited; failures are',
     );
@@ -67,7 +67,7 @@ test('every mutating call leaves one audit row with actor and outcome; verify pa
     assert.equal(rows[1]!.prev_hash, rows[0]!.hash);
     assert.deepEqual(await c.call('audit.verify', {}), { ok: true, checked: 3, first_broken_seq: null, reason: null });
     assert.deepEqual(
-      (await c.call('audit.list', { actor: 'aud/dev' })).rows.map((r) => r.method),
+      (await c.call('audit.list', { acting_as: 'aud/dev' })).rows.map((r) => r.method),
       ['project.join', 'project.handover'],
     );
 

@@ -171,8 +171,11 @@ describe('locks', () => {
     for (let i = 0; i < 200; i += 1) cursor = (cursor.x = {}) as Record<string, unknown>;
     const badParams: unknown[] = [
       {},
-      { key: 'a' },
       { holder },
+      { key: 'a', project_id: '../etc', agent_name: 'x' },
+      { key: 'a', project_id: 'p', agent_name: 'has space' },
+      { key: 'a', session_id: 'x'.repeat(65) },
+      { key: 'a', session_id: 42 },
       { key: '', holder },
       { key: 'x'.repeat(1025), holder },
       { key: 'a\u0000b', holder },
@@ -195,6 +198,9 @@ describe('locks', () => {
       { key: 'a', holder, extra: true },
     ];
     for (const params of badParams) await invalidParams(admin.callRaw('lock.acquire', params));
+    // Well-formed but naming no holder, or naming two that disagree: INVALID, saying how to name it.
+    await refused(admin.callRaw('lock.acquire', { key: 'a' }), 'INVALID', /name the holder/);
+    await refused(admin.callRaw('lock.acquire', { key: 'a', session_id: sid, holder: { project_id: 'p', agent_name: 'x' } }), 'INVALID', /name the holder once/);
     for (const params of [{}, { lease_id: marker.lease_id }, { lease_id: marker.lease_id, fencing_token: 0 }, { lease_id: marker.lease_id, fencing_token: 1.5 }, { lease_id: 'x'.repeat(65), fencing_token: 1 }, { key: 'a\nb', holder, fencing_token: 1 }]) {
       await invalidParams(admin.callRaw('lock.release', params));
       await invalidParams(admin.callRaw('lock.renew', params));
@@ -249,13 +255,14 @@ describe('locks', () => {
     await refused(admin.call('lock.release', { lease_id: first.lease_id, fencing_token: first.fencing_token + 1000 }), 'CONFLICT', /fencing token/);
     await refused(admin.call('lock.renew', { lease_id: first.lease_id, key: 'stale/k', holder, fencing_token: first.fencing_token }), 'INVALID', /not both/);
     await refused(admin.call('lock.release', { fencing_token: first.fencing_token }), 'INVALID', /lease_id/);
-    await refused(admin.call('lock.release', { key: 'stale/k', fencing_token: first.fencing_token }), 'INVALID');
+    // A key with its fencing token names one lease (tokens are never reused); with a token it never had, nothing.
+    await refused(admin.call('lock.release', { key: 'stale/k', fencing_token: first.fencing_token + 1000 }), 'NOT_FOUND', /fencing token/);
     await refused(admin.call('lock.renew', { lease_id: first.lease_id, fencing_token: first.fencing_token, ttl_seconds: 90000 }), 'LIMIT_EXCEEDED');
     await refused(admin.call('lock.release', { lease_id: '00000000-0000-0000-0000-000000000000', fencing_token: 1 }), 'NOT_FOUND');
     await refused(admin.call('lock.release', { key: 'stale/never', holder, fencing_token: 1 }), 'NOT_FOUND');
     assert.equal((await listed(admin, 'stale/k')).holders.length, 1, 'refused calls left the lease alone');
 
-    await admin.call('lock.release', { key: 'stale/k', holder, fencing_token: first.fencing_token });
+    await admin.call('lock.release', { key: 'stale/k', fencing_token: first.fencing_token });
     await refused(admin.call('lock.release', { lease_id: first.lease_id, fencing_token: first.fencing_token }), 'CONFLICT', /already ended.*released/);
     await refused(admin.call('lock.renew', { lease_id: first.lease_id, fencing_token: first.fencing_token }), 'CONFLICT', /already ended/);
     await refused(admin.call('lock.renew', { key: 'stale/k', holder, fencing_token: first.fencing_token }), 'CONFLICT', /already ended/);

@@ -89,7 +89,10 @@ describe('MCP over Streamable HTTP', () => {
     assert.deepEqual(acked.acknowledged, [got.messages[0].delivery_token]);
     assert.deepEqual(acked.refused, []);
     const audit = await admin.call('audit.list', { method: 'message.send', limit: 10 });
-    assert.ok(audit.rows.some((r: { actor: string }) => r.actor === 'web/lead'), 'MCP HTTP calls are audited like socket calls');
+    assert.ok(
+      audit.rows.some((r: { actor: string; acting_as: string | null }) => r.actor === 'operator' && r.acting_as === 'web/lead'),
+      'MCP HTTP calls are audited like socket calls: the principal (the admin key is the operator) and the agent it acted as',
+    );
   });
 
   for (const version of ['2025-06-18', '2025-11-25']) {
@@ -290,11 +293,10 @@ describe('MCP HTTP settings', () => {
     const warnings: string[] = [];
     const log = { debug() {}, info() {}, warn: (msg: string) => void warnings.push(msg), error() {} } as unknown as Logger;
     const base = { idleMs: 60_000, adminKey: 'k', tokens: { byHash: () => null }, dispatcher: null as unknown as Dispatcher, version: '0', log };
-    const limits = { maxFrameBytes: 1024, pauseAtBufferedBytes: 1024, dropAtBufferedBytes: 2048, maxInFlight: 1 };
     try {
-      assert.equal(await McpHttpServer.start({ ...base, limits, port: taken, portIsDefault: true }), null);
+      assert.equal(await McpHttpServer.start({ ...base, port: taken, portIsDefault: true }), null);
       assert.match(warnings.join('\n'), /MCP HTTP is off: its default port is in use/);
-      await assert.rejects(McpHttpServer.start({ ...base, limits, port: taken, portIsDefault: false }), /cannot listen on 127\.0\.0\.1/);
+      await assert.rejects(McpHttpServer.start({ ...base, port: taken, portIsDefault: false }), /cannot listen on 127\.0\.0\.1/);
     } finally {
       blocker.close();
     }

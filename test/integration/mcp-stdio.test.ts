@@ -11,7 +11,7 @@ import { contract } from '../../rpc/contract/index.js';
 import type { MethodDef } from '../../rpc/contract/define.js';
 import { BRAINSTORM_TOOLS } from '../../daemon/mcp/compat.js';
 import { PROMPT_NAMES } from '../../daemon/mcp/prompts.js';
-import { CLI, envFor, waitFor, type TestDaemon } from '../helpers/daemon.js';
+import { CLI, TOOL_PROCESS, envFor, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { withDaemon } from '../helpers/with-daemon.js';
 
 interface Mcp {
@@ -24,7 +24,8 @@ interface Mcp {
 async function openMcp(daemon: TestDaemon, extraEnv: Record<string, string> = {}): Promise<Mcp> {
   const dir = mkdtempSync(join(tmpdir(), 'bm-'));
   const env = Object.fromEntries(Object.entries(envFor(daemon.home, extraEnv)).filter((e): e is [string, string] => e[1] !== undefined));
-  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', '--no-start'], env, cwd: dir, stderr: 'pipe' });
+  // Each brains mcp runs under a tool process of its own, as under a real agent tool: one tool process is one agent instance.
+  const transport = new StdioClientTransport({ command: process.execPath, args: [TOOL_PROCESS, process.execPath, CLI, 'mcp', '--no-start'], env, cwd: dir, stderr: 'pipe' });
   let err = '';
   transport.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
   const client = new Client({ name: 'brains-test', version: '0.0.0' });
@@ -108,7 +109,10 @@ describe('brains mcp over stdio', () => {
       assert.match(await callError(fresh, 'get_project_info', { project_id: 'missing-project' }), /NOT_FOUND/);
       assert.match(await callError(fresh, 'send_message', { project_id: 'x', from_agent: 'a', to_agent: 'b', payload: 1, bogus: true }), /bogus|Unrecognized|unrecognized/i);
       assert.match(await callError(fresh, 'no_such_tool', {}), /not found/);
-      assert.match(await callError(fresh, 'lock_acquire', { key: 'a.ts' }), /holder is missing/);
+      // Before it holds any name, the agent instance may still hold a lock as itself (its session).
+      const own = await call(fresh, 'lock_acquire', { key: 'a.ts' });
+      assert.deepEqual(Object.keys(own.holder), ['session_id']);
+      await call(fresh, 'lock_release', { lease_id: own.lease_id, fencing_token: own.fencing_token });
       assert.equal((await call(fresh, 'version')).name, 'brains', 'the server still answers');
     } finally {
       await fresh.close();
@@ -181,7 +185,10 @@ describe('brains mcp over stdio', () => {
     const second = await c(helper, 'request_approval', { project_id: 'flow', title: 'Also this?' });
     assert.equal((await c(lead, 'get_approval', { approval_id: second.approval_id })).title, 'Also this?');
     assert.ok((await c(lead, 'list_approvals', { project_id: 'flow' })).total >= 2);
-    assert.equal((await c(lead, 'decide_approval', { approval_id: second.approval_id, decided_by: 'operator', decision: 'deny' })).status, 'denied');
+    // Deciding is the human's: an agent instance is refused, whatever name it gives; the operator decides on its socket.
+    called.add('decide_approval');
+    assert.match(await callError(lead, 'decide_approval', { approval_id: second.approval_id, decided_by: 'operator', decision: 'deny' }), /^PERMISSION_DENIED: approval\.decide is the operator's/);
+    assert.equal((await operator.call('approval.decide', { approval_id: second.approval_id, decision: 'deny' })).status, 'denied');
     const third = await c(helper, 'request_approval', { project_id: 'flow', title: 'Never mind' });
     assert.equal((await c(helper, 'cancel_approval', { approval_id: third.approval_id })).status, 'cancelled');
     const handoff = await c(helper, 'submit_handoff', { project_id: 'flow', title: 'Docs', summary: 'Wrote the docs' });
@@ -191,10 +198,12 @@ describe('brains mcp over stdio', () => {
     const session = await c(helper, 'start_session', { tool: 'other' });
     assert.ok(session.session_id);
     assert.equal((await c(lead, 'handover_coordinator', { project_id: 'flow', to_agent: 'helper' })).to_agent, 'helper');
-    assert.equal((await c(lead, 'leave_project', { project_id: 'flow', working_directory: lead.dir })).left, true);
     assert.ok((await c(helper, 'archive_project', { project_id: 'flow', archive_reason: 'done' })).archived_at);
     assert.equal((await c(lead, 'list_projects', { includeArchived: false })).total, 0);
     assert.equal((await c(lead, 'delete_project', { project_id: 'flow', agent_name: 'lead' })).deleted, true);
+    await c(lead, 'create_project', { project_id: 'flow-2', name: 'Flow 2', agent_name: 'lead' });
+    await c(helper, 'join_project', { project_id: 'flow-2', agent_name: 'helper' });
+    assert.equal((await c(helper, 'leave_project', { project_id: 'flow-2', working_directory: helper.dir })).left, true);
 
     const missing = [...methodTools, 'version'].filter((name) => !called.has(name));
     assert.deepEqual(missing, [], 'every tool was called');

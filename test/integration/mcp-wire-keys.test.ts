@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrainsClient } from '../../rpc/client.js';
-import { runCli, startDaemon, tempHome, waitFor, type TestDaemon } from '../helpers/daemon.js';
+import { runCli, startDaemon, tempHome, type TestDaemon } from '../helpers/daemon.js';
 import { withDaemon } from '../helpers/with-daemon.js';
 import { call, callError, initialize, JSON_HEADERS, openHttp, raw, type Http } from '../helpers/mcp-http.js';
 
@@ -53,7 +53,7 @@ describe('brains wire --transport http against a running daemon', () => {
     const fe = await connect(key);
 
     assert.equal((await call(fe, 'status', { working_directory: '/tmp/w/fe' })).total_projects, 0);
-    assert.match(await callError(fe, 'send_message', { project_id: 'shop', to_agent: 'backend', payload: 'x' }), /not bound to an agent yet/);
+    assert.match(await callError(fe, 'send_message', { project_id: 'shop', to_agent: 'backend', payload: 'x' }), /from_agent is missing and this session holds no name in project shop: call join_project/);
     await call(fe, 'join_project', { project_id: 'shop', agent_name: 'frontend', working_directory: '/tmp/w/fe' });
     assert.deepEqual((await call(fe, 'send_message', { project_id: 'shop', to_agent: 'backend', payload: 'hi' })).recipients, ['backend']);
 
@@ -68,7 +68,7 @@ describe('brains wire --transport http against a running daemon', () => {
 
     const asked = await call(fe, 'request_approval', { project_id: 'shop', title: 'Drop the old table' });
     const decide = await callError(fe, 'decide_approval', { approval_id: asked.approval_id, decision: 'approve', decided_by: 'operator' });
-    assert.match(decide, /^PERMISSION_DENIED: .*deciding approvals is the human operator's/);
+    assert.match(decide, /^PERMISSION_DENIED: approval\.decide is the operator's to call \(the human at brains tui or brains rpc\); client:claude-code cannot/);
     assert.equal((await admin.call('approval.get', { approval_id: asked.approval_id })).status, 'pending');
     await admin.call('approval.decide', { approval_id: asked.approval_id, decision: 'approve' });
     assert.equal((await call(fe, 'wait_approval', { approval_id: asked.approval_id })).decision, 'approve');
@@ -77,12 +77,12 @@ describe('brains wire --transport http against a running daemon', () => {
     assert.deepEqual((await call(second, 'send_message', { project_id: 'shop', from_agent: 'backend', to_agent: 'frontend', payload: 'from be' })).recipients, ['frontend'], 'another window of the tool may be another agent');
     assert.match(await callError(second, 'send_message', { project_id: 'shop', from_agent: 'frontend', to_agent: 'backend', payload: 'x' }), /this session is backend/);
 
-    await waitFor(async () => {
-      const rows = (await admin.call('audit.list', { method: 'message.send', limit: 1000 })).rows;
-      return rows.filter((r) => r.outcome === 'PERMISSION_DENIED (MCP HTTP key of claude-code)').length >= 3;
-    }, 5_000, 'refusals in the audit trail');
+    // Refusals land in the audit trail under the key that was refused (the principal), with what it tried to act as.
+    const refusals = (await admin.call('audit.list', { actor: 'client:claude-code', method: 'message.send', limit: 1000 })).rows.filter((r) => r.outcome === 'PERMISSION_DENIED');
+    assert.ok(refusals.length >= 3, JSON.stringify(refusals));
+    assert.ok(refusals.some((r) => r.acting_as === 'shop/operator'));
     const decideRows = (await admin.call('audit.list', { method: 'approval.decide' })).rows;
-    assert.ok(decideRows.some((r) => r.outcome.startsWith('PERMISSION_DENIED (MCP HTTP key of claude-code)')));
+    assert.ok(decideRows.some((r) => r.actor === 'client:claude-code' && r.outcome === 'PERMISSION_DENIED'));
 
     const codexEnv = readFileSync(join(home, '.codex', '.env'), 'utf8');
     const codexKey = /^BRAINS_MCP_TOKEN=(\S+)$/m.exec(codexEnv)?.[1] as string;

@@ -274,11 +274,18 @@ describe('messages', () => {
       { project_id: 'team', agent_name: 'bob', limit: 1.5 },
       { project_id: 'team', agent_name: 'bob', timeout_seconds: 3601 },
       { project_id: 'team', agent_name: 'bob', timeout_seconds: -1 },
-      { project_id: 'team' },
+      { agent_name: 'bob' },
       ...HOSTILE_NAMES.map((agent_name) => ({ project_id: 'team', agent_name })),
     ]) {
       assert.equal(await refusal(c.callRaw('message.receive', params)), 'INVALID_PARAMS', JSON.stringify(params));
     }
+  });
+
+  test('the operator reads its own inbox without naming itself', async () => {
+    await c.call('message.send', { project_id: 'team', from_agent: 'bob', to_agent: 'operator', payload: 'for the human' });
+    const got = await c.call('message.receive', { project_id: 'team' } as never);
+    assert.deepEqual(got.messages.map((m) => [m.from_agent, m.to_agent, m.payload]), [['bob', 'operator', 'for the human']]);
+    await c.call('message.ack', { project_id: 'team', delivery_tokens: [got.messages[0]!.delivery_token] } as never);
   });
 
   test('a waiting receive wakes when another connection sends to it', async () => {

@@ -477,9 +477,12 @@ describe('hostile input', () => {
       { ...ok, encoding: 'utf-16' },
     ];
     for (const params of wrong) await invalidParams(c.callRaw('resource.store', params));
-    await invalidParams(c.callRaw('resource.get', { project_id: p, resource_id: 'doc' }));
+    await invalidParams(c.callRaw('resource.get', { resource_id: 'doc', agent_name: 'a' }));
     await invalidParams(c.callRaw('resource.get', { project_id: p, resource_id: 'doc', agent_name: 'a', wait: 'yes' }));
-    await invalidParams(c.callRaw('resource.list', { project_id: p }));
+    await invalidParams(c.callRaw('resource.list', { agent_name: 'a' }));
+    // The operator may leave itself out: it reads as `operator`.
+    await refusedWith(c.callRaw('resource.get', { project_id: p, resource_id: 'doc' }), 'NOT_FOUND');
+    assert.equal(((await c.callRaw('resource.list', { project_id: p })) as { total: number }).total, 0);
     assert.equal((await list(p, 'a')).total, 0, 'nothing was stored');
     const named = 'x'.repeat(256);
     await c.call('project.join', { project_id: p, agent_name: named, client_id: 'long-name' });

@@ -9,13 +9,15 @@ import { failure } from '../helpers/rpc-assert.js';
 const { client: c } = withDaemon();
 
 describe('identity and welcome', () => {
-  test('the same working directory resumes the same identity and memberships, with identity reminders', async () => {
+  test('the working directory resumes the identity that worked there; a second agent running beside it is someone else', async () => {
     await c.call('project.create', { project_id: 'wel-a', name: 'Alpha', agent_name: 'frontend', working_directory: '/w/fe' });
     await c.call('project.create', { project_id: 'wel-b', name: 'Beta' });
     await c.call('project.join', { project_id: 'wel-b', agent_name: 'reviewer', working_directory: '/w/fe' });
     const first = await c.call('session.start', { tool: 'claude-code', working_directory: '/w/fe' });
     const second = await c.call('session.start', { tool: 'codex', working_directory: '/w/fe' });
-    assert.equal(first.client_id, second.client_id);
+    assert.notEqual(first.client_id, second.client_id, 'the first agent still runs: the second is a new identity');
+    assert.equal(second.total_projects, 0);
+    assert.deepEqual(second.identity_reminder, []);
     assert.notEqual(first.session_id, second.session_id);
     assert.equal(first.total_projects, 2);
     assert.deepEqual(

@@ -144,7 +144,7 @@ describe('task.claim', () => {
     await c.call('session.end', { session_id: devSession.session_id });
     await refusedWith(c.call('task.claim', { project_id: 'claimbad', agent_name: 'dev', session_id: devSession.session_id }), 'CONFLICT');
     const bad: unknown[] = [
-      { project_id: 'claimbad' },
+      { agent_name: 'dev' },
       { project_id: 'claimbad', agent_name: 'dev', task_id: '../task-1' },
       { project_id: 'claimbad', agent_name: 'dev', task_id: 'task-0' },
       { project_id: 'claimbad', agent_name: 'dev', task_id: "task-1' OR 1=1 --" },
@@ -327,7 +327,9 @@ describe('task.update and task.release', () => {
     const viaUpdate = await c.call('task.update', { project_id: 'rel', task_id: t.task_id, agent_name: 'qa', status: 'open', note: 'blocked on review' });
     assert.equal(viaUpdate.status, 'open');
     assert.equal(viaUpdate.notes.at(-1)?.text, 'blocked on review');
-    await invalidParams(c.callRaw('task.release', { project_id: 'rel', task_id: t.task_id }));
+    await invalidParams(c.callRaw('task.release', { task_id: t.task_id, agent_name: 'qa' }));
+    // The operator may leave itself out; the task is open, so there is nothing to release.
+    await refusedWith(c.callRaw('task.release', { project_id: 'rel', task_id: t.task_id }), 'CONFLICT');
   });
 });
 

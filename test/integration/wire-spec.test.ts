@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { defineMethods } from '../../rpc/contract/define.js';
 import { Dispatcher } from '../../daemon/server/dispatcher.js';
+import { Access } from '../../daemon/principals/access.js';
+import type { Store } from '../../daemon/store/index.js';
 import { SocketServer } from '../../daemon/server/socket-server.js';
 import { createLogger } from '../../daemon/log.js';
 import { RawPeer, tempHome } from '../helpers/daemon.js';
@@ -76,7 +78,9 @@ describe('JSON-RPC 2.0 §7 examples through the frame layer and dispatcher', () 
   before(async () => {
     home = tempHome();
     const log = createLogger({ format: 'human', level: 'error', color: false, write: () => {} });
-    const dispatcher = new Dispatcher(specTable, specHandlers, { log, checkResults: true });
+    // The spec's methods name no agents or projects: the operator's calls need no store to be authorized, and write no audit rows.
+    const access = new Access(null as unknown as Store);
+    const dispatcher = new Dispatcher(specTable, specHandlers, { log, checkResults: true, access, audit: { writeAlone() {} } });
     server = new SocketServer(dispatcher, { maxFrameBytes: 1 << 20, pauseAtBufferedBytes: 1 << 22, dropAtBufferedBytes: 1 << 26, maxInFlight: 64 }, log);
     await server.listen(socket());
     peer = await RawPeer.open(socket());

@@ -11,6 +11,9 @@ import { RuntimeSettings } from '../../daemon/settings.js';
 import { createHooks } from '../../daemon/planes/shared/hooks.js';
 import { locksHandlers } from '../../daemon/planes/locks/handlers.js';
 import type { PlaneDeps } from '../../daemon/planes/shared/deps.js';
+import { Access } from '../../daemon/principals/access.js';
+import { OPERATOR_PRINCIPAL } from '../../daemon/principals/principal.js';
+import { createLogger } from '../../daemon/log.js';
 import type { CallContext } from '../../daemon/planes/shared/call.js';
 import type { EventRecord } from '../../rpc/contract/index.js';
 
@@ -22,7 +25,17 @@ function plane() {
   const store = Store.open(join(dir, `m${++n}.sqlite`));
   const bus = new EventBus();
   const mutate = createMutate(store, bus);
-  const deps = { store, bus, mutate, settings: new RuntimeSettings(join(dir, 'no-config.json')), hooks: createHooks() } as unknown as PlaneDeps;
+  const log = createLogger({ format: 'human', level: 'error', color: false, write: () => {} });
+  const deps = {
+    store,
+    bus,
+    mutate,
+    log,
+    access: new Access(store),
+    addService: () => {},
+    settings: new RuntimeSettings(join(dir, 'no-config.json')),
+    hooks: createHooks(),
+  } as unknown as PlaneDeps;
   const handlers = locksHandlers(deps);
   const events: EventRecord[] = [];
   bus.listen(['lock.*'], (e) => events.push(e));
@@ -31,7 +44,7 @@ function plane() {
   for (const id of ['s1', 's2', 's3']) {
     store.sessions.insert({ session_id: id, client_id: 'c', tool: 'other', working_directory: null, pid: null, transcript_path: null, label: null, state: 'active', started_at: now, last_seen: now, ended_at: null, end_reason: null });
   }
-  const ctx = { signal: new AbortController().signal } as CallContext;
+  const ctx = { signal: new AbortController().signal, principal: OPERATOR_PRINCIPAL } as CallContext;
   const acquire = (key: string, session: string, wait = false) =>
     Promise.resolve(handlers['lock.acquire']({ key, holder: { session_id: session }, mode: 'exclusive', wait, timeout_seconds: 30 }, ctx));
   return { store, mutate, handlers, events, acquire, hooks: deps.hooks, ctx };

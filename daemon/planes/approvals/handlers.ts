@@ -14,6 +14,7 @@ import type { Emit } from '../../events/mutate.js';
 import type { ApprovalKind, ApprovalRow, ApprovalStatus } from '../../store/approvals.js';
 import type { HandlersFor } from '../shared/call.js';
 import type { PlaneDeps } from '../shared/deps.js';
+import type { Principal } from '../../principals/principal.js';
 import { requireMember, requireOpenProject, requireProject } from '../shared/guards.js';
 import { decisionNotice, sendDecisionMessages } from './notify.js';
 
@@ -75,6 +76,13 @@ export function approvalsHandlers(deps: PlaneDeps): HandlersFor<typeof approvals
   const requireApproval = (approvalId: string): ApprovalRow => {
     const row = store.approvals.get(approvalNoOf(approvalId));
     if (!row) throw new BrainsError('NOT_FOUND', `no approval ${approvalId}; see them with approval.list`, { approval_id: approvalId });
+    return row;
+  };
+
+  /** An approval the caller may see: a token only those of its own project. */
+  const requireVisible = (approvalId: string, principal: Principal): ApprovalRow => {
+    const row = requireApproval(approvalId);
+    deps.access.requireMaySee(principal, row.project_id, approvalId);
     return row;
   };
 
@@ -153,13 +161,14 @@ export function approvalsHandlers(deps: PlaneDeps): HandlersFor<typeof approvals
         resource_refs: params.resource_refs ?? [],
       }),
 
-    'approval.list': ({ project_id, status, requested_by, offset, limit }) => {
+    'approval.list': ({ project_id: asked, status, requested_by, offset, limit }, ctx) => {
+      const project_id = deps.access.confinedTo(ctx.principal) ?? asked;
       if (project_id !== undefined) requireProject(store, project_id);
       const { rows, total } = store.approvals.list({ project_id, status, requested_by }, offset, limit);
       return { approvals: rows.map(summaryOf), total, offset, limit };
     },
 
-    'approval.get': ({ approval_id }) => recordOf(requireApproval(approval_id)),
+    'approval.get': ({ approval_id }, ctx) => recordOf(requireVisible(approval_id, ctx.principal)),
 
     'approval.decide': ({ approval_id, decision, comment, decided_by }) => {
       const decider = decided_by ?? OPERATOR;
@@ -177,9 +186,13 @@ export function approvalsHandlers(deps: PlaneDeps): HandlersFor<typeof approvals
       });
     },
 
-    'approval.cancel': ({ approval_id, agent_name, reason }) =>
+    'approval.cancel': ({ approval_id, agent_name: named, reason }, ctx) =>
       deps.mutate((emit) => {
-        const row = requireApproval(approval_id);
+        const row = requireVisible(approval_id, ctx.principal);
+        // An agent that leaves agent_name out is whoever it is in the approval's project; the operator must name the requester.
+        const agent_name = named ?? (ctx.principal.kind === 'operator' ? undefined : deps.access.nameIn(ctx.principal, row.project_id));
+        if (agent_name === undefined) throw new BrainsError('INVALID', `pass agent_name: the requester of ${approval_id} (${row.requested_by}) cancels it`);
+        if (ctx.principal.kind !== 'operator') deps.access.requireMayActAs(ctx.principal, row.project_id, agent_name, approval_id);
         if (agent_name !== row.requested_by) throw new BrainsError('PERMISSION_DENIED', `only ${row.requested_by}, who asked, may cancel ${approval_id}; the ${OPERATOR} may deny it instead`);
         if (row.status !== 'pending') throw new BrainsError('CONFLICT', `${approval_id} cannot be cancelled: ${describeClosed(row)}`, { status: row.status });
         store.approvals.close(row.approval_no, { status: 'cancelled', decision: null, decided_by: agent_name, decided_at: new Date().toISOString(), comment: reason ?? null });
@@ -188,7 +201,7 @@ export function approvalsHandlers(deps: PlaneDeps): HandlersFor<typeof approvals
       }),
 
     'approval.wait': async ({ approval_id, timeout_seconds }, ctx) => {
-      const projectId = requireApproval(approval_id).project_id;
+      const projectId = requireVisible(approval_id, ctx.principal).project_id;
       const approvalNo = approvalNoOf(approval_id);
       const outcome = await waitUntil(
         deps.bus,

@@ -5,9 +5,10 @@ import type { PlaneDeps } from '../shared/deps.js';
 
 export function auditHandlers(deps: PlaneDeps): HandlersFor<typeof auditMethods> {
   return {
-    'audit.list': (filter) => {
-      deps.audit.flush();
-      return { rows: deps.store.audit.list(filter) };
+    'audit.list': (filter, ctx) => {
+      const confined = deps.access.confinedTo(ctx.principal);
+      if (confined !== null && filter.subject !== undefined && filter.subject !== confined) deps.access.requireMaySee(ctx.principal, filter.subject, 'that audit trail');
+      return { rows: deps.store.audit.list(confined === null ? filter : { ...filter, subject: confined }) };
     },
     'audit.verify': () => deps.audit.verify(),
   };

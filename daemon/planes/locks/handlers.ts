@@ -4,6 +4,7 @@ import { BrainsError } from '../../../rpc/errors.js';
 import type { HandlersFor } from '../shared/call.js';
 import type { LeaseRow } from '../../store/locks.js';
 import type { PlaneDeps } from '../shared/deps.js';
+import type { Principal } from '../../principals/principal.js';
 import type { Membership } from '../shared/hooks.js';
 import { holderLabel, holderOfLease, holderProject, resolveHolder, sameHolder } from './holders.js';
 import { normalizeKey, parsedKey } from './keys.js';
@@ -16,10 +17,11 @@ export const MAX_LEASES_PER_HOLDER = 1000;
 export function locksHandlers(deps: PlaneDeps): HandlersFor<typeof locksMethods> {
   const { store } = deps;
   const manager = new LockManager(deps);
+  deps.addService(manager.expiry);
   registerLockHooks(deps, manager);
 
   /** Find the lease a renew or release names, and refuse a stale holder (ended lease, wrong token). */
-  const heldLease = (ref: { lease_id?: string | undefined; key?: string | undefined; holder?: LockHolder | undefined; fencing_token: number }): LeaseRow => {
+  const heldLease = (ref: { lease_id?: string | undefined; key?: string | undefined; holder?: LockHolder | undefined; fencing_token: number }, principal: Principal): LeaseRow => {
     let lease: LeaseRow | null;
     if (ref.lease_id !== undefined) {
       if (ref.key !== undefined || ref.holder !== undefined) throw new BrainsError('INVALID', 'name the lease by lease_id, or by key with holder, not both');
@@ -29,9 +31,16 @@ export function locksHandlers(deps: PlaneDeps): HandlersFor<typeof locksMethods>
       const key = normalizeKey(ref.key);
       lease = store.locks.liveByKeyAndHolder(key, ref.holder) ?? store.locks.lastEndedByKeyAndHolder(key, ref.holder);
       if (!lease) throw new BrainsError('NOT_FOUND', `${holderLabel(ref.holder)} holds no lease on ${key}; acquire it with lock.acquire`, { key });
+    } else if (ref.key !== undefined) {
+      // A key and its fencing token name one lease (tokens are never reused): whose it is comes from the stored row.
+      const key = normalizeKey(ref.key);
+      lease = store.locks.byKeyAndToken(key, ref.fencing_token);
+      if (!lease) throw new BrainsError('NOT_FOUND', `no lease on ${key} has fencing token ${ref.fencing_token}; pass the token lock.acquire gave you (or lease_id)`, { key });
     } else {
-      throw new BrainsError('INVALID', 'name the lease: pass lease_id, or key with holder (and its fencing_token)');
+      throw new BrainsError('INVALID', 'name the lease: pass lease_id, or key with its fencing_token (and holder, if you like)');
     }
+    // Whose lease it is comes from the stored row, never from what the params claim.
+    deps.access.requireMayHold(principal, holderOfLease(lease), `the lease on ${lease.key}`);
     if (lease.ended_at !== null) {
       throw new BrainsError('CONFLICT', `your lease on ${lease.key} (fencing token ${lease.fencing_token}) already ended at ${lease.ended_at} (${lease.end_reason ?? 'ended'}); you no longer hold it — acquire it again with lock.acquire`, {
         key: lease.key,
@@ -58,11 +67,12 @@ export function locksHandlers(deps: PlaneDeps): HandlersFor<typeof locksMethods>
 
   return {
     'lock.acquire': async (params, ctx) => {
+      const named = holderNamed(params);
       const key = normalizeKey(params.key);
       const ttlSeconds = leaseLength(params.ttl_seconds);
       manager.expireNow();
       const attempt = deps.mutate((emit) => {
-        const holder = resolveHolder(store, params.holder);
+        const holder = resolveHolder(store, named);
         if (store.locks.liveCountForHolder(holder.ref) >= MAX_LEASES_PER_HOLDER) {
           throw new BrainsError('LIMIT_EXCEEDED', `${holderLabel(holder.ref)} already holds ${MAX_LEASES_PER_HOLDER} leases; release some, or lock a glob instead of many paths`, {
             limit: MAX_LEASES_PER_HOLDER,
@@ -79,10 +89,10 @@ export function locksHandlers(deps: PlaneDeps): HandlersFor<typeof locksMethods>
       return acquiredResult(lease, waitedMs);
     },
 
-    'lock.renew': (params) => {
+    'lock.renew': (params, ctx) => {
       manager.expireNow();
       return deps.mutate((emit) => {
-        const lease = heldLease(params);
+        const lease = heldLease(params, ctx.principal);
         const ttlSeconds = params.ttl_seconds === undefined ? Math.min(lease.ttl_seconds, deps.settings.get('lock_max_ttl_seconds')) : leaseLength(params.ttl_seconds);
         const now = new Date();
         const renewed: LeaseRow = { ...lease, renewed_at: now.toISOString(), expires_at: new Date(now.getTime() + ttlSeconds * 1000).toISOString(), ttl_seconds: ttlSeconds };
@@ -92,10 +102,10 @@ export function locksHandlers(deps: PlaneDeps): HandlersFor<typeof locksMethods>
       });
     },
 
-    'lock.release': (params) => {
+    'lock.release': (params, ctx) => {
       manager.expireNow();
       return deps.mutate((emit) => {
-        const lease = heldLease(params);
+        const lease = heldLease(params, ctx.principal);
         manager.endLeases(emit, [lease], 'released', 'released by its holder');
         const handed = manager.grant(emit);
         manager.pruneEnded();
@@ -110,7 +120,9 @@ export function locksHandlers(deps: PlaneDeps): HandlersFor<typeof locksMethods>
       });
     },
 
-    'lock.list': ({ key_prefix, project_id, holder, limit }) => {
+    'lock.list': ({ key_prefix, project_id: asked, holder, limit }, ctx) => {
+      // A token sees only its own project's leases and waiters (a session's lease names no project: not shown to it).
+      const project_id = deps.access.confinedTo(ctx.principal) ?? asked;
       const now = new Date();
       const nowIso = now.toISOString();
       const wanted = (key: string, who: LockHolder) =>
@@ -220,6 +232,19 @@ function registerLockHooks(deps: PlaneDeps, manager: LockManager): void {
         .map((lease) => ({ ...leaseView(lease), token: lease.fencing_token })),
     };
   });
+}
+
+/** The holder of an acquire, however it was named: flat project_id + agent_name or session_id, or a holder object. */
+function holderNamed(params: { project_id?: string | undefined; agent_name?: string | undefined; session_id?: string | undefined; holder?: LockHolder | undefined }): LockHolder {
+  const flat = params.session_id !== undefined ? { session_id: params.session_id } : params.project_id !== undefined && params.agent_name !== undefined ? { project_id: params.project_id, agent_name: params.agent_name } : undefined;
+  if (params.holder && flat && !sameHolder(params.holder, flat)) {
+    throw new BrainsError('INVALID', 'name the holder once: holder, or project_id with agent_name, or session_id (they disagree here)');
+  }
+  const holder = params.holder ?? flat;
+  if (!holder) {
+    throw new BrainsError('INVALID', params.project_id !== undefined ? 'agent_name is missing: who holds the lock in this project?' : 'name the holder: project_id with agent_name, or session_id (or holder)');
+  }
+  return holder;
 }
 
 function leaseView(lease: LeaseRow) {

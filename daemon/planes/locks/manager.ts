@@ -9,6 +9,8 @@ import type { PlaneDeps } from '../shared/deps.js';
 import { holderLabel, holderOfLease, holderUnusable, sameHolder, type ResolvedHolder } from './holders.js';
 import { parsedKey, requestsConflict, type ParsedKey } from './keys.js';
 import { ExpiryTimer } from './expiry-timer.js';
+import { JobGuard } from '../../services/backoff.js';
+import { outsideCall } from '../../principals/call-scope.js';
 import { describeBlockers, leaseEventData, type Blocker } from './views.js';
 
 
@@ -47,8 +49,10 @@ const HOLDER_EVENTS = ['session.ended', 'session.gone', 'project.left', 'project
 export class LockManager {
   private readonly queue: Waiter[] = [];
   private readonly grantsByToken = new Map<number, Waiter>();
-  private readonly expiry: ExpiryTimer;
+  /** The `lock expiry` service: the one timer that ends leases when their TTL passes. */
+  readonly expiry: ExpiryTimer;
   private readonly holderEvents: EventRecord[] = [];
+  private readonly handOver: JobGuard;
 
   constructor(private readonly deps: PlaneDeps) {
     deps.bus.listen(['lock.*'], (event) => this.onLockEvent(event));
@@ -56,7 +60,9 @@ export class LockManager {
     this.expiry = new ExpiryTimer(
       () => deps.store.locks.nextExpiry(),
       () => this.expireNow(),
+      new JobGuard('lock expiry', deps.log),
     );
+    this.handOver = new JobGuard('lock hand-over', deps.log);
   }
 
   // ---- inside a transaction -------------------------------------------------------------------------------
@@ -133,10 +139,10 @@ export class LockManager {
 
   // ---- outside a transaction ------------------------------------------------------------------------------
 
-  /** Expire what is due now, in its own transaction (only when something is). */
+  /** Expire what is due now, in its own transaction (only when something is): housekeeping, not the caller's change. */
   expireNow(): void {
     if (!this.deps.store.locks.anyDue(new Date().toISOString())) return;
-    this.deps.mutate((emit) => this.expireDue(emit));
+    outsideCall(() => this.deps.mutate((emit) => this.expireDue(emit)));
   }
 
   /** Park in the queue until granted, timed out, or the connection closes. */
@@ -285,13 +291,10 @@ export class LockManager {
     this.grantSafely();
   }
 
+  /** Hand freed locks to waiters in a transaction of the daemon's own; if that fails, the expiry timer tries again. */
   private grantSafely(): void {
     if (this.queue.length === 0) return;
-    try {
-      this.deps.mutate((emit) => this.grant(emit));
-    } catch {
-      // The store is closing (daemon shutdown); the waiters are being cancelled anyway.
-    }
+    if (!this.handOver.run(() => outsideCall(() => this.deps.mutate((emit) => this.grant(emit))))) this.expiry.queueReschedule();
   }
 
   // ---- small helpers --------------------------------------------------------------------------------------

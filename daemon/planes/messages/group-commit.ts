@@ -5,12 +5,15 @@
 // - if any call throws, that transaction is rolled back (nothing of it stored or published) and the group runs again
 //   with each call in its own savepoint, so the failing one is rolled back alone and the others commit.
 import type { Emit, Mutate } from '../../events/mutate.js';
+import { currentCall, outsideCall, runInCall, type CallScope } from '../../principals/call-scope.js';
 
 /** Bounds how long one shared transaction holds the event loop. */
 const MAX_CALLS_PER_COMMIT = 256;
 
 interface Queued {
   work: (emit: Emit) => unknown;
+  /** The call it runs for: its audit row goes into the shared transaction with its change. */
+  scope: CallScope | undefined;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -41,7 +44,7 @@ export class GroupCommit {
   /** Run `work` as a mutation in the next shared transaction; resolves with its result once that has committed. */
   run<T>(work: (emit: Emit) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.queue.push({ work, scope: currentCall(), resolve: resolve as (value: unknown) => void, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         this.schedule(() => this.flush());
@@ -55,7 +58,8 @@ export class GroupCommit {
     if (this.scheduled) this.schedule(() => this.flush());
     let outcomes: Outcome[];
     try {
-      outcomes = batch.length === 1 ? [attempt(this.mutate, batch[0]!)] : this.runTogether(batch);
+      // The flush runs in whichever call scheduled it: the shared transaction itself belongs to no call, each item to its own.
+      outcomes = outsideCall(() => (batch.length === 1 ? [attempt(this.mutate, batch[0]!)] : this.runTogether(batch)));
     } catch (error) {
       // The shared commit itself failed: nothing of the group was stored.
       for (const item of batch) item.reject(error);
@@ -66,10 +70,10 @@ export class GroupCommit {
 
   private runTogether(batch: Queued[]): Outcome[] {
     try {
-      return this.mutate((emit) =>
+      return this.mutate(() =>
         batch.map((item): Outcome => {
           try {
-            return { ok: true, value: item.work(emit) };
+            return { ok: true, value: inScope(item, () => this.mutate(item.work)) };
           } catch {
             throw new SomeCallFailed();
           }
@@ -85,8 +89,12 @@ export class GroupCommit {
 /** One call in its own mutation: a savepoint when inside the shared transaction. */
 function attempt(mutate: Mutate, item: Queued): Outcome {
   try {
-    return { ok: true, value: mutate(item.work) };
+    return { ok: true, value: inScope(item, () => mutate(item.work)) };
   } catch (error) {
     return { ok: false, error };
   }
+}
+
+function inScope<T>(item: Queued, fn: () => T): T {
+  return item.scope ? runInCall(item.scope, fn) : fn();
 }

@@ -3,13 +3,14 @@ import { OPERATOR } from '../../../rpc/contract/common.js';
 import { MAX_MESSAGE_BYTES, messagesMethods } from '../../../rpc/contract/messages.js';
 import type { EventRecord } from '../../../rpc/contract/index.js';
 import { BrainsError } from '../../../rpc/errors.js';
-import { canonicalJson } from '../../audit.js';
+import { canonicalJson } from '../../audit/trail.js';
 import type { Emit } from '../../events/mutate.js';
 import { waitUntil } from '../../events/wait.js';
 import { encodeBoundedJson } from '../../store/json-limits.js';
 import type { DeliveryRules, Ended, MessageRow } from '../../store/messages.js';
 import type { HandlersFor } from '../shared/call.js';
 import type { PlaneDeps } from '../shared/deps.js';
+import type { Principal } from '../../principals/principal.js';
 import { recipientsOf, requireMember, requireOpenProject, requireProject } from '../shared/guards.js';
 import { judgeAck, type AckRefusal } from './ack.js';
 import { DeadLetterClock } from './dead-letters.js';
@@ -39,7 +40,7 @@ export function messagesHandlers(deps: PlaneDeps): HandlersFor<typeof messagesMe
     }
   };
   const deadLetters = new DeadLetterClock(deps, reportEnded);
-  deadLetters.arm();
+  deps.addService(deadLetters);
   // Sends and acks gather over a turn of the event loop; takes right after whatever woke them (see GroupCommit).
   const groupCommit = new GroupCommit(deps.mutate, 'turn');
   const takes = new GroupCommit(deps.mutate, 'microtask');
@@ -211,8 +212,9 @@ export function messagesHandlers(deps: PlaneDeps): HandlersFor<typeof messagesMe
       });
     },
 
-    'message.list': ({ project_id, thread, member, include_dead_and_expired, before, limit }) => {
+    'message.list': ({ project_id, thread, member: asked, include_dead_and_expired, before, limit }, ctx) => {
       requireProject(store, project_id);
+      const member = readableBy(ctx.principal, project_id, asked);
       if (thread !== undefined) requireMessageIn(project_id, thread, 'thread');
       const beforeSeq = before === undefined ? Number.MAX_SAFE_INTEGER : requireMessageIn(project_id, before, 'before').seq;
       const r = rules();
@@ -227,8 +229,25 @@ export function messagesHandlers(deps: PlaneDeps): HandlersFor<typeof messagesMe
       return { messages, count: messages.length, next_before: rows.length > limit ? page[page.length - 1]!.message.message_id : null };
     },
 
-    'message.unread_counts': (p) => unread.answer(p),
+    'message.unread_counts': (p, ctx) => {
+      if (ctx.principal.kind === 'operator') return unread.answer(p);
+      // An agent counts only its own mail, under the names it holds.
+      const mine = deps.access.memberships(ctx.principal).filter((m) => (p.project_id === undefined || m.project_id === p.project_id) && (p.agent_name === undefined || m.agent_name === p.agent_name));
+      return unread.answerFor(mine);
+    },
   };
+
+  /**
+   * Whose history a caller may read: the operator anyone's; an agent only messages from or to itself (and broadcasts),
+   * so history shows an agent no more than its own mail and previews do.
+   */
+  function readableBy(principal: Principal, projectId: string, asked: string | undefined): string | undefined {
+    if (principal.kind === 'operator') return asked;
+    const me = deps.access.nameIn(principal, projectId);
+    if (me === undefined) throw new BrainsError('PERMISSION_DENIED', `you hold no name in ${projectId}; join it to read its messages`, { project_id: projectId });
+    if (asked !== undefined && asked !== me) throw new BrainsError('PERMISSION_DENIED', `you are ${me} in ${projectId} and may read only your own messages, not ${asked}'s`, { member: asked });
+    return me;
+  }
 
   function requireMessageIn(projectId: string, messageId: string, field: string): MessageRow {
     const message = repo.byId(messageId);

@@ -4,7 +4,6 @@ import type { DeliveryRules, UnreadRow } from '../../store/messages.js';
 import type { Membership } from '../shared/hooks.js';
 import type { PlaneDeps } from '../shared/deps.js';
 import { recipientsOf, requireMember, requireProject } from '../shared/guards.js';
-import { clientIdFor } from '../shared/identity.js';
 
 export interface UnreadScope {
   project_id?: string | undefined;
@@ -35,8 +34,17 @@ export class UnreadCounts {
   }
 
   answer(scope: UnreadScope) {
+    return this.summarize(this.rows(scope));
+  }
+
+  /** Counts for exactly these (project, name) pairs: what an agent may see of its own mail. */
+  answerFor(memberships: readonly Membership[]) {
+    return this.summarize(memberships.map((m) => this.of(m.project_id, m.agent_name)));
+  }
+
+  private summarize(rows: UnreadRow[]) {
     const unread_by_project: Record<string, number> = {};
-    const counts = this.rows(scope).map((row) => {
+    const counts = rows.map((row) => {
       const unread = row.undelivered + row.unacked;
       unread_by_project[row.project_id] = (unread_by_project[row.project_id] ?? 0) + unread;
       return { project_id: row.project_id, agent_name: row.recipient, unread, undelivered: row.undelivered, unacked: row.unacked };
@@ -51,8 +59,10 @@ export class UnreadCounts {
   private rows(scope: UnreadScope): UnreadRow[] {
     const { store } = this.deps;
     if (scope.working_directory !== undefined || scope.client_id !== undefined) {
-      return store.projects
-        .membershipsOfClient(clientIdFor(scope))
+      // Every identity that worked there (a directory may have several agents), under the names each joined as.
+      const identities = scope.client_id !== undefined ? [scope.client_id] : store.identities.everyIn(scope.working_directory!);
+      return identities
+        .flatMap((id) => store.projects.membershipsOfClient(id))
         .filter((m) => (scope.project_id === undefined || m.project_id === scope.project_id) && (scope.agent_name === undefined || m.agent_name === scope.agent_name))
         .map((m) => this.of(m.project_id, m.agent_name));
     }

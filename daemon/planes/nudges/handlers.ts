@@ -8,8 +8,7 @@ import type { CallContext, HandlersFor } from '../shared/call.js';
 import type { SessionRow } from '../../store/sessions.js';
 import type { DecidedRequest, WaitingMessage } from '../../store/nudges.js';
 import type { PlaneDeps } from '../shared/deps.js';
-import { endSession, sessionsHandlers, touchSession } from '../sessions/handlers.js';
-import { buildWelcome } from '../shared/welcome.js';
+import { endSession, sessionRegistration, touchSession } from '../sessions/handlers.js';
 
 /** A lease with less than this left is worth a reminder to renew it. */
 const LEASE_WARNING_MS = 60_000;
@@ -23,7 +22,7 @@ const HOOK_EVENT_NAMES: Record<HookEvent, string> = {
 };
 
 type Answer = Result<'hook.handle'>;
-type Welcome = ReturnType<typeof buildWelcome>;
+type Welcome = ReturnType<ReturnType<typeof sessionRegistration>['welcomeOf']>;
 interface Call {
   tool: HookTool;
   event: HookEvent;
@@ -38,22 +37,29 @@ interface Remembered {
 
 export function nudgesHandlers(deps: PlaneDeps): HandlersFor<typeof nudgesMethods> {
   const { store } = deps;
-  // Registration goes through the sessions plane's own handler: same identity, rows and session.started event.
-  const sessions = sessionsHandlers(deps);
+  // Registration goes through the sessions plane: same identity rules, rows and session.started event. A hook joins the
+  // brains mcp instance of the same tool process (same pid), so one agent window is one instance.
+  const registration = sessionRegistration(deps);
 
   const startSession = (call: Call): SessionRow => {
     if (!call.payload.cwd) throw new BrainsError('INVALID', `${call.event} needs the tool's cwd to know who the agent is`);
-    const started = sessions['session.start'](
+    // The tool's own session id keys the identity: a resumed conversation is the agent it was, if nobody runs as it now.
+    const earlier = store.nudges.mapping(call.tool, call.payload.session_id);
+    const before = earlier ? store.sessions.get(earlier.session_id) : null;
+    const resumable = before && store.identities.heldByLiveSession(before.client_id, null) === null ? before.client_id : undefined;
+    const started = registration.start(
       {
         tool: call.tool,
         working_directory: call.payload.cwd,
+        client_id: resumable,
         pid: call.pid,
         transcript_path: call.payload.transcript_path ?? undefined,
         label: `${call.tool} ${call.payload.session_id}`.slice(0, 200),
+        bind: false,
       },
       call.ctx,
+      { kind: 'hook', joinKind: 'mcp' },
     );
-    if (started instanceof Promise) throw new Error('session.start is expected to answer synchronously');
     store.nudges.map(call.tool, call.payload.session_id, started.session_id, new Date().toISOString());
     return store.sessions.get(started.session_id)!;
   };
@@ -105,7 +111,7 @@ export function nudgesHandlers(deps: PlaneDeps): HandlersFor<typeof nudgesMethod
   const onSessionStart = (call: Call): Answer =>
     deps.mutate((emit) => {
       const session = freshSession(call, emit);
-      const welcome = buildWelcome(deps, session.client_id, session.session_id);
+      const welcome = registration.welcomeOf(session);
       const messages = waitingMessages(session);
       remember(call, messages.map(messageItem));
       const text = welcomeText(session, welcome, messages);

@@ -10,7 +10,7 @@ import { encodeBoundedJson } from '../../store/json-limits.js';
 import type { HandlersFor } from '../shared/call.js';
 import type { PlaneDeps } from '../shared/deps.js';
 import { requireMember, requireProject } from '../shared/guards.js';
-import { maybeClientId } from '../shared/identity.js';
+import { callerIdentity } from '../sessions/identity.js';
 
 const COMMON_NAMES = ['frontend', 'backend', 'reviewer', 'tester', 'architect', 'docs', 'security', 'devops'];
 const MAX_CONTEXT_BYTES = 64 * 1024;
@@ -61,15 +61,15 @@ export function projectsHandlers(deps: PlaneDeps): HandlersFor<typeof projectsMe
   };
 
   return {
-    'project.create': (params) => {
+    'project.create': (params, ctx) => {
       if (params.agent_name === OPERATOR) throw new BrainsError('INVALID', `${OPERATOR} is the human's name in every project; create as another agent_name, or omit it`);
       const context = params.context ?? {};
       const encodedContext = encodeBoundedJson(context, 'project context', MAX_CONTEXT_BYTES);
-      const clientId = maybeClientId(params);
-      if (params.agent_name && !clientId) throw new BrainsError('INVALID', 'to create as an agent, also pass working_directory or client_id so the membership can be resumed');
       const now = new Date().toISOString();
       return deps.mutate((emit) => {
         const projectId = params.project_id ?? freeProjectId(deps, params.name);
+        const clientId = params.agent_name ? callerIdentity(store, deps.access, ctx.principal, params, params.agent_name, projectId, now) : null;
+        if (params.agent_name && !clientId) throw new BrainsError('INVALID', 'to create as an agent, also pass working_directory or client_id so the membership can be resumed');
         if (store.projects.exists(projectId)) {
           throw new BrainsError('CONFLICT', `project ${projectId} already exists; join it with project.join or choose another project_id`, { project_id: projectId });
         }
@@ -85,7 +85,6 @@ export function projectsHandlers(deps: PlaneDeps): HandlersFor<typeof projectsMe
         });
         emit('project.created', projectId, { name: params.name, created_by: params.agent_name ?? OPERATOR });
         if (params.agent_name && clientId) {
-          store.sessions.ensureClient(clientId, params.working_directory ?? null, now);
           store.projects.insertMember(newMember(projectId, params.agent_name, clientId, 'coordinator', [], {}, now));
           emit('project.joined', projectId, { agent_name: params.agent_name, role: 'coordinator', rejoined: false });
         }
@@ -101,8 +100,11 @@ export function projectsHandlers(deps: PlaneDeps): HandlersFor<typeof projectsMe
       });
     },
 
-    'project.list': ({ offset, limit, include_archived }) => {
-      const { rows, total } = store.projects.list(include_archived, offset, limit);
+    'project.list': ({ offset, limit, include_archived }, ctx) => {
+      const confined = deps.access.confinedTo(ctx.principal);
+      const listed = store.projects.list(include_archived, offset, limit);
+      // A token sees only its own project in every list.
+      const { rows, total } = confined === null ? listed : { rows: listed.rows.filter((p) => p.project_id === confined), total: listed.rows.some((p) => p.project_id === confined) ? 1 : 0 };
       return {
         projects: rows.map((p) => ({ project_id: p.project_id, name: p.name, description: p.description, archived: p.archived_at !== null, created_at: p.created_at, member_count: p.member_count })),
         total,
@@ -135,12 +137,16 @@ export function projectsHandlers(deps: PlaneDeps): HandlersFor<typeof projectsMe
       };
     },
 
-    'project.join': (params) => {
+    'project.join': (params, ctx) => {
       if (params.agent_name === OPERATOR) throw new BrainsError('INVALID', `${OPERATOR} is reserved for the human at the cockpit; choose another agent_name`);
-      const clientId = maybeClientId(params);
       const now = new Date().toISOString();
       return deps.mutate((emit) => {
         const project = requireProject(store, params.project_id);
+        const clientId = callerIdentity(store, deps.access, ctx.principal, params, params.agent_name, params.project_id, now);
+        if (ctx.principal.kind === 'instance' && clientId) {
+          const other = store.projects.membershipsOfClient(clientId).find((m) => m.project_id === params.project_id && m.agent_name !== params.agent_name);
+          if (other) throw new BrainsError('CONFLICT', `you are already ${other.agent_name} in ${params.project_id}; act as ${other.agent_name}, or leave_project first to take another name`, { agent_name: other.agent_name });
+        }
         if (project.archived_at) throw new BrainsError('CONFLICT', `project ${params.project_id} is archived; it takes no new members`);
         const existing = store.projects.member(params.project_id, params.agent_name);
         const taken = new Set(store.projects.memberNames(params.project_id));
@@ -152,7 +158,6 @@ export function projectsHandlers(deps: PlaneDeps): HandlersFor<typeof projectsMe
         }
         const capabilities = JSON.stringify(params.capabilities ?? (existing ? JSON.parse(existing.capabilities) : []));
         const labels = JSON.stringify(params.labels ?? (existing ? JSON.parse(existing.labels) : {}));
-        if (clientId) store.sessions.ensureClient(clientId, params.working_directory ?? null, now);
         let member: MemberRow;
         if (existing) {
           store.projects.updateMemberProfile(params.project_id, params.agent_name, capabilities, labels, now);

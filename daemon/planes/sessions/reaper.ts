@@ -3,23 +3,26 @@ import { processAlive } from '../../../rpc/process-alive.js';
 import type { PlaneDeps } from '../shared/deps.js';
 import { endSession, idleSession } from './handlers.js';
 import type { Logger } from '../../log.js';
+import { repeatingJob } from '../../services/backoff.js';
 
+/** The `reaper` service: a sweep every reaper_interval_seconds (read fresh), backing off while the store fails. */
 export class Reaper {
-  private timer: NodeJS.Timeout | null = null;
-  private stopped = false;
+  readonly name = 'reaper';
+  private readonly job;
 
   constructor(
     private readonly deps: PlaneDeps,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.job = repeatingJob(this.name, log, () => deps.settings.get('reaper_interval_seconds') * 1000, () => void this.sweep());
+  }
 
   start(): void {
-    this.schedule();
+    this.job.start();
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.job.stop();
   }
 
   /** One pass: end dead or silent sessions, mark quiet ones idle. Returns how many were ended. */
@@ -50,18 +53,5 @@ export class Reaper {
       }
     }
     return ended;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      try {
-        this.sweep();
-      } catch (error) {
-        this.log.error('reaper pass failed', { error: String(error) });
-      }
-      this.schedule();
-    }, this.deps.settings.get('reaper_interval_seconds') * 1000);
-    this.timer.unref();
   }
 }

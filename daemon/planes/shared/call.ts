@@ -2,14 +2,19 @@
 import type { z } from 'zod';
 import type { MethodDef } from '../../../rpc/contract/define.js';
 import type { Subscriber } from '../../events/subscriber.js';
+import type { Principal } from '../../principals/principal.js';
 
 export interface CallContext {
+  /** Who is calling, as the daemon decided it (never what params claim). */
+  principal: Principal;
   /** Aborts when the caller goes away or the daemon shuts down. */
   signal: AbortSignal;
   /** Where events.subscribe streams notifications: the caller's connection. */
   subscriber: Subscriber;
   /** Run once this call's response has been written (e.g. start streaming to a new subscription). */
   afterResponse(fn: () => void): void;
+  /** Make the caller's connection act as this principal from its next call on (session.authenticate, session.start bind). */
+  bind(principal: Principal): void;
 }
 
 export type Handler<P, R> = (params: P, ctx: CallContext) => R | Promise<R>;

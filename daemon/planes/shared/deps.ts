@@ -6,8 +6,11 @@ import type { Mutate } from '../../events/mutate.js';
 import type { Subscriptions } from '../../events/subscriptions.js';
 import type { DaemonConfig } from '../../config.js';
 import type { RuntimeSettings } from '../../settings.js';
-import type { AuditTrail } from '../../audit.js';
+import type { AuditTrail } from '../../audit/trail.js';
 import type { FabricHooks } from './hooks.js';
+import type { Access } from '../../principals/access.js';
+import type { Logger } from '../../log.js';
+import type { Service } from '../../services/registry.js';
 
 export interface MaintenanceReport {
   pruned_events: number;
@@ -28,6 +31,11 @@ export interface PlaneDeps {
   settings: RuntimeSettings;
   audit: AuditTrail;
   hooks: FabricHooks;
+  /** What each principal may do: the dispatcher's checks, and the handlers' checks against stored owners. */
+  access: Access;
+  log: Logger;
+  /** Register background work (timers, sweeps): started after every plane is built, stopped in reverse. */
+  addService(service: Service): void;
   version: string;
   startedAt: Date;
   /** Live counts that are not in the database (connections, waits...). */
@@ -36,4 +44,6 @@ export interface PlaneDeps {
   maintain(): MaintenanceReport;
   /** The MCP HTTP endpoint once it listens (null when off). */
   mcpUrl?(): string | null;
+  /** Whether an agent instance has a connection open now (its brains mcp runs). */
+  instanceConnected?(sessionId: string): boolean;
 }

@@ -10,6 +10,7 @@ import approvals from './007_approvals.js';
 import audit from './008_audit.js';
 import nudges from './009_nudges.js';
 import mcpTokens from './010_mcp_tokens.js';
+import principals from './011_principals.js';
 
 export interface Migration {
   version: number;
@@ -17,7 +18,7 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: readonly Migration[] = [eventLog, sessionsProjects, messages, resources, locks, tasks, approvals, audit, nudges, mcpTokens];
+export const migrations: readonly Migration[] = [eventLog, sessionsProjects, messages, resources, locks, tasks, approvals, audit, nudges, mcpTokens, principals];
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
 
 export class SchemaTooNewError extends Error {

@@ -1,0 +1,73 @@
+// How a background job survives its own failures: each is logged with the service's name, and the job retries after a
+// delay that doubles up to a ceiling, then returns to normal after one success. It never throws into the event loop.
+import type { Logger } from '../log.js';
+
+const FIRST_RETRY_MS = 1_000;
+const MAX_RETRY_MS = 60_000;
+
+export class JobGuard {
+  private failures = 0;
+
+  constructor(
+    readonly service: string,
+    private readonly log: Logger,
+  ) {}
+
+  /** Run the job; true when it succeeded. A failure is logged (not thrown) and counted toward the next retry delay. */
+  run(job: () => void): boolean {
+    try {
+      job();
+      if (this.failures > 0) this.log.info('background job recovered', { service: this.service, after_failures: this.failures });
+      this.failures = 0;
+      return true;
+    } catch (error) {
+      this.failures += 1;
+      this.log.error('background job failed; it will retry', {
+        service: this.service,
+        error: error instanceof Error ? error.message : String(error),
+        retry_in_ms: this.retryDelayMs(),
+        failures: this.failures,
+      });
+      return false;
+    }
+  }
+
+  /** Delay before the next try after the failures so far: 1 s, 2 s, 4 s ... up to a minute. */
+  retryDelayMs(): number {
+    return this.failures === 0 ? 0 : Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (this.failures - 1));
+  }
+
+  get failing(): boolean {
+    return this.failures > 0;
+  }
+}
+
+/** A job that repeats every `intervalMs()` (read fresh each time), backing off while it fails; a service. */
+export function repeatingJob(name: string, log: Logger, intervalMs: () => number, job: () => void) {
+  const guard = new JobGuard(name, log);
+  let timer: NodeJS.Timeout | null = null;
+  let running = false;
+  const schedule = () => {
+    if (!running) return;
+    timer = setTimeout(tick, guard.failing ? guard.retryDelayMs() : intervalMs());
+    timer.unref();
+  };
+  const tick = () => {
+    timer = null;
+    guard.run(job);
+    schedule();
+  };
+  return {
+    name,
+    guard,
+    start() {
+      running = true;
+      schedule();
+    },
+    stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+      timer = null;
+    },
+  };
+}
