@@ -89,13 +89,17 @@ export async function measureMcpFigures(sizes: BenchSizes, ctx: PlaneBenchContex
   const socketSends = await sendRate(() => admin.call('message.send', { project_id: 'mcpsend', from_agent: 'tx', to_agent: 'sink', payload: { n: 1 } }), counts);
 
   phase(`brains mcp (stdio): send_message -> waiting receive_messages wakes (${counts.wakes}), sequential send_message (${counts.sends})`);
-  await projectWith(admin, 'mcpwake', ['tx', 'rx']);
+  await projectWith(admin, 'mcpwake', []);
   const [sender, receiver] = await Promise.all([openMcp(home), openMcp(home)]);
+  // Each brains mcp is an agent instance: it acts only as the names it joined as.
+  await tool(sender, 'join_project', { project_id: 'mcpwake', agent_name: 'tx' });
+  await tool(sender, 'join_project', { project_id: 'mcpsend', agent_name: 'mcp-tx' });
+  await tool(receiver, 'join_project', { project_id: 'mcpwake', agent_name: 'rx' });
   let mcpWake: bigint[];
   let mcpSends: number;
   try {
     mcpWake = await mcpWakes(sender, receiver, admin, counts);
-    mcpSends = await sendRate(() => tool(sender, 'send_message', { project_id: 'mcpsend', from_agent: 'tx', to_agent: 'sink', payload: { n: 1 } }), counts);
+    mcpSends = await sendRate(() => tool(sender, 'send_message', { project_id: 'mcpsend', from_agent: 'mcp-tx', to_agent: 'sink', payload: { n: 1 } }), counts);
   } finally {
     await Promise.all([sender.close(), receiver.close()]);
     await admin.close();

@@ -37,10 +37,18 @@ export function digestParams(params: unknown): string {
 }
 
 export class AuditTrail {
+  /** The chain's newest row as this process wrote it; undefined when unknown (at start, after a rollback). */
+  private head: { seq: number; hash: string } | null | undefined;
+
   constructor(
     private readonly store: Store,
     private readonly key: Buffer,
   ) {}
+
+  /** A transaction that held rows of ours rolled back: the stored chain is the truth again. */
+  rolledBack(): void {
+    this.head = undefined;
+  }
 
   rowHash(prevHash: string, seq: number, row: NewAuditRow & { v?: number }): string {
     // A flat array of strings and numbers: JSON.stringify is already canonical for it.
@@ -52,20 +60,35 @@ export class AuditTrail {
   /** Append the call's row inside the caller's transaction (the one that stores its change). */
   appendInTransaction(scope: CallScope, outcome: string): void {
     const audit = this.store.audit;
-    const tail = audit.tail();
-    const seq = (tail?.seq ?? 0) + 1;
-    const prev = tail?.hash ?? GENESIS;
-    const row = this.rowOf(scope, outcome);
-    audit.append({ ...row, prev_hash: prev, hash: this.rowHash(prev, seq, row) });
+    if (this.head === undefined) this.head = audit.tail();
+    const seq = (this.head?.seq ?? 0) + 1;
+    const prev = this.head?.hash ?? GENESIS;
+    const row = this.rowOf(scope, outcome, seq, prev);
+    const hash = (row.hash = this.rowHash(prev, seq, row));
+    try {
+      audit.append(row);
+    } catch (error) {
+      this.head = undefined;
+      throw error;
+    }
+    this.head = { seq, hash };
   }
 
   /** A call that stored nothing (refused, or nothing to change): its row in a transaction of its own. */
   writeAlone(scope: CallScope, outcome: string): void {
-    this.store.transaction(() => this.appendInTransaction(scope, outcome));
+    try {
+      this.store.transaction(() => this.appendInTransaction(scope, outcome));
+    } catch (error) {
+      this.head = undefined;
+      throw error;
+    }
   }
 
-  private rowOf(scope: CallScope, outcome: string): NewAuditRow & { v: number } {
+  private rowOf(scope: CallScope, outcome: string, seq: number, prev: string): NewAuditRow & { v: number; seq: number; prev_hash: string; hash: string } {
     return {
+      seq,
+      prev_hash: prev,
+      hash: '',
       time: new Date().toISOString(),
       actor: principalLabel(scope.principal),
       acting_as: scope.actingAs,

@@ -5,10 +5,17 @@ import type { EventDef } from '../../rpc/contract/define.js';
 import type { Store } from '../store/index.js';
 import type { EventBus } from './bus.js';
 import { matchesTypes } from '../../rpc/event-types.js';
-import { currentCall, type CallScope } from '../principals/call-scope.js';
+import { callUnknown, currentCall, type CallScope } from '../principals/call-scope.js';
 
 export type Emit = <T extends EventType>(type: T, subject: string | null, data: EventData<T>) => EventRecord;
-export type Mutate = <T>(fn: (emit: Emit) => T) => T;
+export interface Mutate {
+  <T>(fn: (emit: Emit) => T): T;
+  /**
+   * Inside an open mutation only: run one call's part of it (its audit row included) with no savepoint of its own. If it
+   * throws, the caller must roll the whole transaction back (the group commit does, then retries each call alone).
+   */
+  step<T>(fn: (emit: Emit) => T): T;
+}
 
 export interface MutateOptions {
   /** After each commit (the WAL checkpoint timer). */
@@ -17,8 +24,8 @@ export interface MutateOptions {
   checkEvents?: boolean;
   /** How to look a type up; the catalogue unless a test brings its own. */
   lookup?: (type: string) => EventDef | null;
-  /** Writes a call's audit row inside the transaction that stores its change. */
-  audit?: { appendInTransaction(scope: CallScope, outcome: string): void };
+  /** Writes a call's audit row inside the transaction that stores its change; told when a transaction rolled back. */
+  audit?: { appendInTransaction(scope: CallScope, outcome: string): void; rolledBack(): void };
 }
 
 export class UndeclaredEventError extends Error {
@@ -62,15 +69,21 @@ export function createMutate(store: Store, bus: EventBus, opts: MutateOptions = 
     return event;
   };
 
-  return <T>(fn: (emit: Emit) => T): T => {
+  const mutate = (<T>(fn: (emit: Emit) => T): T => {
+    if (opts.checkEvents && callUnknown()) {
+      throw new UndeclaredEventError('a change outside any call: continue a call after an await with ctx.within, or mark background work with outsideCall');
+    }
     if (pending) {
       // Nested inside another mutation: its events join the outer transaction and publish with it.
       const outer = pending;
       const mark = outer.length;
+      const auditMark = auditedHere.length;
       try {
         return store.transaction(() => audited(() => fn((type, subject, data) => record(outer, type, subject, data))));
       } catch (error) {
         outer.length = mark; // the savepoint rolled these back
+        for (const scope of auditedHere.splice(auditMark)) scope.audited = false;
+        opts.audit?.rolledBack();
         throw error;
       }
     }
@@ -82,6 +95,7 @@ export function createMutate(store: Store, bus: EventBus, opts: MutateOptions = 
       result = store.transaction(() => audited(() => fn((type, subject, data) => record(events, type, subject, data))));
     } catch (error) {
       for (const scope of auditedHere) scope.audited = false;
+      opts.audit?.rolledBack();
       throw error;
     } finally {
       pending = null;
@@ -90,5 +104,12 @@ export function createMutate(store: Store, bus: EventBus, opts: MutateOptions = 
     opts.onCommit?.();
     bus.publish(events);
     return result;
+  }) as Mutate;
+
+  mutate.step = <T>(fn: (emit: Emit) => T): T => {
+    const list = pending;
+    if (!list) throw new Error('mutate.step runs only inside a mutation');
+    return audited(() => fn((type, subject, data) => record(list, type, subject, data)));
   };
+  return mutate;
 }

@@ -36,13 +36,48 @@ const projectPathFor = (path: string, def: MethodDef): string | undefined => {
   const prefix = dot === -1 ? '' : path.slice(0, dot + 1);
   return (def.project ?? []).find((p) => (prefix ? p.startsWith(prefix) : !p.includes('.')));
 };
+
+/** A method's declarations, worked out once: every call reads them, so none is recomputed per call. */
+interface Plan {
+  actors: Array<{ field: string; projectPath: string | undefined }>;
+  projects: readonly string[];
+  sessions: readonly string[];
+  topActors: string[];
+  topSessions: string[];
+  projectParam: string | undefined;
+  /** The object param a nested actor lives in (`holder`), if any. */
+  holderParam: string | undefined;
+}
+
+function planOf(def: MethodDef): Plan {
+  const nested = (def.actor ?? []).find((p) => p.includes('.'));
+  return {
+    actors: (def.actor ?? []).map((field) => ({ field, projectPath: projectPathFor(field, def) })),
+    projects: def.project ?? [],
+    sessions: def.session ?? [],
+    topActors: topLevel(def.actor),
+    topSessions: topLevel(def.session),
+    projectParam: topLevel(def.project)[0],
+    holderParam: nested?.split('.')[0],
+  };
+}
 const isString = (v: unknown): v is string => typeof v === 'string';
+
+const NOTHING_AUTHORIZED: Authorized = Object.freeze({ actingAs: null, sessionId: null, subject: null, takes: [] }) as Authorized;
 
 /** Methods whose session param, left out by an agent instance, means its own session. */
 const OWN_SESSION_DEFAULT = new Set(['session.end', 'task.claim']);
 
 export class Access {
+  private readonly plans = new WeakMap<MethodDef, Plan>();
+
   constructor(private readonly store: Store) {}
+
+  private plan(def: MethodDef): Plan {
+    let plan = this.plans.get(def);
+    if (!plan) this.plans.set(def, (plan = planOf(def)));
+    return plan;
+  }
 
   /** The live session behind an instance principal; an ended one can no longer act. */
   instanceSession(principal: InstancePrincipal): SessionRow {
@@ -87,33 +122,39 @@ export class Access {
   }
 
   /** Fill what the caller may leave out: the operator acts as `operator`; an agent as its own name there (and a token in its own project). */
-  fill(method: string, def: MethodDef, raw: unknown): (principal: Principal) => unknown {
-    return (principal) => {
-      if (!raw || typeof raw !== 'object' || Array.isArray(raw) || (!def.actor && !def.session)) return raw;
-      const params: Params = { ...(raw as Params) };
-      const projectParam = topLevel(def.project)[0];
-      const actorParams = topLevel(def.actor);
-      const sessionParams = topLevel(def.session);
-      const namesHolder = (def.actor ?? []).some((p) => p.includes('.')) && params[(def.actor ?? []).find((p) => p.includes('.'))!.split('.')[0]!] !== undefined;
-      const namesSession = sessionParams.some((p) => params[p] !== undefined);
-      if (principal.kind === 'token' && projectParam && params[projectParam] === undefined && !namesHolder && !namesSession) params[projectParam] = principal.project_id;
-      if (principal.kind === 'instance' && !namesHolder && !namesSession) {
-        if (OWN_SESSION_DEFAULT.has(method) && sessionParams[0] && (method !== 'session.end' || params[sessionParams[0]] === undefined)) params[sessionParams[0]] = principal.session_id;
-        if (method === 'session.heartbeat' && params.project_id === undefined) params.session_id = principal.session_id;
-        if (method === 'lock.acquire' && params.project_id === undefined && params.agent_name === undefined) {
-          const held = this.memberships(principal);
-          if (held.length === 1) Object.assign(params, held[0]);
-          else params.session_id = principal.session_id;
-        }
-      }
-      const project = projectParam ? params[projectParam] : undefined;
-      if (!isString(project) || namesHolder || (namesSession && principal.kind !== 'instance')) return params;
-      if (method === 'session.heartbeat' && params.session_id !== undefined) return params;
-      const name = principal.kind === 'operator' ? (principal.names?.get(project) ?? (def.takesName ? undefined : OPERATOR)) : this.nameIn(principal, project);
-      if (name === undefined) return params;
-      for (const field of actorParams) if (params[field] === undefined) params[field] = name;
+  fill(method: string, def: MethodDef, raw: unknown, principal: Principal): unknown {
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw) || (!def.actor && !def.session)) return raw;
+    const given = raw as Params;
+    const { topActors: actorParams, topSessions: sessionParams, projectParam, holderParam } = this.plan(def);
+    const namesHolder = holderParam !== undefined && given[holderParam] !== undefined;
+    const namesSession = sessionParams.some((p) => given[p] !== undefined);
+    const missingActor = actorParams.some((field) => given[field] === undefined);
+    // The operator's common case (it named who it acts as): nothing to fill, nothing copied.
+    if (principal.kind === 'operator' && (!missingActor || namesHolder || namesSession)) return raw;
+    const params: Params = { ...given };
+    if (principal.kind === 'token') {
+      if (namesHolder || namesSession) return params;
+      // A token is one agent: it acts as itself in its project; naming another project is refused afterwards.
+      if (projectParam && params[projectParam] === undefined) params[projectParam] = principal.project_id;
+      for (const field of actorParams) if (params[field] === undefined) params[field] = principal.agent_name;
       return params;
-    };
+    }
+    if (principal.kind === 'instance' && !namesHolder && !namesSession) {
+      if (OWN_SESSION_DEFAULT.has(method) && sessionParams[0] && (method !== 'session.end' || params[sessionParams[0]] === undefined)) params[sessionParams[0]] = principal.session_id;
+      if (method === 'session.heartbeat' && params.project_id === undefined) params.session_id = principal.session_id;
+      if (method === 'lock.acquire' && params.project_id === undefined && params.agent_name === undefined) {
+        const held = this.memberships(principal);
+        if (held.length === 1) Object.assign(params, held[0]);
+        else params.session_id = principal.session_id;
+      }
+    }
+    const project = projectParam ? params[projectParam] : undefined;
+    if (!isString(project) || namesHolder || (namesSession && principal.kind !== 'instance')) return params;
+    if (method === 'session.heartbeat' && params.session_id !== undefined) return params;
+    const name = principal.kind === 'operator' ? (principal.names?.get(project) ?? (def.takesName ? undefined : OPERATOR)) : this.nameIn(principal, project);
+    if (name === undefined) return params;
+    for (const field of actorParams) if (params[field] === undefined) params[field] = name;
+    return params;
   }
 
   /**
@@ -121,20 +162,30 @@ export class Access {
    * acts as is told to `described` first, so a refused call's audit row says what it tried.
    */
   authorize(method: string, def: MethodDef, params: Params, principal: Principal, described: (what: Authorized) => void = () => {}): Authorized {
+    // The operator's reads need nothing recorded and may do anything: the hot path stays free of work.
+    if (principal.kind === 'operator' && !def.mutates && !def.allow && !principal.names) return NOTHING_AUTHORIZED;
+    const plan = this.plan(def);
     const out: Authorized = { actingAs: null, sessionId: principal.kind === 'instance' ? principal.session_id : null, subject: null, takes: [] };
-    const projects = (def.project ?? []).map((p) => read(params, p)).filter(isString);
+    const projects: string[] = [];
+    for (const path of plan.projects) {
+      const value = read(params, path);
+      if (isString(value)) projects.push(value);
+    }
     out.subject = projects[0] ?? (isString(params.key) ? params.key : isString(params.approval_id) ? params.approval_id : null);
     const actors: Array<{ field: string; name: string; project: string | undefined }> = [];
-    for (const field of def.actor ?? []) {
+    for (const { field, projectPath } of plan.actors) {
       const name = read(params, field);
       if (!isString(name)) continue;
-      const projectPath = projectPathFor(field, def);
       const project = projectPath ? read(params, projectPath) : undefined;
-      actors.push({ field, name, project: isString(project) ? project : undefined });
+      const entry = { field, name, project: isString(project) ? project : undefined };
+      actors.push(entry);
+      if (out.actingAs === null && entry.project !== undefined) out.actingAs = `${entry.project}/${name}`;
     }
-    const first = actors.find((a) => a.project !== undefined);
-    if (first) out.actingAs = `${first.project}/${first.name}`;
-    const sessions = (def.session ?? []).map((p) => read(params, p)).filter(isString);
+    const sessions: string[] = [];
+    for (const path of plan.sessions) {
+      const value = read(params, path);
+      if (isString(value)) sessions.push(value);
+    }
     if (sessions[0] && principal.kind !== 'instance') out.sessionId = sessions[0];
     described(out);
 

@@ -95,6 +95,7 @@ export class Dispatcher {
       signal: link.signal,
       afterResponse: (fn) => after.push(fn),
       bind: (principal) => link.bind(principal),
+      within: (fn) => fn(),
     };
     this.inFlight += 1;
     link.callStarted();
@@ -121,11 +122,12 @@ export class Dispatcher {
       audited: false,
       finished: false,
     };
+    const inCall: CallContext = { ...ctx, within: (fn) => runInCall(scope, fn) };
     return runInCall(scope, async () => {
       try {
         if (this.refusing) throw new BrainsError('UNAVAILABLE', 'the daemon is shutting down; call again once it has restarted');
         const { params, takes } = this.prepare(name, entry, raw, ctx.principal, scope);
-        const result = await entry.handler(params, ctx);
+        const result = await entry.handler(params, inCall);
         // A wired key's (or admin key's) session holds the names it took, once the call that took them succeeded.
         const names = ctx.principal.kind === 'client' || ctx.principal.kind === 'operator' ? ctx.principal.names : undefined;
         if (names) for (const take of takes) if (!names.has(take.project_id)) names.set(take.project_id, take.agent_name);
@@ -146,7 +148,7 @@ export class Dispatcher {
   private prepare(name: string, entry: Entry, raw: unknown, principal: Principal, scope: CallScope): { params: Record<string, unknown>; takes: Authorized['takes'] } {
     const { def } = entry;
     const access = this.opts.access;
-    const filled = access.fill(name, def, raw === undefined ? {} : raw)(principal);
+    const filled = access.fill(name, def, raw === undefined ? {} : raw, principal);
     if (principal.kind !== 'operator' && filled && typeof filled === 'object') {
       const missing = entry.requiredActors.find((field) => (filled as Record<string, unknown>)[field] === undefined);
       if (missing) throw access.missingActor(principal, missing, (filled as Record<string, unknown>)[(def.project ?? [])[0] ?? 'project_id']);

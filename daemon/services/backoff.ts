@@ -1,6 +1,7 @@
 // How a background job survives its own failures: each is logged with the service's name, and the job retries after a
 // delay that doubles up to a ceiling, then returns to normal after one success. It never throws into the event loop.
 import type { Logger } from '../log.js';
+import { outsideCall } from '../principals/call-scope.js';
 
 const FIRST_RETRY_MS = 1_000;
 const MAX_RETRY_MS = 60_000;
@@ -13,10 +14,10 @@ export class JobGuard {
     private readonly log: Logger,
   ) {}
 
-  /** Run the job; true when it succeeded. A failure is logged (not thrown) and counted toward the next retry delay. */
+  /** Run the job (as the daemon's own work, no caller's); true when it succeeded. A failure is logged, not thrown. */
   run(job: () => void): boolean {
     try {
-      job();
+      outsideCall(job);
       if (this.failures > 0) this.log.info('background job recovered', { service: this.service, after_failures: this.failures });
       this.failures = 0;
       return true;

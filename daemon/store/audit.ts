@@ -36,7 +36,7 @@ export class AuditRepo {
 
   constructor(private readonly db: Db) {
     this.insert = db.prepare(
-      'INSERT INTO audit (time, actor, session_id, method, subject, params_digest, outcome, acting_as, v, prev_hash, hash) VALUES (@time, @actor, @session_id, @method, @subject, @params_digest, @outcome, @acting_as, @v, @prev_hash, @hash)',
+      'INSERT INTO audit (seq, time, actor, session_id, method, subject, params_digest, outcome, acting_as, v, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.last = db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1');
     this.maxSeq = db.prepare('SELECT max(seq) FROM audit').pluck();
@@ -51,8 +51,10 @@ export class AuditRepo {
     return ((this.maxSeq.get() as number | null) ?? 0) + 1;
   }
 
-  append(row: NewAuditRow & { prev_hash: string; hash: string }): number {
-    return Number(this.insert.run({ ...row, v: row.v ?? 1 }).lastInsertRowid);
+  /** Append with the seq its hash was computed for (a seq taken meanwhile fails the insert instead of breaking the chain). */
+  append(row: NewAuditRow & { seq?: number; prev_hash: string; hash: string }): number {
+    const { time, actor, session_id, method, subject, params_digest, outcome, acting_as, prev_hash, hash } = row;
+    return Number(this.insert.run(row.seq ?? null, time, actor, session_id, method, subject, params_digest, outcome, acting_as ?? null, row.v ?? 1, prev_hash, hash).lastInsertRowid);
   }
 
   list(filter: AuditFilter): AuditRow[] {

@@ -100,6 +100,8 @@ export async function startDaemon(opts: StartDaemonOptions = {}): Promise<TestDa
     },
     cleanup: async () => {
       for (const c of clients) await c.close().catch(() => {});
+      // A change that belonged to no call and was not marked as background work is a bug even when no test saw it fail.
+      if (/a change outside any call/.test(err)) throw new Error(`the daemon made a change outside any call:\n${err.split('\n').filter((l) => l.includes('outside any call')).slice(0, 3).join('\n')}`);
       if (!gone) {
         proc.kill('SIGTERM');
         const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);

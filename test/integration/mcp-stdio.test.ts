@@ -2,61 +2,13 @@
 // wake-ups across processes, cancellation, identity binding, progress notifications and bad input.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { contract } from '../../rpc/contract/index.js';
 import type { MethodDef } from '../../rpc/contract/define.js';
 import { BRAINSTORM_TOOLS } from '../../daemon/mcp/compat.js';
 import { PROMPT_NAMES } from '../../daemon/mcp/prompts.js';
-import { CLI, TOOL_PROCESS, envFor, waitFor, type TestDaemon } from '../helpers/daemon.js';
+import { waitFor, type TestDaemon } from '../helpers/daemon.js';
+import { call, callError, openMcp, type Mcp, type Structured } from '../helpers/mcp-stdio.js';
 import { withDaemon } from '../helpers/with-daemon.js';
-
-interface Mcp {
-  client: Client;
-  dir: string;
-  stderr(): string;
-  close(): Promise<void>;
-}
-
-async function openMcp(daemon: TestDaemon, extraEnv: Record<string, string> = {}): Promise<Mcp> {
-  const dir = mkdtempSync(join(tmpdir(), 'bm-'));
-  const env = Object.fromEntries(Object.entries(envFor(daemon.home, extraEnv)).filter((e): e is [string, string] => e[1] !== undefined));
-  // Each brains mcp runs under a tool process of its own, as under a real agent tool: one tool process is one agent instance.
-  const transport = new StdioClientTransport({ command: process.execPath, args: [TOOL_PROCESS, process.execPath, CLI, 'mcp', '--no-start'], env, cwd: dir, stderr: 'pipe' });
-  let err = '';
-  transport.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const client = new Client({ name: 'brains-test', version: '0.0.0' });
-  await client.connect(transport);
-  return {
-    client,
-    dir,
-    stderr: () => err,
-    close: async () => {
-      await client.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-type Structured = Record<string, any>;
-
-async function call(mcp: Mcp, name: string, args: Record<string, unknown> = {}): Promise<Structured> {
-  const result = await mcp.client.callTool({ name, arguments: args });
-  if (result.isError) throw new Error(`${name} failed: ${JSON.stringify(result.content)}`);
-  const structured = result.structuredContent as Structured;
-  const text = (result.content as Array<{ type: string; text: string }>)[0]!;
-  assert.deepEqual(JSON.parse(text.text), structured, `${name}: the text content is the structured result as JSON`);
-  return structured;
-}
-
-async function callError(mcp: Mcp, name: string, args: Record<string, unknown> = {}): Promise<string> {
-  const result = await mcp.client.callTool({ name, arguments: args });
-  assert.equal(result.isError, true, `${name} should fail: ${JSON.stringify(result.structuredContent)}`);
-  return (result.content as Array<{ text: string }>).map((c) => c.text).join('\n');
-}
 
 async function prompt(mcp: Mcp, name: string, args: Record<string, string> = {}): Promise<string> {
   const result = await mcp.client.getPrompt({ name, arguments: args });
@@ -75,7 +27,7 @@ describe('brains mcp over stdio', () => {
   let lead: Mcp;
   let helper: Mcp;
   before(async () => {
-    lead = await openMcp(daemon, { BRAINS_MCP_PROGRESS_MS: '50' });
+    lead = await openMcp(daemon, { env: { BRAINS_MCP_PROGRESS_MS: '50' } });
     helper = await openMcp(daemon);
   });
   after(async () => {

@@ -12,6 +12,7 @@ import type { EventDef } from '../../rpc/contract/define.js';
 import { Store } from '../../daemon/store/index.js';
 import { EventBus } from '../../daemon/events/bus.js';
 import { createMutate, UndeclaredEventError, type Emit } from '../../daemon/events/mutate.js';
+import { outsideCall } from '../../daemon/principals/call-scope.js';
 import type { EventRecord } from '../../rpc/contract/index.js';
 
 function withStore(fn: (store: Store) => void): void {
@@ -45,7 +46,8 @@ test('every declared type has a summary, a subject and a data schema; the catalo
 
 test('emitting an undeclared type, or declared data of the wrong shape, fails the mutation and stores nothing', () => {
   withStore((store) => {
-    const mutate = createMutate(store, new EventBus(), { checkEvents: true });
+    const checked = createMutate(store, new EventBus(), { checkEvents: true });
+    const mutate = (<T>(fn: (emit: Emit) => T): T => outsideCall(() => checked(fn))) as typeof checked;
     const loose = mutate as unknown as <T>(fn: (emit: (type: string, subject: string | null, data: unknown) => EventRecord) => T) => T;
     assert.throws(() => loose((emit) => emit('message.sennt', 'p', {})), UndeclaredEventError);
     assert.throws(() => mutate((emit) => emit('project.left', 'p', { agent_name: 7 } as never)), /data of project.left does not match/);
@@ -61,7 +63,8 @@ test('a live-only type reaches listeners after commit but is never kept in the l
     const heard: EventRecord[] = [];
     bus.listen(undefined, (e) => heard.push(e));
     const live: EventDef = { summary: 'an agent output delta', subject: 'agent', delivery: 'live', project: () => null, data: z.object({ text: z.string() }) };
-    const mutate = createMutate(store, bus, { checkEvents: true, lookup: (type) => (type === 'agent.output' ? live : eventDef(type)) });
+    const checked = createMutate(store, bus, { checkEvents: true, lookup: (type) => (type === 'agent.output' ? live : eventDef(type)) });
+    const mutate = (<T>(fn: (emit: Emit) => T): T => outsideCall(() => checked(fn))) as typeof checked;
     const loose = mutate as unknown as <T>(fn: (emit: (type: string, subject: string | null, data: unknown) => EventRecord) => T) => T;
     loose((emit) => {
       emit('project.left', 'p', { agent_name: 'bob' });

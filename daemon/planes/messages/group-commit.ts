@@ -73,7 +73,7 @@ export class GroupCommit {
       return this.mutate(() =>
         batch.map((item): Outcome => {
           try {
-            return { ok: true, value: inScope(item, () => this.mutate(item.work)) };
+            return { ok: true, value: inScope(item, () => this.mutate.step(item.work)) };
           } catch {
             throw new SomeCallFailed();
           }

@@ -151,7 +151,7 @@ export function messagesHandlers(deps: PlaneDeps): HandlersFor<typeof messagesMe
       const started = Date.now();
       // Taking goes through the group commit: receivers woken by one broadcast share one transaction.
       // A caller whose connection closed meanwhile takes nothing, so nothing is delivered into the void.
-      const take = () => takes.run((emit) => (ctx.signal.aborted ? null : takeDue(emit, project_id, agent_name, limit)));
+      const take = () => ctx.within(() => takes.run((emit) => (ctx.signal.aborted ? null : takeDue(emit, project_id, agent_name, limit))));
       if (!wait) {
         const messages = (await take()) ?? [];
         return { messages, count: messages.length, waited_ms: 0 };

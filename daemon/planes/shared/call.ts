@@ -15,6 +15,8 @@ export interface CallContext {
   afterResponse(fn: () => void): void;
   /** Make the caller's connection act as this principal from its next call on (session.authenticate, session.start bind). */
   bind(principal: Principal): void;
+  /** Continue this call after an await: changes made inside are the call's (its audit row goes into their transaction). */
+  within<T>(fn: () => T): T;
 }
 
 export type Handler<P, R> = (params: P, ctx: CallContext) => R | Promise<R>;

@@ -173,7 +173,7 @@ export function tasksHandlers(deps: PlaneDeps): HandlersFor<typeof tasksMethods>
       if (task_id !== undefined && labels !== undefined) throw new BrainsError('INVALID', 'pass task_id to claim that task, or labels to claim the next matching one, not both');
       const wantedLabels = JSON.stringify(labels ?? []);
       const attempt = (): TaskRecord | null =>
-        deps.mutate((emit) => {
+        ctx.within(() => deps.mutate((emit) => {
           requireOpenProject(store, project_id);
           const member = requireMember(store, project_id, agent_name);
           if (session_id !== undefined) checkClaimSession(session_id, agent_name, member);
@@ -185,7 +185,7 @@ export function tasksHandlers(deps: PlaneDeps): HandlersFor<typeof tasksMethods>
           store.tasks.claim(row.task_no, agent_name, session_id ?? null, new Date().toISOString());
           emit('task.claimed', project_id, { task_id: taskIdOf(row.task_no), agent_name, session_id: session_id ?? null, priority: row.priority });
           return recordOf(reread(row));
-        });
+        }));
       if (!params.wait) return { task: attempt(), waited_ms: 0 };
       const outcome = await waitUntil(
         deps.bus,
