@@ -9,6 +9,7 @@ import { acquireInstanceLock, type InstanceLock } from './lifecycle/instance-loc
 import { readPidfile, removePidfile, writePidfile } from './lifecycle/pidfile.js';
 import { Store } from './store/index.js';
 import { SchemaTooNewError } from './store/migrations/index.js';
+import { storeFault } from './store/faults.js';
 import { EventBus } from './events/bus.js';
 import { createMutate } from './events/mutate.js';
 import { Subscriptions } from './events/subscriptions.js';
@@ -54,9 +55,15 @@ export async function runDaemon(args: readonly string[], env: NodeJS.ProcessEnv 
     log.error(problem);
     return 2;
   }
-  prepareStateDir(paths);
-
-  const lock = acquireInstanceLock(paths.instanceLock);
+  let lock: InstanceLock | null;
+  try {
+    prepareStateDir(paths);
+    lock = acquireInstanceLock(paths.instanceLock);
+  } catch (error) {
+    const fault = storeFault(error, 'start');
+    log.error(`the daemon cannot use its state directory ${paths.home}: ${fault?.message ?? (error instanceof Error ? error.message : String(error))}`);
+    return 1;
+  }
   if (!lock) {
     const pid = readPidfile(paths.pidfile);
     log.error(`a brains daemon is already running for ${paths.home}${pid ? ` (pid ${pid})` : ''}; use brains status, or brains down to stop it`);
@@ -84,6 +91,11 @@ export async function runDaemon(args: readonly string[], env: NodeJS.ProcessEnv 
       log.error(error.message);
       return 1;
     }
+    const fault = storeFault(error, 'start');
+    if (fault) {
+      log.error(`the daemon cannot open ${paths.db}: ${fault.message}`, { error: error instanceof Error ? error.message : String(error) });
+      return 1;
+    }
     throw error;
   }
 
@@ -92,7 +104,8 @@ export async function runDaemon(args: readonly string[], env: NodeJS.ProcessEnv 
     daemon = await startDaemon(paths, config, settings, store, lock, log);
   } catch (error) {
     // Nothing half-started stays behind: the services that started were stopped (the socket removed) before this.
-    log.error('the daemon could not start', { error: error instanceof Error ? error.message : String(error) });
+    const fault = storeFault(error, 'start');
+    log.error(fault ? `the daemon could not start: ${fault.message}` : 'the daemon could not start', { error: error instanceof Error ? error.message : String(error) });
     try {
       store.close();
     } catch {

@@ -13,6 +13,7 @@ import type { Access, Authorized } from '../principals/access.js';
 import { runInCall, type CallScope } from '../principals/call-scope.js';
 import type { Principal } from '../principals/principal.js';
 import type { AuditTrail } from '../audit/trail.js';
+import { storeFault } from '../store/faults.js';
 
 type Response = JSONRPCResponse | ErrorResponse;
 
@@ -193,6 +194,13 @@ export class Dispatcher {
       return errorResponse(e.code, e.message, id, e.data);
     }
     if (error instanceof JSONRPCErrorException) return errorResponse(error.code, error.message, id, error.data);
+    // The store failing (locked by another process, a full disk) is a fault of the machine, not a bug: say which.
+    const fault = storeFault(error);
+    if (fault) {
+      this.opts.log.warn('a call could not use the database', { cause: fault.cause, error: error instanceof Error ? error.message : String(error) });
+      const e = new BrainsError('UNAVAILABLE', fault.message, { cause: fault.cause }).toRpcError();
+      return errorResponse(e.code, e.message, id, e.data);
+    }
     this.opts.log.error('method failed unexpectedly', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     return errorResponse(RpcCodes.INTERNAL_ERROR, 'Internal error', id, { code: 'INTERNAL', hint: 'the daemon log has the details' });
   }
@@ -206,6 +214,7 @@ function requiredActors(def: MethodDef): string[] {
 
 function outcomeOf(error: unknown): string {
   if (error instanceof BrainsError) return error.appCode;
+  if (storeFault(error)) return 'UNAVAILABLE';
   if (error instanceof JSONRPCErrorException) return error.code === RpcCodes.INVALID_PARAMS ? 'INVALID_PARAMS' : String(error.code);
   return 'INTERNAL';
 }

@@ -1,6 +1,8 @@
-// kill -9 under load: every send the daemon answered is there after restart, no broadcast is partial, the file is intact.
+// kill -9 under load: every send the daemon answered is there after restart, no broadcast is partial, the file is intact,
+// and no stored change is without its audit row.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { startDaemon } from '../helpers/daemon.js';
 
@@ -59,6 +61,71 @@ test('SIGKILL while clients send and broadcast loses nothing acknowledged and le
       const c = await again.client();
       const inbox = await c.call('message.receive', { project_id: 'crash', agent_name: 'operator', limit: 100 });
       assert.ok(inbox.count > 0, 'the restarted daemon serves the stored messages');
+    } finally {
+      await again.stop();
+    }
+  } finally {
+    await daemon.cleanup();
+  }
+});
+
+test('SIGKILL under load leaves no stored change without its audit row (sends, task creates, lock acquires)', async () => {
+  const daemon = await startDaemon();
+  try {
+    const setup = await daemon.client();
+    await setup.call('project.create', { project_id: 'aud', name: 'aud' });
+    const agents = ['a0', 'a1', 'a2', 'a3'];
+    for (const name of agents) await setup.call('project.join', { project_id: 'aud', agent_name: name, client_id: `aud-${name}` });
+
+    /** The digest the daemon keeps of params as sent: SHA-256 of their JSON. */
+    const digest = (params: unknown) => createHash('sha256').update(JSON.stringify(params)).digest('hex');
+    const sentParams = new Map<string, string>();
+    const clients = await Promise.all(agents.map(() => daemon.client()));
+    let killed = false;
+    const loops = clients.map(async (client, i) => {
+      const pending: Array<Promise<unknown>> = [];
+      for (let n = 0; !killed && !client.isClosed; n += 1) {
+        const tag = `${agents[i]}-${n}`;
+        const calls: Array<[string, Record<string, unknown>]> = [
+          ['message.send', { project_id: 'aud', from_agent: agents[i]!, to_agent: agents[(i + 1) % agents.length]!, payload: { tag } }],
+          ['task.create', { project_id: 'aud', title: `task ${tag}`, created_by: agents[i]! }],
+          ['lock.acquire', { key: `aud/${tag}`, project_id: 'aud', agent_name: agents[i]!, ttl_seconds: 600 }],
+        ];
+        for (const [method, params] of calls) {
+          sentParams.set(`${method} ${tag}`, digest(params));
+          pending.push(client.callRaw(method, params).catch(() => undefined));
+        }
+        if (pending.length >= 24) await Promise.all(pending.splice(0));
+      }
+      await Promise.all(pending);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await daemon.kill();
+    killed = true;
+    await Promise.all(loops);
+
+    const db = new Database(daemon.paths.db, { readonly: true });
+    try {
+      const audited = new Map<string, Set<string>>();
+      for (const row of db.prepare("SELECT method, params_digest FROM audit WHERE outcome = 'ok'").all() as Array<{ method: string; params_digest: string }>) {
+        if (!audited.has(row.method)) audited.set(row.method, new Set());
+        audited.get(row.method)!.add(row.params_digest);
+      }
+      const stored: Array<[string, string]> = [
+        ...(db.prepare("SELECT json_extract(payload, '$.tag') FROM messages WHERE project_id = 'aud'").pluck().all() as string[]).map((tag): [string, string] => ['message.send', tag]),
+        ...(db.prepare("SELECT substr(title, 6) FROM tasks WHERE project_id = 'aud'").pluck().all() as string[]).map((tag): [string, string] => ['task.create', tag]),
+        ...(db.prepare("SELECT substr(key, 5) FROM lock_leases WHERE key LIKE 'aud/%'").pluck().all() as string[]).map((tag): [string, string] => ['lock.acquire', tag]),
+      ];
+      assert.ok(stored.length > 30, `enough changes were stored before the kill (${stored.length})`);
+      const missing = stored.filter(([method, tag]) => !audited.get(method)?.has(sentParams.get(`${method} ${tag}`)!));
+      assert.deepEqual(missing, [], 'every stored change has its audit row');
+    } finally {
+      db.close();
+    }
+    const again = await startDaemon({ home: daemon.home });
+    try {
+      const verified = await (await again.client()).call('audit.verify', {});
+      assert.equal(verified.ok, true, verified.reason ?? '');
     } finally {
       await again.stop();
     }

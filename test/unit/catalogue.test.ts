@@ -12,7 +12,8 @@ import type { EventDef } from '../../rpc/contract/define.js';
 import { Store } from '../../daemon/store/index.js';
 import { EventBus } from '../../daemon/events/bus.js';
 import { createMutate, UndeclaredEventError, type Emit } from '../../daemon/events/mutate.js';
-import { outsideCall } from '../../daemon/principals/call-scope.js';
+import { outsideCall, runInCall } from '../../daemon/principals/call-scope.js';
+import { OPERATOR_PRINCIPAL } from '../../daemon/principals/principal.js';
 import type { EventRecord } from '../../rpc/contract/index.js';
 
 function withStore(fn: (store: Store) => void): void {
@@ -75,5 +76,20 @@ test('a live-only type reaches listeners after commit but is never kept in the l
       ['agent.output', 1, true],
     ]);
     assert.deepEqual(store.events.after(0, undefined, 10).map((e) => e.type), ['project.left']);
+  });
+});
+
+test("in checking mode a call may emit only what its contract entry lists, and a change must belong to a call or be marked background", () => {
+  withStore((store) => {
+    const mutate = createMutate(store, new EventBus(), { checkEvents: true });
+    const scope = { method: 'project.join', mutates: true, emits: ['project.joined'], principal: OPERATOR_PRINCIPAL, rawParams: {}, actingAs: null, sessionId: null, subject: null, audited: false, finished: false };
+    runInCall(scope, () => mutate((emit) => emit('project.joined', 'p', { agent_name: 'a', role: 'contributor', rejoined: false })));
+    assert.throws(
+      () => runInCall(scope, () => mutate((emit) => emit('project.left', 'p', { agent_name: 'a' }))),
+      /project\.join emitted project\.left, which its contract entry does not list in emits/,
+    );
+    assert.throws(() => mutate((emit) => emit('project.left', 'p', { agent_name: 'a' })), /a change outside any call/);
+    outsideCall(() => mutate((emit) => emit('project.left', 'p', { agent_name: 'a' })));
+    assert.deepEqual(store.events.after(0, undefined, 10).map((e) => e.type), ['project.joined', 'project.left']);
   });
 });

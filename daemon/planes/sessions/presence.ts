@@ -19,5 +19,11 @@ export function markActive(deps: PlaneDeps, sessionId: string): void {
   if (session.state !== 'idle' && now - last < TOUCH_EVERY_MS) return;
   lastTouched.set(sessionId, now);
   if (lastTouched.size > 10_000) lastTouched.clear();
-  outsideCall(() => deps.mutate((emit) => touchSession(deps, emit, session, new Date(now).toISOString())));
+  try {
+    outsideCall(() => deps.mutate((emit) => touchSession(deps, emit, session, new Date(now).toISOString())));
+  } catch (error) {
+    // Presence is a side effect of the call: a store that cannot be written now fails the call itself, not this.
+    deps.log.debug('presence not recorded', { session: sessionId, error: error instanceof Error ? error.message : String(error) });
+    lastTouched.delete(sessionId);
+  }
 }
