@@ -8,6 +8,13 @@ import { RawEchoClient } from './raw-client.js';
 import { interleavedRounds, sequentialRoundTrips, splitEvenly } from './round-trips.js';
 import { elapsedSince, now, percentile, sortDurations, toMicros } from './stats.js';
 
+/** An acquire that must have been granted (the bench never lets a wait run out). */
+async function arrived<T extends { timed_out: boolean }>(result: Promise<T>): Promise<Exclude<T, { timed_out: true }>> {
+  const answer = await result;
+  if (answer.timed_out) throw new Error(`a lock wait ran out in the bench: ${JSON.stringify(answer)}`);
+  return answer as Exclude<T, { timed_out: true }>;
+}
+
 interface LockCounts {
   warmup: number;
   roundTrips: number;
@@ -30,7 +37,7 @@ async function holderOn(client: BrainsClient, name: string): Promise<Holder> {
 
 /** One sample: acquire an uncontended exclusive lock, then release it (two round trips). */
 async function acquireRelease(client: BrainsClient, holder: Holder): Promise<void> {
-  const lease = await client.call('lock.acquire', { key: 'bench/uncontended.ts', holder });
+  const lease = await arrived(client.call('lock.acquire', { key: 'bench/uncontended.ts', holder }));
   await client.call('lock.release', { lease_id: lease.lease_id, fencing_token: lease.fencing_token });
 }
 
@@ -62,12 +69,12 @@ async function measureHandovers(socket: string, counts: LockCounts): Promise<big
   const observer = await BrainsClient.connect(socket);
   try {
     const holders = [await holderOn(sides[0]!, 'bench-handover-a'), await holderOn(sides[1]!, 'bench-handover-b')];
-    let lease = await sides[0]!.call('lock.acquire', { key, holder: holders[0]! });
+    let lease = await arrived(sides[0]!.call('lock.acquire', { key, holder: holders[0]! }));
     let holding = 0;
     const samples: bigint[] = [];
     for (let i = 0; i < counts.handovers; i += 1) {
       const waiting = 1 - holding;
-      const granted = sides[waiting]!.call('lock.acquire', { key, holder: holders[waiting]!, wait: true, timeout_seconds: 60 });
+      const granted = arrived(sides[waiting]!.call('lock.acquire', { key, holder: holders[waiting]!, wait: true, timeout_seconds: 60 }));
       while ((await observer.call('lock.list', { key_prefix: key })).waiter_count === 0) {
         // parked within a round trip or two; the check is outside the measured interval
       }

@@ -1,4 +1,5 @@
-// Brainstorm compatibility: the few argument names Brainstorm spells differently from the contract, accepted and mapped in one table.
+// Brainstorm compatibility: the few argument names Brainstorm spells differently from the contract, accepted and mapped in
+// one table; and the tool results agents were given before waits answered timed_out (a TIMEOUT error, `timeout: true`).
 import { z } from 'zod';
 
 export interface ArgumentCompat {
@@ -65,4 +66,52 @@ export function compatFields(tool: string, shape: Record<string, z.ZodType>): Re
     fields[alias] = inner.optional().describe(`Brainstorm spelling of ${target}.`);
   }
   return fields;
+}
+
+/** How a tool answers: its structured result, or a tool error in the words agents already know. */
+export type ToolAnswer = { result: Record<string, unknown> } | { error: string };
+
+interface ResultCompat {
+  /** The tool's output schema from the contract's result (a union's arrived branch, without timed_out). */
+  output(result: z.ZodType): z.ZodObject;
+  adapt(result: Record<string, unknown>): ToolAnswer;
+}
+
+function withoutTimedOut(result: Record<string, unknown>): Record<string, unknown> {
+  const { timed_out: _omit, ...rest } = result;
+  return rest;
+}
+
+/** The branch of a discriminated result that arrived (timed_out: false), as an object without the flag. */
+function arrivedBranch(result: z.ZodType): z.ZodObject {
+  const options = (result as z.ZodDiscriminatedUnion<z.ZodObject[]>).options;
+  const arrived = options.find((o) => o.shape.timed_out instanceof z.ZodLiteral && o.shape.timed_out.value === false);
+  if (!arrived) throw new Error('a waiting result needs a timed_out: false branch');
+  return arrived.omit({ timed_out: true });
+}
+
+/** A wait that ran out was a TIMEOUT error for these tools; they keep answering so. */
+const timeoutAsError: ResultCompat = {
+  output: arrivedBranch,
+  adapt: (result) => (result.timed_out === true ? { error: `TIMEOUT: ${String(result.message)}` } : { result: withoutTimedOut(result) }),
+};
+
+/** Keyed by tool name: tools whose result agents saw in another shape before the contract's one wait outcome. */
+export const LEGACY_RESULTS: Record<string, ResultCompat> = {
+  get_project_info: timeoutAsError,
+  get_resource: timeoutAsError,
+  lock_acquire: timeoutAsError,
+  receive_messages: {
+    output: (result) => (result as z.ZodObject).omit({ timed_out: true }).extend({ timeout: z.literal(true).optional().describe('Present when a wait ran out with nothing to deliver.') }),
+    adapt: (result) => ({ result: { ...withoutTimedOut(result), ...(result.timed_out === true ? { timeout: true } : {}) } }),
+  },
+  task_claim: {
+    output: (result) => (result as z.ZodObject).omit({ timed_out: true }),
+    adapt: (result) => ({ result: withoutTimedOut(result) }),
+  },
+};
+
+/** A tool's answer from the method's result, in the shape the tool has always had. */
+export function toolAnswer(tool: string, result: Record<string, unknown>): ToolAnswer {
+  return LEGACY_RESULTS[tool]?.adapt(result) ?? { result };
 }

@@ -6,7 +6,7 @@ import type { CallToolResult, ServerNotification, ServerRequest } from '@modelco
 import { z } from 'zod';
 import { BrainsError } from '../../rpc/errors.js';
 import type { DaemonCall } from './caller.js';
-import { toContractArguments } from './compat.js';
+import { toContractArguments, toolAnswer } from './compat.js';
 import { registerPrompts } from './prompts.js';
 import { describeFailure, toolError, toolResult } from './results.js';
 import { contractTools, type ToolSpec } from './tools.js';
@@ -76,7 +76,9 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
     try {
       const pending = opts.call(spec.method, params, { signal: extra.signal, waits });
       const result = waits ? await withProgress(extra, progressMs, spec.tool, pending) : await pending;
-      const checked = spec.output.safeParse(result);
+      const answer = toolAnswer(spec.tool, result as Record<string, unknown>);
+      if ('error' in answer) return toolError(answer.error);
+      const checked = spec.output.safeParse(answer.result);
       if (!checked.success) throw new BrainsError('UNAVAILABLE', `the daemon answered ${spec.method} with a result this MCP server does not understand; update brains`);
       return toolResult(checked.data as Record<string, unknown>);
     } catch (error) {

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { contract } from '../../rpc/contract/index.js';
 import type { MethodDef } from '../../rpc/contract/define.js';
-import { compatFields } from './compat.js';
+import { LEGACY_RESULTS, compatFields } from './compat.js';
 
 export interface ToolSpec {
   tool: string;
@@ -57,8 +57,9 @@ function describeTool(method: string, def: MethodDef, identity: ReadonlySet<stri
 }
 
 function specFor(method: string, def: MethodDef & { mcpTool: string }): ToolSpec {
-  if (!(def.params instanceof z.ZodObject) || !(def.result instanceof z.ZodObject)) {
-    throw new Error(`${method}: MCP tools need object params and results`);
+  const output = LEGACY_RESULTS[def.mcpTool]?.output(def.result) ?? def.result;
+  if (!(def.params instanceof z.ZodObject) || !(output instanceof z.ZodObject)) {
+    throw new Error(`${method}: MCP tools need object params and results (a union result needs an entry in LEGACY_RESULTS)`);
   }
   const shape = def.params.shape as Record<string, z.ZodType>;
   const identity = identityFieldsOf(def, shape);
@@ -69,7 +70,7 @@ function specFor(method: string, def: MethodDef & { mcpTool: string }): ToolSpec
     method,
     description: describeTool(method, def, identity),
     input,
-    output: def.result,
+    output,
     shape,
     mutates: def.mutates === true,
   };

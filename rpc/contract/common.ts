@@ -27,6 +27,12 @@ export const identifier = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,256}$/, 'use 1 to 256 letters, digits, _ or - (no spaces, dots or slashes)');
 
+/** A path on this machine: absolute, bounded. */
+export const absolutePath = z.string().min(1).max(4096).regex(/^\//, 'an absolute path (starting with /)');
+
+/** Where an agent works (its project root): declared once, reused by every method that takes it. */
+export const workingDirectory = absolutePath.describe('Your project root, as an absolute path.');
+
 export const DEFAULT_WAIT_SECONDS = 300;
 export const MAX_WAIT_SECONDS = 3600;
 
@@ -40,6 +46,26 @@ export const waitFields = {
     .default(DEFAULT_WAIT_SECONDS)
     .describe(`With wait: give up after this many seconds (default ${DEFAULT_WAIT_SECONDS}, max ${MAX_WAIT_SECONDS}).`),
 };
+
+/**
+ * How every waiting method answers: a normal result, never an error, with timed_out saying whether the wait ran out.
+ * A method whose result is a thing (a lease, a resource, a project) answers a timed-out wait with the other branch of
+ * its result: timed_out: true, what it waited for, and a message saying so.
+ */
+export const waitOutcome = {
+  timed_out: z.boolean().describe('True when the wait ran out with nothing to show (wait again, or give up); false otherwise.'),
+  waited_ms: z.number().int().min(0).describe('How long the call waited.'),
+};
+
+/** The branch of a waiting method's result when the wait ran out before the thing existed. */
+export function timedOut<S extends z.ZodRawShape>(whatItWaitedFor: S) {
+  return z.object({
+    timed_out: z.literal(true),
+    waited_ms: z.number().int().min(0),
+    message: z.string().describe('What did not happen in time, and what to do.'),
+    ...whatItWaitedFor,
+  });
+}
 
 export const pageFields = {
   offset: z.number().int().min(0).default(0),

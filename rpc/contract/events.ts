@@ -1,7 +1,7 @@
 // Contract of the event plane: the ordered log every change appends to, read by snapshot + subscription, or waited on.
 import { z } from 'zod';
 import { OPERATOR_ONLY, defineMethods, defineNotifications } from './define.js';
-import { MAX_WAIT_SECONDS, eventRecord, eventTypeFilter, seq } from './common.js';
+import { MAX_WAIT_SECONDS, eventRecord, eventTypeFilter, seq, waitOutcome } from './common.js';
 
 export const MAX_PUBLISH_EVENTS = 100;
 
@@ -56,7 +56,7 @@ export const eventsMethods = defineMethods({
         timeout_seconds: z.number().min(0).max(MAX_WAIT_SECONDS).default(30),
       })
       .strict(),
-    result: z.object({ event: eventRecord.nullable(), timed_out: z.boolean(), head_seq: seq }),
+    result: z.object({ event: eventRecord.nullable(), ...waitOutcome, head_seq: seq }),
     emits: [],
   },
   'events.publish': {

@@ -1,7 +1,7 @@
 // Contract of the locks plane: advisory leases on files or any named resource, with fencing tokens and a fair FIFO wait.
 import { z } from 'zod';
 import { defineMethods } from './define.js';
-import { identifier, waitFields } from './common.js';
+import { identifier, timedOut, waitFields, waitOutcome } from './common.js';
 
 export const MAX_LOCK_KEY_LENGTH = 1024;
 export const LOCK_MODES = ['exclusive', 'shared'] as const;
@@ -84,7 +84,7 @@ export const locksMethods = defineMethods({
     summary: 'Take an advisory lease on a file, a glob or any named resource; exclusive (default) or shared, with a TTL and a fencing token.',
     description:
       'Busy and wait=false: CONFLICT naming the holders and when their leases end. With wait=true the call parks in a FIFO queue until the lock is yours ' +
-      '(released, expired, or its holder gone) or timeout_seconds pass (TIMEOUT). Fairness: a request is granted only when it conflicts with no lease and with no ' +
+      '(released, expired, or its holder gone) or timeout_seconds pass (then the answer is timed_out: true, naming who still holds it). Fairness: a request is granted only when it conflicts with no lease and with no ' +
       'earlier queued request, so a stream of shared acquirers never starves a waiting exclusive one. Globs conflict with every key they can cover. ' +
       'Renew before expires_at with lock.renew; release with lock.release. Leases end when your session ends or you leave the project. ' +
       'Name the holder as project_id + agent_name, as session_id, or as holder (either form); an agent that leaves it out holds it under its own name.',
@@ -100,10 +100,14 @@ export const locksMethods = defineMethods({
         ...waitFields,
       })
       .strict(),
-    result: leaseRecord.extend({
-      waited_ms: z.number().int(),
-      message: z.string(),
-    }),
+    result: z.discriminatedUnion('timed_out', [
+      leaseRecord.extend({ ...waitOutcome, timed_out: z.literal(false), message: z.string() }),
+      timedOut({
+        key: z.string(),
+        holders: z.array(z.object({ holder: lockHolder, holder_label: z.string(), mode: lockMode, key: z.string(), expires_at: z.string(), time_left_seconds: z.number() })),
+        waiters_ahead: z.array(z.object({ holder: lockHolder, holder_label: z.string(), mode: lockMode, key: z.string(), waiting_since: z.string() })),
+      }),
+    ]),
     emits: ['lock.acquired', 'lock.expired'],
     actor: ['agent_name', 'holder.agent_name'],
     project: ['project_id', 'holder.project_id'],

@@ -1,7 +1,7 @@
 // Contract of the messages plane: direct and broadcast messages between project members and the operator, delivered at least once until acknowledged.
 import { z } from 'zod';
 import { defineMethods } from './define.js';
-import { identifier, jsonObject, jsonValue, waitFields } from './common.js';
+import { identifier, jsonObject, jsonValue, waitFields, waitOutcome, workingDirectory } from './common.js';
 
 /** Largest payload plus metadata, encoded as JSON. */
 export const MAX_MESSAGE_BYTES = 256 * 1024;
@@ -20,7 +20,7 @@ export const messageId = z
 const deliveryToken = z.string().min(1).max(300);
 
 const whoFields = {
-  working_directory: z.string().min(1).max(4096).regex(/^\//, 'an absolute path (starting with /)').optional(),
+  working_directory: workingDirectory.optional(),
   client_id: identifier.optional(),
 };
 
@@ -106,8 +106,7 @@ export const messagesMethods = defineMethods({
     result: z.object({
       messages: z.array(receivedMessage),
       count: z.number().int(),
-      waited_ms: z.number().int(),
-      timeout: z.literal(true).optional().describe('Present when a wait ran out with nothing to deliver.'),
+      ...waitOutcome,
     }),
     emits: ['message.delivered', 'message.dead', 'message.expired'],
     actor: ['agent_name'],

@@ -1,6 +1,7 @@
 // Contract of the nudges plane: what an agent tool's hooks (`brains hook <event>`) hear back, computed in the daemon.
 import { z } from 'zod';
 import { OPERATOR_ONLY, defineMethods } from './define.js';
+import { absolutePath, workingDirectory } from './common.js';
 
 export const HOOK_TOOLS = ['claude-code', 'codex'] as const;
 export const HOOK_EVENTS = ['session-start', 'user-prompt-submit', 'stop', 'session-end'] as const;
@@ -9,13 +10,12 @@ export type HookEvent = (typeof HOOK_EVENTS)[number];
 
 /** The tool's own session id (Claude Code and Codex send UUIDs): no slashes, dots-only names or spaces. */
 const toolSessionId = z.string().regex(/^[A-Za-z0-9_:-][A-Za-z0-9_.:-]{0,199}$/, 'the tool session id: up to 200 letters, digits, _ - : or .');
-const absolutePath = z.string().min(1).max(4096).regex(/^\//, 'an absolute path (starting with /)');
 
 /** The fields of the tool's hook input that brains uses (the CLI picks them from stdin; nothing else is sent). */
 export const hookPayload = z
   .object({
     session_id: toolSessionId,
-    cwd: absolutePath.optional(),
+    cwd: workingDirectory.optional(),
     transcript_path: absolutePath.nullable().optional(),
     hook_event_name: z.string().max(64).optional(),
     source: z.string().max(64).optional().describe('SessionStart: startup, resume, clear or compact.'),

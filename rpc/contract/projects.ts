@@ -1,7 +1,7 @@
 // Contract of the projects plane: workspaces where agents with friendly names cooperate, led by one coordinator.
 import { z } from 'zod';
 import { defineMethods } from './define.js';
-import { identifier, jsonObject, pageFields, waitFields } from './common.js';
+import { identifier, jsonObject, pageFields, timedOut, waitFields, waitOutcome, workingDirectory } from './common.js';
 
 export const ROLE_DESCRIPTIONS = {
   coordinator:
@@ -46,7 +46,7 @@ export const projectsMethods = defineMethods({
         description: z.string().max(5000).optional(),
         context: jsonObject.optional().describe('Shared context every member sees (goal, timeline, links).'),
         agent_name: identifier.optional(),
-        working_directory: z.string().regex(/^\//, 'an absolute path').max(4096).optional(),
+        working_directory: workingDirectory.optional(),
         client_id: identifier.optional(),
       })
       .strict(),
@@ -74,7 +74,10 @@ export const projectsMethods = defineMethods({
   'project.info': {
     summary: 'A project with its shared context and members (online state, last seen); can wait for it to be created.',
     params: z.object({ project_id: identifier, ...waitFields }).strict(),
-    result: z.object({ project: projectRecord, members: z.array(memberRecord), coordinator: z.string().nullable(), waited_ms: z.number().int() }),
+    result: z.discriminatedUnion('timed_out', [
+      z.object({ project: projectRecord, members: z.array(memberRecord), coordinator: z.string().nullable(), ...waitOutcome, timed_out: z.literal(false) }),
+      timedOut({ project_id: z.string() }),
+    ]),
     emits: [],
     project: ['project_id'],
     mcpTool: 'get_project_info',
@@ -85,7 +88,7 @@ export const projectsMethods = defineMethods({
       .object({
         project_id: identifier,
         agent_name: identifier,
-        working_directory: z.string().regex(/^\//, 'an absolute path').max(4096).optional(),
+        working_directory: workingDirectory.optional(),
         client_id: identifier.optional(),
         capabilities: capabilities.optional(),
         labels: labels.optional(),

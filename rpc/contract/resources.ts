@@ -1,7 +1,7 @@
 // Contract of the resources plane: shared documents in a project, versioned, with per-resource read and write lists (Brainstorm's store/get/list/delete_resource).
 import { z } from 'zod';
 import { defineMethods } from './define.js';
-import { identifier, pageFields, waitFields } from './common.js';
+import { identifier, pageFields, timedOut, waitFields, waitOutcome } from './common.js';
 
 export const RESOURCE_ENCODINGS = ['text', 'base64'] as const;
 export const EVERYONE = '*';
@@ -68,9 +68,12 @@ export const resourcesMethods = defineMethods({
   },
   'resource.get': {
     summary: 'A resource with its manifest, if you may read it; can wait for it to be created.',
-    description: "Binary resources come back as base64 (manifest.encoding says which). With wait: true, parks until the resource exists (TIMEOUT when it does not appear in time).",
+    description: "Binary resources come back as base64 (manifest.encoding says which). With wait: true, parks until the resource exists; if it does not appear in time the answer is timed_out: true.",
     params: z.object({ project_id: identifier, resource_id: identifier, agent_name: identifier, ...waitFields }).strict(),
-    result: z.object({ manifest: resourceManifest, content: z.string(), waited_ms: z.number().int() }),
+    result: z.discriminatedUnion('timed_out', [
+      z.object({ manifest: resourceManifest, content: z.string(), ...waitOutcome, timed_out: z.literal(false) }),
+      timedOut({ project_id: z.string(), resource_id: z.string() }),
+    ]),
     emits: [],
     actor: ['agent_name'],
     project: ['project_id'],

@@ -1,12 +1,11 @@
 // Contract of the sessions plane: running agent instances, the identity a working directory resumes, and the welcome packet.
 import { z } from 'zod';
 import { defineMethods } from './define.js';
-import { identifier } from './common.js';
+import { absolutePath, identifier, workingDirectory } from './common.js';
 
 export const TOOLS = ['claude-code', 'codex', 'copilot', 'gemini', 'cursor', 'managed', 'other'] as const;
 export const SESSION_STATES = ['active', 'idle', 'gone'] as const;
 
-const absolutePath = z.string().min(1).max(4096).regex(/^\//, 'an absolute path (starting with /)');
 const sessionId = z.string().min(1).max(64);
 
 export const sessionRecord = z.object({
@@ -65,7 +64,7 @@ export const welcomePacket = z.object({
 });
 
 const whoFields = {
-  working_directory: absolutePath
+  working_directory: workingDirectory
     .optional()
     .describe('Your project root: it resumes the identity that worked there when exactly one did and no running agent holds it.'),
   client_id: identifier.optional().describe('An explicit identity (like Brainstorm\'s BRAINSTORM_CLIENT_ID); always wins over the directory.'),
@@ -78,7 +77,7 @@ export const sessionsMethods = defineMethods({
   'session.start': {
     summary: 'Register a running agent instance and get its welcome packet (identities, unread, approvals, locks, tasks).',
     description:
-      'Call once when an agent starts. The same working_directory (or client_id) always resumes the same identity and its project memberships. Send session.heartbeat regularly; a session without heartbeats (or whose pid died) is reaped and its locks and claimed tasks are released.',
+      'Call once when an agent starts. Its identity (the names it holds in projects) is: the one client_id or agent_name says; else the one identity that worked in working_directory and no running agent holds now; else a new one (with several free, the agent says which with session.status agent_name). A second agent started in the same directory is someone else. Send session.heartbeat regularly; a session without heartbeats (or whose pid died) is reaped and its locks and claimed tasks are released. With bind: true this connection becomes the new agent instance; the secret lets its other connections say so (session.authenticate).',
     params: z
       .object({
         tool: z.enum(TOOLS),

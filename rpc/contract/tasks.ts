@@ -1,7 +1,7 @@
 // Contract of the tasks plane: a per-project work queue agents claim from, by priority then age, exactly once each.
 import { z } from 'zod';
 import { defineMethods } from './define.js';
-import { identifier, pageFields, waitFields } from './common.js';
+import { identifier, pageFields, waitFields, waitOutcome } from './common.js';
 
 export const TASK_PRIORITIES = ['p0', 'p1', 'p2', 'p3'] as const;
 export const TASK_STATUSES = ['open', 'claimed', 'done', 'failed', 'cancelled'] as const;
@@ -84,7 +84,7 @@ export const tasksMethods = defineMethods({
         ...waitFields,
       })
       .strict(),
-    result: z.object({ task: taskRecord.nullable(), waited_ms: z.number().int() }),
+    result: z.object({ task: taskRecord.nullable().describe('The task you now hold; null when none was open (or, with wait, none opened in time).'), ...waitOutcome }),
     emits: ['task.claimed'],
     actor: ['agent_name'],
     project: ['project_id'],

@@ -50,3 +50,10 @@ export async function waitingCount(c: BrainsClient): Promise<number> {
 export async function parkedBeyond(c: BrainsClient, before: number): Promise<void> {
   await waitFor(async () => (await waitingCount(c)) > before, 10_000, 'the call to park');
 }
+
+/** A waiting method's answer that must not have timed out (a lease, a resource, a project): its arrived branch. */
+export async function arrived<T extends { timed_out: boolean }>(promise: Promise<T>): Promise<Exclude<T, { timed_out: true }>> {
+  const result = await promise;
+  assert.equal(result.timed_out, false, `expected it to arrive, but the wait ran out: ${JSON.stringify(result)}`);
+  return result as Exclude<T, { timed_out: true }>;
+}

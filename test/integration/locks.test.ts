@@ -7,9 +7,9 @@ import type { EventRecord, Result } from '../../rpc/contract/index.js';
 import { RpcCallError } from '../../rpc/errors.js';
 import { startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { withDaemon } from '../helpers/with-daemon.js';
-import { failure, invalidParams } from '../helpers/rpc-assert.js';
+import { arrived, failure, invalidParams } from '../helpers/rpc-assert.js';
 
-type Lease = Result<'lock.acquire'>;
+type Lease = Extract<Result<'lock.acquire'>, { timed_out: false }>;
 
 async function refused(promise: Promise<unknown>, code: string, pattern?: RegExp): Promise<RpcCallError> {
   const error = await failure(promise);
@@ -47,7 +47,7 @@ type AcquireParams = { key: string; holder: { session_id: string } | { project_i
 
 /** Start an acquire with wait; once lock.list shows it parked, hand back the call still pending (wrapped, so awaiting this does not wait for the grant). */
 async function parkedAcquire(waiter: BrainsClient, observer: BrainsClient, params: AcquireParams, waitersBefore: number): Promise<{ granted: Promise<Lease> }> {
-  const granted = waiter.call('lock.acquire', { ...params, wait: true, timeout_seconds: 120 });
+  const granted = arrived(waiter.call('lock.acquire', { ...params, wait: true, timeout_seconds: 120 }));
   granted.catch(() => {});
   await waitFor(async () => (await listed(observer, params.key)).waiters.length > waitersBefore, 10_000, 'the acquire to park');
   return { granted };
@@ -59,7 +59,7 @@ describe('locks', () => {
   test('acquire, list, renew and release a lease held by a session, with events whose subject is the key', async () => {
     const sid = await startSession(admin, 'happy-client');
     const since = await headSeq(admin);
-    const lease = await admin.call('lock.acquire', { key: './happy//a.ts', holder: { session_id: sid }, ttl_seconds: 60 });
+    const lease = await arrived(admin.call('lock.acquire', { key: './happy//a.ts', holder: { session_id: sid }, ttl_seconds: 60 }));
     assert.equal(lease.key, 'happy/a.ts');
     assert.equal(lease.mode, 'exclusive');
     assert.deepEqual(lease.holder, { session_id: sid });
@@ -101,11 +101,11 @@ describe('locks', () => {
   test('agents in a project and the operator hold locks; the welcome packet lists an identity\'s leases', async () => {
     await admin.call('project.create', { project_id: 'wel', name: 'Welcome', agent_name: 'alice', client_id: 'wel-alice' });
     const aliceSession = await startSession(admin, 'wel-alice');
-    const asMember = await admin.call('lock.acquire', { key: 'wel/member.ts', holder: { project_id: 'wel', agent_name: 'alice' }, mode: 'shared' });
+    const asMember = await arrived(admin.call('lock.acquire', { key: 'wel/member.ts', holder: { project_id: 'wel', agent_name: 'alice' }, mode: 'shared' }));
     assert.deepEqual(asMember.holder, { project_id: 'wel', agent_name: 'alice' });
     assert.equal(asMember.mode, 'shared');
-    const asSession = await admin.call('lock.acquire', { key: 'wel/session.ts', holder: { session_id: aliceSession } });
-    const asOperator = await admin.call('lock.acquire', { key: 'wel/operator.ts', holder: { project_id: 'wel', agent_name: 'operator' } });
+    const asSession = await arrived(admin.call('lock.acquire', { key: 'wel/session.ts', holder: { session_id: aliceSession } }));
+    const asOperator = await arrived(admin.call('lock.acquire', { key: 'wel/operator.ts', holder: { project_id: 'wel', agent_name: 'operator' } }));
     assert.deepEqual(asOperator.holder, { project_id: 'wel', agent_name: 'operator' });
 
     const status = await admin.call('session.status', { client_id: 'wel-alice' });
@@ -139,7 +139,7 @@ describe('locks', () => {
     await refused(admin.call('lock.acquire', { key: 'src/../etc/passwd', holder: { session_id: sid } }), 'INVALID', /\.\./);
     await refused(admin.call('lock.acquire', { key: './/.', holder: { session_id: sid } }), 'INVALID', /names nothing/);
 
-    const held = await admin.call('lock.acquire', { key: 'err/busy/**', holder: { project_id: 'errp', agent_name: 'erin' }, ttl_seconds: 600 });
+    const held = await arrived(admin.call('lock.acquire', { key: 'err/busy/**', holder: { project_id: 'errp', agent_name: 'erin' }, ttl_seconds: 600 }));
     const busy = await refused(admin.call('lock.acquire', { key: 'err/busy/file.ts', holder: { session_id: sid } }), 'CONFLICT', /erin@errp/);
     assert.match(busy.message, /wait: true/);
     const details = busy.data as { holders: Array<{ holder_label: string; expires_at: string; key: string }> };
@@ -150,12 +150,15 @@ describe('locks', () => {
     const own = await refused(admin.call('lock.acquire', { key: 'err/busy/x', holder: { project_id: 'errp', agent_name: 'erin' }, wait: true }), 'CONFLICT', /already holds/);
     assert.equal((own.data as { own_lease: { lease_id: string } }).own_lease.lease_id, held.lease_id, 'your own lease is named to you');
 
-    const timedOut = await refused(
-      admin.call('lock.acquire', { key: 'err/busy/file.ts', holder: { session_id: sid }, wait: true, timeout_seconds: 0.3 }),
-      'TIMEOUT',
-      /did not come free/,
-    );
-    assert.equal((timedOut.data as { key: string }).key, 'err/busy/file.ts');
+    // A wait that runs out is an answer, not an error: timed_out, with who still holds it.
+    const timedOut = await admin.call('lock.acquire', { key: 'err/busy/file.ts', holder: { session_id: sid }, wait: true, timeout_seconds: 0.3 });
+    assert.equal(timedOut.timed_out, true);
+    if (!timedOut.timed_out) throw new Error('unreachable');
+    assert.match(timedOut.message, /did not come free/);
+    assert.equal(timedOut.key, 'err/busy/file.ts');
+    assert.deepEqual(timedOut.holders.map((h) => h.holder_label), ['erin@errp']);
+    assert.ok(timedOut.waited_ms >= 250);
+    assert.equal(JSON.stringify(timedOut).includes(held.lease_id), false, 'another holder\'s lease id is not disclosed');
     await refused(admin.call('lock.acquire', { key: 'err/busy/file.ts', holder: { session_id: sid }, wait: true, timeout_seconds: 0 }), 'CONFLICT');
     assert.equal((await listed(admin, 'err/busy/file.ts')).waiters.length, 0, 'a timed-out waiter left the queue');
     await admin.call('lock.release', { lease_id: held.lease_id, fencing_token: held.fencing_token });
@@ -163,7 +166,7 @@ describe('locks', () => {
 
   test('wrong, missing, oversized and hostile params are refused and change nothing', async () => {
     const sid = await startSession(admin, 'hostile-client');
-    const marker = await admin.call('lock.acquire', { key: 'hostile/marker', holder: { session_id: sid } });
+    const marker = await arrived(admin.call('lock.acquire', { key: 'hostile/marker', holder: { session_id: sid } }));
     const before = await admin.call('lock.list', {});
     const holder = { session_id: sid };
     const deep: Record<string, unknown> = {};
@@ -209,7 +212,7 @@ describe('locks', () => {
     await invalidParams(admin.callRaw('lock.list', { limit: 0 }));
 
     // Hostile but well-formed: SQL-ish keys are just names; unknown sessions are not found.
-    const sqlish = await admin.call('lock.acquire', { key: "'; DROP TABLE lock_leases; --", holder });
+    const sqlish = await arrived(admin.call('lock.acquire', { key: "'; DROP TABLE lock_leases; --", holder }));
     assert.equal(sqlish.key, "'; DROP TABLE lock_leases; --");
     assert.equal(sqlish.fencing_token, marker.fencing_token + 1, 'refused calls used no fencing token');
     await refused(admin.call('lock.acquire', { key: 'a', holder: { session_id: "' OR 1=1 --" } }), 'NOT_FOUND');
@@ -227,11 +230,11 @@ describe('locks', () => {
   test('one holder may hold at most 1000 leases and park at most 100 acquires (LIMIT_EXCEEDED), and nothing changes when refused', async () => {
     const [hoarder, queuer] = await Promise.all([startSession(admin, 'limit-hoarder'), startSession(admin, 'limit-queuer')]);
     for (let batch = 0; batch < 10; batch += 1) {
-      await Promise.all(Array.from({ length: 100 }, (_, i) => admin.call('lock.acquire', { key: `limit/${batch * 100 + i}`, holder: { session_id: hoarder } })));
+      await Promise.all(Array.from({ length: 100 }, (_, i) => arrived(admin.call('lock.acquire', { key: `limit/${batch * 100 + i}`, holder: { session_id: hoarder } }))));
     }
     await refused(admin.call('lock.acquire', { key: 'limit/one-more', holder: { session_id: hoarder } }), 'LIMIT_EXCEEDED', /1000 leases/);
     const parkedClient = await daemon.client();
-    const parked = Array.from({ length: 100 }, (_, i) => parkedClient.call('lock.acquire', { key: `limit/${i}`, holder: { session_id: queuer }, wait: true, timeout_seconds: 120 }));
+    const parked = Array.from({ length: 100 }, (_, i) => arrived(parkedClient.call('lock.acquire', { key: `limit/${i}`, holder: { session_id: queuer }, wait: true, timeout_seconds: 120 })));
     for (const call of parked) call.catch(() => {});
     await waitFor(async () => (await admin.call('lock.list', { key_prefix: 'limit/' })).waiter_count === 100, 20_000, '100 parked acquires');
     await refused(admin.call('lock.acquire', { key: 'limit/100', holder: { session_id: queuer }, wait: true }), 'LIMIT_EXCEEDED', /100 locks/);
@@ -250,7 +253,7 @@ describe('locks', () => {
   test('renew and release refuse a stale holder: ended lease, wrong or old token, unknown lease, ambiguous reference', async () => {
     const sid = await startSession(admin, 'stale-client');
     const holder = { session_id: sid };
-    const first = await admin.call('lock.acquire', { key: 'stale/k', holder });
+    const first = await arrived(admin.call('lock.acquire', { key: 'stale/k', holder }));
     await refused(admin.call('lock.renew', { lease_id: first.lease_id, fencing_token: first.fencing_token + 1000 }), 'CONFLICT', /fencing token/);
     await refused(admin.call('lock.release', { lease_id: first.lease_id, fencing_token: first.fencing_token + 1000 }), 'CONFLICT', /fencing token/);
     await refused(admin.call('lock.renew', { lease_id: first.lease_id, key: 'stale/k', holder, fencing_token: first.fencing_token }), 'INVALID', /not both/);
@@ -267,12 +270,12 @@ describe('locks', () => {
     await refused(admin.call('lock.renew', { lease_id: first.lease_id, fencing_token: first.fencing_token }), 'CONFLICT', /already ended/);
     await refused(admin.call('lock.renew', { key: 'stale/k', holder, fencing_token: first.fencing_token }), 'CONFLICT', /already ended/);
 
-    const second = await admin.call('lock.acquire', { key: 'stale/k', holder });
+    const second = await arrived(admin.call('lock.acquire', { key: 'stale/k', holder }));
     assert.ok(second.fencing_token > first.fencing_token);
     await refused(admin.call('lock.release', { key: 'stale/k', holder, fencing_token: first.fencing_token }), 'CONFLICT', /older lease/);
     await admin.call('lock.release', { key: 'stale/k', holder, fencing_token: second.fencing_token });
 
-    const short = await admin.call('lock.acquire', { key: 'stale/short', holder, ttl_seconds: 1 });
+    const short = await arrived(admin.call('lock.acquire', { key: 'stale/short', holder, ttl_seconds: 1 }));
     await waitFor(async () => (await lockEvents(admin, 'stale/short')).some((e) => e.type === 'lock.expired'), 10_000, 'the lease to expire');
     await refused(admin.call('lock.renew', { lease_id: short.lease_id, fencing_token: short.fencing_token }), 'CONFLICT', /expired/);
     await refused(admin.call('lock.release', { lease_id: short.lease_id, fencing_token: short.fencing_token }), 'CONFLICT', /expired/);
@@ -282,8 +285,8 @@ describe('locks', () => {
     const clients = await Promise.all(Array.from({ length: 4 }, () => daemon.client()));
     const [a, b, c, d] = await Promise.all(clients.map((cl, i) => startSession(cl, `shared-${i}`)));
     const key = 'shared/doc.md';
-    const leaseA = await clients[0]!.call('lock.acquire', { key, holder: { session_id: a! }, mode: 'shared' });
-    const leaseB = await clients[1]!.call('lock.acquire', { key, holder: { session_id: b! }, mode: 'shared' });
+    const leaseA = await arrived(clients[0]!.call('lock.acquire', { key, holder: { session_id: a! }, mode: 'shared' }));
+    const leaseB = await arrived(clients[1]!.call('lock.acquire', { key, holder: { session_id: b! }, mode: 'shared' }));
     assert.equal((await listed(admin, key)).holders.length, 2);
     await refused(clients[2]!.call('lock.acquire', { key, holder: { session_id: c! } }), 'CONFLICT', /shared/);
 
@@ -319,7 +322,7 @@ describe('locks', () => {
 
   test('a glob conflicts with the paths it covers and with globs that can cover a common path', async () => {
     const [x, y] = await Promise.all([startSession(admin, 'glob-x'), startSession(admin, 'glob-y')]);
-    const api = await admin.call('lock.acquire', { key: 'g/src/api/**', holder: { session_id: x } });
+    const api = await arrived(admin.call('lock.acquire', { key: 'g/src/api/**', holder: { session_id: x } }));
     const other = { session_id: y };
     await refused(admin.call('lock.acquire', { key: 'g/src/api/users.ts', holder: other }), 'CONFLICT', /g\/src\/api\/\*\*/);
     await refused(admin.call('lock.acquire', { key: 'g/src/api', holder: other }), 'CONFLICT');
@@ -328,12 +331,12 @@ describe('locks', () => {
     await refused(admin.call('lock.acquire', { key: 'g/src/api/users.ts', holder: other, mode: 'shared' }), 'CONFLICT');
     const free: string[] = ['g/src/lib/x.ts', 'g/src/*.ts', 'g/docs/**', 'g/src/apix/y.ts'];
     const leases = [];
-    for (const key of free) leases.push(await admin.call('lock.acquire', { key, holder: other }));
+    for (const key of free) leases.push(await arrived(admin.call('lock.acquire', { key, holder: other })));
     await refused(admin.call('lock.acquire', { key: 'g/src/lib/**', holder: { session_id: x } }), 'CONFLICT', /g\/src\/lib\/x\.ts/);
     await refused(admin.call('lock.acquire', { key: 'g/src/b*.ts', holder: { session_id: x } }), 'CONFLICT', /g\/src\/\*\.ts/);
-    leases.push(await admin.call('lock.acquire', { key: 'g/src/*.js', holder: { session_id: x } }));
-    const sharedGlob = await admin.call('lock.acquire', { key: 'g/shared/**', holder: other, mode: 'shared' });
-    const sharedPath = await admin.call('lock.acquire', { key: 'g/shared/a.ts', holder: { session_id: x }, mode: 'shared' });
+    leases.push(await arrived(admin.call('lock.acquire', { key: 'g/src/*.js', holder: { session_id: x } })));
+    const sharedGlob = await arrived(admin.call('lock.acquire', { key: 'g/shared/**', holder: other, mode: 'shared' }));
+    const sharedPath = await arrived(admin.call('lock.acquire', { key: 'g/shared/a.ts', holder: { session_id: x }, mode: 'shared' }));
     for (const lease of [api, ...leases, sharedGlob, sharedPath]) await admin.call('lock.release', { lease_id: lease.lease_id, fencing_token: lease.fencing_token });
   });
 
@@ -344,7 +347,7 @@ describe('locks', () => {
     const since = await headSeq(admin);
     const granted: Array<{ index: number; lease: Lease }> = [];
     const calls = clients.map((c, index) =>
-      c.call('lock.acquire', { key, holder: { session_id: sessions[index]! }, wait: true, timeout_seconds: 120 }).then((lease) => {
+      arrived(c.call('lock.acquire', { key, holder: { session_id: sessions[index]! }, wait: true, timeout_seconds: 120 })).then((lease) => {
         granted.push({ index, lease });
         return lease;
       }),
@@ -405,8 +408,8 @@ describe('locks', () => {
     const [s1, s2] = await Promise.all([startSession(admin, 'ttl-1'), startSession(admin, 'ttl-2')]);
     const key = 'ttl/file';
     const waiterClient = await daemon.client();
-    const first = await admin.call('lock.acquire', { key, holder: { session_id: s1 }, ttl_seconds: 1 });
-    const waiting = waiterClient.call('lock.acquire', { key, holder: { session_id: s2 }, wait: true, timeout_seconds: 60 });
+    const first = await arrived(admin.call('lock.acquire', { key, holder: { session_id: s1 }, ttl_seconds: 1 }));
+    const waiting = arrived(waiterClient.call('lock.acquire', { key, holder: { session_id: s2 }, wait: true, timeout_seconds: 60 }));
     const second = await waiting;
     assert.ok(second.fencing_token > first.fencing_token);
     const events = await lockEvents(admin, key);
@@ -420,7 +423,7 @@ describe('locks', () => {
   test('a waiting acquire whose connection closes leaves the queue and never gets the lock', async () => {
     const [s1, s2] = await Promise.all([startSession(admin, 'close-1'), startSession(admin, 'close-2')]);
     const key = 'close/file';
-    const held = await admin.call('lock.acquire', { key, holder: { session_id: s1 } });
+    const held = await arrived(admin.call('lock.acquire', { key, holder: { session_id: s1 } }));
     const leaving = await daemon.client();
     const since = await headSeq(admin);
     await parkedAcquire(leaving, admin, { key, holder: { session_id: s2 } }, 0);
@@ -440,8 +443,8 @@ describe('locks', () => {
     const second = await startSession(admin, 'end-ed');
     const other = await startSession(admin, 'end-other');
     const waiterClient = await daemon.client();
-    const bySession = await admin.call('lock.acquire', { key: 'end/session', holder: { session_id: first } });
-    const byAgent = await admin.call('lock.acquire', { key: 'end/agent', holder: { project_id: 'endp', agent_name: 'ed' } });
+    const bySession = await arrived(admin.call('lock.acquire', { key: 'end/session', holder: { session_id: first } }));
+    const byAgent = await arrived(admin.call('lock.acquire', { key: 'end/agent', holder: { project_id: 'endp', agent_name: 'ed' } }));
     const since = await headSeq(admin);
     const waitsForSession = await parkedAcquire(waiterClient, admin, { key: 'end/session', holder: { session_id: other } }, 0);
 
@@ -464,7 +467,7 @@ describe('locks', () => {
     await admin.call('project.create', { project_id: 'leavep', name: 'Leave', agent_name: 'lea', client_id: 'leave-lea' });
     await admin.call('project.join', { project_id: 'leavep', agent_name: 'bo', client_id: 'leave-bo' });
     const waiterClient = await daemon.client();
-    const leaseLea = await admin.call('lock.acquire', { key: 'leave/file', holder: { project_id: 'leavep', agent_name: 'lea' } });
+    const leaseLea = await arrived(admin.call('lock.acquire', { key: 'leave/file', holder: { project_id: 'leavep', agent_name: 'lea' } }));
     const boWaits = await parkedAcquire(waiterClient, admin, { key: 'leave/file', holder: { project_id: 'leavep', agent_name: 'bo' } }, 0);
     await admin.call('project.leave', { project_id: 'leavep', agent_name: 'lea' });
     const leaseBo = await boWaits.granted;
@@ -489,7 +492,7 @@ describe('locks across restarts and reaped sessions', () => {
       const sid = await startSession(c1, 'restart-client');
       const tokens: number[] = [];
       for (let i = 0; i < 3; i += 1) {
-        const lease = await c1.call('lock.acquire', { key: `restart/${i}`, holder: { session_id: sid } });
+        const lease = await arrived(c1.call('lock.acquire', { key: `restart/${i}`, holder: { session_id: sid } }));
         tokens.push(lease.fencing_token);
         if (i < 2) await c1.call('lock.release', { lease_id: lease.lease_id, fencing_token: lease.fencing_token });
       }
@@ -499,7 +502,7 @@ describe('locks across restarts and reaped sessions', () => {
       const c2 = await second.client();
       const kept = await listed(c2, 'restart/2');
       assert.equal(kept.holders[0]!.fencing_token, tokens[2], 'the unreleased lease survived the restart');
-      const after = await c2.call('lock.acquire', { key: 'restart/0', holder: { session_id: sid } });
+      const after = await arrived(c2.call('lock.acquire', { key: 'restart/0', holder: { session_id: sid } }));
       assert.ok(after.fencing_token > Math.max(...tokens), `token ${after.fencing_token} after ${tokens.join(',')}`);
       await refused(c2.call('lock.acquire', { key: 'restart/2', holder: { session_id: sid } }), 'CONFLICT', /already holds/);
     } finally {
@@ -517,7 +520,7 @@ describe('locks across restarts and reaped sessions', () => {
       await client.call('config.set', { key: 'reaper_interval_seconds', value: 0.2 });
       const doomed = await startSession(client, 'reap-doomed', child.pid!);
       const survivor = await startSession(client, 'reap-survivor');
-      const held = await client.call('lock.acquire', { key: 'reap/file', holder: { session_id: doomed }, ttl_seconds: 3600 });
+      const held = await arrived(client.call('lock.acquire', { key: 'reap/file', holder: { session_id: doomed }, ttl_seconds: 3600 }));
       const waiting = await parkedAcquire(waiterClient, client, { key: 'reap/file', holder: { session_id: survivor } }, 0);
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGKILL');

@@ -54,7 +54,7 @@ describe('messages', () => {
     const got = await c.call('message.receive', { project_id: 'team', agent_name: 'bob' });
     assert.equal(got.count, 1);
     assert.equal(got.waited_ms, 0);
-    assert.equal(got.timeout, undefined);
+    assert.equal(got.timed_out, false);
     const m = got.messages[0]!;
     assert.equal(m.message_id, sent.message_id);
     assert.equal(m.project_id, 'team');
@@ -298,7 +298,7 @@ describe('messages', () => {
     const got = await parked;
     assert.equal(got.count, 1);
     assert.equal(got.messages[0]!.message_id, sent.message_id);
-    assert.equal(got.timeout, undefined);
+    assert.equal(got.timed_out, false);
     await waitFor(async () => (await waiting(c)) === before, 10_000, 'the wait to be released');
     await c.call('message.ack', { project_id: 'team', agent_name: 'carol', delivery_tokens: [got.messages[0]!.delivery_token] });
   });
@@ -324,7 +324,7 @@ describe('messages', () => {
     const got = await c.call('message.receive', { project_id: 'team', agent_name: 'carol', wait: true, timeout_seconds: 0.3 });
     assert.deepEqual(got.messages, []);
     assert.equal(got.count, 0);
-    assert.equal(got.timeout, true);
+    assert.equal(got.timed_out, true);
     assert.ok(got.waited_ms >= 250, `waited ${got.waited_ms} ms`);
   });
 
@@ -559,7 +559,7 @@ describe('messages: redelivery and dead letters (ack timeout 1 s)', () => {
     assert.equal(first.messages[0]!.attempt, 1);
     // Nothing is sent meanwhile: the parked receive wakes on the ack deadline itself.
     const second = await c.call('message.receive', { project_id: 'r', agent_name: 'dst', wait: true, timeout_seconds: 30 });
-    assert.equal(second.timeout, undefined);
+    assert.equal(second.timed_out, false);
     assert.deepEqual(
       second.messages.map((m) => [m.message_id, m.attempt, m.delivery_token]),
       [[sent.message_id, 2, `${sent.message_id}.2`]],
@@ -601,7 +601,7 @@ describe('messages: redelivery and dead letters (ack timeout 1 s)', () => {
     );
     const again = await c.call('message.receive', { project_id: 'r', agent_name: 'dst', wait: true, timeout_seconds: 1.5 });
     assert.equal(again.count, 0);
-    assert.equal(again.timeout, true);
+    assert.equal(again.timed_out, true);
     assert.deepEqual((await c.call('message.ack', { project_id: 'r', agent_name: 'dst', delivery_tokens: [second.messages[0]!.delivery_token] })).refused, [
       { token: second.messages[0]!.delivery_token, reason: 'dead' },
     ]);

@@ -10,7 +10,7 @@ import { BrainsClient } from '../../rpc/client.js';
 import type { EventRecord } from '../../rpc/contract/index.js';
 import { startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { withDaemon } from '../helpers/with-daemon.js';
-import { refusedWith, invalidParams } from '../helpers/rpc-assert.js';
+import { arrived, refusedWith, invalidParams } from '../helpers/rpc-assert.js';
 import { call, callError, openMcp, type Mcp } from '../helpers/mcp-stdio.js';
 
 /** A connection that speaks for a per-agent token. */
@@ -35,7 +35,7 @@ describe('a per-agent token stays inside its project', () => {
     await admin.call('project.join', { project_id: 'tok-p', agent_name: 'pia', client_id: 'tok-pia' });
     await admin.call('project.join', { project_id: 'tok-q', agent_name: 'bob', client_id: 'tok-bob' });
     await admin.call('project.join', { project_id: 'tok-q', agent_name: 'quinn', client_id: 'tok-quinn' });
-    const qLease = await admin.call('lock.acquire', { key: 'q/plan.md', project_id: 'tok-q', agent_name: 'bob', ttl_seconds: 600 });
+    const qLease = await arrived(admin.call('lock.acquire', { key: 'q/plan.md', project_id: 'tok-q', agent_name: 'bob', ttl_seconds: 600 }));
     const qApproval = await admin.call('approval.request', { project_id: 'tok-q', agent_name: 'bob', title: 'Q secret plan' });
     await admin.call('task.create', { project_id: 'tok-q', title: 'Q task' });
     await admin.call('message.send', { project_id: 'tok-q', from_agent: 'bob', to_agent: 'quinn', payload: 'q secret' });

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { waitFor } from '../helpers/daemon.js';
 import { withDaemon } from '../helpers/with-daemon.js';
-import { failure } from '../helpers/rpc-assert.js';
+import { arrived, failure } from '../helpers/rpc-assert.js';
 
 const { daemon, client: c } = withDaemon();
 
@@ -20,7 +20,7 @@ describe('create and join', () => {
     assert.equal(joined.role, 'contributor');
     assert.match(joined.role_description, /contributor/);
     assert.ok(!joined.suggested_names.includes('frontend') && !joined.suggested_names.includes('backend'));
-    const info = await c.call('project.info', { project_id: id });
+    const info = await arrived(c.call('project.info', { project_id: id }));
     assert.deepEqual(info.project.context, { goal: 'graphql' });
     assert.equal(info.coordinator, 'backend');
     assert.deepEqual(
@@ -86,7 +86,7 @@ describe('info, list and wait', () => {
   test('info waits for a project created later by another client, without polling', async () => {
     const id = fresh();
     const waiter = await daemon.client();
-    const waiting = waiter.call('project.info', { project_id: id, wait: true, timeout_seconds: 30 });
+    const waiting = arrived(waiter.call('project.info', { project_id: id, wait: true, timeout_seconds: 30 }));
     await waitFor(async () => ((await c.call('system.info')).counts.waiting ?? 0) >= 1, 5000, 'the wait to park');
     await c.call('project.create', { project_id: id, name: 'late' });
     const info = await waiting;
@@ -94,8 +94,10 @@ describe('info, list and wait', () => {
     assert.ok(info.waited_ms > 0);
   });
 
-  test('a wait that runs out is TIMEOUT; without wait a missing project is NOT_FOUND', async () => {
-    assert.equal((await failure(c.call('project.info', { project_id: 'never-made', wait: true, timeout_seconds: 0.2 }))).appCode, 'TIMEOUT');
+  test('a wait that runs out answers timed_out; without wait a missing project is NOT_FOUND', async () => {
+    const waited = await c.call('project.info', { project_id: 'never-made', wait: true, timeout_seconds: 0.2 });
+    assert.deepEqual([waited.timed_out, (waited as { project_id: string }).project_id], [true, 'never-made']);
+    assert.match((waited as { message: string }).message, /was not created within/);
     assert.equal((await failure(c.call('project.info', { project_id: 'never-made' }))).appCode, 'NOT_FOUND');
   });
 
@@ -121,7 +123,7 @@ describe('leave, archive, delete, handover', () => {
     await c.call('project.join', { project_id: id, agent_name: 'c', client_id: 'cc' });
     const left = await c.call('project.leave', { project_id: id, agent_name: 'a' });
     assert.equal(left.new_coordinator, 'b');
-    assert.equal((await c.call('project.info', { project_id: id })).coordinator, 'b');
+    assert.equal((await arrived(c.call('project.info', { project_id: id }))).coordinator, 'b');
     assert.equal((await failure(c.call('project.leave', { project_id: id, agent_name: 'a' }))).appCode, 'NOT_FOUND');
   });
 
@@ -134,7 +136,7 @@ describe('leave, archive, delete, handover', () => {
     assert.ok(archived.archived_at);
     assert.equal((await failure(c.call('project.archive', { project_id: id }))).appCode, 'CONFLICT');
     assert.equal((await failure(c.call('project.join', { project_id: id, agent_name: 'late', client_id: 'cl' }))).appCode, 'CONFLICT');
-    const info = await c.call('project.info', { project_id: id });
+    const info = await arrived(c.call('project.info', { project_id: id }));
     assert.equal(info.project.archive_reason, 'shipped');
   });
 
@@ -159,7 +161,7 @@ describe('leave, archive, delete, handover', () => {
     const clients = await Promise.all(names.map(() => daemon.client()));
     const outcomes = await Promise.allSettled(names.map((to, i) => clients[i]!.call('project.handover', { project_id: id, from_agent: 'boss', to_agent: to })));
     assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 1, 'exactly one handover wins');
-    const info = await c.call('project.info', { project_id: id });
+    const info = await arrived(c.call('project.info', { project_id: id }));
     assert.equal(info.members.filter((m) => m.role === 'coordinator').length, 1);
     const winner = (outcomes.find((o) => o.status === 'fulfilled') as PromiseFulfilledResult<{ to_agent: string }>).value.to_agent;
     assert.equal(info.coordinator, winner);

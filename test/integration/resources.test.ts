@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { ParamsIn } from '../../rpc/contract/index.js';
 import { RpcCallError } from '../../rpc/errors.js';
 import { withDaemon } from '../helpers/with-daemon.js';
-import { refusedWith, invalidParams } from '../helpers/rpc-assert.js';
+import { arrived, refusedWith, invalidParams } from '../helpers/rpc-assert.js';
 
 const { daemon, client: c } = withDaemon();
 
@@ -22,7 +22,7 @@ async function project(...members: string[]): Promise<string> {
 
 type StoreParams = ParamsIn<'resource.store'>;
 const store = (p: Omit<StoreParams, 'name'> & { name?: string }, client = c) => client.call('resource.store', { name: 'doc', ...p });
-const get = (project_id: string, resource_id: string, agent_name: string, client = c) => client.call('resource.get', { project_id, resource_id, agent_name });
+const get = (project_id: string, resource_id: string, agent_name: string, client = c) => arrived(client.call('resource.get', { project_id, resource_id, agent_name }));
 const list = (project_id: string, agent_name: string) => c.call('resource.list', { project_id, agent_name });
 
 async function eventsOf(type: string, subject: string) {
@@ -361,7 +361,7 @@ describe('waiting for a resource', () => {
     const p = await project('producer', 'consumer');
     const waiter = await daemon.client();
     let settled = false;
-    const waiting = waiter.call('resource.get', { project_id: p, resource_id: 'result', agent_name: 'consumer', wait: true, timeout_seconds: 60 }).finally(() => (settled = true));
+    const waiting = arrived(waiter.call('resource.get', { project_id: p, resource_id: 'result', agent_name: 'consumer', wait: true, timeout_seconds: 60 })).finally(() => (settled = true));
     await waiter.call('system.ping');
     await store({ project_id: p, resource_id: 'other', agent_name: 'producer', content: 'not this one' });
     await waiter.call('system.ping');
@@ -377,21 +377,23 @@ describe('waiting for a resource', () => {
   test('wait on a resource that exists answers at once; a wait that runs out is a TIMEOUT', async () => {
     const p = await project('a');
     await store({ project_id: p, resource_id: 'there', agent_name: 'a', content: 'x' });
-    const now = await c.call('resource.get', { project_id: p, resource_id: 'there', agent_name: 'a', wait: true });
+    const now = await arrived(c.call('resource.get', { project_id: p, resource_id: 'there', agent_name: 'a', wait: true }));
     assert.equal(now.content, 'x');
     assert.equal(now.waited_ms, 0);
-    const timeout = await refusedWith(c.call('resource.get', { project_id: p, resource_id: 'never', agent_name: 'a', wait: true, timeout_seconds: 0.2 }), 'TIMEOUT');
-    assert.match(timeout.message, /never/);
+    const timeout = await c.call('resource.get', { project_id: p, resource_id: 'never', agent_name: 'a', wait: true, timeout_seconds: 0.2 });
+    assert.equal(timeout.timed_out, true);
+    assert.match((timeout as { message: string }).message, /never/);
+    assert.deepEqual([(timeout as { resource_id: string }).resource_id, 'manifest' in timeout], ['never', false]);
     await invalidParams(c.callRaw('resource.get', { project_id: p, resource_id: 'never', agent_name: 'a', wait: true, timeout_seconds: 3601 }));
   });
 
   test('a wait ends with PERMISSION_DENIED when the resource appears unreadable, and NOT_FOUND when the project is deleted', async () => {
     const p = await project('a', 'b');
-    const denied = c.call('resource.get', { project_id: p, resource_id: 'secret', agent_name: 'b', wait: true, timeout_seconds: 60 });
+    const denied = arrived(c.call('resource.get', { project_id: p, resource_id: 'secret', agent_name: 'b', wait: true, timeout_seconds: 60 }));
     await c.call('system.ping');
     await store({ project_id: p, resource_id: 'secret', agent_name: 'a', content: 'x', permissions: { read: [] } });
     await refusedWith(denied, 'PERMISSION_DENIED');
-    const gone = c.call('resource.get', { project_id: p, resource_id: 'later', agent_name: 'b', wait: true, timeout_seconds: 60 });
+    const gone = arrived(c.call('resource.get', { project_id: p, resource_id: 'later', agent_name: 'b', wait: true, timeout_seconds: 60 }));
     await c.call('system.ping');
     await c.call('project.delete', { project_id: p });
     await refusedWith(gone, 'NOT_FOUND');

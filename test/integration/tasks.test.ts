@@ -101,7 +101,7 @@ describe('task.claim', () => {
       claimed.push(task.task_id);
     }
     assert.deepEqual(claimed, [b.task_id, d.task_id, cc.task_id, a.task_id, e.task_id]);
-    assert.deepEqual(await c.call('task.claim', { project_id: 'order', agent_name: 'dev' }), { task: null, waited_ms: 0 });
+    assert.deepEqual(await c.call('task.claim', { project_id: 'order', agent_name: 'dev' }), { task: null, waited_ms: 0, timed_out: false });
   });
 
   test('labels restrict the claim to tasks that carry all of them', async () => {
@@ -200,6 +200,7 @@ describe('task.claim', () => {
     assert.equal(task?.claimed_by, 'dev');
     const timedOut = await c.call('task.claim', { project_id: 'waitq', agent_name: 'dev', wait: true, timeout_seconds: 0.2 });
     assert.equal(timedOut.task, null);
+    assert.equal(timedOut.timed_out, true);
   });
 
   test('several parked claimers: each new task wakes exactly one of them', async () => {

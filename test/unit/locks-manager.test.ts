@@ -14,6 +14,7 @@ import type { PlaneDeps } from '../../daemon/planes/shared/deps.js';
 import { Access } from '../../daemon/principals/access.js';
 import { OPERATOR_PRINCIPAL } from '../../daemon/principals/principal.js';
 import { createLogger } from '../../daemon/log.js';
+import { arrived } from '../helpers/rpc-assert.js';
 import type { CallContext } from '../../daemon/planes/shared/call.js';
 import type { EventRecord } from '../../rpc/contract/index.js';
 
@@ -46,7 +47,7 @@ function plane() {
   }
   const ctx = { signal: new AbortController().signal, principal: OPERATOR_PRINCIPAL } as CallContext;
   const acquire = (key: string, session: string, wait = false) =>
-    Promise.resolve(handlers['lock.acquire']({ key, holder: { session_id: session }, mode: 'exclusive', wait, timeout_seconds: 30 }, ctx));
+    arrived(Promise.resolve(handlers['lock.acquire']({ key, holder: { session_id: session }, mode: 'exclusive', wait, timeout_seconds: 30 }, ctx)));
   return { store, mutate, handlers, events, acquire, hooks: deps.hooks, ctx };
 }
 

@@ -33,10 +33,11 @@ export function eventsHandlers(deps: PlaneDeps): HandlersFor<typeof eventsMethod
       checkCursor(cursor, head, log.prunedThrough(), 'after');
       const view = eventViewFor(deps.access, ctx.principal);
       const ready = firstVisible(log, cursor, types, view);
-      if (ready) return { event: ready, timed_out: false, head_seq: head };
+      if (ready) return { event: ready, timed_out: false, waited_ms: 0, head_seq: head };
+      const started = Date.now();
       try {
         const event = await deps.bus.waitFor(types, (e) => e.seq > cursor && view(e) !== null, timeout_seconds * 1000, ctx.signal);
-        return { event: event && view(event), timed_out: event === null, head_seq: log.head() };
+        return { event: event && view(event), timed_out: event === null, waited_ms: Date.now() - started, head_seq: log.head() };
       } catch (reason) {
         if (reason instanceof BrainsError) throw reason;
         throw new BrainsError('UNAVAILABLE', 'the wait was cancelled because its connection closed');

@@ -4,6 +4,7 @@ import { BrainsError } from '../../../rpc/errors.js';
 import type { HandlersFor } from '../shared/call.js';
 import type { LeaseRow } from '../../store/locks.js';
 import type { PlaneDeps } from '../shared/deps.js';
+import type { Result } from '../../../rpc/contract/index.js';
 import type { Principal } from '../../principals/principal.js';
 import type { Membership } from '../shared/hooks.js';
 import { holderLabel, holderOfLease, holderProject, resolveHolder, sameHolder } from './holders.js';
@@ -85,8 +86,16 @@ export function locksHandlers(deps: PlaneDeps): HandlersFor<typeof locksMethods>
       });
       if ('lease' in attempt) return acquiredResult(attempt.lease, 0);
       if (!params.wait || params.timeout_seconds === 0) throw busyError(key, attempt.blockers, params.wait);
-      const { lease, waitedMs } = await manager.park(attempt.request, params.timeout_seconds * 1000, ctx.signal);
-      return acquiredResult(lease, waitedMs);
+      const started = Date.now();
+      try {
+        const { lease, waitedMs } = await manager.park(attempt.request, params.timeout_seconds * 1000, ctx.signal);
+        return acquiredResult(lease, waitedMs);
+      } catch (error) {
+        // A wait that ran out is an answer, not an error: who still holds it and who waits ahead.
+        if (!(error instanceof BrainsError) || error.appCode !== 'TIMEOUT') throw error;
+        const details = error.details as { holders: TimedOutLock['holders']; waiters_ahead: TimedOutLock['waiters_ahead'] };
+        return { timed_out: true as const, waited_ms: Date.now() - started, message: error.message, key, holders: details.holders, waiters_ahead: details.waiters_ahead };
+      }
     },
 
     'lock.renew': (params, ctx) => {
@@ -260,9 +269,12 @@ function leaseView(lease: LeaseRow) {
   };
 }
 
+type TimedOutLock = Extract<Result<'lock.acquire'>, { timed_out: true }>;
+
 function acquiredResult(lease: LeaseRow, waitedMs: number) {
   return {
     ...leaseView(lease),
+    timed_out: false as const,
     waited_ms: Math.round(waitedMs),
     message: `You hold ${lease.key} (${lease.mode}) with fencing token ${lease.fencing_token} until ${lease.expires_at}. Renew with lock.renew before then; release with lock.release when done.`,
   };

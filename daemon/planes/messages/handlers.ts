@@ -154,7 +154,7 @@ export function messagesHandlers(deps: PlaneDeps): HandlersFor<typeof messagesMe
       const take = () => ctx.within(() => takes.run((emit) => (ctx.signal.aborted ? null : takeDue(emit, project_id, agent_name, limit))));
       if (!wait) {
         const messages = (await take()) ?? [];
-        return { messages, count: messages.length, waited_ms: 0 };
+        return { messages, count: messages.length, waited_ms: 0, timed_out: false };
       }
       const deadline = started + timeout_seconds * 1000;
       for (;;) {
@@ -175,9 +175,9 @@ export function messagesHandlers(deps: PlaneDeps): HandlersFor<typeof messagesMe
             return repo.hasDue(project_id, agent_name, Date.now()) ? true : null;
           },
         );
-        if (outcome.timed_out) return { messages: [], count: 0, waited_ms: Date.now() - started, timeout: true as const };
+        if (outcome.timed_out) return { messages: [], count: 0, waited_ms: Date.now() - started, timed_out: true };
         const messages = await take();
-        if (messages) return { messages, count: messages.length, waited_ms: Date.now() - started };
+        if (messages) return { messages, count: messages.length, waited_ms: Date.now() - started, timed_out: false };
       }
     },
 

@@ -125,7 +125,7 @@ export function projectsHandlers(deps: PlaneDeps): HandlersFor<typeof projectsMe
         );
         project = outcome.value;
         waited = outcome.waited_ms;
-        if (!project) throw new BrainsError('TIMEOUT', `project ${project_id} was not created within ${timeout_seconds}s`, { project_id, waited_ms: waited });
+        if (!project) return { timed_out: true as const, waited_ms: waited, message: `project ${project_id} was not created within ${timeout_seconds}s; wait again, or check the project_id with project.list`, project_id };
       }
       if (!project) requireProject(store, project_id);
       const members = store.projects.members(project_id);
@@ -134,6 +134,7 @@ export function projectsHandlers(deps: PlaneDeps): HandlersFor<typeof projectsMe
         members: members.map(memberView),
         coordinator: members.find((m) => m.role === 'coordinator')?.agent_name ?? null,
         waited_ms: waited,
+        timed_out: false as const,
       };
     },
 

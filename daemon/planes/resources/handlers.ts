@@ -96,7 +96,7 @@ export function resourcesHandlers(deps: PlaneDeps): HandlersFor<typeof resources
         );
         row = outcome.value;
         waited_ms = outcome.waited_ms;
-        if (!row) throw new BrainsError('TIMEOUT', `resource ${resource_id} was not stored in ${project_id} within ${timeout_seconds}s; wait again or check the id`, { project_id, resource_id, waited_ms });
+        if (!row) return { timed_out: true as const, waited_ms, message: `resource ${resource_id} was not stored in ${project_id} within ${timeout_seconds}s; wait again or check the id`, project_id, resource_id };
       }
       if (!row) throw notFound(project_id, resource_id, agent_name);
       if (!mayRead(row, agent_name)) {
@@ -105,7 +105,7 @@ export function resourcesHandlers(deps: PlaneDeps): HandlersFor<typeof resources
           creator_agent: row.creator_agent,
         });
       }
-      return { manifest: manifestView(row), content: contentText(row), waited_ms };
+      return { manifest: manifestView(row), content: contentText(row), waited_ms, timed_out: false as const };
     },
 
     'resource.list': ({ project_id, agent_name, offset, limit }) => {

@@ -186,13 +186,13 @@ export function tasksHandlers(deps: PlaneDeps): HandlersFor<typeof tasksMethods>
           emit('task.claimed', project_id, { task_id: taskIdOf(row.task_no), agent_name, session_id: session_id ?? null, priority: row.priority });
           return recordOf(reread(row));
         }));
-      if (!params.wait) return { task: attempt(), waited_ms: 0 };
+      if (!params.wait) return { task: attempt(), waited_ms: 0, timed_out: false };
       const outcome = await waitUntil(
         deps.bus,
         { types: CLAIM_WAKE_TYPES, relevant: (e) => e.subject === project_id, timeoutMs: params.timeout_seconds * 1000, signal: ctx.signal },
         attempt,
       );
-      return { task: outcome.value, waited_ms: outcome.waited_ms };
+      return { task: outcome.value, waited_ms: outcome.waited_ms, timed_out: outcome.timed_out };
     },
 
     'task.update': ({ project_id, task_id, agent_name, status, note }) => {
