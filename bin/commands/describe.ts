@@ -2,6 +2,7 @@
 import { contract, type MethodName } from '../../rpc/contract/index.js';
 import { describeEvents, describeMethod } from '../../rpc/contract/json-schema.js';
 import { catalogueEntries } from '../../rpc/contract/catalogue.js';
+import { nearestName } from './nearest-name.js';
 import { EXIT } from './exit-codes.js';
 
 export function listMethods(): number {
@@ -14,7 +15,8 @@ export function listMethods(): number {
 export function describeOne(name: string): number {
   const described = describeMethod(name);
   if (!described) {
-    process.stderr.write(`brains rpc: no method named ${JSON.stringify(name)}; brains rpc --list shows them all\n`);
+    const near = nearestName(name, Object.keys(contract));
+    process.stderr.write(`brains rpc: no method named ${JSON.stringify(name)}${near ? `; did you mean ${near}?` : ''}; brains rpc --list shows them all\n`);
     return EXIT.USAGE;
   }
   process.stdout.write(`${JSON.stringify(described, null, 2)}\n`);
@@ -32,7 +34,8 @@ export function listEvents(): number {
 export function describeEvent(type: string): number {
   const described = describeEvents().find((e) => e.type === type);
   if (!described) {
-    process.stderr.write(`brains rpc: no event type named ${JSON.stringify(type)}; brains rpc --events shows them all\n`);
+    const near = nearestName(type, catalogueEntries().map(([name]) => name));
+    process.stderr.write(`brains rpc: no event type named ${JSON.stringify(type)}${near ? `; did you mean ${near}?` : ''}; brains rpc --events shows them all\n`);
     return EXIT.USAGE;
   }
   process.stdout.write(`${JSON.stringify(described, null, 2)}\n`);

@@ -9,6 +9,7 @@ import { withDaemon } from '../helpers/with-daemon.js';
 import { COMMANDS } from '../../bin/command-table.js';
 import { UsageError, parsePairs, parseParams, parseValue } from '../../bin/commands/params.js';
 import { contract } from '../../rpc/contract/index.js';
+import { catalogueEntries } from '../../rpc/contract/catalogue.js';
 import type { BrainsClient } from '../../rpc/client.js';
 
 const LONG_WAIT = 30_000;
@@ -286,6 +287,30 @@ describe('discovery, help and version', () => {
       const nope = await runCli(['rpc', '--describe', 'nope'], { home });
       assert.equal(nope.code, 2);
       assert.match(nope.stderr, /no method named "nope"/);
+    });
+  });
+
+  test('rpc --events lists the event catalogue (live-only types marked); --describe-event gives one type\'s data schema', async () => {
+    await withEmptyHome(async (home) => {
+      const result = await runCli(['rpc', '--events'], { home });
+      assert.equal(result.code, 0, result.stderr);
+      const lines = result.stdout.trimEnd().split('\n');
+      const types = catalogueEntries().map(([type]) => type);
+      assert.equal(lines.length, types.length, 'one line per event type');
+      for (const [type, def] of catalogueEntries()) {
+        const line = lines.find((l) => l.startsWith(`${type} `));
+        assert.ok(line?.endsWith(def.summary), `${type} is listed with its summary`);
+      }
+      for (const presence of ['session.started', 'session.active', 'session.idle', 'session.gone', 'session.ended']) assert.ok(types.includes(presence), presence);
+
+      const one = await runCli(['rpc', '--describe-event', 'message.sent'], { home });
+      assert.equal(one.code, 0, one.stderr);
+      const described = JSON.parse(one.stdout) as { type: string; delivery: string; data_schema: { properties: Record<string, unknown> } };
+      assert.deepEqual([described.type, described.delivery], ['message.sent', 'log']);
+      assert.ok('preview' in described.data_schema.properties && 'recipients' in described.data_schema.properties);
+      const nope = await runCli(['rpc', '--describe-event', 'message.snet'], { home });
+      assert.equal(nope.code, 2);
+      assert.match(nope.stderr, /no event type named "message.snet"; did you mean message.sent\?; brains rpc --events shows them all/);
     });
   });
 

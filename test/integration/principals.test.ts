@@ -213,6 +213,66 @@ describe('the operator and agent instances', () => {
   });
 });
 
+describe('who a brains mcp says it is', () => {
+  const { daemon, client: admin } = withDaemon();
+
+  test('BRAINS_AGENT_TOKEN makes brains mcp that one agent of that project, on every connection', async () => {
+    await admin.call('project.create', { project_id: 'managed', name: 'managed' });
+    await admin.call('project.create', { project_id: 'elsewhere', name: 'elsewhere' });
+    const { token } = await admin.call('mcp.token', { project_id: 'managed', agent_name: 'robo' });
+    const agent = await openMcp(daemon, { env: { BRAINS_AGENT_TOKEN: token } });
+    try {
+      await call(agent, 'join_project', { project_id: 'managed' });
+      const sent = await call(agent, 'send_message', { project_id: 'managed', to_agent: 'operator', payload: 'from robo' });
+      assert.equal((await admin.call('message.list', { project_id: 'managed', thread: sent.message_id })).messages[0]!.from_agent, 'robo');
+      assert.match(await callError(agent, 'join_project', { project_id: 'elsewhere', agent_name: 'robo' }), /^PERMISSION_DENIED: .*cannot act in project elsewhere/);
+      assert.deepEqual((await call(agent, 'list_projects')).projects.map((p: { project_id: string }) => p.project_id), ['managed']);
+      // A waiting call on a connection of its own presents the token too.
+      const parked = call(agent, 'receive_messages', { project_id: 'managed', wait: true, timeout_seconds: 30 });
+      await waitFor(async () => ((await admin.call('system.info')).counts.waiting ?? 0) > 0, 10_000, 'the receive to park');
+      await admin.call('message.send', { project_id: 'managed', from_agent: 'operator', to_agent: 'robo', payload: 'for robo' });
+      assert.deepEqual((await parked).messages.map((m: { to_agent: string }) => m.to_agent), ['robo']);
+      assert.equal((await admin.call('session.list', {})).sessions.filter((s) => s.working_directory === agent.dir).length, 0, 'a token is not an instance');
+    } finally {
+      await agent.close();
+    }
+    const refused = await openMcp(daemon, { env: { BRAINS_AGENT_TOKEN: 'brains_' + '0'.repeat(64) } }).then(
+      async (m) => {
+        await m.close();
+        return null;
+      },
+      (error: unknown) => error,
+    );
+    assert.ok(refused, 'a brains mcp with an unknown token does not serve');
+  });
+
+  test('BRAINS_AGENT says who the agent is, whatever else worked in its directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bn-'));
+    try {
+      await admin.call('project.create', { project_id: 'named', name: 'named' });
+      const first = await openMcp(daemon, { dir });
+      const second = await openMcp(daemon, { dir });
+      await call(first, 'join_project', { project_id: 'named', agent_name: 'nora' });
+      await call(second, 'join_project', { project_id: 'named', agent_name: 'otto' });
+      const ids = (await admin.call('session.list', {})).sessions.filter((s) => s.working_directory === dir).map((s) => s.session_id);
+      await Promise.all([first.close(), second.close()]);
+      for (const id of ids) {
+        await waitFor(async () => (await admin.call('session.list', { state: 'gone', limit: 1000 })).sessions.some((s) => s.session_id === id), 15_000, 'the instances to end');
+      }
+      const otto = await openMcp(daemon, { dir, env: { BRAINS_AGENT: 'otto' } });
+      try {
+        const status = (await call(otto, 'status')) as { identity_pending: boolean; projects: Array<{ agent_name: string }> };
+        assert.equal(status.identity_pending, false, 'no question: BRAINS_AGENT said it');
+        assert.deepEqual(status.projects.map((p) => p.agent_name), ['otto']);
+      } finally {
+        await otto.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('several agents in one directory', () => {
   const { daemon, client: admin } = withDaemon();
   const dir = mkdtempSync(join(tmpdir(), 'bw-'));

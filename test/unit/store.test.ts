@@ -2,11 +2,13 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Store } from '../../daemon/store/index.js';
-import { LATEST_SCHEMA_VERSION, SchemaTooNewError } from '../../daemon/store/migrations/index.js';
+import { LATEST_SCHEMA_VERSION, SchemaTooNewError, migrations } from '../../daemon/store/migrations/index.js';
+import { resolveIdentity } from '../../daemon/planes/sessions/identity.js';
 import { EventBus } from '../../daemon/events/bus.js';
 import { createMutate } from '../../daemon/events/mutate.js';
 import { jsonDepth } from '../../daemon/store/json-limits.js';
@@ -152,4 +154,29 @@ test('jsonDepth counts nesting without recursion, even very deep', () => {
   let deep: unknown = 1;
   for (let i = 0; i < 100_000; i += 1) deep = [deep];
   assert.ok(jsonDepth(deep) > 100);
+});
+
+test('identities made before principals (named by a hash of their directory) are found by that directory after the migration', () => {
+  const path = join(dir, 'v10.sqlite');
+  const raw = new Database(path);
+  for (const migration of migrations.filter((m) => m.version <= 10)) raw.exec(migration.sql);
+  raw.pragma('user_version = 10');
+  const oldId = createHash('sha256').update('/w/old').digest('hex').slice(0, 16);
+  raw.prepare("INSERT INTO clients (client_id, working_directory, created_at) VALUES (?, '/w/old', '2026-01-01T00:00:00Z')").run(oldId);
+  raw.prepare("INSERT INTO projects (project_id, name, created_by, created_at) VALUES ('legacy', 'legacy', 'operator', '2026-01-01T00:00:00Z')").run();
+  raw.prepare("INSERT INTO members (project_id, agent_name, agent_id, client_id, role, joined_at, last_seen) VALUES ('legacy', 'veteran', 'a1', ?, 'coordinator', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')").run(oldId);
+  raw.prepare("INSERT INTO audit (time, actor, session_id, method, subject, params_digest, outcome, prev_hash, hash) VALUES ('2026-01-01T00:00:00Z', 'legacy/veteran', NULL, 'project.join', 'legacy', 'd', 'ok', ?, 'h')").run('0'.repeat(64));
+  raw.close();
+
+  const store = Store.open(path);
+  try {
+    assert.equal(store.schemaVersion(), LATEST_SCHEMA_VERSION);
+    const resolved = resolveIdentity(store, { working_directory: '/w/old' }, null, new Date().toISOString());
+    assert.deepEqual(resolved, { client_id: oldId, pending: false }, 'the old identity is resumed from its directory');
+    assert.deepEqual(store.projects.membershipsOfClient(oldId).map((m) => m.agent_name), ['veteran']);
+    const [row] = store.audit.list({ after_seq: 0, limit: 10 });
+    assert.deepEqual([row!.v, row!.acting_as], [1, null], 'old audit rows keep how they were hashed');
+  } finally {
+    store.close();
+  }
 });
