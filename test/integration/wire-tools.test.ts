@@ -246,6 +246,24 @@ describe('brains wire: refusals, conflicts and edits made after wire', () => {
     cleanup(homes);
   });
 
+  test('an entry replaced in a file edited since it was written is not brought back by unwire', async () => {
+    const homes = makeHomes();
+    const gemini = (): { mcpServers: Record<string, unknown> } => JSON.parse(read(homes, '.gemini/settings.json'));
+    assert.equal((await wire(homes, ['--transport', 'http', '--tool', 'gemini', '--no-rules'])).code, 0);
+    const edited = read(homes, '.gemini/settings.json').replace('"theme": "Dracula"', '"theme": "Light"');
+    writeFileSync(join(homes.home, '.gemini/settings.json'), edited);
+    const switched = await wire(homes, ['--tool', 'gemini', '--no-rules']);
+    assert.match(switched.stdout, /^gemini: mcp \(stdio\) updated in ~\/\.gemini\/settings\.json \(backup /m);
+    assert.equal(typeof (gemini().mcpServers.brains as { command?: unknown }).command, 'string');
+
+    const unwired = await wire(homes, ['--tool', 'gemini'], 'unwire');
+    assert.equal(unwired.code, 0, unwired.stdout);
+    assert.match(unwired.stdout, /^gemini: mcp removed in ~\/\.gemini\/settings\.json$/m);
+    assert.equal(gemini().mcpServers.brains, undefined, 'neither the stdio entry nor the http one it replaced');
+    assert.equal(read(homes, '.gemini/settings.json'), (FILES['.gemini/settings.json'] as string).replace('"theme": "Dracula"', '"theme": "Light"'));
+    cleanup(homes);
+  });
+
   test('edits made after wire survive unwire; only our entries go', async () => {
     const homes = makeHomes();
     assert.equal((await wire(homes, [])).code, 0);
