@@ -109,6 +109,9 @@ export function tools(settings: WireSettings): Tool[] {
   const http = settings.transport === 'http';
   const url = mcpUrl(env);
   const stdio = (tool: ToolName): Launch => launch(env, agentEnvOf(tool));
+  // What wire wrote before entries said which tool they are and carried the agent's variables: ours to upgrade.
+  const earlierStdio = launch(env);
+  const earlier = <T>(entry: T): T[] => (http ? [] : [entry]);
   // JSON configs carry the key itself, as `claude mcp add --header` does: they are user-private files (kept 0600).
   const bearer = (tool: ToolName): Record<string, string> => ({ Authorization: `Bearer ${settings.clientKey(tool)}` });
   const list: Tool[] = [];
@@ -122,6 +125,7 @@ export function tools(settings: WireSettings): Tool[] {
       file: join(home, '.claude.json'),
       container: 'mcpServers',
       entry: http ? { type: 'http', url, headers: bearer('claude-code') } : { type: 'stdio', ...stdio('claude-code') },
+      earlier: earlier({ type: 'stdio', ...earlierStdio }),
       transport: settings.transport,
       newFileMode: 0o600,
       secret: http,
@@ -144,7 +148,7 @@ export function tools(settings: WireSettings): Tool[] {
     note: `an exported ${TOKEN_ENV} in your shell wins over ~/.codex/.env`,
   });
   add('codex', [join(home, '.codex')], [
-    tomlMcpTarget({ tool: 'codex', file: join(home, '.codex', 'config.toml'), lines: codexLines, transport: settings.transport }),
+    tomlMcpTarget({ tool: 'codex', file: join(home, '.codex', 'config.toml'), lines: codexLines, earlier: earlier(codexStdioLines(earlierStdio, [])), transport: settings.transport }),
     http && codexEnv,
     settings.rules && rulesTarget({ tool: 'codex', file: join(home, '.codex', 'AGENTS.md') }),
     settings.hooks &&
@@ -162,6 +166,7 @@ export function tools(settings: WireSettings): Tool[] {
       file: join(home, '.copilot', 'mcp-config.json'),
       container: 'mcpServers',
       entry: http ? { type: 'http', url, headers: bearer('copilot'), tools: ['*'] } : { type: 'local', ...stdio('copilot'), tools: ['*'] },
+      earlier: earlier({ type: 'local', ...earlierStdio, tools: ['*'] }),
       transport: settings.transport,
       newFileMode: 0o600,
       secret: http,
@@ -175,6 +180,7 @@ export function tools(settings: WireSettings): Tool[] {
       file: join(home, '.gemini', 'settings.json'),
       container: 'mcpServers',
       entry: http ? { type: 'http', url, headers: bearer('gemini') } : stdio('gemini'),
+      earlier: earlier(earlierStdio),
       transport: settings.transport,
       newFileMode: 0o600,
       secret: http,
@@ -189,6 +195,7 @@ export function tools(settings: WireSettings): Tool[] {
       file: join(home, '.cursor', 'mcp.json'),
       container: 'mcpServers',
       entry: http ? { url, headers: bearer('cursor') } : stdio('cursor'),
+      earlier: earlier(earlierStdio),
       transport: settings.transport,
       newFileMode: 0o600,
       secret: http,
@@ -202,6 +209,7 @@ export function tools(settings: WireSettings): Tool[] {
       file: join(vscodeDir, 'mcp.json'),
       container: 'servers',
       entry: http ? { type: 'http', url, headers: bearer('vscode') } : { type: 'stdio', ...stdio('vscode') },
+      earlier: earlier({ type: 'stdio', ...earlierStdio }),
       transport: settings.transport,
       newFileMode: 0o600,
       secret: http,
@@ -215,6 +223,7 @@ export function tools(settings: WireSettings): Tool[] {
       file: join(desktopDir, 'claude_desktop_config.json'),
       container: 'mcpServers',
       entry: stdio('claude-desktop'),
+      earlier: [earlierStdio],
       transport: 'stdio',
       newFileMode: 0o600,
       ...(http ? { note: 'Claude Desktop takes stdio servers only' } : {}),

@@ -314,6 +314,27 @@ describe('brains wire over entries an older brains wrote', () => {
     assert.deepEqual(snapshot(homes.home, true), edited, 'every file as it was before the first wire, with the edit made since');
     cleanup(homes);
   });
+
+  test('with the record gone, an older entry is still recognised as ours: upgraded, then taken out by unwire', async () => {
+    const homes = makeHomes();
+    assert.equal((await wire(homes, ['--tool', 'gemini', '--tool', 'codex', '--no-rules'])).code, 0);
+    asWiredByOlderBrains(homes);
+    rmSync(join(homes.state, 'wire.json'));
+
+    const upgraded = await wire(homes, ['--tool', 'gemini', '--tool', 'codex', '--no-rules', '--no-hooks']);
+    assert.equal(upgraded.code, 0, upgraded.stdout);
+    assert.match(upgraded.stdout, /^gemini: mcp \(stdio\) updated in /m);
+    assert.match(upgraded.stdout, /^codex: mcp \(stdio\) updated in /m);
+    assert.equal(envOf(read(homes, '.gemini/settings.json'), 'mcpServers') !== undefined, true);
+    assert.match(read(homes, '.codex/config.toml'), /^BRAINS_TOOL = "codex"$/m);
+
+    const unwired = await wire(homes, ['--tool', 'gemini', '--tool', 'codex'], 'unwire');
+    assert.equal(unwired.code, 0, unwired.stdout);
+    assert.equal(read(homes, '.gemini/settings.json'), FILES['.gemini/settings.json']);
+    // With no record of how the file ended, the line break wire put before its table stays.
+    assert.equal(read(homes, '.codex/config.toml'), `${FILES['.codex/config.toml']}\n`);
+    cleanup(homes);
+  });
 });
 
 describe('brains wire: refusals, conflicts and edits made after wire', () => {
