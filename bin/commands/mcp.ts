@@ -60,18 +60,34 @@ export class InstanceLogin {
   }
 }
 
+/**
+ * A variable's value, or undefined when it is unset, empty, or a reference the tool that started us left unexpanded
+ * (`${BRAINS_AGENT}`, `$BRAINS_AGENT`, `${env:BRAINS_AGENT}`): wire writes such references for tools that expand them.
+ */
+export function givenEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name];
+  if (value === undefined || value === '' || /^\$(\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)$/.test(value)) return undefined;
+  return value;
+}
+
 /** What this process registers as: the tool process's pid, this directory, and who it says it is (BRAINS_AGENT). */
 export function registrationFromEnv(env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
-  const out: Record<string, unknown> = { tool: TOOLS.has(env.BRAINS_TOOL ?? '') ? env.BRAINS_TOOL : 'other', working_directory: process.cwd(), label: 'brains mcp' };
+  const tool = givenEnv(env, 'BRAINS_TOOL');
+  const out: Record<string, unknown> = { tool: tool !== undefined && TOOLS.has(tool) ? tool : 'other', working_directory: process.cwd(), label: 'brains mcp' };
   out.pid = agentPid() ?? process.pid;
-  const agent = env.BRAINS_AGENT;
-  if (agent !== undefined && agent !== '') {
+  const agent = givenEnv(env, 'BRAINS_AGENT');
+  if (agent !== undefined) {
     if (IDENTIFIER.test(agent)) out.agent_name = agent;
     else log(`BRAINS_AGENT=${JSON.stringify(agent)} is not a name brains accepts (letters, digits, _ and -); ignored`);
   }
-  const clientId = env.BRAINS_CLIENT_ID ?? env.BRAINSTORM_CLIENT_ID;
-  if (clientId !== undefined && clientId !== '' && IDENTIFIER.test(clientId)) out.client_id = clientId;
+  const clientId = givenEnv(env, 'BRAINS_CLIENT_ID') ?? givenEnv(env, 'BRAINSTORM_CLIENT_ID');
+  if (clientId !== undefined && IDENTIFIER.test(clientId)) out.client_id = clientId;
   return out;
+}
+
+/** A managed agent's token, when this process was given one. */
+export function agentTokenFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return givenEnv(env, TOKEN_ENV);
 }
 
 function log(message: string): void {
@@ -162,7 +178,7 @@ export async function mcpCommand(argv: string[]): Promise<number> {
   ]);
   if (!first) return EXIT.UNREACHABLE;
 
-  const token = process.env[TOKEN_ENV] || undefined;
+  const token = agentTokenFromEnv();
   const login = new InstanceLogin(token, registrationFromEnv());
   try {
     await login.present(first);

@@ -1,8 +1,8 @@
 // Runs wire, unwire and status over the tools' targets: decide per file, back up, write atomically, keep the record.
 import { existsSync, readFileSync } from 'node:fs';
 import { MalformedError } from './jsonc.js';
-import { backup, loadRecord, readState, removeFile, saveRecord, sha256, writeAtomic, type FileRecord, type WireRecord } from './files.js';
-import type { Target } from './targets.js';
+import { backup, loadRecord, readState, removeFile, saveRecord, sha256, writeAtomic, type FileRecord, type FileState, type WireRecord } from './files.js';
+import type { EntryState, Target } from './targets.js';
 import { isDetected, type Tool } from './tools.js';
 
 export type Action =
@@ -57,6 +57,32 @@ function mergeCreated(a: string[][], b: string[][]): string[][] {
   return [...a, ...b.filter((p) => !seen.has(JSON.stringify(p)))];
 }
 
+type RestorePoint = Pick<FileRecord, 'before_sha256' | 'before_mode' | 'backup'>;
+
+/** Stands in for a record that is gone when an entry is recognised by its content alone. */
+function unrecorded(target: Target): FileRecord {
+  return { tool: target.tool, role: target.role, before_sha256: null, after_sha256: '', backup: null, entry: null, created: [], wired_at: '' };
+}
+
+/**
+ * What unwire brings the file back to. Untouched since the last wire: what that wire kept. Otherwise the file as it is
+ * now, less anything an earlier wire left in it: a restore must not bring back an entry wire has since replaced.
+ */
+function restorePoint(target: Target, state: FileState, found: EntryState, recorded: FileRecord | undefined, backupPath: string | null): RestorePoint {
+  if (recorded !== undefined && recorded.after_sha256 === sha256(state.text)) {
+    return { before_sha256: recorded.before_sha256, before_mode: recorded.before_mode ?? null, backup: recorded.backup };
+  }
+  if (found === 'stale' && state.text !== null) {
+    const withoutOurs = target.remove(state.text, recorded ?? unrecorded(target));
+    if (withoutOurs !== state.text) {
+      const createdByWire = recorded?.before_sha256 === null && target.isEmpty(withoutOurs);
+      // No backup holds these bytes: unwire takes our entry out instead, which leaves exactly them.
+      return { before_sha256: createdByWire ? null : sha256(withoutOurs), before_mode: state.mode, backup: null };
+    }
+  }
+  return { before_sha256: sha256(state.text), before_mode: state.mode, backup: backupPath };
+}
+
 function wireTarget(target: Target, record: WireRecord, dryRun: boolean): Outcome {
   const base = { tool: target.tool, role: target.role, file: target.file, planned: dryRun };
   const transport = target.transport ? { transport: target.transport } : {};
@@ -79,14 +105,12 @@ function wireTarget(target: Target, record: WireRecord, dryRun: boolean): Outcom
     const privateMode = target.secret ? mode & ~0o077 : mode;
     writeAtomic(target.file, next.text, privateMode);
     const after = sha256(next.text) as string;
-    const continues = recorded !== undefined && recorded.after_sha256 === sha256(state.text);
     const notes = [...(backupPath ? [`backup ${backupPath}`] : []), ...(privateMode !== mode ? [`now ${privateMode.toString(8).padStart(4, '0')}: it holds a brains key`] : [])];
+    const before = restorePoint(target, state, inspection.state, recorded, backupPath);
     record.files[target.file] = {
       tool: target.tool,
       role: target.role,
-      before_sha256: continues ? recorded.before_sha256 : sha256(state.text),
-      before_mode: continues ? (recorded.before_mode ?? null) : state.mode,
-      backup: continues ? recorded.backup : backupPath,
+      ...before,
       after_sha256: after,
       entry: target.entry,
       created: mergeCreated(recorded?.created ?? [], next.created),

@@ -73,6 +73,8 @@ export function jsonMcpTarget(opts: {
   file: string;
   container: string;
   entry: unknown;
+  /** Entries an earlier brains wrote for these settings: ours to upgrade, even when the record is gone. */
+  earlier?: unknown[];
   transport: Transport;
   newFileMode: number;
   note?: string;
@@ -84,6 +86,7 @@ export function jsonMcpTarget(opts: {
     const node = memberOf(servers, 'brains');
     return node === undefined ? undefined : valueOf(text, node);
   };
+  const earlier = (value: unknown): boolean => (opts.earlier ?? []).some((entry) => deepEqual(value, entry));
   const target: Target = {
     tool: opts.tool,
     role: 'mcp',
@@ -97,7 +100,7 @@ export function jsonMcpTarget(opts: {
       if (value === undefined) return { state: 'absent' };
       const transport = transportOfValue(value);
       if (deepEqual(value, opts.entry)) return { state: 'ours', transport };
-      if (recorded && deepEqual(value, recorded.entry)) return { state: 'stale', transport };
+      if ((recorded && deepEqual(value, recorded.entry)) || earlier(value)) return { state: 'stale', transport };
       return { state: 'foreign', transport };
     },
     add(text) {
@@ -106,7 +109,7 @@ export function jsonMcpTarget(opts: {
     remove(text, recorded) {
       if (blank(text)) return text;
       const value = current(text);
-      if (value === undefined || !(deepEqual(value, recorded.entry) || deepEqual(value, opts.entry))) return text;
+      if (value === undefined || !(deepEqual(value, recorded.entry) || deepEqual(value, opts.entry) || earlier(value))) return text;
       return pruneEmpty(deleteAtPath(text, path), recorded.created);
     },
     isEmpty: jsonIsEmpty,
@@ -117,7 +120,7 @@ export function jsonMcpTarget(opts: {
 }
 
 /** Codex's `[mcp_servers.brains]` table (and its `.env` subtable) in config.toml. */
-export function tomlMcpTarget(opts: { tool: ToolName; file: string; lines: string[]; transport: Transport }): Target {
+export function tomlMcpTarget(opts: { tool: ToolName; file: string; lines: string[]; earlier?: string[][]; transport: Transport }): Target {
   const prefix = ['mcp_servers', 'brains'];
   const meaningOfLines = (lines: unknown): string[] | null => (Array.isArray(lines) ? meaningOf(lines.join('\n')) : null);
   const ownedBy = (section: string[], entry: unknown): boolean => {
@@ -126,6 +129,8 @@ export function tomlMcpTarget(opts: { tool: ToolName; file: string; lines: strin
     return meaning !== null && deepEqual(section, meaning);
   };
   const entry = { lines: opts.lines };
+  // Tables an earlier brains wrote for these settings: ours to upgrade, even when the record is gone.
+  const earlier = (section: string[]): boolean => (opts.earlier ?? []).some((lines) => ownedBy(section, { lines }));
   return {
     tool: opts.tool,
     role: 'mcp',
@@ -140,7 +145,7 @@ export function tomlMcpTarget(opts: { tool: ToolName; file: string; lines: strin
       const transport = section.meaning.some((l) => l.startsWith('url =')) ? 'http' : section.meaning.some((l) => l.startsWith('command =')) ? 'stdio' : null;
       if (section.elsewhere) return { state: 'foreign', transport };
       if (ownedBy(section.meaning, entry)) return { state: 'ours', transport };
-      if (recorded && ownedBy(section.meaning, recorded.entry)) return { state: 'stale', transport };
+      if ((recorded && ownedBy(section.meaning, recorded.entry)) || earlier(section.meaning)) return { state: 'stale', transport };
       return { state: 'foreign', transport };
     },
     add(text) {
@@ -148,7 +153,7 @@ export function tomlMcpTarget(opts: { tool: ToolName; file: string; lines: strin
     },
     remove(text, recorded) {
       const section = findSection(scanToml(text), prefix);
-      if (section.elsewhere || !(ownedBy(section.meaning, recorded.entry) || ownedBy(section.meaning, entry))) return text;
+      if (section.elsewhere || !(ownedBy(section.meaning, recorded.entry) || ownedBy(section.meaning, entry) || earlier(section.meaning))) return text;
       return removeSection(text, prefix);
     },
     isEmpty: (text) => text.trim() === '',

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { envTarget, hooksTarget, jsonMcpTarget, rulesTarget, tomlMcpTarget, type Target, type ToolName, type Transport } from './targets.js';
 import { tomlString } from './toml.js';
+import { agentEnvNotes, agentEnvOf, forwardedByName } from './agent-env.js';
 
 export const TOOL_NAMES: readonly ToolName[] = ['claude-code', 'codex', 'copilot', 'gemini', 'cursor', 'vscode', 'claude-desktop'];
 
@@ -65,11 +66,23 @@ interface Launch {
   env?: Record<string, string>;
 }
 
-function launch(env: NodeJS.ProcessEnv): Launch {
+/** How a tool starts `brains mcp`: its env holds BRAINS_HOME when set, then `extraEnv`. */
+function launch(env: NodeJS.ProcessEnv, extraEnv: Record<string, string> = {}): Launch {
   const out: Launch = { command: process.execPath, args: [cliPath(), 'mcp'] };
   const home = brainsHome(env);
-  if (home) out.env = { BRAINS_HOME: home };
+  const vars = { ...(home ? { BRAINS_HOME: home } : {}), ...extraEnv };
+  if (Object.keys(vars).length > 0) out.env = vars;
   return out;
+}
+
+function codexStdioLines(stdio: Launch, forwarded: readonly string[]): string[] {
+  return [
+    '[mcp_servers.brains]',
+    `command = ${tomlString(stdio.command)}`,
+    `args = [${stdio.args.map(tomlString).join(', ')}]`,
+    ...(forwarded.length > 0 ? [`env_vars = [${forwarded.map(tomlString).join(', ')}]`] : []),
+    ...(stdio.env ? ['', '[mcp_servers.brains.env]', ...Object.entries(stdio.env).map(([k, v]) => `${k} = ${tomlString(v)}`)] : []),
+  ];
 }
 
 function appSupport(home: string, platform: NodeJS.Platform, app: string): string {
@@ -95,7 +108,10 @@ export function tools(settings: WireSettings): Tool[] {
   const { env, platform } = settings;
   const http = settings.transport === 'http';
   const url = mcpUrl(env);
-  const stdio = launch(env);
+  const stdio = (tool: ToolName): Launch => launch(env, agentEnvOf(tool));
+  // What wire wrote before entries said which tool they are and carried the agent's variables: ours to upgrade.
+  const earlierStdio = launch(env);
+  const earlier = <T>(entry: T): T[] => (http ? [] : [entry]);
   // JSON configs carry the key itself, as `claude mcp add --header` does: they are user-private files (kept 0600).
   const bearer = (tool: ToolName): Record<string, string> => ({ Authorization: `Bearer ${settings.clientKey(tool)}` });
   const list: Tool[] = [];
@@ -108,7 +124,8 @@ export function tools(settings: WireSettings): Tool[] {
       tool: 'claude-code',
       file: join(home, '.claude.json'),
       container: 'mcpServers',
-      entry: http ? { type: 'http', url, headers: bearer('claude-code') } : { type: 'stdio', ...stdio },
+      entry: http ? { type: 'http', url, headers: bearer('claude-code') } : { type: 'stdio', ...stdio('claude-code') },
+      earlier: earlier({ type: 'stdio', ...earlierStdio }),
       transport: settings.transport,
       newFileMode: 0o600,
       secret: http,
@@ -117,14 +134,10 @@ export function tools(settings: WireSettings): Tool[] {
     settings.hooks && hooksTarget({ tool: 'claude-code', file: join(home, '.claude', 'settings.json'), commands: hookCommands(CLAUDE_HOOK_EVENTS, env, 'claude-code') }),
   ]);
 
+  // Codex starts MCP servers with a few variables of its own (HOME, PATH, ...) plus those env_vars names.
   const codexLines = http
     ? ['[mcp_servers.brains]', `url = ${tomlString(url)}`, `bearer_token_env_var = ${tomlString(TOKEN_ENV)}`]
-    : [
-        '[mcp_servers.brains]',
-        `command = ${tomlString(stdio.command)}`,
-        `args = [${stdio.args.map(tomlString).join(', ')}]`,
-        ...(stdio.env ? ['', '[mcp_servers.brains.env]', ...Object.entries(stdio.env).map(([k, v]) => `${k} = ${tomlString(v)}`)] : []),
-      ];
+    : codexStdioLines(stdio('codex'), forwardedByName('codex'));
   // Codex refuses an inline bearer token: config.toml names the variable and ~/.codex/.env (which Codex loads at start) holds it.
   const codexEnv = envTarget({
     tool: 'codex',
@@ -135,7 +148,7 @@ export function tools(settings: WireSettings): Tool[] {
     note: `an exported ${TOKEN_ENV} in your shell wins over ~/.codex/.env`,
   });
   add('codex', [join(home, '.codex')], [
-    tomlMcpTarget({ tool: 'codex', file: join(home, '.codex', 'config.toml'), lines: codexLines, transport: settings.transport }),
+    tomlMcpTarget({ tool: 'codex', file: join(home, '.codex', 'config.toml'), lines: codexLines, earlier: earlier(codexStdioLines(earlierStdio, [])), transport: settings.transport }),
     http && codexEnv,
     settings.rules && rulesTarget({ tool: 'codex', file: join(home, '.codex', 'AGENTS.md') }),
     settings.hooks &&
@@ -152,7 +165,8 @@ export function tools(settings: WireSettings): Tool[] {
       tool: 'copilot',
       file: join(home, '.copilot', 'mcp-config.json'),
       container: 'mcpServers',
-      entry: http ? { type: 'http', url, headers: bearer('copilot'), tools: ['*'] } : { type: 'local', ...stdio, tools: ['*'] },
+      entry: http ? { type: 'http', url, headers: bearer('copilot'), tools: ['*'] } : { type: 'local', ...stdio('copilot'), tools: ['*'] },
+      earlier: earlier({ type: 'local', ...earlierStdio, tools: ['*'] }),
       transport: settings.transport,
       newFileMode: 0o600,
       secret: http,
@@ -165,7 +179,8 @@ export function tools(settings: WireSettings): Tool[] {
       tool: 'gemini',
       file: join(home, '.gemini', 'settings.json'),
       container: 'mcpServers',
-      entry: http ? { type: 'http', url, headers: bearer('gemini') } : { ...stdio },
+      entry: http ? { type: 'http', url, headers: bearer('gemini') } : stdio('gemini'),
+      earlier: earlier(earlierStdio),
       transport: settings.transport,
       newFileMode: 0o600,
       secret: http,
@@ -179,7 +194,8 @@ export function tools(settings: WireSettings): Tool[] {
       tool: 'cursor',
       file: join(home, '.cursor', 'mcp.json'),
       container: 'mcpServers',
-      entry: http ? { url, headers: bearer('cursor') } : { ...stdio },
+      entry: http ? { url, headers: bearer('cursor') } : stdio('cursor'),
+      earlier: earlier(earlierStdio),
       transport: settings.transport,
       newFileMode: 0o600,
       secret: http,
@@ -192,7 +208,8 @@ export function tools(settings: WireSettings): Tool[] {
       tool: 'vscode',
       file: join(vscodeDir, 'mcp.json'),
       container: 'servers',
-      entry: http ? { type: 'http', url, headers: bearer('vscode') } : { type: 'stdio', ...stdio },
+      entry: http ? { type: 'http', url, headers: bearer('vscode') } : { type: 'stdio', ...stdio('vscode') },
+      earlier: earlier({ type: 'stdio', ...earlierStdio }),
       transport: settings.transport,
       newFileMode: 0o600,
       secret: http,
@@ -205,12 +222,13 @@ export function tools(settings: WireSettings): Tool[] {
       tool: 'claude-desktop',
       file: join(desktopDir, 'claude_desktop_config.json'),
       container: 'mcpServers',
-      entry: { ...stdio },
+      entry: stdio('claude-desktop'),
+      earlier: [earlierStdio],
       transport: 'stdio',
       newFileMode: 0o600,
       ...(http ? { note: 'Claude Desktop takes stdio servers only' } : {}),
     }),
-  ], ['stdio only']);
+  ], ['stdio only', ...agentEnvNotes('claude-desktop')]);
 
   return list;
 }

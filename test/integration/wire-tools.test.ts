@@ -3,8 +3,10 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
-import { runCli } from '../helpers/daemon.js';
+import { setAtPath } from '../../bin/wire/jsonc.js';
+import { CLI, runCli } from '../helpers/daemon.js';
 
 interface Homes {
   home: string;
@@ -77,6 +79,30 @@ function withoutBrains(text: string, container: string): string {
   return JSON.stringify(value);
 }
 
+/** The agent's variables, as references a tool that filters its environment expands in `env`. */
+const REFERENCED = { BRAINS_AGENT: '${BRAINS_AGENT}', BRAINS_CLIENT_ID: '${BRAINS_CLIENT_ID}', BRAINSTORM_CLIENT_ID: '${BRAINSTORM_CLIENT_ID}', BRAINS_AGENT_TOKEN: '${BRAINS_AGENT_TOKEN}' };
+
+const CODEX_TABLE = (homes: Homes): string =>
+  [
+    '[mcp_servers.brains]',
+    `command = ${JSON.stringify(process.execPath)}`,
+    `args = [${JSON.stringify(CLI)}, "mcp"]`,
+    'env_vars = ["BRAINS_AGENT", "BRAINS_CLIENT_ID", "BRAINSTORM_CLIENT_ID", "BRAINS_AGENT_TOKEN"]',
+    '',
+    '[mcp_servers.brains.env]',
+    `BRAINS_HOME = ${JSON.stringify(homes.state)}`,
+    'BRAINS_TOOL = "codex"',
+    '',
+  ].join('\n');
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function envOf(text: string, container: string): unknown {
+  return (JSON.parse(stripComments(text)) as Record<string, Record<string, { env?: unknown }>>)[container]?.brains?.env;
+}
+
 describe('brains wire on a HOME with every tool', () => {
   const homes = makeHomes();
   const original = snapshot(homes.home);
@@ -86,6 +112,8 @@ describe('brains wire on a HOME with every tool', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /claude-code: mcp \(stdio\) would be added in ~\/\.claude\.json/);
     assert.match(result.stdout, /^\+\[mcp_servers\.brains\]$/m);
+    assert.match(result.stdout, /^\+env_vars = \["BRAINS_AGENT", "BRAINS_CLIENT_ID", "BRAINSTORM_CLIENT_ID", "BRAINS_AGENT_TOKEN"\]$/m);
+    assert.match(result.stdout, /^\+BRAINS_TOOL = "codex"$/m);
     assert.deepEqual(snapshot(homes.home), original);
     assert.equal(existsSync(homes.state), false, 'no record written');
   });
@@ -102,7 +130,7 @@ describe('brains wire on a HOME with every tool', () => {
     assert.equal(claude.mcpServers.brains?.command, process.execPath);
     assert.deepEqual(claude.mcpServers.brains?.args.at(-1), 'mcp');
     assert.match(claude.mcpServers.brains?.args[0] ?? '', /dist\/bin\/brains\.js$/);
-    assert.deepEqual(claude.mcpServers.brains?.env, { BRAINS_HOME: homes.state });
+    assert.deepEqual(claude.mcpServers.brains?.env, { BRAINS_HOME: homes.state, BRAINS_TOOL: 'claude-code' }, 'Claude Code passes its own environment on');
     assert.equal(withoutBrains(read(homes, '.claude.json'), 'mcpServers'), JSON.stringify(JSON.parse(FILES['.claude.json'] as string)));
     assert.match(read(homes, '.claude.json'), /^ {8}"brains": \{$/m, 'four-space indentation kept');
     assert.equal(read(homes, '.claude.json').endsWith('}'), true, 'no trailing newline added');
@@ -112,27 +140,32 @@ describe('brains wire on a HOME with every tool', () => {
     assert.match(copilot, /^\t\t"brains": \{$/m, 'tabs kept');
     assert.equal(withoutBrains(copilot, 'mcpServers'), JSON.stringify(JSON.parse(FILES['.copilot/mcp-config.json'] as string)));
     assert.equal((JSON.parse(copilot) as { mcpServers: { brains: { type: string } } }).mcpServers.brains.type, 'local');
+    assert.deepEqual(envOf(copilot, 'mcpServers'), { BRAINS_HOME: homes.state, BRAINS_TOOL: 'copilot', ...REFERENCED }, 'Copilot CLI filters its environment: the agent variables are named');
 
     const gemini = read(homes, '.gemini/settings.json');
     assert.equal(gemini.replace(/\r\n/g, '').includes('\n'), false, 'CRLF kept throughout');
     assert.equal(withoutBrains(gemini, 'mcpServers'), JSON.stringify(JSON.parse(FILES['.gemini/settings.json'] as string)));
+    assert.deepEqual(envOf(gemini, 'mcpServers'), { BRAINS_HOME: homes.state, BRAINS_TOOL: 'gemini', ...REFERENCED }, 'Gemini CLI withholds *TOKEN* variables unless named');
 
     const cursor = read(homes, '.cursor/mcp.json');
     assert.equal(cursor.includes('\n'), false, 'a one-line file stays one line');
     assert.equal(withoutBrains(cursor, 'mcpServers'), JSON.stringify(JSON.parse(FILES['.cursor/mcp.json'] as string)));
+    assert.deepEqual(envOf(cursor, 'mcpServers'), { BRAINS_HOME: homes.state, BRAINS_TOOL: 'cursor' });
 
     const vscode = read(homes, '.config/Code/User/mcp.json');
     assert.match(vscode, /^\/\/ my servers$/m, 'comments kept');
     assert.match(vscode, /\/\/ the one I use/);
     assert.equal((JSON.parse(stripComments(vscode)) as { servers: { brains: { type: string } } }).servers.brains.type, 'stdio');
+    assert.deepEqual(envOf(vscode, 'servers'), { BRAINS_HOME: homes.state, BRAINS_TOOL: 'other' }, 'VS Code has no BRAINS_TOOL name of its own');
 
     const desktop = JSON.parse(read(homes, '.config/Claude/claude_desktop_config.json')) as { globalShortcut: string; mcpServers: { brains: { command: string } } };
     assert.equal(desktop.globalShortcut, 'Alt+Space');
     assert.equal(desktop.mcpServers.brains.command, process.execPath);
+    assert.deepEqual(envOf(read(homes, '.config/Claude/claude_desktop_config.json'), 'mcpServers'), { BRAINS_HOME: homes.state, BRAINS_TOOL: 'other' });
 
     const toml = read(homes, '.codex/config.toml');
     assert.equal(toml.startsWith(`${FILES['.codex/config.toml']}\n`), true, 'every byte of the TOML kept, our tables appended');
-    assert.match(toml, /^\[mcp_servers\.brains\]\ncommand = ".+"\nargs = \[".+brains\.js", "mcp"\]\n\n\[mcp_servers\.brains\.env\]\nBRAINS_HOME = ".+"\n$/m);
+    assert.match(toml, new RegExp(`^${escape(CODEX_TABLE(homes))}$`, 'm'), 'Codex forwards the agent variables env_vars names');
 
     const rules = read(homes, '.claude/CLAUDE.md');
     assert.equal(rules.startsWith('# My rules\n\nBe terse.\n\n<!-- brains:wire start -->\n'), true);
@@ -210,6 +243,100 @@ describe('brains wire on a HOME with every tool', () => {
   });
 });
 
+/** The entry the brains before this one wrote: the same, without BRAINS_TOOL and the agent's variables. */
+function olderEntry(entry: Record<string, unknown>): Record<string, unknown> {
+  const env = Object.fromEntries(Object.entries(entry.env as Record<string, string>).filter(([key]) => key !== 'BRAINS_TOOL' && !(key in REFERENCED)));
+  return { ...entry, env };
+}
+
+/** Turns a HOME wired by this brains into one the brains before it wired: older entries, in the files and in wire.json. */
+function asWiredByOlderBrains(homes: Homes): void {
+  const recordPath = join(homes.state, 'wire.json');
+  const record = JSON.parse(readFileSync(recordPath, 'utf8')) as { files: Record<string, { role: string; entry: unknown; after_sha256: string }> };
+  for (const [file, rec] of Object.entries(record.files)) {
+    if (rec.role !== 'mcp') continue;
+    let text = readFileSync(file, 'utf8');
+    if (file.endsWith('config.toml')) {
+      const older = (line: string): boolean => !line.startsWith('env_vars = ') && !line.startsWith('BRAINS_TOOL = ');
+      rec.entry = { lines: (rec.entry as { lines: string[] }).lines.filter(older) };
+      text = text.split('\n').filter(older).join('\n');
+    } else {
+      rec.entry = olderEntry(rec.entry as Record<string, unknown>);
+      text = setAtPath(text, [file.endsWith(join('User', 'mcp.json')) ? 'servers' : 'mcpServers', 'brains'], rec.entry).text;
+    }
+    writeFileSync(file, text);
+    rec.after_sha256 = createHash('sha256').update(text, 'utf8').digest('hex');
+  }
+  writeFileSync(recordPath, `${JSON.stringify(record, null, 2)}\n`);
+}
+
+const ALL_TOOLS = ['claude-code', 'codex', 'copilot', 'gemini', 'cursor', 'vscode', 'claude-desktop'];
+
+describe('brains wire over entries an older brains wrote', () => {
+  test('each is upgraded in place; wiring again changes nothing; unwire restores every original byte, keeping edits made in between', async () => {
+    const homes = makeHomes();
+    const original = snapshot(homes.home);
+    assert.equal((await wire(homes, [])).code, 0);
+    const fresh = snapshot(homes.home, true);
+    asWiredByOlderBrains(homes);
+    assert.doesNotMatch(read(homes, '.codex/config.toml'), /env_vars|BRAINS_TOOL/);
+    assert.deepEqual((JSON.parse(read(homes, '.claude.json')) as { mcpServers: { brains: { env: unknown } } }).mcpServers.brains.env, { BRAINS_HOME: homes.state });
+    // Claude Code rewrites ~/.claude.json as it runs: the file has changed since the older wire.
+    writeFileSync(join(homes.home, '.claude.json'), read(homes, '.claude.json').replace('"numStartups": 12', '"numStartups": 13'));
+
+    const status = JSON.parse((await wire(homes, ['--status', '--json'])).stdout) as Array<{ tool: string; wired: boolean }>;
+    assert.ok(status.every((s) => s.wired), 'an older entry still counts as wired');
+    const dry = await wire(homes, ['--dry-run']);
+    for (const tool of ALL_TOOLS) assert.match(dry.stdout, new RegExp(`^${tool}: mcp \\(stdio\\) would be updated in `, 'm'));
+    assert.match(dry.stdout, /^\+ +"BRAINS_TOOL": "claude-code"$/m);
+    assert.match(dry.stdout, /^\+env_vars = \[.+\]$/m);
+
+    const upgraded = await wire(homes, []);
+    assert.equal(upgraded.code, 0, upgraded.stdout + upgraded.stderr);
+    for (const tool of ALL_TOOLS) assert.match(upgraded.stdout, new RegExp(`^${tool}: mcp \\(stdio\\) updated in `, 'm'));
+    assert.doesNotMatch(upgraded.stdout, /(rules|hooks) (added|updated)/, 'only the MCP entries were older');
+    const expected = { ...fresh, '.claude.json': { ...fresh['.claude.json']!, text: fresh['.claude.json']!.text.replace('"numStartups": 12', '"numStartups": 13') } };
+    assert.deepEqual(snapshot(homes.home, true), expected, 'each file as a fresh wire writes it, the entry where it was');
+    const record = JSON.parse(readFileSync(join(homes.state, 'wire.json'), 'utf8')) as { files: Record<string, { entry: unknown }> };
+    assert.deepEqual(record.files[join(homes.home, '.claude.json')]?.entry, (JSON.parse(read(homes, '.claude.json')) as { mcpServers: { brains: unknown } }).mcpServers.brains, 'the record holds what was written');
+    assert.deepEqual(record.files[join(homes.home, '.codex/config.toml')]?.entry, { lines: CODEX_TABLE(homes).trimEnd().split('\n') });
+
+    const before = snapshot(homes.home);
+    const again = await wire(homes, []);
+    assert.doesNotMatch(again.stdout, /added|updated/);
+    assert.deepEqual(snapshot(homes.home), before, 'no change, no new backup');
+
+    const unwired = await wire(homes, [], 'unwire');
+    assert.equal(unwired.code, 0, unwired.stdout + unwired.stderr);
+    assert.match(unwired.stdout, /^claude-code: mcp removed in ~\/\.claude\.json;/m);
+    assert.match(unwired.stdout, /^gemini: mcp restored in /m);
+    const edited = { ...original, '.claude.json': { ...original['.claude.json']!, text: original['.claude.json']!.text.replace('"numStartups": 12', '"numStartups": 13') } };
+    assert.deepEqual(snapshot(homes.home, true), edited, 'every file as it was before the first wire, with the edit made since');
+    cleanup(homes);
+  });
+
+  test('with the record gone, an older entry is still recognised as ours: upgraded, then taken out by unwire', async () => {
+    const homes = makeHomes();
+    assert.equal((await wire(homes, ['--tool', 'gemini', '--tool', 'codex', '--no-rules'])).code, 0);
+    asWiredByOlderBrains(homes);
+    rmSync(join(homes.state, 'wire.json'));
+
+    const upgraded = await wire(homes, ['--tool', 'gemini', '--tool', 'codex', '--no-rules', '--no-hooks']);
+    assert.equal(upgraded.code, 0, upgraded.stdout);
+    assert.match(upgraded.stdout, /^gemini: mcp \(stdio\) updated in /m);
+    assert.match(upgraded.stdout, /^codex: mcp \(stdio\) updated in /m);
+    assert.equal(envOf(read(homes, '.gemini/settings.json'), 'mcpServers') !== undefined, true);
+    assert.match(read(homes, '.codex/config.toml'), /^BRAINS_TOOL = "codex"$/m);
+
+    const unwired = await wire(homes, ['--tool', 'gemini', '--tool', 'codex'], 'unwire');
+    assert.equal(unwired.code, 0, unwired.stdout);
+    assert.equal(read(homes, '.gemini/settings.json'), FILES['.gemini/settings.json']);
+    // With no record of how the file ended, the line break wire put before its table stays.
+    assert.equal(read(homes, '.codex/config.toml'), `${FILES['.codex/config.toml']}\n`);
+    cleanup(homes);
+  });
+});
+
 describe('brains wire: refusals, conflicts and edits made after wire', () => {
   test('a malformed file is reported and left alone while the others are wired', async () => {
     const homes = makeHomes({ ...FILES, '.gemini/settings.json': '{"theme": "x",, }', '.codex/config.toml': 'model = "o3"\n[broken\n' });
@@ -243,6 +370,24 @@ describe('brains wire: refusals, conflicts and edits made after wire', () => {
     assert.equal(unwired.code, 0, unwired.stdout);
     assert.equal(read(homes, '.cursor/mcp.json'), foreignJson, 'unwire leaves it too');
     assert.equal(read(homes, '.codex/config.toml'), foreignToml);
+    cleanup(homes);
+  });
+
+  test('an entry replaced in a file edited since it was written is not brought back by unwire', async () => {
+    const homes = makeHomes();
+    const gemini = (): { mcpServers: Record<string, unknown> } => JSON.parse(read(homes, '.gemini/settings.json'));
+    assert.equal((await wire(homes, ['--transport', 'http', '--tool', 'gemini', '--no-rules'])).code, 0);
+    const edited = read(homes, '.gemini/settings.json').replace('"theme": "Dracula"', '"theme": "Light"');
+    writeFileSync(join(homes.home, '.gemini/settings.json'), edited);
+    const switched = await wire(homes, ['--tool', 'gemini', '--no-rules']);
+    assert.match(switched.stdout, /^gemini: mcp \(stdio\) updated in ~\/\.gemini\/settings\.json \(backup /m);
+    assert.equal(typeof (gemini().mcpServers.brains as { command?: unknown }).command, 'string');
+
+    const unwired = await wire(homes, ['--tool', 'gemini'], 'unwire');
+    assert.equal(unwired.code, 0, unwired.stdout);
+    assert.match(unwired.stdout, /^gemini: mcp removed in ~\/\.gemini\/settings\.json$/m);
+    assert.equal(gemini().mcpServers.brains, undefined, 'neither the stdio entry nor the http one it replaced');
+    assert.equal(read(homes, '.gemini/settings.json'), (FILES['.gemini/settings.json'] as string).replace('"theme": "Dracula"', '"theme": "Light"'));
     cleanup(homes);
   });
 
