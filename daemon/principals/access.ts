@@ -65,8 +65,6 @@ const isString = (v: unknown): v is string => typeof v === 'string';
 
 const NOTHING_AUTHORIZED: Authorized = Object.freeze({ actingAs: null, sessionId: null, subject: null, takes: [] }) as Authorized;
 
-/** Methods whose session param, left out by an agent instance, means its own session. */
-const OWN_SESSION_DEFAULT = new Set(['session.end', 'task.claim']);
 
 export class Access {
   private readonly plans = new WeakMap<MethodDef, Plan>();
@@ -122,7 +120,7 @@ export class Access {
   }
 
   /** Fill what the caller may leave out: the operator acts as `operator`; an agent as its own name there (and a token in its own project). */
-  fill(method: string, def: MethodDef, raw: unknown, principal: Principal): unknown {
+  fill(def: MethodDef, raw: unknown, principal: Principal): unknown {
     if (!raw || typeof raw !== 'object' || Array.isArray(raw) || (!def.actor && !def.session)) return raw;
     const given = raw as Params;
     const { topActors: actorParams, topSessions: sessionParams, projectParam, holderParam } = this.plan(def);
@@ -139,18 +137,22 @@ export class Access {
       for (const field of actorParams) if (params[field] === undefined) params[field] = principal.agent_name;
       return params;
     }
-    if (principal.kind === 'instance' && !namesHolder && !namesSession) {
-      if (OWN_SESSION_DEFAULT.has(method) && sessionParams[0] && (method !== 'session.end' || params[sessionParams[0]] === undefined)) params[sessionParams[0]] = principal.session_id;
-      if (method === 'session.heartbeat' && params.project_id === undefined) params.session_id = principal.session_id;
-      if (method === 'lock.acquire' && params.project_id === undefined && params.agent_name === undefined) {
+    const ownSession = sessionParams[0];
+    if (principal.kind === 'instance' && !namesHolder && !namesSession && def.ownSession && ownSession) {
+      if (def.ownSession === 'always') params[ownSession] = principal.session_id;
+      else if (projectParam && params[projectParam] === undefined) {
+        // Naming no project: the agent's one name if it holds exactly one, else the instance itself (its session).
         const held = this.memberships(principal);
-        if (held.length === 1) Object.assign(params, held[0]);
-        else params.session_id = principal.session_id;
+        if (held.length !== 1 || !actorParams[0]) {
+          params[ownSession] = principal.session_id;
+          return params;
+        }
+        params[projectParam] = held[0]!.project_id;
+        params[actorParams[0]] = held[0]!.agent_name;
       }
     }
     const project = projectParam ? params[projectParam] : undefined;
     if (!isString(project) || namesHolder || (namesSession && principal.kind !== 'instance')) return params;
-    if (method === 'session.heartbeat' && params.session_id !== undefined) return params;
     const name = principal.kind === 'operator' ? (principal.names?.get(project) ?? (def.takesName ? undefined : OPERATOR)) : this.nameIn(principal, project);
     if (name === undefined) return params;
     for (const field of actorParams) if (params[field] === undefined) params[field] = name;

@@ -149,7 +149,7 @@ export class Dispatcher {
   private prepare(name: string, entry: Entry, raw: unknown, principal: Principal, scope: CallScope): { params: Record<string, unknown>; takes: Authorized['takes'] } {
     const { def } = entry;
     const access = this.opts.access;
-    const filled = access.fill(name, def, raw === undefined ? {} : raw, principal);
+    const filled = access.fill(def, raw === undefined ? {} : raw, principal);
     if (principal.kind !== 'operator' && filled && typeof filled === 'object') {
       const missing = entry.requiredActors.find((field) => (filled as Record<string, unknown>)[field] === undefined);
       if (missing) throw access.missingActor(principal, missing, (filled as Record<string, unknown>)[(def.project ?? [])[0] ?? 'project_id']);

@@ -218,21 +218,16 @@ const taskEvents = defineEvents({
   },
 });
 
+/** What every approval event says of the approval it is about. */
+const approvalFacts = { approval_id: z.string(), kind: z.enum(APPROVAL_KINDS), requested_by: z.string() };
+
 const approvalEvents = defineEvents({
   'approval.requested': {
     summary: 'An agent asked the human to decide (an approval or a handoff).',
     subject: 'project_id',
     delivery: 'log',
     project: bySubject,
-    data: z.object({
-      approval_id: z.string(),
-      kind: z.enum(APPROVAL_KINDS),
-      requested_by: z.string(),
-      title: z.string(),
-      addressed_to: z.string(),
-      cc: z.array(z.string()),
-      options: z.array(z.string()),
-    }),
+    data: z.object({ ...approvalFacts, title: z.string(), addressed_to: z.string(), cc: z.array(z.string()), options: z.array(z.string()) }),
   },
   'approval.decided': {
     summary: 'The operator decided an approval; the decision went to the requester as a message.',
@@ -240,9 +235,7 @@ const approvalEvents = defineEvents({
     delivery: 'log',
     project: bySubject,
     data: z.object({
-      approval_id: z.string(),
-      kind: z.enum(APPROVAL_KINDS),
-      requested_by: z.string(),
+      ...approvalFacts,
       cc: z.array(z.string()),
       title: z.string(),
       decision: z.string().nullable(),
@@ -258,7 +251,7 @@ const approvalEvents = defineEvents({
     subject: 'project_id',
     delivery: 'log',
     project: bySubject,
-    data: z.object({ approval_id: z.string(), kind: z.enum(APPROVAL_KINDS), requested_by: z.string(), reason: z.string().nullable() }),
+    data: z.object({ ...approvalFacts, reason: z.string().nullable() }),
   },
 });
 

@@ -31,6 +31,11 @@ export interface MethodDef<P extends z.ZodType = z.ZodType, R extends z.ZodType 
   session?: readonly string[];
   /** The actor param takes a name (join, create) rather than acting as one already held. */
   takesName?: boolean;
+  /**
+   * An agent instance that names no session here means itself: `always` (its claim ends with it), or `unless-project`
+   * (naming no project it acts as its one name, or as the instance itself when it holds none or several).
+   */
+  ownSession?: 'always' | 'unless-project';
 }
 
 export interface NotificationDef<P extends z.ZodType = z.ZodType> {

@@ -109,6 +109,7 @@ export const locksMethods = defineMethods({
       }),
     ]),
     emits: ['lock.acquired', 'lock.expired'],
+    ownSession: 'unless-project',
     actor: ['agent_name', 'holder.agent_name'],
     project: ['project_id', 'holder.project_id'],
     session: ['session_id', 'holder.session_id'],

@@ -86,6 +86,7 @@ export const tasksMethods = defineMethods({
       .strict(),
     result: z.object({ task: taskRecord.nullable().describe('The task you now hold; null when none was open (or, with wait, none opened in time).'), ...waitOutcome }),
     emits: ['task.claimed'],
+    ownSession: 'always',
     actor: ['agent_name'],
     project: ['project_id'],
     session: ['session_id'],
