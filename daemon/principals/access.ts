@@ -163,10 +163,15 @@ export class Access {
    * Check a validated call against its principal. Throws PERMISSION_DENIED (or INVALID, naming what to do). What the call
    * acts as is told to `described` first, so a refused call's audit row says what it tried.
    */
-  authorize(method: string, def: MethodDef, params: Params, principal: Principal, described: (what: Authorized) => void = () => {}): Authorized {
+  authorize(method: string, def: MethodDef, params: Params, principal: Principal, described?: { actingAs: string | null; sessionId: string | null; subject: string | null }): Authorized {
     // The operator's reads need nothing recorded and may do anything: the hot path stays free of work.
     if (principal.kind === 'operator' && !def.mutates && !def.allow && !principal.names) return NOTHING_AUTHORIZED;
     const plan = this.plan(def);
+    if (principal.kind === 'operator' && !principal.names && (!def.allow || def.allow.includes('operator'))) {
+      // The operator may act as anyone: only what the audit row says is worked out (no lists, no checks).
+      if (described) describeForAudit(plan, params, described);
+      return NOTHING_AUTHORIZED;
+    }
     const out: Authorized = { actingAs: null, sessionId: principal.kind === 'instance' ? principal.session_id : null, subject: null, takes: [] };
     const projects: string[] = [];
     for (const path of plan.projects) {
@@ -189,7 +194,11 @@ export class Access {
       if (isString(value)) sessions.push(value);
     }
     if (sessions[0] && principal.kind !== 'instance') out.sessionId = sessions[0];
-    described(out);
+    if (described) {
+      described.actingAs = out.actingAs;
+      described.sessionId = out.sessionId;
+      described.subject = out.subject;
+    }
 
     if (def.allow && !def.allow.includes(principal.kind)) {
       throw denied(
@@ -307,6 +316,33 @@ export class Access {
     const free = this.store.identities.freeIn(session.working_directory, session.session_id).filter((id) => id !== session.client_id);
     const named = this.store.identities.names(free).filter((c) => c.names.length > 0);
     return named.map((c) => c.names.map((n) => `${n.agent_name} (in ${n.project_id})`).join(' / ')).join(', ') || 'none';
+  }
+}
+
+/** What a call acts as, for its audit row: the first actor with its project, the first project, the session. */
+function describeForAudit(plan: Plan, params: Params, into: { actingAs: string | null; sessionId: string | null; subject: string | null }): void {
+  for (const path of plan.projects) {
+    const value = read(params, path);
+    if (isString(value)) {
+      into.subject = value;
+      break;
+    }
+  }
+  if (into.subject === null) into.subject = isString(params.key) ? params.key : isString(params.approval_id) ? params.approval_id : null;
+  for (const { field, projectPath } of plan.actors) {
+    const name = read(params, field);
+    const project = projectPath ? read(params, projectPath) : undefined;
+    if (isString(name) && isString(project)) {
+      into.actingAs = `${project}/${name}`;
+      break;
+    }
+  }
+  for (const path of plan.sessions) {
+    const value = read(params, path);
+    if (isString(value)) {
+      into.sessionId = value;
+      break;
+    }
   }
 }
 

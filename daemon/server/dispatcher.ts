@@ -35,7 +35,7 @@ interface Entry {
 }
 
 export class Dispatcher {
-  private readonly server: JSONRPCServer<CallContext>;
+  private readonly server: JSONRPCServer<Call>;
   private readonly entries = new Map<string, Entry>();
   private inFlight = 0;
   private refusing = false;
@@ -45,7 +45,7 @@ export class Dispatcher {
     handlers: Record<string, Handler<any, any>>,
     private readonly opts: DispatcherOptions,
   ) {
-    this.server = new JSONRPCServer<CallContext>({ errorListener: () => {} });
+    this.server = new JSONRPCServer<Call>({ errorListener: () => {} });
     this.server.mapErrorToJSONRPCErrorResponse = (id, error) => this.mapError(id, error);
     for (const [name, def] of Object.entries(table)) {
       const handler = handlers[name];
@@ -90,14 +90,7 @@ export class Dispatcher {
 
   private async handleOne(item: unknown, link: CallerLink, after: Array<() => void>): Promise<Response | null> {
     if (!isRequestObject(item)) return invalidRequest();
-    const ctx: CallContext = {
-      principal: link.principal,
-      subscriber: link,
-      signal: link.signal,
-      afterResponse: (fn) => after.push(fn),
-      bind: (principal) => link.bind(principal),
-      within: (fn) => fn(),
-    };
+    const ctx = new Call(link, after);
     this.inFlight += 1;
     link.callStarted();
     try {
@@ -108,7 +101,7 @@ export class Dispatcher {
     }
   }
 
-  private async run(name: string, raw: unknown, ctx: CallContext): Promise<unknown> {
+  private async run(name: string, raw: unknown, ctx: Call): Promise<unknown> {
     const entry = this.entries.get(name)!;
     const { def } = entry;
     const scope: CallScope = {
@@ -123,15 +116,17 @@ export class Dispatcher {
       audited: false,
       finished: false,
     };
-    const inCall: CallContext = { ...ctx, within: (fn) => runInCall(scope, fn) };
+    ctx.scope = scope;
     return runInCall(scope, async () => {
       try {
         if (this.refusing) throw new BrainsError('UNAVAILABLE', 'the daemon is shutting down; call again once it has restarted');
         const { params, takes } = this.prepare(name, entry, raw, ctx.principal, scope);
-        const result = await entry.handler(params, inCall);
+        const result = await entry.handler(params, ctx);
         // A wired key's (or admin key's) session holds the names it took, once the call that took them succeeded.
-        const names = ctx.principal.kind === 'client' || ctx.principal.kind === 'operator' ? ctx.principal.names : undefined;
-        if (names) for (const take of takes) if (!names.has(take.project_id)) names.set(take.project_id, take.agent_name);
+        if (takes.length > 0) {
+          const names = ctx.principal.kind === 'client' || ctx.principal.kind === 'operator' ? ctx.principal.names : undefined;
+          if (names) for (const take of takes) if (!names.has(take.project_id)) names.set(take.project_id, take.agent_name);
+        }
         if (this.opts.checkResults) this.checkResult(name, def, result);
         if (scope.mutates && !scope.audited) this.auditAlone(scope, 'ok');
         return result;
@@ -161,11 +156,7 @@ export class Dispatcher {
       throw new JSONRPCErrorException(`Invalid params for ${name}: ${summary}`, RpcCodes.INVALID_PARAMS, { code: 'INVALID', issues });
     }
     const params = checked.data as Record<string, unknown>;
-    const authorized = access.authorize(name, def, params, principal, (what) => {
-      scope.actingAs = what.actingAs;
-      scope.sessionId = what.sessionId;
-      scope.subject = what.subject;
-    });
+    const authorized = access.authorize(name, def, params, principal, scope);
     if (principal.kind === 'instance') this.opts.onInstanceCall?.(principal.session_id);
     return { params, takes: authorized.takes };
   }
@@ -203,6 +194,35 @@ export class Dispatcher {
     }
     this.opts.log.error('method failed unexpectedly', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     return errorResponse(RpcCodes.INTERNAL_ERROR, 'Internal error', id, { code: 'INTERNAL', hint: 'the daemon log has the details' });
+  }
+}
+
+/** One call's context: who calls, where its notifications go, and the scope a handler continues with ctx.within. */
+class Call implements CallContext {
+  readonly principal: Principal;
+  readonly subscriber: CallerLink;
+  readonly signal: AbortSignal;
+  scope: CallScope | undefined;
+
+  constructor(
+    private readonly link: CallerLink,
+    private readonly after: Array<() => void>,
+  ) {
+    this.principal = link.principal;
+    this.subscriber = link;
+    this.signal = link.signal;
+  }
+
+  afterResponse(fn: () => void): void {
+    this.after.push(fn);
+  }
+
+  bind(principal: Principal): void {
+    this.link.bind(principal);
+  }
+
+  within<T>(fn: () => T): T {
+    return this.scope ? runInCall(this.scope, fn) : fn();
   }
 }
 
