@@ -41,6 +41,31 @@ describe('identity and welcome', () => {
     assert.equal((await failure(c.callRaw('session.start', { tool: 'vim', working_directory: '/w' }))).code, -32602);
     assert.equal((await failure(c.callRaw('session.start', { tool: 'codex', working_directory: '/w', pid: -5 }))).code, -32602);
   });
+
+  test('bind and agent_name: wrong, oversized and hostile values are refused by name, and nothing stored changes', async () => {
+    await c.call('project.create', { project_id: 'badwho', name: 'badwho', agent_name: 'keeper', working_directory: '/w/badwho' });
+    const before = await c.call('session.list', {});
+    const refusals: Array<[string, Record<string, unknown>, RegExp]> = [
+      ['session.start', { tool: 'codex', working_directory: '/w/badwho', bind: 'yes' }, /bind/],
+      ['session.start', { tool: 'codex', working_directory: '/w/badwho', bind: null }, /bind/],
+      ['session.start', { tool: 'codex', agent_name: 'a b' }, /agent_name/],
+      ['session.start', { tool: 'codex', agent_name: 'x'.repeat(300) }, /agent_name/],
+      ['session.start', { tool: 'codex', agent_name: 42 }, /agent_name/],
+      ['session.start', { tool: 'codex', agent_name: "keeper'; DROP TABLE sessions;--" }, /agent_name/],
+      ['session.status', { agent_name: '' }, /agent_name/],
+      ['session.status', { agent_name: '../../etc/passwd' }, /agent_name/],
+      ['session.status', { agent_name: { $ne: null } }, /agent_name/],
+      ['session.status', { agent: 'keeper' }, /agent_name|agent/],
+    ];
+    for (const [method, params, names] of refusals) {
+      const error = await failure(c.callRaw(method, params));
+      assert.equal(error.code, -32602, `${method} ${JSON.stringify(params).slice(0, 80)}: ${error.message}`);
+      assert.match(error.message, names);
+    }
+    assert.deepEqual(await c.call('session.list', {}), before);
+    const keeper = await c.call('session.status', { agent_name: 'keeper', working_directory: '/w/badwho' });
+    assert.deepEqual(keeper.projects.map((p) => [p.project_id, p.agent_name]), [['badwho', 'keeper']]);
+  });
 });
 
 describe('heartbeat, end, list', () => {
