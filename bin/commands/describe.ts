@@ -2,7 +2,7 @@
 import { contract, type MethodName } from '../../rpc/contract/index.js';
 import { describeEvents, describeMethod } from '../../rpc/contract/json-schema.js';
 import { catalogueEntries } from '../../rpc/contract/catalogue.js';
-import { nearestName } from './nearest-name.js';
+import { nearestName } from '../../rpc/nearest-name.js';
 import { EXIT } from './exit-codes.js';
 
 export function listMethods(): number {

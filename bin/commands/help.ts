@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { COMMANDS, commandWords, findCommand, type Command } from '../command-table.js';
 import { EXIT } from './exit-codes.js';
-import { nearestName } from './nearest-name.js';
+import { nearestName } from '../../rpc/nearest-name.js';
 
 export function helpCommand(args: string[]): number {
   const name = args[0];

@@ -14,6 +14,7 @@ import { runInCall, type CallScope } from '../principals/call-scope.js';
 import type { Principal } from '../principals/principal.js';
 import type { AuditTrail } from '../audit/trail.js';
 import { storeFault } from '../store/faults.js';
+import { methodNotFound, paramIssue } from './suggestions.js';
 
 type Response = JSONRPCResponse | ErrorResponse;
 
@@ -90,6 +91,7 @@ export class Dispatcher {
 
   private async handleOne(item: unknown, link: CallerLink, after: Array<() => void>): Promise<Response | null> {
     if (!isRequestObject(item)) return invalidRequest();
+    if (!this.entries.has(item.method)) return item.id === undefined ? null : methodNotFound(item.method, [...this.entries.keys()], item.id);
     const ctx = new Call(link, after);
     this.inFlight += 1;
     link.callStarted();
@@ -151,7 +153,7 @@ export class Dispatcher {
     }
     const checked = def.params.safeParse(filled);
     if (!checked.success) {
-      const issues = checked.error.issues.map((issue) => ({ path: issue.path.map(String), code: issue.code, message: issue.message }));
+      const issues = checked.error.issues.map((issue) => paramIssue(issue, def));
       const summary = issues.map((issue) => `${issue.path.join('.') || '(params)'}: ${issue.message}`).join('; ');
       throw new JSONRPCErrorException(`Invalid params for ${name}: ${summary}`, RpcCodes.INVALID_PARAMS, { code: 'INVALID', issues });
     }

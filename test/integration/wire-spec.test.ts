@@ -32,6 +32,9 @@ const specHandlers = {
   notify_sum: () => null,
 };
 
+// The spec leaves an error's data to the server: ours says where to look (and the nearest name, when one is close).
+const NOT_FOUND_HINT = { code: 'NOT_FOUND', hint: 'call system.methods for the list' };
+
 // [request text as sent on the wire, exact expected response (undefined = nothing at all)]
 const EXAMPLES: Array<[string, string, unknown]> = [
   ['positional params 1', '{"jsonrpc": "2.0", "method": "subtract", "params": [42, 23], "id": 1}', { jsonrpc: '2.0', result: 19, id: 1 }],
@@ -40,7 +43,7 @@ const EXAMPLES: Array<[string, string, unknown]> = [
   ['named params 2', '{"jsonrpc": "2.0", "method": "subtract", "params": {"minuend": 42, "subtrahend": 23}, "id": 4}', { jsonrpc: '2.0', result: 19, id: 4 }],
   ['notification', '{"jsonrpc": "2.0", "method": "update", "params": [1,2,3,4,5]}', undefined],
   ['notification of a missing method', '{"jsonrpc": "2.0", "method": "foobar"}', undefined],
-  ['non-existent method', '{"jsonrpc": "2.0", "method": "foobar", "id": "1"}', { jsonrpc: '2.0', error: { code: -32601, message: 'Method not found' }, id: '1' }],
+  ['non-existent method', '{"jsonrpc": "2.0", "method": "foobar", "id": "1"}', { jsonrpc: '2.0', error: { code: -32601, message: 'Method not found', data: NOT_FOUND_HINT }, id: '1' }],
   ['invalid JSON', '{"jsonrpc": "2.0", "method": "foobar, "params": "bar", "baz]', { jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' }, id: null }],
   ['invalid Request object', '{"jsonrpc": "2.0", "method": 1, "params": "bar"}', { jsonrpc: '2.0', error: { code: -32600, message: 'Invalid Request' }, id: null }],
   [
@@ -62,7 +65,7 @@ const EXAMPLES: Array<[string, string, unknown]> = [
       { jsonrpc: '2.0', result: 7, id: '1' },
       { jsonrpc: '2.0', result: 19, id: '2' },
       { jsonrpc: '2.0', error: { code: -32600, message: 'Invalid Request' }, id: null },
-      { jsonrpc: '2.0', error: { code: -32601, message: 'Method not found' }, id: '5' },
+      { jsonrpc: '2.0', error: { code: -32601, message: 'Method not found', data: NOT_FOUND_HINT }, id: '5' },
       { jsonrpc: '2.0', result: ['hello', 5], id: '9' },
     ],
   ],
@@ -135,7 +138,7 @@ describe('the spec examples that need no particular method, against the real dae
     assert.equal(reply[0].id, '1');
     assert.equal(reply[0].result.pong, true);
     assert.deepEqual(reply[1], { jsonrpc: '2.0', error: { code: -32600, message: 'Invalid Request' }, id: null });
-    assert.deepEqual(reply[2], { jsonrpc: '2.0', error: { code: -32601, message: 'Method not found' }, id: '5' });
+    assert.deepEqual(reply[2], { jsonrpc: '2.0', error: { code: -32601, message: 'Method not found', data: NOT_FOUND_HINT }, id: '5' });
     assert.equal(reply[3].id, '6');
     assert.equal(reply[3].error.code, -32602);
   });
@@ -151,6 +154,24 @@ describe('the spec examples that need no particular method, against the real dae
       assert.deepEqual(reply.id, id);
       assert.equal(reply.result.pong, true);
     }
+  });
+
+  test('a mistyped method or param is answered with the nearest valid name; hostile names get no guess and a short answer', async () => {
+    const typo = await peer.roundTrip('{"jsonrpc":"2.0","method":"sesion.start","id":1}');
+    assert.deepEqual(typo.error, { code: -32601, message: 'Method not found', data: { code: 'NOT_FOUND', hint: 'did you mean session.start? call system.methods for the list' } });
+    const huge = await peer.roundTrip(JSON.stringify({ jsonrpc: '2.0', method: 'x'.repeat(100_000), id: 2 }));
+    assert.deepEqual(huge.error.data, NOT_FOUND_HINT);
+
+    const param = await peer.roundTrip('{"jsonrpc":"2.0","method":"session.status","params":{"agnet_name":"ann"},"id":3}');
+    assert.equal(param.error.code, -32602);
+    assert.equal(param.error.message, 'Invalid params for session.status: (params): unknown param "agnet_name"; did you mean agent_name?');
+    const vague = await peer.roundTrip('{"jsonrpc":"2.0","method":"session.status","params":{"agent":"ann"},"id":4}');
+    assert.equal(vague.error.message, 'Invalid params for session.status: (params): unknown param "agent"; it takes working_directory, client_id, agent_name');
+    const many = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}${'y'.repeat(200)}`, i]));
+    const flood = await peer.roundTrip(JSON.stringify({ jsonrpc: '2.0', method: 'system.ping', params: many, id: 5 }));
+    assert.equal(flood.error.code, -32602);
+    assert.match(flood.error.message, /unknown params "k0y+…", "k1y+…", "k2y+…" and 4997 more; it takes no params$/);
+    assert.ok(flood.error.message.length < 300, flood.error.message);
   });
 
   test('malformed request members are Invalid Request with id null', async () => {

@@ -1,7 +1,7 @@
 // Why this exists: the CLI's "did you mean" must point at the command a typo meant, and stay quiet when nothing is close.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { editDistance, nearestName } from '../../bin/commands/nearest-name.js';
+import { editDistance, nearestName } from '../../rpc/nearest-name.js';
 
 test('edit distance counts inserts, deletes, replacements and a swap of neighbours as one edit each', () => {
   assert.equal(editDistance('status', 'status'), 0);
