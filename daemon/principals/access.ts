@@ -62,9 +62,9 @@ function planOf(def: MethodDef): Plan {
   };
 }
 const isString = (v: unknown): v is string => typeof v === 'string';
+const stringsAt = (params: Params, paths: readonly string[]): string[] => paths.map((path) => read(params, path)).filter(isString);
 
 const NOTHING_AUTHORIZED: Authorized = Object.freeze({ actingAs: null, sessionId: null, subject: null, takes: [] }) as Authorized;
-
 
 export class Access {
   private readonly plans = new WeakMap<MethodDef, Plan>();
@@ -172,32 +172,22 @@ export class Access {
       if (described) describeForAudit(plan, params, described);
       return NOTHING_AUTHORIZED;
     }
-    const out: Authorized = { actingAs: null, sessionId: principal.kind === 'instance' ? principal.session_id : null, subject: null, takes: [] };
-    const projects: string[] = [];
-    for (const path of plan.projects) {
-      const value = read(params, path);
-      if (isString(value)) projects.push(value);
+    const out: Authorized = { actingAs: null, sessionId: null, subject: null, takes: [] };
+    describeForAudit(plan, params, out);
+    if (principal.kind === 'instance') out.sessionId = principal.session_id;
+    if (described) {
+      described.actingAs = out.actingAs;
+      described.sessionId = out.sessionId;
+      described.subject = out.subject;
     }
-    out.subject = projects[0] ?? (isString(params.key) ? params.key : isString(params.approval_id) ? params.approval_id : null);
+    const projects = stringsAt(params, plan.projects);
+    const sessions = stringsAt(params, plan.sessions);
     const actors: Array<{ field: string; name: string; project: string | undefined }> = [];
     for (const { field, projectPath } of plan.actors) {
       const name = read(params, field);
       if (!isString(name)) continue;
       const project = projectPath ? read(params, projectPath) : undefined;
-      const entry = { field, name, project: isString(project) ? project : undefined };
-      actors.push(entry);
-      if (out.actingAs === null && entry.project !== undefined) out.actingAs = `${entry.project}/${name}`;
-    }
-    const sessions: string[] = [];
-    for (const path of plan.sessions) {
-      const value = read(params, path);
-      if (isString(value)) sessions.push(value);
-    }
-    if (sessions[0] && principal.kind !== 'instance') out.sessionId = sessions[0];
-    if (described) {
-      described.actingAs = out.actingAs;
-      described.sessionId = out.sessionId;
-      described.subject = out.subject;
+      actors.push({ field, name, project: isString(project) ? project : undefined });
     }
 
     if (def.allow && !def.allow.includes(principal.kind)) {
