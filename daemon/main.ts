@@ -190,16 +190,15 @@ async function startDaemon(paths: StatePaths, config: DaemonConfig, settings: Ru
     resolveStopped(code);
   };
 
-  // A brains mcp instance ends once its process is gone (its last connection closed and none came back within a second).
+  // A brains mcp instance ends once its process is gone (its last connection closed and none came back within a second);
+  // if ending it fails, the reaper ends it later (its pid is gone).
+  const instancesGuard = new JobGuard('instances', log);
   const instances = new InstanceLinks(1000, (sessionId) => {
-    const guard = new JobGuard('instances', log);
-    guard.run(() =>
-      outsideCall(() =>
-        mutate((emit) => {
-          const session = store.sessions.get(sessionId);
-          if (session && session.state !== 'gone' && session.kind === 'mcp') endSession(deps, emit, session, 'session.ended', 'its brains mcp process disconnected');
-        }),
-      ),
+    instancesGuard.run(() =>
+      mutate((emit) => {
+        const session = store.sessions.get(sessionId);
+        if (session && session.state !== 'gone' && session.kind === 'mcp') endSession(deps, emit, session, 'session.ended', 'its brains mcp process disconnected');
+      }),
     );
   });
   const deps: PlaneDeps = {

@@ -294,7 +294,7 @@ export class LockManager {
   /** Hand freed locks to waiters in a transaction of the daemon's own; if that fails, the expiry timer tries again. */
   private grantSafely(): void {
     if (this.queue.length === 0) return;
-    if (!this.handOver.run(() => outsideCall(() => this.deps.mutate((emit) => this.grant(emit))))) this.expiry.queueReschedule();
+    if (!this.handOver.run(() => this.deps.mutate((emit) => this.grant(emit)))) this.expiry.queueReschedule();
   }
 
   // ---- small helpers --------------------------------------------------------------------------------------

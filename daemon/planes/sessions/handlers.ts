@@ -220,7 +220,6 @@ export function sessionsHandlers(deps: PlaneDeps): HandlersFor<typeof sessionsMe
       return { sessions: sessions.filter((s) => inProject.has(s.client_id)) };
     },
   };
-
 }
 
 function requireLiveSession(deps: PlaneDeps, sessionId: string): SessionRow {
