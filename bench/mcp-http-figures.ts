@@ -8,6 +8,7 @@ import { ensureClientKey } from '../daemon/http/client-keys.js';
 import type { BenchSizes } from './config.js';
 import { brainsEnv } from './daemon-process.js';
 import type { Figure, PlaneBenchContext } from './figures.js';
+import { fetchWithOwnSignal } from './fetch-own-signal.js';
 import { projectWith } from './messages-setup.js';
 import { startPlaneRig } from './plane-rig.js';
 import { RawEchoClient } from './raw-client.js';
@@ -24,7 +25,7 @@ function phase(name: string): void {
 
 async function openHttp(url: string, key: string): Promise<Client> {
   const client = new Client({ name: 'brains-bench', version: '0.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${key}` } } }));
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { fetch: fetchWithOwnSignal, requestInit: { headers: { Authorization: `Bearer ${key}` } } }));
   await client.listTools();
   return client;
 }
