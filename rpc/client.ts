@@ -5,6 +5,7 @@ import type { MethodName, ParamsIn, Result } from './contract/index.js';
 import type { TypedEvent } from './contract/catalogue.js';
 import { DEFAULT_MAX_FRAME_BYTES, LineFramer, decodeFrame, encodeFrame } from './frame.js';
 import { RpcCallError, RpcCodes, type RpcErrorObject } from './errors.js';
+import { writeCoalesced } from './coalesced-write.js';
 
 export type NotificationHandler = (method: string, params: unknown) => void;
 
@@ -70,13 +71,13 @@ export class BrainsClient {
     const id = this.nextId();
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.socket.write(encodeFrame({ jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) }));
+      writeCoalesced(this.socket, encodeFrame({ jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) }));
     });
   }
 
   notify(method: string, params?: unknown): void {
     if (this.closed) return;
-    this.socket.write(encodeFrame({ jsonrpc: '2.0', method, ...(params === undefined ? {} : { params }) }));
+    writeCoalesced(this.socket, encodeFrame({ jsonrpc: '2.0', method, ...(params === undefined ? {} : { params }) }));
   }
 
   onNotification(handler: NotificationHandler): () => void {

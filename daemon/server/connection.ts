@@ -1,6 +1,7 @@
 // One client connection: framing in, bounded buffering out, and the signal that ends its waits when it goes away.
 import type { Socket } from 'node:net';
 import { LineFramer, encodeFrame } from '../../rpc/frame.js';
+import { writeCoalesced } from '../../rpc/coalesced-write.js';
 import { BrainsError } from '../../rpc/errors.js';
 import { OPERATOR_PRINCIPAL, principalLabel, type Principal } from '../principals/principal.js';
 import type { CallerLink } from './caller-link.js';
@@ -97,7 +98,7 @@ export class Connection implements CallerLink {
 
   send(text: string): void {
     if (!this.isOpen) return;
-    this.socket.write(text);
+    writeCoalesced(this.socket, text);
     const buffered = this.socket.writableLength;
     if (buffered > this.limits.dropAtBufferedBytes) {
       this.socket.destroy();
