@@ -5,7 +5,7 @@ import { DaemonUnreachableError } from '../../rpc/client.js';
 import { usageOf } from '../command-table.js';
 import { EXIT } from './exit-codes.js';
 import { formatJson, outputMode } from './output.js';
-import { UsageError, parseParams, readAllStdin } from './params.js';
+import { UsageError, parseParams, readAllStdin } from '../../rpc/params.js';
 import { connectForCli } from './connect.js';
 
 export async function rpcCommand(argv: string[]): Promise<number> {

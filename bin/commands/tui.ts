@@ -1,5 +1,57 @@
-// `brains tui`: the cockpit is not built yet; say so and point at what works today.
-export async function tuiCommand(_args: string[]): Promise<number> {
-  process.stderr.write('brains tui: the cockpit is not built yet. For a live feed use `brains watch --pretty`; for state use `brains status` and `brains rpc`.\n');
-  return 2;
+// `brains tui`: the cockpit on this terminal, all panes or one (`--pane`), attached to the daemon (started if needed).
+import { parseArgs } from 'node:util';
+import { usageOf } from '../command-table.js';
+import { EXIT } from './exit-codes.js';
+import { nearestName } from '../../rpc/nearest-name.js';
+
+const PANE_NAMES = ['sessions', 'conversation', 'inbox', 'locks', 'approvals', 'tasks'] as const;
+
+/** Ink writes no frames until exit when it thinks it runs in CI; on a real terminal the cockpit must draw. */
+export function dropCiMarkers(env: NodeJS.ProcessEnv): void {
+  for (const key of Object.keys(env)) if (key === 'CI' || key === 'CONTINUOUS_INTEGRATION' || key.startsWith('CI_')) delete env[key];
+}
+
+export async function tuiCommand(argv: string[], extra: { banner?: string } = {}): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        pane: { type: 'string' },
+        agent: { type: 'string' },
+        project: { type: 'string' },
+        'no-bell': { type: 'boolean' },
+        'no-start': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    return usage((error as Error).message);
+  }
+  if (values.help) return (await import('./help.js')).helpCommand(['tui']);
+  const pane = values.pane;
+  if (pane !== undefined && !(PANE_NAMES as readonly string[]).includes(pane)) {
+    const near = nearestName(pane, PANE_NAMES);
+    return usage(`no pane ${JSON.stringify(pane)}${near ? `; did you mean ${near}?` : ''} (panes: ${PANE_NAMES.join(', ')})`);
+  }
+  if (values.agent !== undefined && values.project === undefined) return usage('--agent needs --project (an agent name is per project)');
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    process.stderr.write('brains tui: needs a terminal; in a script or a pipe use `brains watch`, `brains status` or `brains inbox`\n');
+    return EXIT.USAGE;
+  }
+  dropCiMarkers(process.env);
+  const { runCockpit } = await import('../../tui/main.js');
+  return runCockpit({
+    autoStart: !values['no-start'],
+    bell: !values['no-bell'],
+    ...(pane ? { only: pane as (typeof PANE_NAMES)[number] } : {}),
+    ...(values.agent ? { agent: values.agent } : {}),
+    ...(values.project ? { project: values.project } : {}),
+    ...(extra.banner ? { banner: extra.banner } : {}),
+  });
+}
+
+function usage(message: string): number {
+  process.stderr.write(`brains tui: ${message}\nusage: ${usageOf('tui')}\n`);
+  return EXIT.USAGE;
 }

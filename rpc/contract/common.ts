@@ -77,4 +77,4 @@ export const jsonValue = z.unknown();
 export const jsonObject = z.record(z.string(), z.unknown());
 
 /** The human at the cockpit: a member of every project, never a name an agent may take. */
-export const OPERATOR = 'operator';
+export { OPERATOR } from '../operator.js';

@@ -13,6 +13,7 @@ const role = z.enum(['coordinator', 'contributor']);
 const memberRecord = z.object({
   agent_name: z.string(),
   agent_id: z.string(),
+  client_id: z.string().nullable().describe('The identity that holds this name: its sessions in session.list carry the same client_id.'),
   role,
   capabilities: z.array(z.string()),
   labels: z.record(z.string(), z.string()),

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { CLI, envFor, runCli, startDaemon, tempHome, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { withDaemon } from '../helpers/with-daemon.js';
 import { COMMANDS } from '../../bin/command-table.js';
-import { UsageError, parsePairs, parseParams, parseValue } from '../../bin/commands/params.js';
+import { UsageError, parsePairs, parseParams, parseValue } from '../../rpc/params.js';
 import { contract } from '../../rpc/contract/index.js';
 import { catalogueEntries } from '../../rpc/contract/catalogue.js';
 import type { BrainsClient } from '../../rpc/client.js';

@@ -38,6 +38,7 @@ export function projectsHandlers(deps: PlaneDeps): HandlersFor<typeof projectsMe
   const memberView = (m: MemberRow) => ({
     agent_name: m.agent_name,
     agent_id: m.agent_id,
+    client_id: m.client_id,
     role: m.role,
     capabilities: JSON.parse(m.capabilities) as string[],
     labels: JSON.parse(m.labels) as Record<string, string>,

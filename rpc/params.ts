@@ -1,4 +1,4 @@
-// Turns `brains rpc` arguments into a params object: one JSON text, key=value pairs (a.b=1 nests), or JSON on stdin.
+// Turns `brains rpc` arguments (and the cockpit palette's) into a params object: one JSON text, key=value pairs (a.b=1 nests), or JSON on stdin.
 
 export class UsageError extends Error {
   override name = 'UsageError';

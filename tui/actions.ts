@@ -1,0 +1,90 @@
+// What the cockpit's keys do on the daemon: decide an approval, show a request in full, reply to and acknowledge mail.
+// Each answers with one line for the status bar, so a refusal is shown, never thrown.
+import { OPERATOR } from '../rpc/operator.js';
+import type { Cockpit } from './model/cockpit.js';
+import { payloadText, type ApprovalSummary, type InboxItem } from './model/slices.js';
+
+const RESOURCE_PREVIEW_LINES = 12;
+
+/** approve / deny, or the request's own first and last option when it was asked with other options. */
+export function optionFor(approval: ApprovalSummary, decision: 'approve' | 'deny'): string {
+  if (approval.options.includes(decision)) return decision;
+  return decision === 'approve' ? approval.options[0]! : approval.options[approval.options.length - 1]!;
+}
+
+export async function decideApproval(cockpit: Cockpit, approval: ApprovalSummary, decision: 'approve' | 'deny', comment?: string): Promise<string> {
+  const client = cockpit.rpc;
+  if (!client) return 'not connected to the daemon; try again once it has reconnected';
+  const option = optionFor(approval, decision);
+  try {
+    await client.call('approval.decide', { approval_id: approval.approval_id, decision: option, ...(comment ? { comment } : {}) });
+    cockpit.refresh(['approvals', 'sessions', 'inbox']);
+    return `${approval.approval_id} ${option === 'approve' ? 'approved' : option === 'deny' ? 'denied' : `decided: ${option}`}${comment ? ' with your comment' : ''}`;
+  } catch (error) {
+    cockpit.refresh(['approvals']);
+    return `${approval.approval_id}: ${(error as Error).message}`;
+  }
+}
+
+export async function approvalDetail(cockpit: Cockpit, approval: ApprovalSummary): Promise<{ title: string; lines: string[] }> {
+  const client = cockpit.rpc;
+  const title = `${approval.approval_id} · ${approval.kind} from ${approval.requested_by} in ${approval.project_id}`;
+  const head = [`title:    ${approval.title}`, `options:  ${approval.options.join(', ')}`, `asked:    ${approval.created_at}`, `cc:       ${approval.cc.join(', ') || '—'}`, ''];
+  if (!client) return { title, lines: [...head, '(not connected: the body shows once the daemon is back)'] };
+  try {
+    const full = await client.call('approval.get', { approval_id: approval.approval_id });
+    const lines = [...head, ...(full.body ?? '(no body)').split('\n')];
+    for (const ref of full.resource_refs) {
+      lines.push('', `── resource ${ref} ──`);
+      try {
+        const resource = (await client.callRaw('resource.get', { project_id: full.project_id, resource_id: ref, agent_name: OPERATOR })) as { name?: string; content?: unknown };
+        const content = typeof resource.content === 'string' ? resource.content : JSON.stringify(resource.content, null, 2);
+        lines.push(`name: ${resource.name ?? ref}`, ...(content ?? '').split('\n').slice(0, RESOURCE_PREVIEW_LINES));
+      } catch (error) {
+        lines.push(`(cannot read it: ${(error as Error).message})`);
+      }
+    }
+    lines.push('', 'a approves · d denies · c comments first (from the Approvals pane)');
+    return { title, lines };
+  } catch (error) {
+    return { title, lines: [...head, `(cannot read it: ${(error as Error).message})`] };
+  }
+}
+
+export function inboxDetail(item: InboxItem): { title: string; lines: string[] } {
+  return {
+    title: `${item.from_agent} in ${item.project_id} · ${item.created_at}${item.reply_expected ? ' · expects a reply' : ''}`,
+    lines: [...payloadText(item.payload).split('\n'), '', `state: ${item.state}`, 'r replies · x marks it read (from the Inbox pane)'],
+  };
+}
+
+export async function replyTo(cockpit: Cockpit, item: InboxItem, text: string): Promise<string> {
+  const client = cockpit.rpc;
+  if (!client) return 'not connected to the daemon; your reply was not sent';
+  try {
+    await client.call('message.send', { project_id: item.project_id, from_agent: OPERATOR, to_agent: item.from_agent, payload: text, reply_to: item.message_id });
+    await acknowledgeInbox(cockpit, item);
+    return `replied to ${item.from_agent}`;
+  } catch (error) {
+    return `reply not sent: ${(error as Error).message}`;
+  }
+}
+
+/** Take the operator's mail in that project (a receive) and acknowledge the one message. */
+export async function acknowledgeInbox(cockpit: Cockpit, item: InboxItem): Promise<string> {
+  const client = cockpit.rpc;
+  if (!client) return 'not connected to the daemon';
+  try {
+    const got = await client.call('message.receive', { project_id: item.project_id, agent_name: OPERATOR, limit: 100 });
+    const delivery = got.messages.find((m) => m.message_id === item.message_id);
+    if (!delivery) {
+      cockpit.refresh(['inbox']);
+      return item.state === 'acked' ? 'already read' : 'that message is not due for you now (read elsewhere, or delivered moments ago); try again shortly';
+    }
+    await client.call('message.ack', { project_id: item.project_id, agent_name: OPERATOR, delivery_tokens: [delivery.delivery_token] });
+    cockpit.refresh(['inbox', 'unread', 'sessions']);
+    return `marked read: ${item.from_agent}'s message`;
+  } catch (error) {
+    return `could not mark it read: ${(error as Error).message}`;
+  }
+}

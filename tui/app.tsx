@@ -1,0 +1,479 @@
+// The cockpit: header, panes laid out for the terminal's size, overlays, and the one key handler that turns keys into the
+// named commands of keys.ts and those into calls on the daemon.
+import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { OPERATOR } from '../rpc/operator.js';
+import type { Cockpit } from './model/cockpit.js';
+import { Conversation, type Target } from './model/conversation.js';
+import { PANES, PANE_TITLES, commandFor, keyName, type CommandName, type PaneName } from './keys.js';
+import { editKey, emptyEditor, insertText, type EditorState } from './editor.js';
+import { layoutFor } from './layout.js';
+import { filtered, linesFor, type ListItems, type ListPane } from './panes/lines.js';
+import { ListRows, PaneFrame } from './components/pane-frame.js';
+import { ConversationView } from './panes/conversation-view.js';
+import { EditorLine } from './components/editor-line.js';
+import { HelpOverlay, DetailOverlay } from './components/overlays.js';
+import { needsYou, type AgentRow } from './rows.js';
+import { tint } from './components/theme.js';
+import { completions, methodInfos, parseCall, type MethodInfo } from './palette.js';
+import { approvalDetail, decideApproval, inboxDetail, acknowledgeInbox, replyTo } from './actions.js';
+import type { ApprovalSummary, InboxItem } from './model/slices.js';
+
+export interface AppProps {
+  cockpit: Cockpit;
+  /** The terminal's size; read from stdout (and its resizes) when absent. */
+  size?: { columns: number; rows: number };
+  /** Run one pane full-size (`brains tui --pane NAME`). */
+  only?: PaneName;
+  /** Open this agent's conversation first (`--agent`, with `--project`). */
+  agent?: string;
+  project?: string;
+  /** A line for the header (the demo was started). */
+  banner?: string;
+  /** Pasted blocks arrive here (the stdin filter takes them out of the key stream). */
+  onPasteRegister?: (handler: (text: string) => void) => void;
+}
+
+type Mode =
+  | { kind: 'normal' }
+  | { kind: 'filter'; editor: EditorState }
+  | { kind: 'compose'; editor: EditorState }
+  | { kind: 'comment'; editor: EditorState; approval: ApprovalSummary }
+  | { kind: 'reply'; editor: EditorState; item: InboxItem }
+  | { kind: 'palette'; editor: EditorState; options: string[] }
+  | { kind: 'help' }
+  | { kind: 'detail'; title: string; lines: string[]; scroll: number };
+
+const EDITING = new Set(['filter', 'compose', 'comment', 'reply', 'palette']);
+
+/** State whose newest value the key handler can read at once, between keys that arrive in one chunk. */
+function useSyncState<T>(initial: T): [T, (next: T | ((current: T) => T)) => void, { current: T }] {
+  const [value, setValue] = useState(initial);
+  const ref = useRef(value);
+  const set = useCallback((next: T | ((current: T) => T)) => {
+    ref.current = typeof next === 'function' ? (next as (current: T) => T)(ref.current) : next;
+    setValue(ref.current);
+  }, []);
+  return [value, set, ref];
+}
+
+function useTerminalSize(given?: { columns: number; rows: number }) {
+  const { stdout } = useStdout();
+  const read = () => given ?? { columns: stdout.columns || 80, rows: stdout.rows || 24 };
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    if (given) {
+      setSize(given);
+      return;
+    }
+    const onResize = () => setSize(read());
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [given?.columns, given?.rows, stdout]);
+  return size;
+}
+
+/** A clock for ages and lease countdowns: ticks once a second, only while something on screen counts. */
+function useClock(active: boolean): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [active]);
+  return now;
+}
+
+export function App({ cockpit, size: givenSize, only, agent, project, banner, onPasteRegister }: AppProps) {
+  const { exit } = useApp();
+  const state = useSyncExternalStore(
+    (listener) => cockpit.subscribe(listener),
+    () => cockpit.current,
+  );
+  const size = useTerminalSize(givenSize);
+  const [focus, setFocus, focusRef] = useSyncState<PaneName>(only ?? (agent ? 'conversation' : 'sessions'));
+  const [selected, setSelected] = useState<Record<PaneName, number>>(() => Object.fromEntries(PANES.map((p) => [p, 0])) as Record<PaneName, number>);
+  const [filters, setFilters] = useState<Record<PaneName, string>>(() => Object.fromEntries(PANES.map((p) => [p, ''])) as Record<PaneName, string>);
+  const [mode, setMode, modeRef] = useSyncState<Mode>({ kind: 'normal' });
+  const [pendingComment, setPendingComment, pendingCommentRef] = useSyncState<{ approval: ApprovalSummary; text: string } | null>(null);
+  const [target, setTarget] = useState<Target | null>(agent && project ? { project_id: project, agent } : null);
+  const [conversation, setConversation] = useState<Conversation | null>(null);
+  const [, setConversationVersion] = useState(0);
+  const [scroll, setScroll] = useState(0);
+  const [composeHistory, setComposeHistory] = useState<readonly string[]>([]);
+  const [paletteHistory, setPaletteHistory] = useState<readonly string[]>([]);
+  const methods = useRef<MethodInfo[] | null>(null);
+  const layout = layoutFor(size.columns, size.rows, focus, only);
+  const visible = layout.flatMap((c) => c.panes.map((p) => p.pane));
+  const countsDown = visible.includes('locks') || visible.includes('sessions') || visible.includes('approvals') || visible.includes('inbox');
+  const now = useClock(countsDown && state.connection === 'live');
+
+  const panes = useMemo(() => {
+    const out = {} as { [P in ListPane]: ReturnType<typeof linesFor> };
+    for (const pane of ['sessions', 'inbox', 'locks', 'approvals', 'tasks'] as const) {
+      const column = layout.find((c) => c.panes.some((p) => p.pane === pane));
+      out[pane] = filtered(linesFor(pane, state, (column?.width ?? size.columns) - 3, now), filters[pane]);
+    }
+    return out;
+  }, [state, filters, now, size.columns, layout.map((c) => c.width).join()]);
+
+  const selectedItem = <P extends ListPane>(pane: P): ListItems[P] | undefined => {
+    const items = panes[pane].items as Array<ListItems[P]>;
+    return items[Math.min(selected[pane], items.length - 1)];
+  };
+
+  // The agent selected in Sessions drives the conversation (unless one was named on the command line).
+  const selectedAgent = selectedItem('sessions') as AgentRow | undefined;
+  useEffect(() => {
+    if (focus !== 'sessions' || !selectedAgent?.project_id) return;
+    const next = { project_id: selectedAgent.project_id, agent: selectedAgent.name };
+    if (!target || target.project_id !== next.project_id || target.agent !== next.agent) setTarget(next);
+  }, [focus, selectedAgent?.key]);
+
+  useEffect(() => {
+    if (!target) return;
+    const c = new Conversation(cockpit, target);
+    const stop = c.subscribe(() => setConversationVersion((v) => v + 1));
+    setConversation(c);
+    setScroll(0);
+    return () => {
+      stop();
+      c.close();
+    };
+  }, [target?.project_id, target?.agent, state.connection === 'live']);
+
+  useEffect(() => {
+    onPasteRegister?.((text) => {
+      setMode((m) => (EDITING.has(m.kind) && 'editor' in m ? { ...m, editor: insertText(m.editor, m.kind === 'compose' || m.kind === 'reply' ? text : text.replace(/\n/g, ' ')) } : m));
+    });
+  }, [onPasteRegister]);
+
+  const counts = needsYou(state);
+  const problem = useCallback((text: string) => cockpit.notify(text), [cockpit]);
+
+  const move = (pane: PaneName, delta: number, absolute?: 'first' | 'last') => {
+    if (pane === 'conversation') {
+      const page = Math.max(1, size.rows - 8);
+      setScroll((s) => (absolute === 'first' ? Number.MAX_SAFE_INTEGER : absolute === 'last' ? 0 : Math.max(0, s - delta * (Math.abs(delta) > 1 ? page : 1))));
+      return;
+    }
+    const count = panes[pane].items.length;
+    const at = absolute === 'first' ? 0 : absolute === 'last' ? Math.max(0, count - 1) : Math.min(Math.max(0, count - 1), Math.max(0, selected[pane] + delta));
+    setSelected((sel) => ({ ...sel, [pane]: at }));
+    const row = pane === 'sessions' ? (panes.sessions.items[at] as AgentRow | undefined) : undefined;
+    if (row?.project_id) setTarget({ project_id: row.project_id, agent: row.name });
+  };
+
+  const runPalette = async (line: string) => {
+    const client = cockpit.rpc;
+    if (!client) return problem('not connected to the daemon; wait for it to reconnect');
+    try {
+      const call = parseCall(line, methods.current ?? []);
+      const result = await client.callRaw(call.method, call.params);
+      setMode({ kind: 'detail', title: `${call.method}`, lines: JSON.stringify(result, null, 2).split('\n'), scroll: 0 });
+    } catch (error) {
+      setMode({ kind: 'detail', title: `${line.split(' ')[0]} failed`, lines: (error as Error).message.split('\n'), scroll: 0 });
+    }
+  };
+
+  const openPalette = () => {
+    setMode({ kind: 'palette', editor: emptyEditor(paletteHistory), options: [] });
+    if (!methods.current && cockpit.rpc) {
+      void cockpit.rpc.call('system.methods', {}).then(
+        (described) => (methods.current = methodInfos(described)),
+        () => {},
+      );
+    }
+  };
+
+  const decide = async (decision: 'approve' | 'deny', comment?: string, chosen?: ApprovalSummary) => {
+    const approval = chosen ?? (selectedItem('approvals') as ApprovalSummary | undefined);
+    if (!approval) return problem('no pending approval to decide');
+    const outcome = await decideApproval(cockpit, approval, decision, comment);
+    problem(outcome);
+  };
+
+  const command = (name: CommandName) => {
+    const focus = focusRef.current;
+    if (name.startsWith('focus.') && name !== 'focus.next' && name !== 'focus.previous') {
+      const pane = name.slice('focus.'.length) as PaneName;
+      if (!only) setFocus(pane);
+      return;
+    }
+    switch (name) {
+      case 'focus.next':
+      case 'focus.previous': {
+        if (only) return;
+        const i = PANES.indexOf(focus);
+        setFocus(PANES[(i + (name === 'focus.next' ? 1 : PANES.length - 1)) % PANES.length]!);
+        return;
+      }
+      case 'move.down':
+        return move(focus, 1);
+      case 'move.up':
+        return move(focus, -1);
+      case 'page.down':
+        return move(focus, focus === 'conversation' ? 2 : 10);
+      case 'page.up':
+        return move(focus, focus === 'conversation' ? -2 : -10);
+      case 'move.first':
+        return move(focus, 0, 'first');
+      case 'move.last':
+        return move(focus, 0, 'last');
+      case 'filter':
+        if (focus !== 'conversation') setMode({ kind: 'filter', editor: insertText(emptyEditor(), filters[focus]) });
+        return;
+      case 'help':
+        return setMode({ kind: 'help' });
+      case 'palette':
+        return openPalette();
+      case 'quit':
+        void cockpit.stop().finally(() => exit());
+        return;
+      case 'close':
+        if (filters[focus]) setFilters((f) => ({ ...f, [focus]: '' }));
+        return;
+      case 'compose':
+        if (focus === 'sessions' && selectedAgent?.project_id) {
+          setTarget({ project_id: selectedAgent.project_id, agent: selectedAgent.name });
+          if (!only) setFocus('conversation');
+        }
+        if (!target && !(focus === 'sessions' && selectedAgent?.project_id)) return problem('pick an agent in Sessions first (1, then j/k)');
+        return setMode({ kind: 'compose', editor: emptyEditor(composeHistory) });
+      case 'open':
+        return open();
+      case 'approval.approve':
+        return void decide('approve');
+      case 'approval.deny':
+        return void decide('deny');
+      case 'approval.comment': {
+        const approval = selectedItem('approvals') as ApprovalSummary | undefined;
+        if (!approval) return problem('no pending approval to comment on');
+        return setMode({ kind: 'comment', editor: emptyEditor(), approval });
+      }
+      case 'inbox.reply': {
+        const item = selectedItem('inbox') as InboxItem | undefined;
+        if (!item) return problem('the inbox is empty');
+        return setMode({ kind: 'reply', editor: emptyEditor(), item });
+      }
+      case 'inbox.ack': {
+        const item = selectedItem('inbox') as InboxItem | undefined;
+        if (!item) return problem('the inbox is empty');
+        void acknowledgeInbox(cockpit, item).then(problem);
+        return;
+      }
+    }
+  };
+
+  const open = () => {
+    const focus = focusRef.current;
+    if (focus === 'sessions') {
+      if (!selectedAgent?.project_id) return problem('this session holds no name in a project yet');
+      setTarget({ project_id: selectedAgent.project_id, agent: selectedAgent.name });
+      if (!only) setFocus('conversation');
+      return;
+    }
+    if (focus === 'approvals') {
+      const approval = selectedItem('approvals') as ApprovalSummary | undefined;
+      if (!approval) return;
+      void approvalDetail(cockpit, approval).then((detail) => setMode({ kind: 'detail', ...detail, scroll: 0 }));
+      return;
+    }
+    if (focus === 'inbox') {
+      const item = selectedItem('inbox') as InboxItem | undefined;
+      if (item) setMode({ kind: 'detail', ...inboxDetail(item), scroll: 0 });
+      return;
+    }
+    if (focus === 'locks' || focus === 'tasks') {
+      const item = selectedItem(focus);
+      if (item) setMode({ kind: 'detail', title: PANE_TITLES[focus], lines: JSON.stringify(item, null, 2).split('\n'), scroll: 0 });
+    }
+  };
+
+  const submitEditor = (text: string) => {
+    const mode = modeRef.current;
+    const focus = focusRef.current;
+    switch (mode.kind) {
+      case 'filter':
+        setFilters((f) => ({ ...f, [focus]: text }));
+        setSelected((s) => ({ ...s, [focus]: 0 }));
+        return setMode({ kind: 'normal' });
+      case 'compose':
+        if (conversation) void conversation.send(text);
+        setScroll(0);
+        return; // stay in the input line: the next message is typed right away
+      case 'comment':
+        setMode({ kind: 'normal' });
+        return setPendingComment({ approval: mode.approval, text });
+      case 'reply':
+        void replyTo(cockpit, mode.item, text).then(problem);
+        return setMode({ kind: 'normal' });
+      case 'palette':
+        setPaletteHistory((h) => [...h.filter((x) => x !== text), text].slice(-100));
+        return void runPalette(text);
+    }
+  };
+
+
+  const handleKey = (name: string, input: string) => {
+    const mode = modeRef.current;
+    const focus = focusRef.current;
+    if (name === 'ctrl+c') return command('quit');
+    if (mode.kind === 'help') {
+      if (name === 'escape' || name === '?' || name === 'q' || name === 'enter') setMode({ kind: 'normal' });
+      return;
+    }
+    if (mode.kind === 'detail') {
+      if (name === 'escape' || name === 'q' || name === 'enter') return setMode({ kind: 'normal' });
+      const step = name === 'j' || name === 'down' ? 1 : name === 'k' || name === 'up' ? -1 : name === 'pagedown' ? 10 : name === 'pageup' ? -10 : 0;
+      if (step) setMode({ ...mode, scroll: Math.max(0, Math.min(mode.lines.length - 1, mode.scroll + step)) });
+      return;
+    }
+    if (EDITING.has(mode.kind) && 'editor' in mode) {
+      if (mode.kind === 'palette' && name === 'tab') {
+        const offer = completions(mode.editor.text, methods.current ?? []);
+        return setMode({ ...mode, editor: { ...mode.editor, text: offer.replace, cursor: offer.replace.length }, options: offer.options.slice(0, 8) });
+      }
+      const outcome = editKey(mode.editor, name, input, { multiline: mode.kind === 'compose' || mode.kind === 'reply' });
+      if (outcome.kind === 'cancel') return setMode({ kind: 'normal' });
+      if (outcome.kind === 'submit') {
+        if (mode.kind === 'compose') {
+          setComposeHistory(outcome.state.history);
+          setMode({ kind: 'compose', editor: outcome.state });
+        } else if (mode.kind === 'palette') setMode({ ...mode, editor: outcome.state });
+        return submitEditor(outcome.text);
+      }
+      if (mode.kind === 'filter') setFilters((f) => ({ ...f, [focus]: outcome.state.text }));
+      return setMode({ ...mode, editor: outcome.state } as Mode);
+    }
+    const commented = pendingCommentRef.current;
+    if (commented && focus === 'approvals' && (name === 'a' || name === 'd')) {
+      setPendingComment(null);
+      return void decide(name === 'a' ? 'approve' : 'deny', commented.text, commented.approval);
+    }
+    if (name === 'escape' && commented) return setPendingComment(null);
+    const commandName = commandFor(name, focus);
+    if (commandName) command(commandName);
+  };
+
+  useInput((input, key) => {
+    const name = keyName(input, key);
+    // Keys typed faster than a frame (tmux send-keys, a fast typist) arrive as one chunk: take them one at a time, so a
+    // key that opens the input line sends the rest into it. Pastes never come here (the stdin filter takes them out).
+    if (name === input && input.length > 1) {
+      for (const ch of input) handleKey(ch === '\r' ? 'enter' : ch, ch === '\r' ? '' : ch);
+      return;
+    }
+    handleKey(name, input);
+  });
+
+  const paneView = (pane: PaneName, width: number, height: number) => {
+    const number = PANES.indexOf(pane) + 1;
+    const focused = pane === focus;
+    if (pane === 'conversation') {
+      return (
+        <PaneFrame key={pane} number={number} title={PANE_TITLES[pane]} focused={focused} width={width} height={height} note={target ? `${target.agent} in ${target.project_id}` : 'pick an agent in Sessions'}>
+          <ConversationView
+            lines={conversation?.target === target || (conversation && target && conversation.target.agent === target.agent) ? conversation.lines : []}
+            width={width - 2}
+            height={height - 3 - (mode.kind === 'compose' && focused ? mode.editor.text.split('\n').length : 0)}
+            scroll={scroll}
+            loaded={conversation?.loaded ?? false}
+            hasTarget={target !== null}
+          />
+          {mode.kind === 'compose' && focused ? <EditorLine prompt={`to ${target?.agent ?? '?'}› `} editor={mode.editor} width={width - 2} /> : null}
+        </PaneFrame>
+      );
+    }
+    const lines = panes[pane];
+    const filter = filters[pane];
+    const editingFilter = mode.kind === 'filter' && focused;
+    const note = [`${lines.items.length}`, filter || editingFilter ? `filter: ${editingFilter ? mode.editor.text + '▏' : filter}` : ''].filter(Boolean).join('  ');
+    return (
+      <PaneFrame key={pane} number={number} title={PANE_TITLES[pane]} focused={focused} width={width} height={height} note={note}>
+        <Text wrap="truncate-end" color={tint('gray')}>{` ${lines.header}`}</Text>
+        <ListRows lines={lines.lines} selected={Math.min(selected[pane], Math.max(0, lines.lines.length - 1))} height={height - 4} focused={focused} empty={emptyText(pane, filter)} />
+      </PaneFrame>
+    );
+  };
+
+  const connection =
+    state.connection === 'live' ? <Text color={tint('green')}>● live</Text> : <Text color={tint('yellow')}>{state.connection === 'reconnecting' ? '◌ reconnecting' : '◌ connecting'}</Text>;
+
+  return (
+    <Box flexDirection="column" width={size.columns} height={size.rows}>
+      <Box width={size.columns}>
+        <Text wrap="truncate-end">
+          <Text bold>brains</Text>
+          {'  '}
+          <Text color={counts.approvals > 0 ? tint('yellow') : undefined} bold={counts.approvals > 0}>{`⚑ ${counts.approvals} pending`}</Text>
+          {'  '}
+          <Text color={counts.unread > 0 ? tint('yellow') : undefined} bold={counts.unread > 0}>{`✉ ${counts.unread} unread`}</Text>
+          {'  '}
+          {connection}
+          {'  '}
+          <Text color={tint('gray')}>{only ? PANE_TITLES[only] : PANES.map((p, i) => (p === focus ? `[${i + 1} ${PANE_TITLES[p]}]` : `${i + 1}`)).join(' ')}</Text>
+          {banner ? <Text color={tint('magenta')}>{`  ${banner}`}</Text> : null}
+        </Text>
+      </Box>
+      {mode.kind === 'help' ? (
+        <HelpOverlay width={size.columns} height={size.rows - 2} />
+      ) : mode.kind === 'detail' ? (
+        <DetailOverlay title={mode.title} lines={mode.lines} scroll={mode.scroll} width={size.columns} height={size.rows - 2} />
+      ) : (
+        <Box flexDirection="row" height={size.rows - 2}>
+          {layout.map((column, i) => (
+            <Box key={i} flexDirection="column" width={column.width}>
+              {column.panes.map((p) => paneView(p.pane, column.width, p.height))}
+            </Box>
+          ))}
+        </Box>
+      )}
+      <StatusLine mode={mode} focus={focus} notice={state.notice ?? state.connectionNote} pendingComment={pendingComment?.text ?? null} width={size.columns} />
+    </Box>
+  );
+}
+
+function StatusLine({ mode, focus, notice, pendingComment, width }: { mode: Mode; focus: PaneName; notice: string | null; pendingComment: string | null; width: number }) {
+  if (mode.kind === 'palette') {
+    return (
+      <Box flexDirection="column" width={width}>
+        {mode.options.length > 0 ? <Text wrap="truncate-end" color={tint('gray')}>{mode.options.join('  ')}</Text> : null}
+        <EditorLine prompt=": " editor={mode.editor} width={width} />
+      </Box>
+    );
+  }
+  if (mode.kind === 'comment') return <EditorLine prompt={`comment on ${mode.approval.approval_id}› `} editor={mode.editor} width={width} />;
+  if (mode.kind === 'reply') return <EditorLine prompt={`reply to ${mode.item.from_agent}› `} editor={mode.editor} width={width} />;
+  if (mode.kind === 'filter') return <EditorLine prompt="/" editor={mode.editor} width={width} />;
+  if (pendingComment !== null) return <Text wrap="truncate-end" color={tint('yellow')}>{`comment ready: a approves or d denies with it, Esc drops it`}</Text>;
+  const hints: Record<PaneName, string> = {
+    sessions: 'j/k select · Enter open conversation · i type to agent',
+    conversation: 'i/Enter type · PgUp/PgDn scroll · Esc leave typing',
+    inbox: 'Enter open · r reply · x mark read',
+    locks: 'Enter details',
+    approvals: 'a approve · d deny · c comment · Enter details',
+    tasks: 'Enter details',
+  };
+  return (
+    <Text wrap="truncate-end">
+      {notice ? <Text color={tint('yellow')}>{`${notice}  `}</Text> : null}
+      <Text color={tint('gray')}>{`${hints[focus]} · / filter · : palette · ? help · q quit`}</Text>
+    </Text>
+  );
+}
+
+function emptyText(pane: PaneName, filter: string): string {
+  if (filter) return ` nothing matches "${filter}" (Esc clears)`;
+  const empty: Record<PaneName, string> = {
+    sessions: ' no agents yet: run `brains demo`, or wire your agent tools with `brains wire`',
+    conversation: '',
+    inbox: ` nothing addressed to the ${OPERATOR}`,
+    locks: ' no locks held',
+    approvals: ' nothing waits for your decision',
+    tasks: ' no tasks',
+  };
+  return empty[pane];
+}

@@ -1,0 +1,132 @@
+// Every key of the cockpit as a named command in one table: the help overlay, the README's key table and the tests read it.
+
+export const PANES = ['sessions', 'conversation', 'inbox', 'locks', 'approvals', 'tasks'] as const;
+export type PaneName = (typeof PANES)[number];
+
+export const PANE_TITLES: Record<PaneName, string> = {
+  sessions: 'Sessions',
+  conversation: 'Conversation',
+  inbox: 'Inbox',
+  locks: 'Locks',
+  approvals: 'Approvals',
+  tasks: 'Tasks',
+};
+
+export type CommandName =
+  | `focus.${PaneName}`
+  | 'focus.next'
+  | 'focus.previous'
+  | 'move.down'
+  | 'move.up'
+  | 'page.down'
+  | 'page.up'
+  | 'move.first'
+  | 'move.last'
+  | 'open'
+  | 'compose'
+  | 'filter'
+  | 'help'
+  | 'palette'
+  | 'close'
+  | 'quit'
+  | 'approval.approve'
+  | 'approval.deny'
+  | 'approval.comment'
+  | 'inbox.reply'
+  | 'inbox.ack';
+
+export interface KeyBinding {
+  command: CommandName;
+  keys: readonly string[];
+  /** Only in this pane; global when absent. A pane binding wins over a global one on the same key. */
+  pane?: PaneName;
+  description: string;
+}
+
+export const KEY_TABLE: readonly KeyBinding[] = [
+  ...PANES.map((pane, i): KeyBinding => ({ command: `focus.${pane}`, keys: [String(i + 1)], description: `go to ${PANE_TITLES[pane]}` })),
+  { command: 'focus.next', keys: ['tab'], description: 'next pane' },
+  { command: 'focus.previous', keys: ['shift+tab'], description: 'previous pane' },
+  { command: 'move.down', keys: ['j', 'down'], description: 'move down' },
+  { command: 'move.up', keys: ['k', 'up'], description: 'move up' },
+  { command: 'page.down', keys: ['pagedown'], description: 'page down (scroll the conversation)' },
+  { command: 'page.up', keys: ['pageup'], description: 'page up (scroll the conversation)' },
+  { command: 'move.first', keys: ['home', 'g'], description: 'first (oldest in the conversation)' },
+  { command: 'move.last', keys: ['end', 'G'], description: 'last (newest in the conversation)' },
+  { command: 'compose', keys: ['i', 'enter'], pane: 'conversation', description: 'type to the agent: Enter sends, Alt+Enter or Ctrl+J a new line, up/down history, Esc leaves' },
+  { command: 'compose', keys: ['i'], pane: 'sessions', description: 'type to the selected agent' },
+  { command: 'open', keys: ['enter'], description: 'open the selected row (an agent opens its conversation)' },
+  { command: 'approval.approve', keys: ['a'], pane: 'approvals', description: 'approve the selected approval (the oldest when none is selected)' },
+  { command: 'approval.deny', keys: ['d'], pane: 'approvals', description: 'deny the selected approval' },
+  { command: 'approval.comment', keys: ['c'], pane: 'approvals', description: 'write a comment, then a approves or d denies with it' },
+  { command: 'inbox.reply', keys: ['r'], pane: 'inbox', description: 'reply to the selected message' },
+  { command: 'inbox.ack', keys: ['x'], pane: 'inbox', description: 'acknowledge the selected message (mark it read)' },
+  { command: 'filter', keys: ['/'], description: 'filter the focused list (Esc clears)' },
+  { command: 'palette', keys: [':'], description: 'command palette: call any method, e.g. lock.list project_id=demo' },
+  { command: 'help', keys: ['?'], description: 'this help' },
+  { command: 'close', keys: ['escape'], description: 'close an overlay, leave typing, clear the filter' },
+  { command: 'quit', keys: ['q', 'ctrl+c'], description: 'quit (the terminal is restored)' },
+];
+
+/** The command a key means in a pane: the pane's own binding first, then the global one. */
+export function commandFor(key: string, pane: PaneName): CommandName | null {
+  const local = KEY_TABLE.find((b) => b.pane === pane && b.keys.includes(key));
+  if (local) return local.command;
+  return KEY_TABLE.find((b) => b.pane === undefined && b.keys.includes(key))?.command ?? null;
+}
+
+/** What Ink reports for a key press, as the names the table uses. */
+export interface InkKey {
+  upArrow?: boolean;
+  downArrow?: boolean;
+  leftArrow?: boolean;
+  rightArrow?: boolean;
+  pageUp?: boolean;
+  pageDown?: boolean;
+  home?: boolean;
+  end?: boolean;
+  return?: boolean;
+  escape?: boolean;
+  ctrl?: boolean;
+  shift?: boolean;
+  tab?: boolean;
+  backspace?: boolean;
+  delete?: boolean;
+  meta?: boolean;
+}
+
+export function keyName(input: string, key: InkKey): string {
+  if (key.ctrl && input) return `ctrl+${input.toLowerCase()}`;
+  if (key.tab) return key.shift ? 'shift+tab' : 'tab';
+  if (key.upArrow) return 'up';
+  if (key.downArrow) return 'down';
+  if (key.leftArrow) return 'left';
+  if (key.rightArrow) return 'right';
+  if (key.pageUp) return 'pageup';
+  if (key.pageDown) return 'pagedown';
+  if (key.home) return 'home';
+  if (key.end) return 'end';
+  if (key.return) return key.meta ? 'alt+enter' : 'enter';
+  if (key.escape) return 'escape';
+  if (key.backspace) return 'backspace';
+  if (key.delete) return 'delete';
+  return input;
+}
+
+/** Display form of a key name: `shift+tab` as Shift-Tab, `pagedown` as PgDn. */
+export function keyLabel(key: string): string {
+  const labels: Record<string, string> = {
+    tab: 'Tab',
+    'shift+tab': 'Shift-Tab',
+    down: '↓',
+    up: '↑',
+    pagedown: 'PgDn',
+    pageup: 'PgUp',
+    home: 'Home',
+    end: 'End',
+    enter: 'Enter',
+    escape: 'Esc',
+    'ctrl+c': 'Ctrl-C',
+  };
+  return labels[key] ?? key;
+}

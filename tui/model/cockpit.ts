@@ -1,0 +1,319 @@
+// The cockpit's live state: a snapshot through the contract's lists, then events.subscribe keeps it true. It never
+// polls: an event marks the slices it touches stale, and each stale slice is read again once, however many events came.
+import type { BrainsClient, SubscribedEvent } from '../../rpc/client.js';
+import { RpcCallError } from '../../rpc/errors.js';
+import { OPERATOR } from '../../rpc/operator.js';
+import {
+  SLICES,
+  slicesFor,
+  type ApprovalSummary,
+  type InboxItem,
+  type LockEntry,
+  type ProjectView,
+  type SessionRecord,
+  type SliceName,
+  type TaskSummary,
+} from './slices.js';
+
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'stopped';
+
+export interface CockpitState {
+  connection: ConnectionState;
+  /** Why the connection is not live, in words. */
+  connectionNote: string | null;
+  lastSeq: number;
+  projects: ProjectView[];
+  sessions: SessionRecord[];
+  /** Unread (undelivered or unacknowledged) per `project/agent`. */
+  unread: ReadonlyMap<string, number>;
+  approvals: ApprovalSummary[];
+  locks: LockEntry[];
+  tasks: TaskSummary[];
+  inbox: InboxItem[];
+  /** The newest problem worth showing in the status line (a refused call, a slice that failed to load). */
+  notice: string | null;
+  /** Bumped whenever anything changes, so views can tell. */
+  version: number;
+}
+
+/** Something that needs the human arrived: an approval became pending, or a message reached the operator. */
+export interface Attention {
+  kind: 'approval' | 'message';
+  text: string;
+}
+
+export interface Connector {
+  /** A connected client; throws when the daemon cannot be reached (the cockpit retries). */
+  connect(first: boolean): Promise<BrainsClient>;
+}
+
+const REFRESH_DELAY_MS = 25;
+const RECONNECT_DELAY_MS = 400;
+const LIST_LIMIT = 500;
+
+export class Cockpit {
+  private state: CockpitState = {
+    connection: 'connecting',
+    connectionNote: null,
+    lastSeq: 0,
+    projects: [],
+    sessions: [],
+    unread: new Map(),
+    approvals: [],
+    locks: [],
+    tasks: [],
+    inbox: [],
+    notice: null,
+    version: 0,
+  };
+  private client: BrainsClient | null = null;
+  private readonly listeners = new Set<() => void>();
+  private readonly attentionListeners = new Set<(a: Attention) => void>();
+  private readonly eventListeners = new Set<(e: SubscribedEvent) => void>();
+  private readonly stale = new Set<SliceName>();
+  private readonly loading = new Set<SliceName>();
+  private refreshTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  constructor(private readonly connector: Connector) {}
+
+  get current(): CockpitState {
+    return this.state;
+  }
+
+  /** The connected client, for calls a view makes (send, decide, palette); null while reconnecting. */
+  get rpc(): BrainsClient | null {
+    return this.client;
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  onAttention(listener: (a: Attention) => void): () => void {
+    this.attentionListeners.add(listener);
+    return () => this.attentionListeners.delete(listener);
+  }
+
+  /** Every event as it arrives (the conversation pane follows its agent's messages through this). */
+  onEvent(listener: (e: SubscribedEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  /** Connect, snapshot, follow events; on a lost daemon, reconnect and resume from the last seq seen. */
+  async start(): Promise<void> {
+    let first = true;
+    while (!this.stopped) {
+      let client: BrainsClient;
+      try {
+        client = await this.connector.connect(first);
+      } catch (error) {
+        this.set({ connection: first ? 'connecting' : 'reconnecting', connectionNote: (error as Error).message });
+        first = false;
+        await sleep(RECONNECT_DELAY_MS);
+        continue;
+      }
+      first = false;
+      if (this.stopped) {
+        await client.close();
+        return;
+      }
+      const closed = new Promise<void>((resolve) => client.onClose(resolve));
+      if (await this.follow(client)) await closed;
+      this.client = null;
+      if (!this.stopped) this.set({ connection: 'reconnecting', connectionNote: `lost the daemon after seq ${this.state.lastSeq}; reconnecting` });
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    const client = this.client;
+    this.client = null;
+    this.set({ connection: 'stopped' });
+    await client?.close();
+  }
+
+  /** Mark slices stale and read them again soon (after a call of ours that changed them, or on demand). */
+  refresh(slices: readonly SliceName[] = SLICES): void {
+    for (const slice of slices) this.stale.add(slice);
+    this.scheduleRefresh();
+  }
+
+  /** Show a problem in the status line. */
+  notify(notice: string | null): void {
+    this.set({ notice });
+  }
+
+  private async follow(client: BrainsClient): Promise<boolean> {
+    client.onEvent((event) => this.onEventArrived(event));
+    const since = this.state.lastSeq > 0 ? this.state.lastSeq : undefined;
+    try {
+      const { head_seq } = await client.call('events.subscribe', since === undefined ? {} : { since });
+      if (since === undefined) this.state.lastSeq = head_seq;
+    } catch (error) {
+      if (error instanceof RpcCallError && error.appCode === 'CURSOR_EXPIRED') {
+        // What we missed was pruned: a fresh snapshot from now on is the truth.
+        this.state.lastSeq = 0;
+      }
+      await client.close();
+      return false;
+    }
+    this.client = client;
+    this.set({ connection: 'live', connectionNote: null });
+    this.refresh();
+    return true;
+  }
+
+  private onEventArrived(event: SubscribedEvent): void {
+    try {
+      if (typeof event?.seq !== 'number' || typeof event.type !== 'string') return;
+      if (event.seq > this.state.lastSeq) this.state.lastSeq = event.seq;
+      const touched = slicesFor(event.type);
+      if (touched.length > 0) this.refresh(touched);
+      const attention = attentionFor(event);
+      if (attention) for (const listener of this.attentionListeners) listener(attention);
+      for (const listener of this.eventListeners) listener(event);
+    } catch {
+      // A malformed event never takes the cockpit down; the next snapshot read is the truth anyway.
+    }
+  }
+
+  private scheduleRefresh(): void {
+    if (this.refreshTimer || this.stale.size === 0) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null;
+      void this.refreshStale();
+    }, REFRESH_DELAY_MS);
+  }
+
+  private async refreshStale(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    const due = [...this.stale].filter((slice) => !this.loading.has(slice));
+    for (const slice of due) {
+      this.stale.delete(slice);
+      this.loading.add(slice);
+    }
+    await Promise.all(
+      due.map(async (slice) => {
+        try {
+          this.set(await this.load(client, slice));
+        } catch (error) {
+          if (!client.isClosed) this.set({ notice: `could not read ${slice}: ${(error as Error).message}` });
+        } finally {
+          this.loading.delete(slice);
+        }
+      }),
+    );
+    // Events that came while a slice was loading made it stale again: read it once more.
+    this.scheduleRefresh();
+  }
+
+  private async load(client: BrainsClient, slice: SliceName): Promise<Partial<CockpitState>> {
+    switch (slice) {
+      case 'projects':
+        return { projects: await loadProjects(client) };
+      case 'sessions': {
+        const { sessions } = await client.call('session.list', { include_gone: true, limit: LIST_LIMIT });
+        return { sessions };
+      }
+      case 'unread': {
+        const { counts } = await client.call('message.unread_counts', {});
+        return { unread: new Map(counts.map((c) => [`${c.project_id}/${c.agent_name}`, c.unread])) };
+      }
+      case 'approvals': {
+        const { approvals } = await client.call('approval.list', { status: 'pending', limit: LIST_LIMIT });
+        return { approvals: [...approvals].sort((a, b) => a.created_at.localeCompare(b.created_at) || compareIds(a.approval_id, b.approval_id)) };
+      }
+      case 'locks': {
+        const { locks } = await client.call('lock.list', {});
+        return { locks };
+      }
+      case 'tasks':
+        return { tasks: await loadTasks(client, this.state.projects) };
+      case 'inbox':
+        return { inbox: await loadInbox(client) };
+    }
+  }
+
+  private set(patch: Partial<CockpitState>): void {
+    this.state = { ...this.state, ...patch, version: this.state.version + 1 };
+    for (const listener of this.listeners) listener();
+  }
+}
+
+async function loadProjects(client: BrainsClient): Promise<ProjectView[]> {
+  const { projects } = await client.call('project.list', { limit: LIST_LIMIT });
+  const infos = await Promise.all(
+    projects.map(async (p) => {
+      try {
+        const info = await client.call('project.info', { project_id: p.project_id });
+        return info.timed_out ? null : { project_id: p.project_id, name: p.name, members: info.members };
+      } catch {
+        return null; // deleted between the list and the read
+      }
+    }),
+  );
+  return infos.filter((p): p is ProjectView => p !== null);
+}
+
+async function loadTasks(client: BrainsClient, projects: readonly ProjectView[]): Promise<TaskSummary[]> {
+  const ids = projects.length > 0 ? projects.map((p) => p.project_id) : (await client.call('project.list', { limit: LIST_LIMIT })).projects.map((p) => p.project_id);
+  const lists = await Promise.all(
+    ids.map(async (project_id) => {
+      try {
+        return (await client.call('task.list', { project_id, limit: LIST_LIMIT })).tasks;
+      } catch {
+        return [];
+      }
+    }),
+  );
+  return lists.flat();
+}
+
+async function loadInbox(client: BrainsClient): Promise<InboxItem[]> {
+  const result = (await client.callRaw('message.inbox', { limit: LIST_LIMIT })) as { messages?: unknown[] };
+  return (result.messages ?? []).map(toInboxItem).filter((m): m is InboxItem => m !== null);
+}
+
+function toInboxItem(raw: unknown): InboxItem | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const m = raw as Record<string, unknown>;
+  if (typeof m.message_id !== 'string' || typeof m.project_id !== 'string') return null;
+  const state = typeof m.state === 'string' ? m.state : 'pending';
+  return {
+    message_id: m.message_id,
+    project_id: m.project_id,
+    from_agent: String(m.from_agent ?? ''),
+    payload: m.payload,
+    reply_expected: m.reply_expected === true,
+    created_at: String(m.created_at ?? ''),
+    state,
+    unread: typeof m.unread === 'boolean' ? m.unread : state !== 'acked',
+  };
+}
+
+function attentionFor(event: SubscribedEvent): Attention | null {
+  if (event.type === 'approval.requested') {
+    const data = event.data as { title?: string; requested_by?: string; kind?: string };
+    return { kind: 'approval', text: `${data.requested_by ?? 'an agent'} asks: ${data.title ?? 'a decision'}` };
+  }
+  if (event.type === 'message.sent') {
+    const data = event.data as { from_agent?: string; to_agent?: string | null; recipients?: string[]; preview?: string };
+    const toOperator = data.to_agent === OPERATOR || (data.to_agent === null && (data.recipients ?? []).includes(OPERATOR));
+    if (toOperator && data.from_agent !== OPERATOR) return { kind: 'message', text: `${data.from_agent ?? 'an agent'}: ${data.preview ?? ''}` };
+  }
+  return null;
+}
+
+/** approval-9 before approval-10. */
+function compareIds(a: string, b: string): number {
+  return a.length - b.length || a.localeCompare(b);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref?.());
+}

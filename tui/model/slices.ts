@@ -1,0 +1,65 @@
+// What the cockpit shows, slice by slice, and which event types make each slice stale: the one map from events to state.
+import type { Result } from '../../rpc/contract/index.js';
+
+export type SessionRecord = Result<'session.list'>['sessions'][number];
+export type ProjectInfo = Extract<Result<'project.info'>, { timed_out: false }>;
+export type Member = ProjectInfo['members'][number];
+export type ApprovalSummary = Result<'approval.list'>['approvals'][number];
+export type LockEntry = Result<'lock.list'>['locks'][number];
+export type TaskSummary = Result<'task.list'>['tasks'][number];
+export type HistoryMessage = Result<'message.list'>['messages'][number];
+
+export interface ProjectView {
+  project_id: string;
+  name: string;
+  members: Member[];
+}
+
+/** One message addressed to the operator, as the inbox lists it. */
+export interface InboxItem {
+  message_id: string;
+  project_id: string;
+  from_agent: string;
+  payload: unknown;
+  reply_expected: boolean;
+  created_at: string;
+  state: string;
+  unread: boolean;
+}
+
+export type SliceName = 'projects' | 'sessions' | 'unread' | 'approvals' | 'locks' | 'tasks' | 'inbox';
+export const SLICES: readonly SliceName[] = ['projects', 'sessions', 'unread', 'approvals', 'locks', 'tasks', 'inbox'];
+
+/** Which slices an event type makes stale; an unknown type touches none (the cockpit ignores it). */
+export function slicesFor(type: string): SliceName[] {
+  const plane = type.slice(0, type.indexOf('.'));
+  switch (plane) {
+    case 'project':
+      return ['projects', 'sessions', 'unread', 'tasks', 'locks'];
+    case 'session':
+      return ['sessions', 'projects'];
+    case 'message':
+      return ['unread', 'inbox', 'sessions'];
+    case 'approval':
+      return ['approvals', 'sessions'];
+    case 'lock':
+      return ['locks'];
+    case 'task':
+      return ['tasks'];
+    case 'daemon':
+      return type === 'daemon.started' ? [...SLICES] : [];
+    default:
+      return [];
+  }
+}
+
+/** The text a payload shows as: a string as itself, anything else as compact JSON. */
+export function payloadText(payload: unknown): string {
+  if (typeof payload === 'string') return payload;
+  if (payload && typeof payload === 'object') {
+    const p = payload as Record<string, unknown>;
+    if (typeof p.text === 'string') return p.text;
+    if (p.type === 'approval.decided') return `${String(p.approval_id)} ${String(p.decision)}: ${String(p.title)}${p.comment ? ` (${String(p.comment)})` : ''}`;
+  }
+  return JSON.stringify(payload) ?? '';
+}

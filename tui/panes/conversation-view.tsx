@@ -1,0 +1,53 @@
+// The conversation pane's body: messages newest at the bottom, wrapped to the width, scrolled back by PgUp/PgDn.
+import { Text } from 'ink';
+import { OPERATOR } from '../../rpc/operator.js';
+import type { ConversationLine } from '../model/conversation.js';
+import { tint } from '../components/theme.js';
+
+const STATE_MARK = { sending: '…', sent: '✓ sent', delivered: '✓✓ delivered', read: '✓✓ read', failed: '✗ failed' } as const;
+
+interface Row {
+  text: string;
+  color?: string | undefined;
+  bold?: boolean;
+}
+
+/** Every message as display rows: a heading (time, who to whom, state) and its text wrapped to the width. */
+export function conversationRows(lines: readonly ConversationLine[], width: number): Row[] {
+  const rows: Row[] = [];
+  for (const line of lines) {
+    const time = new Date(line.time).toTimeString().slice(0, 8);
+    const fromYou = line.from === OPERATOR;
+    const state = line.state ? `  ${STATE_MARK[line.state]}` : '';
+    rows.push({ text: `${time} ${fromYou ? 'you' : line.from} → ${line.to === OPERATOR ? 'you' : line.to}${state}`, color: line.state === 'failed' ? tint('red') : fromYou ? tint('cyan') : tint('green'), bold: true });
+    for (const paragraph of line.text.split('\n')) for (const piece of wrap(paragraph, Math.max(10, width - 2))) rows.push({ text: `  ${piece}` });
+    if (line.error) rows.push({ text: `  ${line.error}`, color: tint('red') });
+  }
+  return rows;
+}
+
+function wrap(text: string, width: number): string[] {
+  if (text.length <= width) return [text];
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += width) out.push(text.slice(i, i + width));
+  return out;
+}
+
+export function ConversationView({ lines, width, height, scroll, loaded, hasTarget }: { lines: readonly ConversationLine[]; width: number; height: number; scroll: number; loaded: boolean; hasTarget: boolean }) {
+  if (!hasTarget) return <Text color={tint('gray')}> select an agent in Sessions (1, j/k, Enter)</Text>;
+  if (!loaded && lines.length === 0) return <Text color={tint('gray')}> loading…</Text>;
+  if (lines.length === 0) return <Text color={tint('gray')}> no messages yet: press i and type to this agent</Text>;
+  const rows = conversationRows(lines, width);
+  const room = Math.max(1, height);
+  const end = Math.max(room, rows.length - Math.min(scroll, Math.max(0, rows.length - room)));
+  const shown = rows.slice(Math.max(0, end - room), end);
+  return (
+    <>
+      {shown.map((row, i) => (
+        <Text key={i} wrap="truncate-end" color={row.color} bold={row.bold ?? false}>
+          {row.text}
+        </Text>
+      ))}
+    </>
+  );
+}

@@ -1,0 +1,126 @@
+// Each list pane's rows as text lines for a width, with a header line; the items beside them, so a selection maps back.
+import type { CockpitState } from '../model/cockpit.js';
+import { agentRows, age, approvalRows, inboxRows, inboxText, lockRows, taskRows, timeLeft, type AgentRow, type LockRow } from '../rows.js';
+import { columns } from '../components/pane-frame.js';
+import type { ApprovalSummary, InboxItem, TaskSummary } from '../model/slices.js';
+import type { PaneName } from '../keys.js';
+
+export type ListPane = Exclude<PaneName, 'conversation'>;
+
+export interface PaneLines<T> {
+  header: string;
+  items: T[];
+  lines: string[];
+}
+
+export interface ListItems {
+  sessions: AgentRow;
+  inbox: InboxItem;
+  locks: LockRow;
+  approvals: ApprovalSummary;
+  tasks: TaskSummary;
+}
+
+const PRESENCE_MARK = { active: '●', idle: '◐', gone: '○' } as const;
+
+function flex(width: number, fixed: number): number {
+  return Math.max(6, width - fixed);
+}
+
+export function sessionLines(state: CockpitState, width: number, now: number): PaneLines<AgentRow> {
+  const items = agentRows(state);
+  type Cell = 'mark' | 'name' | 'project' | 'tool' | 'state' | 'seen' | 'new';
+  // Narrower panes drop the tool, then the project and state; the name takes what is left.
+  const shown: Cell[] = width >= 60 ? ['mark', 'name', 'project', 'tool', 'state', 'seen', 'new'] : width >= 44 ? ['mark', 'name', 'project', 'state', 'seen', 'new'] : ['mark', 'name', 'seen', 'new'];
+  const widths: Record<Cell, number> = { mark: 2, name: 0, project: 11, tool: 11, state: 6, seen: 6, new: 3 };
+  widths.name = Math.max(8, Math.min(18, width - shown.filter((c) => c !== 'name').reduce((sum, c) => sum + widths[c] + 1, 1)));
+  const line = (cells: Record<Cell, string>) => columns(shown.map((c) => [cells[c], widths[c]]));
+  return {
+    header: line({ mark: ' ', name: 'agent', project: 'project', tool: 'tool', state: 'state', seen: 'seen', new: 'new' }),
+    items,
+    lines: items.map((r) =>
+      line({
+        mark: r.waiting ? '⚑' : PRESENCE_MARK[r.presence],
+        name: r.name,
+        project: r.project_id ?? '—',
+        tool: r.tool,
+        state: r.waiting ? 'waits' : r.presence,
+        seen: age(r.last_seen, now),
+        new: r.unread > 0 ? String(r.unread) : '',
+      }),
+    ),
+  };
+}
+
+export function inboxLines(state: CockpitState, width: number, now: number): PaneLines<InboxItem> {
+  const items = inboxRows(state);
+  const text = flex(width, 2 + 6 + 12 + 12 + 6);
+  return {
+    header: columns([[' ', 1], ['age', 5], ['project', 11], ['from', 11], ['message', text]]),
+    items,
+    lines: items.map((m) => columns([[m.unread ? (m.reply_expected ? '?' : '•') : ' ', 1], [age(m.created_at, now), 5], [m.project_id, 11], [m.from_agent, 11], [oneLine(inboxText(m)), text]])),
+  };
+}
+
+export function lockLines(state: CockpitState, width: number, now: number): PaneLines<LockRow> {
+  const items = lockRows(state);
+  const key = flex(width, 14 + 11 + 10 + 6 + 7 + 3 + 7);
+  return {
+    header: columns([['key', key], ['holder', 14], ['project', 11], ['mode', 9], ['age', 6], ['left', 7], ['w', 2]]),
+    items,
+    lines: items.map((l) => columns([[l.key, key], [l.holder, 14], [l.project, 11], [l.mode, 9], [age(l.acquired_at, now), 6], [timeLeft(l.expires_at, now), 7], [l.waiters ? String(l.waiters) : '', 2]])),
+  };
+}
+
+export function approvalLines(state: CockpitState, width: number, now: number): PaneLines<ApprovalSummary> {
+  const items = approvalRows(state);
+  const wide = width >= 80;
+  const title = flex(width, wide ? 12 + 8 + 11 + 11 + 6 + 5 : 12 + 11 + 6 + 4);
+  const line = (id: string, kind: string, project: string, from: string, when: string, text: string) =>
+    wide ? columns([[id, 12], [kind, 8], [project, 11], [from, 11], [when, 6], [text, title]]) : columns([[id, 12], [from, 11], [when, 6], [text, title]]);
+  return {
+    header: line('id', 'kind', 'project', 'from', 'age', 'title'),
+    items,
+    lines: items.map((a) => line(a.approval_id, a.kind, a.project_id, a.requested_by, age(a.created_at, now), oneLine(a.title))),
+  };
+}
+
+export function taskLines(state: CockpitState, width: number): PaneLines<TaskSummary> {
+  const items = taskRows(state);
+  const wide = width >= 70;
+  const title = flex(width, wide ? 11 + 3 + 8 + 11 + 5 : 3 + 8 + 11 + 4);
+  const line = (project: string, priority: string, status: string, claimed: string, text: string) =>
+    wide ? columns([[project, 11], [priority, 2], [status, 7], [claimed, 10], [text, title]]) : columns([[priority, 2], [status, 7], [claimed, 10], [text, title]]);
+  return {
+    header: line('project', 'p', 'status', 'claimed by', 'title'),
+    items,
+    lines: items.map((t) => line(t.project_id, t.priority, t.status, t.claimed_by ?? '', oneLine(t.title))),
+  };
+}
+
+export function linesFor(pane: ListPane, state: CockpitState, width: number, now: number): PaneLines<ListItems[ListPane]> {
+  switch (pane) {
+    case 'sessions':
+      return sessionLines(state, width, now);
+    case 'inbox':
+      return inboxLines(state, width, now);
+    case 'locks':
+      return lockLines(state, width, now);
+    case 'approvals':
+      return approvalLines(state, width, now);
+    case 'tasks':
+      return taskLines(state, width);
+  }
+}
+
+/** Keep the rows whose line contains the filter (any case). */
+export function filtered<T>(pane: PaneLines<T>, filter: string): PaneLines<T> {
+  if (!filter) return pane;
+  const needle = filter.toLowerCase();
+  const keep = pane.lines.map((line, i) => (line.toLowerCase().includes(needle) ? i : -1)).filter((i) => i >= 0);
+  return { header: pane.header, items: keep.map((i) => pane.items[i]!), lines: keep.map((i) => pane.lines[i]!) };
+}
+
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}

@@ -1,0 +1,138 @@
+// The rows each list pane shows, built from the cockpit's state alone (pure, so tests check them without a terminal).
+import { OPERATOR } from '../rpc/operator.js';
+import type { CockpitState } from './model/cockpit.js';
+import { payloadText, type ApprovalSummary, type InboxItem, type TaskSummary } from './model/slices.js';
+
+export interface AgentRow {
+  key: string;
+  name: string;
+  project_id: string | null;
+  tool: string;
+  presence: 'active' | 'idle' | 'gone';
+  waiting: boolean;
+  last_seen: string;
+  unread: number;
+}
+
+export interface LockRow {
+  key: string;
+  holder: string;
+  project: string;
+  mode: string;
+  acquired_at: string;
+  expires_at: string;
+  waiters: number;
+}
+
+/** Every member of every project, and live sessions that hold no name yet; who waits for the human first. */
+export function agentRows(state: CockpitState): AgentRow[] {
+  const liveByClient = new Map<string, CockpitState['sessions'][number]>();
+  const newestByClient = new Map<string, CockpitState['sessions'][number]>();
+  for (const s of state.sessions) {
+    const newest = newestByClient.get(s.client_id);
+    if (!newest || s.last_seen > newest.last_seen) newestByClient.set(s.client_id, s);
+    if (s.state === 'gone') continue;
+    const live = liveByClient.get(s.client_id);
+    if (!live || s.last_seen > live.last_seen) liveByClient.set(s.client_id, s);
+  }
+  const waitingFor = new Set<string>();
+  for (const a of state.approvals) waitingFor.add(`${a.project_id}/${a.requested_by}`);
+  for (const m of state.inbox) if (m.reply_expected && m.unread) waitingFor.add(`${m.project_id}/${m.from_agent}`);
+
+  const named = new Set<string>();
+  const rows: AgentRow[] = [];
+  for (const project of state.projects) {
+    for (const member of project.members) {
+      if (member.agent_name === OPERATOR) continue;
+      const key = `${project.project_id}/${member.agent_name}`;
+      const session = member.client_id ? (liveByClient.get(member.client_id) ?? newestByClient.get(member.client_id)) : undefined;
+      if (member.client_id) named.add(member.client_id);
+      const live = session && session.state !== 'gone' ? session : undefined;
+      rows.push({
+        key,
+        name: member.agent_name,
+        project_id: project.project_id,
+        tool: session?.tool ?? '—',
+        presence: live ? live.state : 'gone',
+        waiting: waitingFor.has(key),
+        last_seen: latest(member.last_seen, session?.last_seen),
+        unread: state.unread.get(key) ?? 0,
+      });
+    }
+  }
+  for (const [clientId, session] of liveByClient) {
+    if (named.has(clientId)) continue;
+    rows.push({
+      key: `session/${session.session_id}`,
+      name: session.label ?? clientId.slice(0, 12),
+      project_id: null,
+      tool: session.tool,
+      presence: session.state,
+      waiting: false,
+      last_seen: session.last_seen,
+      unread: 0,
+    });
+  }
+  const order = { active: 0, idle: 1, gone: 2 } as const;
+  return rows.sort((a, b) => Number(b.waiting) - Number(a.waiting) || order[a.presence] - order[b.presence] || a.key.localeCompare(b.key));
+}
+
+export function lockRows(state: CockpitState): LockRow[] {
+  return state.locks.flatMap((lock) =>
+    lock.holders.map((h) => ({
+      key: lock.key,
+      holder: h.holder_label,
+      project: 'project_id' in h.holder ? h.holder.project_id : '—',
+      mode: h.mode,
+      acquired_at: h.acquired_at,
+      expires_at: h.expires_at,
+      waiters: lock.waiters.length,
+    })),
+  );
+}
+
+/** The inbox: unread first, then newest first. */
+export function inboxRows(state: CockpitState): InboxItem[] {
+  return [...state.inbox].sort((a, b) => Number(b.unread) - Number(a.unread) || b.created_at.localeCompare(a.created_at));
+}
+
+export function approvalRows(state: CockpitState): ApprovalSummary[] {
+  return state.approvals;
+}
+
+/** Open and claimed tasks first (claimed, then the queue in priority order), then the finished ones. */
+export function taskRows(state: CockpitState): TaskSummary[] {
+  const rank = (t: TaskSummary) => (t.status === 'claimed' ? 0 : t.status === 'open' ? 1 : 2);
+  return [...state.tasks].sort((a, b) => rank(a) - rank(b) || a.project_id.localeCompare(b.project_id) || a.priority.localeCompare(b.priority) || a.created_at.localeCompare(b.created_at));
+}
+
+/** What the header shows from every pane: how much waits for the human. */
+export function needsYou(state: CockpitState): { approvals: number; unread: number } {
+  return { approvals: state.approvals.length, unread: state.inbox.filter((m) => m.unread).length };
+}
+
+export function inboxText(m: InboxItem): string {
+  return payloadText(m.payload);
+}
+
+function latest(a: string, b: string | undefined): string {
+  return b && b > a ? b : a;
+}
+
+/** "12s", "5m", "3h", "2d" from an ISO time to now (or to `until` for a time left). */
+export function age(fromIso: string, now = Date.now()): string {
+  return span(Math.max(0, now - Date.parse(fromIso)));
+}
+
+export function timeLeft(untilIso: string, now = Date.now()): string {
+  const ms = Date.parse(untilIso) - now;
+  return ms <= 0 ? 'due' : span(ms);
+}
+
+function span(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  return `${Math.floor(s / 86400)}d`;
+}
