@@ -54,6 +54,9 @@ export async function runCockpit(opts: CockpitOptions): Promise<number> {
     await cockpit.stop();
     await running.catch(() => {});
     restore();
+    // Our stdin listener would keep the process alive after the last frame.
+    process.stdin.removeAllListeners('data');
+    process.stdin.pause();
   }
   return 0;
 }

@@ -74,10 +74,18 @@ export function lockLines(state: CockpitState, width: number, now: number): Pane
 
 export function approvalLines(state: CockpitState, width: number, now: number): PaneLines<ApprovalSummary> {
   const items = approvalRows(state);
-  const wide = width >= 80;
-  const title = flex(width, wide ? 12 + 8 + 11 + 11 + 6 + 5 : 12 + 11 + 6 + 4);
+  // Narrower panes keep the title and drop kind, project, then age.
+  const level = width >= 80 ? 2 : width >= 60 ? 1 : 0;
+  const fixed = [12 + 11 + 2, 12 + 11 + 6 + 3, 12 + 8 + 11 + 11 + 6 + 5][level]!;
+  const title = flex(width, fixed);
   const line = (id: string, kind: string, project: string, from: string, when: string, text: string) =>
-    wide ? columns([[id, 12], [kind, 8], [project, 11], [from, 11], [when, 6], [text, title]]) : columns([[id, 12], [from, 11], [when, 6], [text, title]]);
+    columns(
+      level === 2
+        ? [[id, 12], [kind, 8], [project, 11], [from, 11], [when, 6], [text, title]]
+        : level === 1
+          ? [[id, 12], [from, 11], [when, 6], [text, title]]
+          : [[id, 12], [from, 11], [text, title]],
+    );
   return {
     header: line('id', 'kind', 'project', 'from', 'age', 'title'),
     items,

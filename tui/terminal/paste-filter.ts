@@ -4,6 +4,8 @@ import { PassThrough } from 'node:stream';
 
 const START = '\u001b[200~';
 const END = '\u001b[201~';
+/** How long a possible marker start (a lone Esc) is held for the rest of the marker to arrive. */
+const HOLD_MS = 15;
 
 /** Splits a byte stream into typed input and pasted blocks; markers may arrive split across chunks. */
 export class PasteSplitter {
@@ -15,6 +17,20 @@ export class PasteSplitter {
     private readonly typed: (text: string) => void,
     private readonly paste: (text: string) => void,
   ) {}
+
+  /** Bytes held back because they might start a marker; the caller flushes them when no more input follows soon. */
+  get holding(): boolean {
+    return this.carry !== '';
+  }
+
+  /** Give held bytes out as typed input: a lone Esc is a key, not the start of a paste. */
+  flush(): void {
+    const held = this.carry;
+    this.carry = '';
+    if (!held) return;
+    if (this.pasting) this.pasted += held;
+    else this.typed(held);
+  }
 
   push(chunk: string): void {
     let text = this.carry + chunk;
@@ -52,7 +68,13 @@ export function filteredStdin(stdin: NodeJS.ReadStream, onPaste: (text: string) 
   const out = new PassThrough({ encoding: 'utf8' }) as unknown as NodeJS.ReadStream & PassThrough;
   const splitter = new PasteSplitter((text) => out.write(text), onPaste);
   stdin.setEncoding('utf8');
-  stdin.on('data', (chunk: string) => splitter.push(chunk));
+  let flushTimer: NodeJS.Timeout | null = null;
+  stdin.on('data', (chunk: string) => {
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimer = null;
+    splitter.push(chunk);
+    if (splitter.holding) flushTimer = setTimeout(() => splitter.flush(), HOLD_MS);
+  });
   Object.assign(out, {
     isTTY: stdin.isTTY,
     setRawMode: (mode: boolean) => {

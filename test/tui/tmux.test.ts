@@ -1,0 +1,68 @@
+// End to end in a real terminal: `brains tui` inside a detached tmux session, driven by send-keys, read by capture-pane.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { CLI, startDaemon, waitFor } from '../helpers/daemon.js';
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+
+test('brains tui in tmux: approve with 5 then a, type to an agent, resize, quit and give the terminal back', { skip: hasTmux ? false : 'tmux is not installed' }, async () => {
+  const daemon = await startDaemon();
+  const server = `brains-test-${process.pid}`;
+  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', server, ...args], { encoding: 'utf8' });
+  const screen = () => tmux('capture-pane', '-p', '-t', 'cockpit');
+  const waitForScreen = async (check: (s: string) => boolean, what: string) => {
+    try {
+      await waitFor(() => check(screen()), 15_000, what);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}; the screen was:\n${screen()}`);
+    }
+    return screen();
+  };
+  try {
+    const c = await daemon.client();
+    await c.call('project.create', { name: 'Tmux', agent_name: 'lead', working_directory: '/tmp' });
+    await c.call('project.join', { project_id: 'tmux', agent_name: 'helper', working_directory: '/tmp' });
+    const handoff = await c.call('handoff.submit', { project_id: 'tmux', agent_name: 'helper', title: 'Parser rewritten', summary: 'all green' });
+
+    // CI=true on purpose: the cockpit must still draw on a real terminal (Ink would otherwise hold every frame).
+    const env = `BRAINS_HOME='${daemon.home}' NO_COLOR=1 CI=true TERM=xterm-256color`;
+    tmux('new-session', '-d', '-s', 'cockpit', '-x', '120', '-y', '32', `env ${env} '${process.execPath}' '${CLI}' tui --no-bell`);
+    tmux('set-option', '-t', 'cockpit', 'remain-on-exit', 'on');
+    let s = await waitForScreen((text) => text.includes('● live') && text.includes('Parser rewritten'), 'the cockpit with the pending handoff');
+    assert.match(s, /⚑ 1 pending/);
+
+    tmux('send-keys', '-t', 'cockpit', '5');
+    await waitForScreen((text) => text.includes('[5 Approvals]'), 'the Approvals pane focused');
+    tmux('send-keys', '-t', 'cockpit', 'a');
+    await waitFor(async () => (await c.call('approval.get', { approval_id: handoff.approval_id })).status === 'approved', 15_000, 'the approval stored');
+    await waitForScreen((text) => text.includes('⚑ 0 pending'), 'the header count going down');
+
+    tmux('send-keys', '-t', 'cockpit', '1');
+    await waitForScreen((text) => text.includes('[1 Sessions]'), 'Sessions focused');
+    tmux('send-keys', '-t', 'cockpit', '/', 'helper', 'Enter', 'i');
+    await waitForScreen((text) => text.includes('to helper›'), 'the input line for helper');
+    tmux('send-keys', '-t', 'cockpit', '-l', 'please rerun the suite');
+    tmux('send-keys', '-t', 'cockpit', 'Enter');
+    await waitFor(
+      async () => (await c.call('message.list', { project_id: 'tmux', member: 'helper' })).messages.some((m) => m.from_agent === 'operator' && m.payload === 'please rerun the suite'),
+      15_000,
+      'the typed message stored',
+    );
+    s = await waitForScreen((text) => text.includes('please rerun the suite') && text.includes('✓ sent'), 'the message in the conversation');
+    tmux('send-keys', '-t', 'cockpit', 'Escape');
+
+    tmux('resize-window', '-t', 'cockpit', '-x', '80', '-y', '24');
+    s = await waitForScreen((text) => text.trimEnd().split('\n').length <= 24 && !text.includes('6 Tasks') && text.includes('1 Sessions'), 'the layout for 80x24');
+    for (const line of s.split('\n')) assert.ok([...line].length <= 80, `no line wider than the window: ${line}`);
+
+    tmux('send-keys', '-t', 'cockpit', 'q');
+    await waitFor(() => tmux('display-message', '-p', '-t', 'cockpit', '#{pane_dead}').trim() === '1', 15_000, 'the cockpit to exit');
+    assert.equal(tmux('display-message', '-p', '-t', 'cockpit', '#{pane_dead_status}').trim(), '0');
+    assert.equal(tmux('display-message', '-p', '-t', 'cockpit', '#{alternate_on}').trim(), '0', 'the alternate screen was left');
+    assert.ok(!screen().includes('1 Sessions'), 'the cockpit is gone from the screen');
+  } finally {
+    spawnSync('tmux', ['-L', server, 'kill-server']);
+    await daemon.cleanup();
+  }
+});

@@ -1,0 +1,114 @@
+// The cockpit's pure parts: the key table, the input line, paste splitting, notifications, layout and the palette.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { KEY_TABLE, PANES, commandFor, keyName } from '../../tui/keys.js';
+import { editKey, emptyEditor, insertText, type EditorState } from '../../tui/editor.js';
+import { PasteSplitter } from '../../tui/terminal/paste-filter.js';
+import { notificationSequence } from '../../tui/terminal/notify.js';
+import { layoutFor, visiblePanes } from '../../tui/layout.js';
+import { completions, parseCall, splitWords, type MethodInfo } from '../../tui/palette.js';
+import { slicesFor } from '../../tui/model/slices.js';
+
+test('no key means two things in one place: each pane binding and each global key is unique', () => {
+  for (const pane of PANES) {
+    const seen = new Map<string, string>();
+    for (const binding of KEY_TABLE.filter((b) => b.pane === pane || b.pane === undefined)) {
+      for (const key of binding.keys) {
+        const scope = binding.pane ?? 'global';
+        const earlier = seen.get(`${scope}:${key}`);
+        assert.ok(!earlier || earlier === binding.command, `${key} in ${scope} means ${earlier} and ${binding.command}`);
+        seen.set(`${scope}:${key}`, binding.command);
+      }
+    }
+  }
+  assert.equal(commandFor('a', 'approvals'), 'approval.approve');
+  assert.equal(commandFor('a', 'sessions'), null, 'a means nothing outside Approvals');
+  assert.equal(commandFor('enter', 'conversation'), 'compose', 'the pane binding wins over the global open');
+  assert.equal(commandFor('enter', 'inbox'), 'open');
+  assert.equal(commandFor('5', 'tasks'), 'focus.approvals');
+  assert.equal(keyName('', { tab: true, shift: true }), 'shift+tab');
+  assert.equal(keyName('c', { ctrl: true }), 'ctrl+c');
+});
+
+test('the input line: typing, Alt+Enter and Ctrl+J for new lines, Enter submits, history with up and down', () => {
+  const type = (state: EditorState, text: string) => [...text].reduce((s, ch) => (editKey(s, ch, ch, { multiline: true }) as { state: EditorState }).state, state);
+  let state = type(emptyEditor(), 'first');
+  state = (editKey(state, 'alt+enter', '', { multiline: true }) as { state: EditorState }).state;
+  state = type(state, 'second');
+  state = (editKey(state, 'ctrl+j', '', { multiline: true }) as { state: EditorState }).state;
+  state = (editKey(state, 'backspace', '', { multiline: true }) as { state: EditorState }).state;
+  const sent = editKey(state, 'enter', '', { multiline: true });
+  assert.equal(sent.kind, 'submit');
+  assert.equal(sent.kind === 'submit' && sent.text, 'first\nsecond');
+  const next = sent.state;
+  assert.equal(next.text, '');
+  const back = editKey(next, 'up', '', { multiline: true });
+  assert.equal(back.state.text, 'first\nsecond', 'up brings the last message back');
+  assert.equal(editKey(back.state, 'down', '', { multiline: true }).state.text, '', 'down returns to the fresh line');
+  assert.equal(editKey(emptyEditor(), 'enter', '', { multiline: true }).kind, 'edit', 'an empty line is not sent');
+  assert.equal(editKey(next, 'escape', '', { multiline: true }).kind, 'cancel');
+  assert.equal(insertText(emptyEditor(), 'a\r\nb\u0007c').text, 'a\nbc', 'pasted CRLF becomes one newline, control characters go');
+  assert.equal((editKey(emptyEditor(), 'alt+enter', '', { multiline: false }) as { state: EditorState }).state.text, '', 'one-line inputs take no newline');
+});
+
+test('a bracketed paste comes out whole, markers stripped, even split across chunks; a lone Esc is still a key', () => {
+  const typed: string[] = [];
+  const pasted: string[] = [];
+  const splitter = new PasteSplitter((t) => typed.push(t), (p) => pasted.push(p));
+  splitter.push('ab\u001b[20');
+  splitter.push('0~line one\nline');
+  splitter.push(' two\u001b[201');
+  splitter.push('~cd');
+  assert.deepEqual(pasted, ['line one\nline two']);
+  assert.equal(typed.join(''), 'abcd');
+  splitter.push('\u001b');
+  assert.ok(splitter.holding, 'an Esc might start a marker');
+  splitter.flush();
+  assert.equal(typed.at(-1), '\u001b', 'and is given out as a key when nothing follows');
+});
+
+test('the notification: bell and OSC 9, wrapped in tmux passthrough inside tmux, control characters removed', () => {
+  const plain = notificationSequence('backend asks: ship?\u001b[2J', {});
+  assert.equal(plain, '\u0007\u001b]9;backend asks: ship? [2J\u0007');
+  const tmux = notificationSequence('hi', { TMUX: '/tmp/tmux-0/default,1,0' });
+  assert.equal(tmux, '\u0007\u001bPtmux;\u001b\u001b]9;hi\u0007\u001b\\');
+});
+
+test('layouts: all six panes on a big screen, fewer as it narrows, never wider than the terminal', () => {
+  assert.deepEqual(visiblePanes(layoutFor(180, 40, 'sessions')).sort(), [...PANES].sort());
+  assert.deepEqual(visiblePanes(layoutFor(80, 24, 'sessions')), ['sessions', 'conversation']);
+  assert.deepEqual(visiblePanes(layoutFor(80, 24, 'approvals')), ['approvals']);
+  assert.deepEqual(visiblePanes(layoutFor(120, 30, 'locks')), ['sessions', 'approvals', 'locks']);
+  assert.deepEqual(visiblePanes(layoutFor(200, 50, 'inbox', 'tasks')), ['tasks']);
+  for (const [columns, rows] of [[80, 24], [100, 30], [160, 40], [60, 15]] as const) {
+    for (const focus of PANES) {
+      const layout = layoutFor(columns, rows, focus);
+      assert.equal(layout.reduce((sum, c) => sum + c.width, 0), columns, `${columns}x${rows} ${focus}: widths add up`);
+      for (const column of layout) assert.equal(column.panes.reduce((sum, p) => sum + p.height, 0), rows - 2);
+    }
+  }
+});
+
+test('the palette parses key=value (quoted, nested) and JSON params, names the nearest method, completes names', () => {
+  const methods: MethodInfo[] = [
+    { name: 'lock.list', summary: '', params: ['project_id', 'key_prefix', 'limit'] },
+    { name: 'lock.acquire', summary: '', params: ['key', 'project_id'] },
+  ];
+  assert.deepEqual(splitWords(`a=1 b="two words" c='x y'`), ['a=1', 'b=two words', 'c=x y']);
+  assert.deepEqual(parseCall('lock.list project_id=demo limit=5', methods), { method: 'lock.list', params: { project_id: 'demo', limit: 5 } });
+  assert.deepEqual(parseCall('lock.list {"limit": 2}', methods), { method: 'lock.list', params: { limit: 2 } });
+  assert.throws(() => parseCall('lok.list', methods), /did you mean lock\.list/);
+  assert.throws(() => parseCall('lock.list {"limit":', methods), /not valid JSON/);
+  assert.throws(() => parseCall('lock.list __proto__=1', methods), /bad key/);
+  assert.deepEqual(completions('lock.', methods).options, ['lock.list', 'lock.acquire']);
+  assert.equal(completions('lock.l', methods).replace, 'lock.list');
+  assert.equal(completions('lock.list pro', methods).replace, 'lock.list project_id=');
+  assert.deepEqual(completions('lock.list project_id=x ', methods).options, ['key_prefix=', 'limit=']);
+});
+
+test('events map to the slices they make stale; unknown types touch none', () => {
+  assert.deepEqual(slicesFor('lock.acquired'), ['locks']);
+  assert.ok(slicesFor('approval.requested').includes('approvals'));
+  assert.deepEqual(slicesFor('user.deploy'), []);
+  assert.deepEqual(slicesFor('nonsense'), []);
+});
