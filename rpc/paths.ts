@@ -15,6 +15,10 @@ export interface StatePaths {
   keysDir: string;
   /** The MCP HTTP admin key (0600), made on the daemon's first start. */
   adminKey: string;
+  /** `brains demo`: the pid of its running driver, the lock only one driver holds, and its log. */
+  demoPidfile: string;
+  demoLock: string;
+  demoLog: string;
 }
 
 // A Unix socket path longer than this fails to bind on Linux (sun_path is 108 bytes with the NUL).
@@ -42,6 +46,9 @@ export function statePaths(env: NodeJS.ProcessEnv = process.env): StatePaths {
     daemonLog: join(logDir, 'daemon.log'),
     keysDir,
     adminKey: join(keysDir, 'admin.key'),
+    demoPidfile: join(home, 'demo.pid'),
+    demoLock: join(home, 'demo.lock'),
+    demoLog: join(logDir, 'demo.log'),
   };
 }
 

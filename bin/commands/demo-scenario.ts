@@ -1,0 +1,197 @@
+// What the demo's agents do: make sure the project, its members and some tasks exist, then one step of work per tick —
+// messages, a lock taken and given back, a task claimed and finished, one handoff waiting for you, a question for you.
+import { RpcCallError, type BrainsClient } from '../../rpc/client.js';
+import type { DemoAgent } from './demo-agent.js';
+import {
+  DEMO_DESCRIPTION,
+  DEMO_MARKER,
+  DEMO_PROJECT_ID,
+  DEMO_PROJECT_NAME,
+  LINES,
+  TASK_IDEAS,
+  WORK_AREAS,
+  foreignProjectMessage,
+  isDemoContext,
+  pick,
+  type AgentName,
+} from './demo-cast.js';
+
+const OPERATOR = 'operator';
+const LOCK_TTL_SECONDS = 300;
+/** The planner keeps at least this many open tasks per work area. */
+const OPEN_TASKS_PER_AREA = 2;
+
+type Worker = keyof typeof WORK_AREAS;
+
+/** The demo cannot go on: its project is somebody else's, or was deleted or archived under it. The driver stops. */
+export class DemoOverError extends Error {}
+
+export class DemoScenario {
+  private cycle = 0;
+  private position = 0;
+  private readonly leases = new Map<Worker, { lease_id: string; fencing_token: number }>();
+  private readonly claimed = new Map<Worker, string>();
+  private readonly steps: ReadonlyArray<() => Promise<void>> = [
+    () => this.say('planner', 'backend', pick(LINES.plannerAsksBackend, this.cycle), true),
+    () => this.startWork('backend'),
+    () => this.say('frontend', 'backend', pick(LINES.frontendTellsBackend, this.cycle), false),
+    () => this.startWork('frontend'),
+    () => this.askOperator('frontend'),
+    () => this.finishWork('backend'),
+    () => this.say('backend', 'planner', pick(LINES.backendReportsToPlanner, this.cycle), false),
+    () => this.handIn('frontend'),
+    () => this.say('planner', 'frontend', pick(LINES.plannerAsksFrontend, this.cycle), true),
+    () => this.finishWork('frontend'),
+    () => this.topUpTasks(),
+  ];
+
+  constructor(
+    private readonly agents: Readonly<Record<AgentName, DemoAgent>>,
+    /** The driver's own (operator) connection: what no agent may see, such as whether your inbox is empty. */
+    private readonly backstage: () => BrainsClient,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /**
+   * Project, members and a first queue of tasks; what the workers still held from an earlier run is taken up again. Only a
+   * driver's first setup creates the project: one deleted (or archived) while the demo runs means you are done with it.
+   */
+  async setup(mayCreate: boolean): Promise<void> {
+    const planner = this.agents.planner.rpc;
+    let members: string[];
+    try {
+      const info = await planner.call('project.info', { project_id: DEMO_PROJECT_ID });
+      if (info.timed_out) throw new Error(info.message);
+      if (!isDemoContext(info.project.context)) throw new DemoOverError(foreignProjectMessage());
+      if (info.project.archived) throw new DemoOverError('the demo project is archived; brains demo --clean removes it, then brains demo starts afresh');
+      members = info.members.map((m) => m.agent_name);
+    } catch (error) {
+      if (!(error instanceof RpcCallError) || error.appCode !== 'NOT_FOUND') throw error;
+      if (!mayCreate) throw new DemoOverError('the demo project was deleted; the demo stopped (brains demo starts it again)');
+      await planner.call('project.create', {
+        project_id: DEMO_PROJECT_ID,
+        name: DEMO_PROJECT_NAME,
+        description: DEMO_DESCRIPTION,
+        context: { [DEMO_MARKER]: true, goal: 'Ship the settings page and the API it needs by Friday.' },
+        agent_name: 'planner',
+      });
+      members = ['planner'];
+      this.log(`created project ${DEMO_PROJECT_ID}`);
+    }
+    for (const agent of Object.values(this.agents)) {
+      if (members.includes(agent.name)) continue;
+      await agent.rpc.call('project.join', { project_id: DEMO_PROJECT_ID, agent_name: agent.name, labels: { tool: agent.member.tool } });
+    }
+    for (const worker of Object.keys(WORK_AREAS) as Worker[]) await this.takeUpLeftovers(worker);
+    await this.topUpTasks();
+  }
+
+  /** The next step of the script; a cycle ends after the last. */
+  async step(): Promise<void> {
+    const step = this.steps[this.position]!;
+    this.position += 1;
+    if (this.position === this.steps.length) {
+      this.position = 0;
+      this.cycle += 1;
+    }
+    await step();
+  }
+
+  private async say(from: AgentName, to: AgentName, text: string, replyExpected: boolean): Promise<void> {
+    await this.agents[from].rpc.call('message.send', { project_id: DEMO_PROJECT_ID, from_agent: from, to_agent: to, reply_expected: replyExpected, payload: text });
+  }
+
+  /** A question for you, but only when nothing from the demo already waits in your inbox, so questions never pile up. */
+  private async askOperator(from: AgentName): Promise<void> {
+    const { total_unread } = await this.backstage().call('message.unread_counts', { project_id: DEMO_PROJECT_ID, agent_name: OPERATOR });
+    if (total_unread > 0) return;
+    await this.agents[from].rpc.call('message.send', { project_id: DEMO_PROJECT_ID, from_agent: from, to_agent: OPERATOR, reply_expected: true, payload: pick(LINES.askOperator, this.cycle) });
+  }
+
+  /** Lock its files and claim a task of its area; a lock someone else holds is waited out by skipping this turn. */
+  private async startWork(worker: Worker): Promise<void> {
+    const agent = this.agents[worker];
+    const area = WORK_AREAS[worker];
+    if (!this.leases.has(worker)) {
+      try {
+        const lease = await agent.rpc.call('lock.acquire', { key: area.lockKey, project_id: DEMO_PROJECT_ID, agent_name: worker, ttl_seconds: LOCK_TTL_SECONDS });
+        if (!lease.timed_out) this.leases.set(worker, { lease_id: lease.lease_id, fencing_token: lease.fencing_token });
+      } catch (error) {
+        if (!(error instanceof RpcCallError) || error.appCode !== 'CONFLICT') throw error;
+        this.log(`${worker}: ${area.lockKey} is busy; trying again next round`);
+      }
+    }
+    if (!this.claimed.has(worker)) {
+      const { task } = await agent.rpc.call('task.claim', { project_id: DEMO_PROJECT_ID, agent_name: worker, session_id: agent.sessionId ?? undefined, labels: [area.taskLabel] });
+      if (task) this.claimed.set(worker, task.task_id);
+    }
+  }
+
+  /** Finish its task and give its lock back; one that was taken from it meanwhile (released, expired, cancelled) is let go. */
+  private async finishWork(worker: Worker): Promise<void> {
+    const rpc = this.agents[worker].rpc;
+    const taskId = this.claimed.get(worker);
+    if (taskId !== undefined) {
+      this.claimed.delete(worker);
+      await forgivingGone(() => rpc.call('task.update', { project_id: DEMO_PROJECT_ID, task_id: taskId, agent_name: worker, status: 'done', note: pick(LINES.taskNotes, this.cycle) }));
+    }
+    const lease = this.leases.get(worker);
+    if (lease) {
+      this.leases.delete(worker);
+      await forgivingGone(() => rpc.call('lock.release', lease));
+    }
+  }
+
+  /** One handoff waits for you at a time: a new one only once the last was decided or withdrawn. */
+  private async handIn(from: AgentName): Promise<void> {
+    const rpc = this.agents[from].rpc;
+    const { approvals } = await rpc.call('approval.list', { project_id: DEMO_PROJECT_ID, status: 'pending' });
+    if (approvals.some((a) => a.kind === 'handoff')) return;
+    const handoff = pick(LINES.handoffs, this.cycle);
+    await rpc.call('handoff.submit', { project_id: DEMO_PROJECT_ID, agent_name: from, title: handoff.title, summary: handoff.summary });
+  }
+
+  /** The planner keeps each work area's queue from running dry. */
+  private async topUpTasks(): Promise<void> {
+    const rpc = this.agents.planner.rpc;
+    const { tasks } = await rpc.call('task.list', { project_id: DEMO_PROJECT_ID, status: 'open', limit: 1000 });
+    const { total: made } = await rpc.call('task.list', { project_id: DEMO_PROJECT_ID, limit: 1 });
+    let next = made;
+    for (const area of Object.values(WORK_AREAS)) {
+      let open = tasks.filter((t) => t.labels.includes(area.taskLabel)).length;
+      const ideas = TASK_IDEAS.filter((idea) => idea.label === area.taskLabel);
+      while (open < OPEN_TASKS_PER_AREA) {
+        const idea = pick(ideas, next);
+        await rpc.call('task.create', { project_id: DEMO_PROJECT_ID, title: idea.title, priority: idea.priority, labels: [idea.label], created_by: 'planner' });
+        open += 1;
+        next += 1;
+      }
+    }
+  }
+
+  /** After a restart of the driver: release the worker's old lease (a fresh one is taken), and carry on with its claimed task. */
+  private async takeUpLeftovers(worker: Worker): Promise<void> {
+    const rpc = this.agents[worker].rpc;
+    const held = await rpc.call('lock.list', { holder: { project_id: DEMO_PROJECT_ID, agent_name: worker } });
+    const known = this.leases.get(worker);
+    for (const lock of held.locks) {
+      for (const holder of lock.holders) {
+        if (known && holder.fencing_token === known.fencing_token) continue;
+        await forgivingGone(() => rpc.call('lock.release', { key: lock.key, holder: holder.holder, fencing_token: holder.fencing_token }));
+      }
+    }
+    if (!this.claimed.has(worker)) {
+      const { tasks } = await rpc.call('task.list', { project_id: DEMO_PROJECT_ID, status: 'claimed', claimed_by: worker, limit: 1 });
+      if (tasks[0]) this.claimed.set(worker, tasks[0].task_id);
+    }
+  }
+}
+
+/** A lease or task that ended without us (expired, released by the operator, the task cancelled) is simply gone. */
+async function forgivingGone(call: () => Promise<unknown>): Promise<void> {
+  try {
+    await call();
+  } catch (error) {
+    if (!(error instanceof RpcCallError) || !['NOT_FOUND', 'CONFLICT', 'INVALID', 'PERMISSION_DENIED'].includes(error.appCode ?? '')) throw error;
+  }
+}

@@ -1,0 +1,85 @@
+// `brains demo`: a demo project with three simulated agents so the cockpit is alive on a first run; --stop, --clean, --status.
+import { parseArgs } from 'node:util';
+import { usageOf } from '../command-table.js';
+import { EXIT } from './exit-codes.js';
+import { DemoError, cleanDemo, demoStatus, startDemo, stopDemo, type DemoStarted } from './demo-control.js';
+import { demoIntervalMs } from './demo-handshake.js';
+
+export async function demoCommand(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        stop: { type: 'boolean' },
+        clean: { type: 'boolean' },
+        status: { type: 'boolean' },
+        json: { type: 'boolean' },
+        driver: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    return usage((error as Error).message);
+  }
+  if (values.help) return (await import('./help.js')).helpCommand(['demo']);
+  if (values.driver) return (await import('./demo-driver.js')).runDemoDriver();
+  const actions = (['stop', 'clean', 'status'] as const).filter((flag) => values[flag]);
+  if (actions.length > 1) return usage(`--${actions[0]} and --${actions[1]} do not go together`);
+  const json = values.json ?? false;
+  const print = (data: object, text: string) => process.stdout.write(json ? `${JSON.stringify(data)}\n` : text);
+  try {
+    switch (actions[0]) {
+      case 'status': {
+        const status = demoStatus();
+        print(status, status.running ? `brains demo: running (pid ${status.pid}), project ${status.project_id}; log ${status.log}\n` : 'brains demo: not running; start it with brains demo\n');
+        return status.running ? EXIT.OK : EXIT.UNREACHABLE;
+      }
+      case 'stop': {
+        const result = await stopDemo();
+        print(result, result.stopped ? `brains demo stopped (pid ${result.pid}).\n` : 'brains demo was not running.\n');
+        return EXIT.OK;
+      }
+      case 'clean': {
+        const result = await cleanDemo();
+        print(result, `${result.stopped ? 'brains demo stopped; ' : ''}the demo project and everything in it were removed.\n`);
+        return EXIT.OK;
+      }
+      default: {
+        const started = await startDemo();
+        print(started, started.started ? startedText(started) : `brains demo is already running (pid ${started.pid}); stop it with brains demo --stop.\n`);
+        return EXIT.OK;
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof DemoError)) throw error;
+    if (json) process.stdout.write(`${JSON.stringify({ error: error.message })}\n`);
+    process.stderr.write(`brains demo: ${error.message}\n`);
+    return EXIT.METHOD_ERROR;
+  }
+}
+
+function startedText(started: DemoStarted): string {
+  const agents = started.agents.map((a) => `${a.name} (${a.tool})`);
+  const project = started.project_id;
+  const tips: Array<[string, string]> = [
+    ['brains watch --pretty', 'what they do, live'],
+    [`brains rpc message.receive project_id=${project}`, 'the questions they asked you'],
+    [`brains rpc message.send project_id=${project} to_agent=backend payload='"hello"'`, 'backend answers'],
+    ['brains rpc approval.list status=pending', 'the handoff waiting for your approval'],
+    ['brains demo --stop', 'stop them (--clean also removes the project)'],
+  ];
+  const width = Math.max(...tips.map(([command]) => command.length)) + 2;
+  return [
+    `brains demo started (pid ${started.pid}): project ${project} with ${agents.slice(0, -1).join(', ')} and ${agents.at(-1)}, busy every ${demoIntervalMs() / 1000}s.`,
+    '',
+    'Try:',
+    ...tips.map(([command, what]) => `  ${command.padEnd(width)}${what}`),
+    '',
+  ].join('\n');
+}
+
+function usage(message: string): number {
+  process.stderr.write(`brains demo: ${message}\nusage: ${usageOf('demo')}\n`);
+  return EXIT.USAGE;
+}
