@@ -21,6 +21,12 @@ export interface Command {
 type CommandSpec = Omit<Command, 'name'>;
 
 const TABLE = {
+  start: {
+    usage: 'brains start',
+    summary: 'What npm start runs: the cockpit on a terminal (with the demo on a state dir never used), else brains up.',
+    examples: ['brains start', 'npm start'],
+    run: async (args) => (await import('./commands/start.js')).startCommand(args),
+  },
   up: {
     usage: 'brains up [--quiet]',
     summary: 'Start the daemon in the background (log and pidfile in the state dir) and show its status.',

@@ -6,7 +6,7 @@ import { waitFor } from '../helpers/daemon.js';
 import { withDaemon } from '../helpers/with-daemon.js';
 import { failure } from '../helpers/rpc-assert.js';
 
-const { client: c } = withDaemon();
+const { daemon, client: c } = withDaemon();
 
 describe('identity and welcome', () => {
   test('the working directory resumes the identity that worked there; a second agent running beside it is someone else', async () => {
@@ -85,6 +85,16 @@ describe('heartbeat, end, list', () => {
     const gone = await c.call('session.list', { state: 'gone' });
     const mine = gone.sessions.find((x) => x.session_id === s.session_id);
     assert.equal(mine?.end_reason, 'done');
+  });
+
+  test('session.list shows exactly the declared fields: never an instance secret\'s hash', async () => {
+    const bound = await daemon.client();
+    const started = await bound.call('session.start', { tool: 'codex', bind: true });
+    assert.ok(started.secret, 'a bound start hands out a secret');
+    const listed = (await c.call('session.list', {})).sessions.find((x) => x.session_id === started.session_id);
+    assert.ok(listed, 'the bound session is listed');
+    assert.deepEqual(Object.keys(listed).sort(), ['client_id', 'end_reason', 'ended_at', 'label', 'last_seen', 'pid', 'session_id', 'started_at', 'state', 'tool', 'transcript_path', 'working_directory']);
+    await bound.close();
   });
 });
 

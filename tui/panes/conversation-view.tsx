@@ -26,10 +26,17 @@ export function conversationRows(lines: readonly ConversationLine[], width: numb
   return rows;
 }
 
+/** Break at spaces where it can, mid-word only when a word is longer than the line. */
 function wrap(text: string, width: number): string[] {
-  if (text.length <= width) return [text];
   const out: string[] = [];
-  for (let i = 0; i < text.length; i += width) out.push(text.slice(i, i + width));
+  let rest = text;
+  while (rest.length > width) {
+    const space = rest.lastIndexOf(' ', width);
+    const cut = space > width / 3 ? space : width;
+    out.push(rest.slice(0, cut));
+    rest = rest.slice(cut).replace(/^ /, '');
+  }
+  out.push(rest);
   return out;
 }
 

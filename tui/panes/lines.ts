@@ -64,11 +64,15 @@ export function inboxLines(state: CockpitState, width: number, now: number): Pan
 
 export function lockLines(state: CockpitState, width: number, now: number): PaneLines<LockRow> {
   const items = lockRows(state);
-  const key = flex(width, 14 + 11 + 10 + 6 + 7 + 3 + 7);
+  // Narrower panes keep the key, its holder and the time left.
+  const wide = width >= 80;
+  const key = flex(width, wide ? 14 + 11 + 10 + 6 + 7 + 3 + 7 : 14 + 7 + 3 + 4);
+  const line = (k: string, holder: string, project: string, mode: string, held: string, left: string, waiters: string) =>
+    columns(wide ? [[k, key], [holder, 14], [project, 11], [mode, 9], [held, 6], [left, 7], [waiters, 2]] : [[k, key], [holder, 14], [left, 7], [waiters, 2]]);
   return {
-    header: columns([['key', key], ['holder', 14], ['project', 11], ['mode', 9], ['age', 6], ['left', 7], ['w', 2]]),
+    header: line('key', 'holder', 'project', 'mode', 'age', 'left', 'w'),
     items,
-    lines: items.map((l) => columns([[l.key, key], [l.holder, 14], [l.project, 11], [l.mode, 9], [age(l.acquired_at, now), 6], [timeLeft(l.expires_at, now), 7], [l.waiters ? String(l.waiters) : '', 2]])),
+    lines: items.map((l) => line(l.key, l.holder, l.project, l.mode, age(l.acquired_at, now), timeLeft(l.expires_at, now), l.waiters ? String(l.waiters) : '')),
   };
 }
 

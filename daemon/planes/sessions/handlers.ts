@@ -214,11 +214,29 @@ export function sessionsHandlers(deps: PlaneDeps): HandlersFor<typeof sessionsMe
     },
     'session.list': (filter, ctx) => {
       const confined = deps.access.confinedTo(ctx.principal);
-      const sessions = store.sessions.list(filter);
+      const sessions = store.sessions.list(filter).map(sessionView);
       if (confined === null) return { sessions };
       const inProject = new Set(store.projects.members(confined).flatMap((m) => (m.client_id ? [m.client_id] : [])));
       return { sessions: sessions.filter((s) => inProject.has(s.client_id)) };
     },
+  };
+}
+
+/** What session.list shows of a stored session: never its secret's hash or bookkeeping columns. */
+function sessionView(row: SessionRow) {
+  return {
+    session_id: row.session_id,
+    client_id: row.client_id,
+    tool: row.tool,
+    working_directory: row.working_directory,
+    pid: row.pid,
+    transcript_path: row.transcript_path,
+    label: row.label,
+    state: row.state,
+    started_at: row.started_at,
+    last_seen: row.last_seen,
+    ended_at: row.ended_at,
+    end_reason: row.end_reason,
   };
 }
 
