@@ -9,12 +9,14 @@ import { measureLockFigures } from './locks-figures.js';
 import { measureMcpFigures } from './mcp-figures.js';
 import { measureMcpHttpFigures } from './mcp-http-figures.js';
 import { measureMessageFigures } from './messages-figures.js';
+import { measureTuiFigures } from './tui-figures.js';
 
 const PLANES = {
   messages: measureMessageFigures,
   locks: measureLockFigures,
   mcp: measureMcpFigures,
   'mcp-http': measureMcpHttpFigures,
+  tui: measureTuiFigures,
 } satisfies Record<string, (sizes: BenchSizes, ctx: PlaneBenchContext) => Promise<Figure[]>>;
 
 export type PlaneName = keyof typeof PLANES;

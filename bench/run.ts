@@ -43,6 +43,7 @@ async function bench(sizes: BenchSizes, cleanup: Cleanup): Promise<number> {
     ...(await measureInChild('locks', sizes, home)),
     ...(await measureInChild('mcp', sizes, home)),
     ...(await measureInChild('mcp-http', sizes, home)),
+    ...(await measureInChild('tui', sizes, home)),
   ];
   printReport([...buildFigures(measurements, sizes), ...planeFigures], sizes);
   if (daemonExit !== 0) {

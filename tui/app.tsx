@@ -1,7 +1,7 @@
 // The cockpit: header, panes laid out for the terminal's size, overlays, and the one key handler that turns keys into the
 // named commands of keys.ts and those into calls on the daemon.
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
-import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { OPERATOR } from '../rpc/operator.js';
 import type { Cockpit } from './model/cockpit.js';
 import { Conversation, type Target } from './model/conversation.js';
@@ -13,7 +13,7 @@ import { ListRows, PaneFrame } from './components/pane-frame.js';
 import { ConversationView } from './panes/conversation-view.js';
 import { EditorLine } from './components/editor-line.js';
 import { HelpOverlay, DetailOverlay } from './components/overlays.js';
-import { needsYou, type AgentRow } from './rows.js';
+import { clockInterval, needsYou, type AgentRow } from './rows.js';
 import { tint } from './components/theme.js';
 import { completions, methodInfos, parseCall, type MethodInfo } from './palette.js';
 import { approvalDetail, decideApproval, inboxDetail, acknowledgeInbox, replyTo } from './actions.js';
@@ -75,14 +75,14 @@ function useTerminalSize(given?: { columns: number; rows: number }) {
   return size;
 }
 
-/** A clock for ages and lease countdowns: ticks once a second, only while something on screen counts. */
-function useClock(active: boolean): number {
+/** A clock for ages and lease countdowns: ticks only while something on screen counts, as often as it needs. */
+function useClock(active: boolean, intervalMs: number): number {
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
     if (!active) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
+    const timer = setInterval(() => setNow(Date.now()), intervalMs);
     return () => clearInterval(timer);
-  }, [active]);
+  }, [active, intervalMs]);
   return now;
 }
 
@@ -108,16 +108,20 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
   const layout = layoutFor(size.columns, size.rows, focus, only);
   const visible = layout.flatMap((c) => c.panes.map((p) => p.pane));
   const countsDown = visible.includes('locks') || visible.includes('sessions') || visible.includes('approvals') || visible.includes('inbox');
-  const now = useClock(countsDown && state.connection === 'live');
+  const now = useClock(countsDown && state.connection === 'live', clockInterval(state));
 
-  const panes = useMemo(() => {
-    const out = {} as { [P in ListPane]: ReturnType<typeof linesFor> };
-    for (const pane of ['sessions', 'inbox', 'locks', 'approvals', 'tasks'] as const) {
-      const column = layout.find((c) => c.panes.some((p) => p.pane === pane));
-      out[pane] = filtered(linesFor(pane, state, (column?.width ?? size.columns) - 3, now), filters[pane]);
-    }
-    return out;
-  }, [state, filters, now, size.columns, layout.map((c) => c.width).join()]);
+  // Each pane's rows are rebuilt only when a slice it shows changed, so a burst of mail between agents redraws Sessions
+  // and leaves the other panes' elements as they were.
+  const widthOf = (pane: PaneName) => (layout.find((c) => c.panes.some((p) => p.pane === pane))?.width ?? size.columns) - 3;
+  const rowsOf = (pane: ListPane, deps: unknown[]) =>
+    useMemo(() => filtered(linesFor(pane, state, widthOf(pane), now), filters[pane]), [...deps, filters[pane], now, widthOf(pane)]);
+  const panes = {
+    sessions: rowsOf('sessions', [state.projects, state.sessions, state.unread, state.approvals, state.inbox]),
+    inbox: rowsOf('inbox', [state.inbox]),
+    locks: rowsOf('locks', [state.locks]),
+    approvals: rowsOf('approvals', [state.approvals]),
+    tasks: rowsOf('tasks', [state.tasks]),
+  } as { [P in ListPane]: ReturnType<typeof linesFor> };
 
   const selectedItem = <P extends ListPane>(pane: P): ListItems[P] | undefined => {
     const items = panes[pane].items as Array<ListItems[P]>;
@@ -392,10 +396,19 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
     const editingFilter = mode.kind === 'filter' && focused;
     const note = [`${lines.items.length}`, filter || editingFilter ? `filter: ${editingFilter ? mode.editor.text + '▏' : filter}` : ''].filter(Boolean).join('  ');
     return (
-      <PaneFrame key={pane} number={number} title={PANE_TITLES[pane]} focused={focused} width={width} height={height} note={note}>
-        <Text wrap="truncate-end" color={tint('gray')}>{` ${lines.header}`}</Text>
-        <ListRows lines={lines.lines} selected={Math.min(selected[pane], Math.max(0, lines.lines.length - 1))} height={height - 4} focused={focused} empty={emptyText(pane, filter)} />
-      </PaneFrame>
+      <ListPaneView
+        key={pane}
+        number={number}
+        title={PANE_TITLES[pane]}
+        focused={focused}
+        width={width}
+        height={height}
+        note={note}
+        header={lines.header}
+        lines={lines.lines}
+        selected={Math.min(selected[pane], Math.max(0, lines.lines.length - 1))}
+        empty={emptyText(pane, filter)}
+      />
     );
   };
 
@@ -435,6 +448,17 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
     </Box>
   );
 }
+
+/** A list pane, redrawn only when what it shows changed. */
+const ListPaneView = memo(function ListPaneView(props: { number: number; title: string; focused: boolean; width: number; height: number; note: string; header: string; lines: string[]; selected: number; empty: string }) {
+  const { number, title, focused, width, height, note, header, lines, selected, empty } = props;
+  return (
+    <PaneFrame number={number} title={title} focused={focused} width={width} height={height} note={note}>
+      <Text wrap="truncate-end" color={tint('gray')}>{` ${header}`}</Text>
+      <ListRows lines={lines} selected={selected} height={height - 4} focused={focused} empty={empty} />
+    </PaneFrame>
+  );
+});
 
 function StatusLine({ mode, focus, notice, pendingComment, width }: { mode: Mode; focus: PaneName; notice: string | null; pendingComment: string | null; width: number }) {
   if (mode.kind === 'palette') {

@@ -46,7 +46,7 @@ export async function runCockpit(opts: CockpitOptions): Promise<number> {
       {...(opts.banner ? { banner: opts.banner } : {})}
       onPasteRegister={(handler) => (pasteHandler = handler)}
     />,
-    { stdin, exitOnCtrlC: false, maxFps: 30, patchConsole: true },
+    { stdin, exitOnCtrlC: false, maxFps: 30, patchConsole: true, incrementalRendering: true },
   );
   try {
     await app.waitUntilExit();

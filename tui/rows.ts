@@ -119,20 +119,31 @@ function latest(a: string, b: string | undefined): string {
   return b && b > a ? b : a;
 }
 
-/** "12s", "5m", "3h", "2d" from an ISO time to now (or to `until` for a time left). */
+/** How long ago, coarse enough that a clock ticking every 10 s keeps it true: now, 20s, 5m, 3h05m, 2d. */
 export function age(fromIso: string, now = Date.now()): string {
-  return span(Math.max(0, now - Date.parse(fromIso)));
-}
-
-export function timeLeft(untilIso: string, now = Date.now()): string {
-  const ms = Date.parse(untilIso) - now;
-  return ms <= 0 ? 'due' : span(ms);
-}
-
-function span(ms: number): string {
-  const s = Math.floor(ms / 1000);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  const s = Math.floor(Math.max(0, now - Date.parse(fromIso)) / 1000);
+  if (s < 10) return 'now';
+  if (s < 60) return `${Math.floor(s / 10) * 10}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
   if (s < 86400) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
   return `${Math.floor(s / 86400)}d`;
+}
+
+/** Below this a lease's time left counts down in seconds (and the cockpit's clock ticks every second). */
+export const COUNTDOWN_MS = 120_000;
+
+/** Time left on a lease: whole minutes while there is plenty, seconds in its last two minutes, `due` after. */
+export function timeLeft(untilIso: string, now = Date.now()): string {
+  const ms = Date.parse(untilIso) - now;
+  if (ms <= 0) return 'due';
+  const s = Math.ceil(ms / 1000);
+  if (ms < COUNTDOWN_MS) return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  if (s < 86400) return s < 3600 ? `${Math.floor(s / 60)}m` : `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  return `${Math.floor(s / 86400)}d`;
+}
+
+/** How often the clock must tick for what is on screen: every second while a lease counts down, else every 10 s. */
+export function clockInterval(state: CockpitState, now = Date.now()): number {
+  const counting = state.locks.some((l) => l.holders.some((h) => Date.parse(h.expires_at) - now < COUNTDOWN_MS));
+  return counting ? 1000 : 10_000;
 }

@@ -40,6 +40,8 @@ export async function tuiCommand(argv: string[], extra: { banner?: string } = {}
     return EXIT.USAGE;
   }
   dropCiMarkers(process.env);
+  // React picks its build when first loaded: the development one checks every render and is several times slower.
+  process.env.NODE_ENV ??= 'production';
   const { runCockpit } = await import('../../tui/main.js');
   return runCockpit({
     autoStart: !values['no-start'],

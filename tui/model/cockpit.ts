@@ -47,7 +47,8 @@ export interface Connector {
   connect(first: boolean): Promise<BrainsClient>;
 }
 
-const REFRESH_DELAY_MS = 25;
+/** Events within this long of each other cost one read of each slice they touch. */
+const REFRESH_DELAY_MS = 50;
 const RECONNECT_DELAY_MS = 400;
 const LIST_LIMIT = 500;
 
@@ -171,7 +172,7 @@ export class Cockpit {
     try {
       if (typeof event?.seq !== 'number' || typeof event.type !== 'string') return;
       if (event.seq > this.state.lastSeq) this.state.lastSeq = event.seq;
-      const touched = slicesFor(event.type);
+      const touched = slicesFor(event.type, event.data);
       if (touched.length > 0) this.refresh(touched);
       const attention = attentionFor(event);
       if (attention) for (const listener of this.attentionListeners) listener(attention);

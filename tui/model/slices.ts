@@ -1,5 +1,6 @@
 // What the cockpit shows, slice by slice, and which event types make each slice stale: the one map from events to state.
 import type { Result } from '../../rpc/contract/index.js';
+import { OPERATOR } from '../../rpc/operator.js';
 
 export type SessionRecord = Result<'session.list'>['sessions'][number];
 export type ProjectInfo = Extract<Result<'project.info'>, { timed_out: false }>;
@@ -30,8 +31,8 @@ export interface InboxItem {
 export type SliceName = 'projects' | 'sessions' | 'unread' | 'approvals' | 'locks' | 'tasks' | 'inbox';
 export const SLICES: readonly SliceName[] = ['projects', 'sessions', 'unread', 'approvals', 'locks', 'tasks', 'inbox'];
 
-/** Which slices an event type makes stale; an unknown type touches none (the cockpit ignores it). */
-export function slicesFor(type: string): SliceName[] {
+/** Which slices an event makes stale; an unknown type touches none (the cockpit ignores it). */
+export function slicesFor(type: string, data?: unknown): SliceName[] {
   const plane = type.slice(0, type.indexOf('.'));
   switch (plane) {
     case 'project':
@@ -39,7 +40,8 @@ export function slicesFor(type: string): SliceName[] {
     case 'session':
       return ['sessions', 'projects'];
     case 'message':
-      return ['unread', 'inbox', 'sessions'];
+      // Mail between agents changes only their unread counts; the inbox only hears of mail that involves the human.
+      return involvesOperator(data) ? ['unread', 'inbox'] : ['unread'];
     case 'approval':
       return ['approvals', 'sessions'];
     case 'lock':
@@ -51,6 +53,15 @@ export function slicesFor(type: string): SliceName[] {
     default:
       return [];
   }
+}
+
+/** Whether a message event's data names the operator (sender, addressee, recipient, or whoever took or acknowledged it). */
+function involvesOperator(data: unknown): boolean {
+  if (!data || typeof data !== 'object') return true; // unsure: read the inbox again rather than miss something
+  const d = data as { from_agent?: unknown; to_agent?: unknown; broadcast?: unknown; recipients?: unknown; recipient?: unknown; agent_name?: unknown };
+  if (d.broadcast === true) return true;
+  const names = [d.from_agent, d.to_agent, d.recipient, d.agent_name, ...(Array.isArray(d.recipients) ? d.recipients : [])];
+  return names.includes(OPERATOR);
 }
 
 /** The text a payload shows as: a string as itself, anything else as compact JSON. */

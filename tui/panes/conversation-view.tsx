@@ -1,5 +1,6 @@
 // The conversation pane's body: messages newest at the bottom, wrapped to the width, scrolled back by PgUp/PgDn.
 import { Text } from 'ink';
+import { useMemo } from 'react';
 import { OPERATOR } from '../../rpc/operator.js';
 import type { ConversationLine } from '../model/conversation.js';
 import { tint } from '../components/theme.js';
@@ -44,7 +45,7 @@ export function ConversationView({ lines, width, height, scroll, loaded, hasTarg
   if (!hasTarget) return <Text color={tint('gray')}> select an agent in Sessions (1, j/k, Enter)</Text>;
   if (!loaded && lines.length === 0) return <Text color={tint('gray')}> loading…</Text>;
   if (lines.length === 0) return <Text color={tint('gray')}> no messages yet: press i and type to this agent</Text>;
-  const rows = conversationRows(lines, width);
+  const rows = useMemo(() => conversationRows(lines, width), [lines, width]);
   const room = Math.max(1, height);
   const end = Math.max(room, rows.length - Math.min(scroll, Math.max(0, rows.length - room)));
   const shown = rows.slice(Math.max(0, end - room), end);
