@@ -130,3 +130,9 @@ export function keyLabel(key: string): string {
   };
   return labels[key] ?? key;
 }
+
+/** The key table as the README shows it (a test holds the README to it). */
+export function keyTableMarkdown(): string {
+  const rows = KEY_TABLE.map((b) => `| ${b.keys.map((k) => `\`${keyLabel(k)}\``).join(' ')} | ${b.pane ? PANE_TITLES[b.pane] : 'everywhere'} | ${b.description} |`);
+  return ['| keys | where | does |', '| --- | --- | --- |', ...rows].join('\n');
+}

@@ -1,7 +1,8 @@
 // The cockpit's pure parts: the key table, the input line, paste splitting, notifications, layout and the palette.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KEY_TABLE, PANES, commandFor, keyName } from '../../tui/keys.js';
+import { readFileSync } from 'node:fs';
+import { KEY_TABLE, PANES, commandFor, keyName, keyTableMarkdown } from '../../tui/keys.js';
 import { editKey, emptyEditor, insertText, type EditorState } from '../../tui/editor.js';
 import { PasteSplitter } from '../../tui/terminal/paste-filter.js';
 import { notificationSequence } from '../../tui/terminal/notify.js';
@@ -111,4 +112,12 @@ test('events map to the slices they make stale; unknown types touch none', () =>
   assert.ok(slicesFor('approval.requested').includes('approvals'));
   assert.deepEqual(slicesFor('user.deploy'), []);
   assert.deepEqual(slicesFor('nonsense'), []);
+  assert.deepEqual(slicesFor('message.sent', { from_agent: 'a', to_agent: 'b', broadcast: false, recipients: ['b'] }), ['unread'], 'mail between agents leaves the inbox alone');
+  assert.deepEqual(slicesFor('message.sent', { from_agent: 'a', to_agent: 'operator', broadcast: false, recipients: ['operator'] }), ['unread', 'inbox']);
+  assert.deepEqual(slicesFor('message.acked', { agent_name: 'operator', message_ids: [] }), ['unread', 'inbox']);
+});
+
+test('the README shows the key table exactly as the cockpit binds it', () => {
+  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  assert.ok(readme.includes(keyTableMarkdown()), 'README.md lacks the current key table: paste keyTableMarkdown() into its cockpit section');
 });
