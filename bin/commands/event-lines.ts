@@ -37,7 +37,7 @@ function colourOf(type: string): Colour {
 
 const short = (text: string | null | undefined, max = TEXT) => oneLine(text ?? '', max);
 const quoted = (text: string | null | undefined) => `"${short(text)}"`;
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const plural = (n: number, word: string, words = `${word}s`) => `${n} ${n === 1 ? word : words}`;
 
 /** Who did it and what happened, from the event's own data. */
 function describe(event: SubscribedEvent): { who: string; what: string } {
@@ -87,7 +87,7 @@ function describe(event: SubscribedEvent): { who: string; what: string } {
     case 'message.acked':
       return said(event.data.agent_name, `${at}: acknowledged ${plural(event.data.message_ids.length, 'message')}`);
     case 'message.dead':
-      return said(event.data.recipient, `${at}: a message from ${short(event.data.from_agent, 40)} died unacknowledged after ${plural(event.data.attempts, 'delivery')}`);
+      return said(event.data.recipient, `${at}: a message from ${short(event.data.from_agent, 40)} died unacknowledged after ${plural(event.data.attempts, 'delivery', 'deliveries')}`);
     case 'message.expired':
       return said(event.data.recipient, `${at}: a message from ${short(event.data.from_agent, 40)} expired unacknowledged`);
     case 'resource.stored':
