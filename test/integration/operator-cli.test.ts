@@ -317,6 +317,35 @@ describe('brains watch, readable', () => {
   });
 });
 
+describe('brains watch, readable, across a daemon restart', () => {
+  test('says it reconnected and from which seq, and loses nothing', async () => {
+    const first = await startDaemon();
+    let second: Awaited<ReturnType<typeof startDaemon>> | null = null;
+    const watch = new Watch(first.home, ['--human', '--types', 'user.*']);
+    try {
+      await watch.waitFor(/Ctrl-C to stop\.\n/, 'the first line');
+      const before = await (await first.client()).call('events.publish', { events: [{ type: 'user.before' }] });
+      await watch.waitFor(/user\.before/, 'the first event');
+      assert.equal(await first.stop(), 0);
+      second = await startDaemon({ home: first.home });
+      await (await second.client()).call('events.publish', { events: [{ type: 'user.after' }] });
+      await watch.waitFor(/user\.after/, 'the event after the restart');
+      assert.equal(await watch.stop(), 0);
+      const printed = lines(watch.out);
+      assert.match(printed[0]!, /^Watching events \(user\.\*\) after seq \d+; Ctrl-C to stop\.$/);
+      assert.match(printed[1]!, /user\.before/);
+      assert.equal(printed[2], `Reconnected; resuming after seq ${before.seqs[0]}.`);
+      assert.match(printed[3]!, /user\.after/);
+      assert.equal(printed.length, 4, watch.out);
+      assert.match(watch.err, /lost the daemon after seq \d+; reconnecting/);
+    } finally {
+      await watch.stop();
+      await second?.cleanup();
+      await first.cleanup();
+    }
+  });
+});
+
 describe('brains status', () => {
   test('shows MCP HTTP off and why, live sessions; --tmux counts pending approvals and unread mail', async () => {
     const daemon = await startDaemon();
