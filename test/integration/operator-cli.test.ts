@@ -287,7 +287,8 @@ describe('brains watch, readable', () => {
   test('--since replays first and says so; --json and the default in a pipe print JSON lines; --pretty indents', async () => {
     const replay = new Watch(daemon.home, ['--human', '--since', '0', '--types', 'daemon.started']);
     try {
-      await replay.waitFor(/daemon\.started/, 'the replayed event');
+      // The first line names the type too: wait for the event's own line.
+      await replay.waitFor(/\n\d\d:\d\d:\d\d {2}daemon\.started/, 'the replayed event');
       const [first, second] = lines(replay.out);
       assert.match(first!, /^Replaying events \(daemon\.started\) after seq 0 \(up to \d+\), then watching live; Ctrl-C to stop\.$/);
       assert.match(second!, new RegExp(`^\\d\\d:\\d\\d:\\d\\d  daemon\\.started\\s+daemon\\s+started, pid ${daemon.proc.pid}, version `));
