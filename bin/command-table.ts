@@ -40,9 +40,14 @@ const TABLE = {
     run: async (args) => (await import('./commands/lifecycle.js')).downCommand(args),
   },
   status: {
-    usage: 'brains status [--json]',
-    summary: 'Whether the daemon runs, with pid, uptime, socket, db and version. Exit 0 running, 3 not running.',
-    examples: ['brains status', 'brains status --json | jq .pid'],
+    usage: 'brains status [--json | --tmux]',
+    summary: 'Whether the daemon runs: pid, uptime, version, paths, MCP HTTP endpoint, live sessions. Exit 0 running, 3 not running.',
+    details: [
+      'Never starts the daemon. MCP HTTP shows its URL, or why it is off (--mcp-port off, or the port was taken at start).',
+      '--tmux prints one short line for tmux status-right: brains ⚑2 ✉3 (2 approvals wait for you, 3 unread messages), brains ✓ when',
+      'nothing waits, brains ○ when the daemon is not running (or brains ? when it does not answer within 2 seconds).',
+    ],
+    examples: ['brains status', 'brains status --json | jq .mcp_http', "tmux set -g status-right '#(brains status --tmux)'"],
     run: async (args) => (await import('./commands/lifecycle.js')).statusCommand(args),
   },
   rpc: {
@@ -64,11 +69,73 @@ const TABLE = {
     run: async (args) => (await import('./commands/rpc.js')).rpcCommand(args),
   },
   watch: {
-    usage: 'brains watch [--types a,b] [--since SEQ] [--pretty] [--no-start]',
-    summary: 'Stream events as JSON lines until interrupted; resumes after a daemon restart without losing events.',
-    details: ['--types takes exact types (daemon.started), prefixes (user.*) or *. --since replays kept events after SEQ first.'],
-    examples: ['brains watch', 'brains watch --types user.*,daemon.* --since 0 --pretty'],
+    usage: 'brains watch [--types a,b] [--since SEQ] [--human | --json | --pretty] [--no-start]',
+    summary: 'Stream events until interrupted: a readable line each on a terminal, JSON lines in a pipe; resumes after a daemon restart.',
+    details: [
+      '--types takes exact types (daemon.started), prefixes (user.*) or *. --since replays kept events after SEQ first.',
+      'On a terminal (or with --human) each event is one line: local time, type, who, and what happened (a message\'s preview, a lock\'s',
+      "key and holder, an approval's title and status), after a first line saying which seq it watches from; colour unless NO_COLOR.",
+      'In a pipe (or with --json) each event is one JSON object per line, as scripts expect; --pretty prints each indented.',
+      'When the daemon restarts it reconnects from the last seq it printed (it never starts one on reconnect).',
+    ],
+    examples: ['brains watch', 'brains watch --types user.*,daemon.* --since 0 --pretty', "brains watch --json --types 'message.*' | jq .data.preview"],
     run: async (args) => (await import('./commands/watch.js')).watchCommand(args),
+  },
+  inbox: {
+    usage: 'brains inbox [--project P] [--all] [--limit N] [--json] [--no-start]',
+    summary: "The operator's inbox across projects: unread messages, newest first (--all adds read ones). Listing marks nothing read.",
+    details: [
+      'One line per message: its delivery state (pending, delivered, acked, dead, expired), age, project, sender and a preview; ↩ marks a',
+      'message whose sender expects a reply (answer with brains send). Listing is not receiving: nothing is marked delivered or read;',
+      'acknowledge with brains rpc message.ack project_id=P message_id=ID (the ids are in --json). --limit: default 50, at most 200.',
+      '--json prints the message.inbox result as one JSON document.',
+      'Exit codes: 0 ok; 1 the daemon refused (an unknown project); 2 usage; 3 daemon unreachable. Starts the daemon unless --no-start.',
+    ],
+    examples: ['brains inbox', 'brains inbox --all --project api-v2', 'brains inbox --json | jq .total_unread'],
+    run: async (args) => (await import('./commands/inbox.js')).inboxCommand(args),
+  },
+  send: {
+    usage: 'brains send AGENT TEXT... [--project P] [--json] [--no-start]',
+    summary: 'Send AGENT a message from you (the operator) that expects a reply; the project is found when AGENT is in only one.',
+    details: [
+      'TEXT is the payload: several words are joined with spaces, and - reads it from stdin. Without --project, the one project AGENT',
+      'is a member of is used; when it is in several, the command names them and asks for --project.',
+      'Exit codes: 0 sent; 1 no such agent or project (the nearest names are suggested) or the daemon refused; 2 usage; 3 daemon unreachable.',
+    ],
+    examples: ["brains send backend 'Is the schema final?'", 'brains send frontend --project web ship it', 'git diff | brains send reviewer - --project api-v2'],
+    run: async (args) => (await import('./commands/send.js')).sendCommand(args),
+  },
+  approvals: {
+    usage: 'brains approvals [--all] [--project P] [--json] [--no-start]',
+    summary: 'Approvals and handoffs waiting for your decision, oldest first (--all adds decided and cancelled ones).',
+    details: [
+      'One line each: id, kind (approval or handoff), project, requester, age and title. Decide with brains approve ID or brains deny ID;',
+      'brains rpc approval.get approval_id=ID shows one in full. --json prints {approvals, total} as one JSON document.',
+      'Exit codes: 0 ok; 1 the daemon refused; 2 usage; 3 daemon unreachable. Starts the daemon unless --no-start.',
+    ],
+    examples: ['brains approvals', 'brains approvals --all --json'],
+    run: async (args) => (await import('./commands/approvals.js')).approvalsCommand(args),
+  },
+  approve: {
+    usage: 'brains approve ID [--comment TEXT] [--json] [--no-start]',
+    summary: 'Approve a pending approval or handoff (approval-7, or just 7); the agent that asked is told at once.',
+    details: [
+      'Calls approval.decide with decision approve. An approval with options of its own is decided with',
+      'brains rpc approval.decide approval_id=ID decision=OPTION.',
+      'Exit codes: 0 decided; 1 no such approval, or already decided; 2 usage; 3 daemon unreachable.',
+    ],
+    examples: ['brains approve approval-7', "brains approve 7 --comment 'ship it'"],
+    run: async (args) => (await import('./commands/approvals.js')).decideCommand('approve', args),
+  },
+  deny: {
+    usage: 'brains deny ID [--comment TEXT] [--json] [--no-start]',
+    summary: 'Deny a pending approval or handoff (approval-7, or just 7); the comment tells the agent what to change.',
+    details: [
+      'Calls approval.decide with decision deny.',
+      'Exit codes: 0 decided; 1 no such approval, or already decided; 2 usage; 3 daemon unreachable.',
+    ],
+    examples: ["brains deny approval-7 --comment 'add tests first'"],
+    run: async (args) => (await import('./commands/approvals.js')).decideCommand('deny', args),
   },
   daemon: {
     usage:

@@ -28,6 +28,7 @@ import { markActive } from './planes/sessions/presence.js';
 import { endSession } from './planes/sessions/handlers.js';
 import { InstanceLinks } from './server/instance-links.js';
 import { McpHttpServer } from './mcp/http-server.js';
+import { mcpHttpStatus } from './mcp/http-status.js';
 import { loadAdminKey } from './http/auth.js';
 import { Access } from './principals/access.js';
 import { ServiceRegistry } from './services/registry.js';
@@ -163,7 +164,7 @@ async function startDaemon(paths: StatePaths, config: DaemonConfig, settings: Ru
 
   let server: SocketServer;
   let dispatcher: Dispatcher;
-  const http: { mcp: McpHttpServer | null } = { mcp: null };
+  const http: { mcp: McpHttpServer | null; portTaken: boolean } = { mcp: null, portTaken: false };
   let resolveStopped!: (code: number) => void;
   const stopped = new Promise<number>((resolve) => (resolveStopped = resolve));
   let stopping = false;
@@ -227,7 +228,12 @@ async function startDaemon(paths: StatePaths, config: DaemonConfig, settings: Ru
     }),
     requestShutdown: (reason) => void shutdown(reason),
     maintain,
-    mcpUrl: () => http.mcp?.url ?? null,
+    mcpHttp: () =>
+      mcpHttpStatus({
+        configuredPort: config.mcpPort,
+        server: http.mcp && { url: http.mcp.url, port: http.mcp.listeningPort, sessionCount: http.mcp.sessionCount },
+        portTaken: http.portTaken,
+      }),
     instanceConnected: (sessionId) => instances.isConnected(sessionId),
   };
   // Background services in start order; planes add theirs (lock expiry, dead letters) while their handlers are built.
@@ -256,9 +262,11 @@ async function startDaemon(paths: StatePaths, config: DaemonConfig, settings: Ru
       name: 'mcp-http',
       start: async () => {
         http.mcp = await McpHttpServer.start({ ...mcp, tokens: store.mcpTokens, clients, dispatcher, version: VERSION, log });
+        http.portTaken = http.mcp === null;
       },
       stop: async () => {
         await http.mcp?.stop();
+        http.mcp = null;
       },
     });
   }

@@ -1,20 +1,15 @@
 // `brains up`, `down` and `status`: start the daemon detached, stop it gracefully, and say whether it runs.
-import { parseArgs } from 'node:util';
 import { processAlive, startDaemon } from '../../rpc/autostart.js';
 import { BrainsClient } from '../../rpc/client.js';
 import type { Result } from '../../rpc/contract/index.js';
 import { statePaths } from '../../rpc/paths.js';
 import { EXIT } from './exit-codes.js';
+import { parseFlags } from './flags.js';
 
 const STOP_TIMEOUT_MS = 20_000;
 
-function flags(argv: string[], name: string, options: Record<string, { type: 'boolean' }>) {
-  try {
-    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } } }).values as Record<string, boolean | undefined>;
-  } catch (error) {
-    process.stderr.write(`brains ${name}: ${(error as Error).message}; see brains help ${name}\n`);
-    return null;
-  }
+function flags(argv: string[], name: 'up' | 'down' | 'status', options: Record<string, { type: 'boolean' }>) {
+  return (parseFlags(name, argv, options)?.values as Record<string, boolean | undefined> | undefined) ?? null;
 }
 
 async function fetchInfo(socket: string): Promise<Result<'system.info'> | null> {
@@ -53,7 +48,8 @@ export async function upCommand(argv: string[]): Promise<number> {
       'Next:',
       '  brains rpc --list                 every method the daemon offers',
       '  brains rpc system.info            facts about the running daemon',
-      '  brains watch --pretty             live event feed (Ctrl-C to stop)',
+      '  brains watch                      live event feed (Ctrl-C to stop)',
+      '  brains inbox, brains approvals    messages and decisions waiting for you',
       '  brains down                       stop the daemon',
       '',
     ].join('\n'),
@@ -96,10 +92,17 @@ export async function downCommand(argv: string[]): Promise<number> {
 }
 
 export async function statusCommand(argv: string[]): Promise<number> {
-  const values = flags(argv, 'status', { json: { type: 'boolean' } });
+  const values = flags(argv, 'status', { json: { type: 'boolean' }, tmux: { type: 'boolean' } });
   if (!values) return EXIT.USAGE;
   if (values.help) return (await import('./help.js')).helpCommand(['status']);
   const paths = statePaths();
+  if (values.tmux) {
+    if (values.json) {
+      process.stderr.write('brains status: --json and --tmux are two different outputs; pick one\n');
+      return EXIT.USAGE;
+    }
+    return (await import('./tmux-status.js')).tmuxStatus(paths.socket);
+  }
   const info = await fetchInfo(paths.socket);
   if (values.json) {
     process.stdout.write(`${JSON.stringify(info ? { running: true, ...info } : { running: false, state_dir: paths.home, socket: paths.socket })}\n`);
@@ -119,10 +122,16 @@ export function formatStatus(info: Result<'system.info'>): string {
     ['state dir', info.state_dir],
     ['socket', info.socket],
     ['db', `${info.db_path} (${formatBytes(info.db_bytes)})`],
+    ['mcp http', info.mcp_http.state === 'on' ? `${info.mcp_http.url} (${plural(info.mcp_http.sessions, 'session')} open)` : `off: ${info.mcp_http.reason}`],
+    ['sessions', `${info.counts.live_sessions ?? 0} live`],
     ['events', `${info.counts.events ?? 0} kept, newest seq ${info.event_seq}`],
     ['clients', `${info.counts.connections ?? 0} connected`],
   ];
   return rows.map(([key, value]) => `  ${key.padEnd(10)}${value}\n`).join('');
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function formatDuration(seconds: number): string {

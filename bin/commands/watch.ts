@@ -1,32 +1,29 @@
-// `brains watch`: the headless live feed — events as JSON lines, resuming after a daemon restart without losing any.
-import { parseArgs } from 'node:util';
-import { BrainsClient } from '../../rpc/client.js';
+// `brains watch`: the headless live feed — a readable line per event on a terminal, JSON lines for scripts — resuming
+// after a daemon restart without losing any.
+import { BrainsClient, type SubscribedEvent } from '../../rpc/client.js';
 import { statePaths } from '../../rpc/paths.js';
-import type { EventRecord } from '../../rpc/contract/index.js';
 import { RpcCallError } from '../../rpc/errors.js';
-import { usageOf } from '../command-table.js';
 import { EXIT } from './exit-codes.js';
 import { connectForCli } from './connect.js';
+import { eventLine, startLine } from './event-lines.js';
+import { parseFlags, printUsageError } from './flags.js';
+import { colourFor, lineWidth } from './human.js';
 
 const RECONNECT_MS = 500;
 
 export async function watchCommand(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        types: { type: 'string' },
-        since: { type: 'string' },
-        pretty: { type: 'boolean' },
-        'no-start': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    return usage((error as Error).message);
-  }
+  const parsed = parseFlags('watch', argv, {
+    types: { type: 'string' },
+    since: { type: 'string' },
+    human: { type: 'boolean' },
+    json: { type: 'boolean' },
+    pretty: { type: 'boolean' },
+    'no-start': { type: 'boolean' },
+  });
+  if (!parsed) return EXIT.USAGE;
+  const { values } = parsed;
   if (values.help) return (await import('./help.js')).helpCommand(['watch']);
+  if (values.human && (values.json || values.pretty)) return usage('--human prints readable lines, --json and --pretty print JSON: pick one');
   const types = values.types?.split(',').map((t) => t.trim()).filter(Boolean);
   let since: number | undefined;
   if (values.since !== undefined) {
@@ -34,7 +31,11 @@ export async function watchCommand(argv: string[]): Promise<number> {
     if (!Number.isInteger(since) || since < 0) return usage(`--since takes a seq (a whole number >= 0), not ${JSON.stringify(values.since)}`);
   }
   const noStart = values['no-start'] ?? false;
-  const print = (event: EventRecord) => process.stdout.write(`${values.pretty ? JSON.stringify(event, null, 2) : JSON.stringify(event)}\n`);
+  // Readable lines for a person (a terminal, or --human); JSON for everything else, so pipes and scripts keep working.
+  const human = values.human || (!values.json && !values.pretty && process.stdout.isTTY === true);
+  const paint = colourFor();
+  const print = (event: SubscribedEvent) =>
+    process.stdout.write(`${human ? eventLine(event, paint, lineWidth()) : values.pretty ? JSON.stringify(event, null, 2) : JSON.stringify(event)}\n`);
 
   let stopped = false;
   let current: BrainsClient | null = null;
@@ -47,21 +48,30 @@ export async function watchCommand(argv: string[]): Promise<number> {
   process.stdout.on('error', stop); // the reader went away (e.g. `| head`)
 
   let first = true;
+  let announced = false;
   while (!stopped) {
     const client = first ? await connectForCli(noStart) : await reconnect(() => stopped);
     first = false;
     if (!client) return stopped ? EXIT.OK : EXIT.UNREACHABLE;
     current = client;
     const closed = new Promise<void>((resolve) => client.onClose(resolve));
-    client.onNotification((method, params) => {
-      if (method !== 'events.event') return;
-      const { event } = params as { event: EventRecord };
+    // Events that arrive with the subscribe answer wait until the first line has said where the feed starts.
+    let early: SubscribedEvent[] | null = human ? [] : null;
+    client.onEvent((event) => {
       since = event.seq;
-      print(event);
+      if (early) early.push(event);
+      else print(event);
     });
     try {
+      const resumed = since;
       const { head_seq } = await client.call('events.subscribe', { ...(types ? { types } : {}), ...(since !== undefined ? { since } : {}) });
       if (since === undefined) since = head_seq;
+      if (human) {
+        process.stdout.write(`${announced ? `Reconnected; resuming after seq ${resumed}.` : startLine(head_seq, resumed, types)}\n`);
+        announced = true;
+        for (const event of early ?? []) print(event);
+        early = null;
+      }
     } catch (error) {
       await client.close();
       if (error instanceof RpcCallError) {
@@ -99,6 +109,5 @@ async function reconnect(isStopped: () => boolean): Promise<BrainsClient | null>
 }
 
 function usage(message: string): number {
-  process.stderr.write(`brains watch: ${message}\nusage: ${usageOf('watch')}\n`);
-  return EXIT.USAGE;
+  return printUsageError('watch', message);
 }

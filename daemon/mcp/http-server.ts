@@ -102,6 +102,11 @@ export class McpHttpServer {
     return `http://127.0.0.1:${this.port}${MCP_PATH}`;
   }
 
+  /** The port it listens on (the one the OS picked, when asked for 0). */
+  get listeningPort(): number {
+    return this.port;
+  }
+
   get sessionCount(): number {
     return this.sessions.size;
   }

@@ -94,6 +94,30 @@ export interface UnreadRow {
   unacked: number;
 }
 
+/** One recipient's mail in one project: what an inbox is made of. */
+export interface Mailbox {
+  project_id: string;
+  recipient: string;
+}
+
+/** A message as its recipient's inbox shows it: the message row with that recipient's delivery of it (state as stored). */
+export type InboxRow = MessageRow & {
+  recipient: string;
+  state: DeliveryState;
+  attempt: number;
+  last_delivered_at: string | null;
+  ack_deadline: string | null;
+  acked_at: string | null;
+};
+
+export interface InboxQuery {
+  mailboxes: readonly Mailbox[];
+  limit: number;
+  unreadOnly: boolean;
+  now: number;
+  maxAttempts: number;
+}
+
 /** An open delivery due now, read together with its message (so delivering it needs no second read). */
 type Candidate = MessageRow & { message_seq: number; state: 'pending' | 'delivered'; attempt: number };
 
@@ -129,6 +153,7 @@ export class MessageRepo {
   private readonly dueStmts = new Map<number, Database.Statement<unknown[]>>();
   private readonly historyStmts = new Map<string, Database.Statement<unknown[]>>();
   private readonly unreadStmts = new Map<string, Database.Statement<unknown[]>>();
+  private readonly inboxStmts = new Map<string, Database.Statement<unknown[]>>();
 
   constructor(private readonly db: Db) {
     this.memberStmt = db.prepare('SELECT 1 FROM members WHERE project_id = ? AND agent_name = ?').pluck();
@@ -365,6 +390,24 @@ export class MessageRepo {
     return stmt.all({ project: scope.project_id ?? null, recipient: scope.recipient ?? null, now: iso(rules.now), max: rules.maxAttempts }) as UnreadRow[];
   }
 
+  /**
+   * Mail to these mailboxes, read only (nothing is delivered): the unread (open, live) newest first, then unless unreadOnly
+   * the rest (acked, dead, expired) newest first; up to limit + 1 rows, so the caller can tell there are more. Each
+   * mailbox is read newest first along its index and no further back than the page needs.
+   */
+  inbox(q: InboxQuery): InboxRow[] {
+    const want = q.limit + 1;
+    const now = iso(q.now);
+    const take = (kind: 'unread' | 'read', n: number) =>
+      newestFirst(
+        q.mailboxes.flatMap((m) => this.inboxStatement(kind, n).all({ project: m.project_id, recipient: m.recipient, now, max: q.maxAttempts }) as InboxRow[]),
+        n,
+      );
+    const unread = take('unread', want);
+    if (q.unreadOnly || unread.length === want) return unread;
+    return [...unread, ...take('read', want - unread.length)];
+  }
+
   count(): number {
     return this.db.prepare('SELECT count(*) FROM messages').pluck().get() as number;
   }
@@ -385,6 +428,32 @@ export class MessageRepo {
           ORDER BY d.message_seq LIMIT ${Math.trunc(limit)}`,
       );
       this.dueStmts.set(limit, stmt);
+    }
+    return stmt;
+  }
+
+  private inboxStatement(kind: 'unread' | 'read', limit: number) {
+    const key = `${kind}:${limit}`;
+    let stmt = this.inboxStmts.get(key);
+    if (!stmt) {
+      const n = Math.trunc(limit);
+      stmt = this.db.prepare(
+        kind === 'unread'
+          ? `SELECT m.*, d.recipient, d.state, d.attempt, d.last_delivered_at, d.ack_deadline, NULL AS acked_at
+               FROM open_deliveries d JOIN messages m ON m.seq = d.message_seq
+              WHERE d.project_id = @project AND d.recipient = @recipient
+                AND d.expires_at > @now AND NOT (d.state = 'delivered' AND d.attempt >= @max AND d.ack_deadline <= @now)
+              ORDER BY d.message_seq DESC LIMIT ${n}`
+          : `SELECT m.*, r.recipient, r.state, r.attempt, r.last_delivered_at, r.ack_deadline, r.acked_at FROM (
+               SELECT message_seq, recipient, state, attempt, last_delivered_at, ack_deadline, CASE state WHEN 'acked' THEN ended_at END AS acked_at
+                 FROM finished_deliveries WHERE project_id = @project AND recipient = @recipient
+               UNION ALL
+               SELECT message_seq, recipient, state, attempt, last_delivered_at, ack_deadline, NULL
+                 FROM open_deliveries WHERE project_id = @project AND recipient = @recipient AND NOT (${OPEN_AND_LIVE})
+               ORDER BY message_seq DESC LIMIT ${n}
+             ) r JOIN messages m ON m.seq = r.message_seq ORDER BY r.message_seq DESC`,
+      );
+      this.inboxStmts.set(key, stmt);
     }
     return stmt;
   }
@@ -415,8 +484,12 @@ export class MessageRepo {
   }
 }
 
+function newestFirst(rows: InboxRow[], limit: number): InboxRow[] {
+  return rows.sort((a, b) => b.seq - a.seq).slice(0, limit);
+}
+
 /** What a delivery is at `now`, even before a receive or the dead-letter clock has written it down. */
-export function effectiveState(d: DeliveryRow, now: number, maxAttempts: number): DeliveryState {
+export function effectiveState(d: Pick<DeliveryRow, 'state' | 'attempt' | 'expires_at' | 'ack_deadline'>, now: number, maxAttempts: number): DeliveryState {
   if (d.state !== 'pending' && d.state !== 'delivered') return d.state;
   const at = iso(now);
   if (d.expires_at <= at) return 'expired';

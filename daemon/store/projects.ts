@@ -62,6 +62,11 @@ export class ProjectRepo {
     return this.sql('SELECT project_id FROM projects WHERE archived_at IS NULL ORDER BY created_at LIMIT ?').pluck().all(limit) as string[];
   }
 
+  /** Every project, archived ones too, oldest first. */
+  everyId(): string[] {
+    return this.sql('SELECT project_id FROM projects ORDER BY created_at, project_id').pluck().all() as string[];
+  }
+
   archive(projectId: string, now: string, reason: string | null): void {
     this.sql('UPDATE projects SET archived_at = ?, archive_reason = ? WHERE project_id = ?').run(now, reason, projectId);
   }

@@ -8,6 +8,7 @@ export const MAX_MESSAGE_BYTES = 256 * 1024;
 export const MAX_RECEIVE_LIMIT = 100;
 export const MAX_ACK_TOKENS = 500;
 export const MAX_LIST_LIMIT = 200;
+export const MAX_INBOX_LIMIT = 200;
 export const DELIVERY_STATES = ['pending', 'delivered', 'acked', 'dead', 'expired'] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
@@ -53,6 +54,18 @@ const deliveryRecord = z.object({
 const historyRecord = receivedMessage
   .omit({ delivery_token: true, attempt: true, ack_deadline: true })
   .extend({ deliveries: z.array(deliveryRecord) });
+
+const inboxEntry = receivedMessage
+  .omit({ delivery_token: true, attempt: true, ack_deadline: true })
+  .extend({
+    recipient: z.string().describe('Who it was addressed to: you, under the name you hold in that project.'),
+    preview: z.string().describe('The first 200 characters of the payload\'s text form (a string payload as itself), for one-line views.'),
+    state: z.enum(DELIVERY_STATES).describe('Its delivery to you: pending (never received), delivered (received, not acknowledged), acked, dead, expired.'),
+    unread: z.boolean().describe('pending or delivered: not acknowledged yet, and neither dead nor expired.'),
+    attempt: z.number().int().describe('How many times it was delivered to you (0 while pending).'),
+    last_delivered_at: z.string().nullable(),
+    acked_at: z.string().nullable(),
+  });
 
 const unreadRow = z.object({
   project_id: z.string(),
@@ -161,6 +174,32 @@ export const messagesMethods = defineMethods({
     emits: [],
     project: ['project_id'],
     mcpTool: 'list_messages',
+  },
+  'message.inbox': {
+    summary: 'Your inbox across projects: messages addressed to you, unread first then newest first, each with its delivery state. Listing delivers nothing.',
+    description:
+      "The operator's inbox is every project's mail to the operator; an agent's is every project it holds a name in, under that name; a token's is its one project. project_id narrows it to one project. Reading the inbox is not a receive: nothing is marked delivered. Take messages with message.receive, or acknowledge one straight away with message.ack and its message_id.",
+    params: z
+      .object({
+        project_id: identifier.optional().describe('Only this project.'),
+        unread_only: z.boolean().default(false).describe('Leave out acknowledged, dead and expired messages.'),
+        limit: z
+          .number()
+          .int()
+          .min(1, 'at least 1')
+          .max(MAX_INBOX_LIMIT, `at most ${MAX_INBOX_LIMIT} per call (message.list pages through one project's history)`)
+          .default(50)
+          .describe(`How many to return (default 50, max ${MAX_INBOX_LIMIT}).`),
+      })
+      .strict(),
+    result: z.object({
+      messages: z.array(inboxEntry),
+      count: z.number().int(),
+      total_unread: z.number().int().describe('Unread messages in the whole inbox (within project_id when given), however many were returned.'),
+      has_more: z.boolean().describe('More messages match than limit allowed.'),
+    }),
+    emits: [],
+    project: ['project_id'],
   },
   'message.unread_counts': {
     summary: 'How many messages wait per project and recipient (undelivered or unacknowledged; dead and expired not counted).',

@@ -27,6 +27,19 @@ const eventDescription = z.object({
   data_schema: z.record(z.string(), z.unknown()).describe('JSON Schema (draft 2020-12) of the event data.'),
 });
 
+export const MCP_HTTP_STATES = ['on', 'disabled', 'port_taken', 'stopped'] as const;
+
+const mcpHttp = z.object({
+  state: z
+    .enum(MCP_HTTP_STATES)
+    .describe('on: listening; disabled: turned off (--mcp-port off); port_taken: the default port was in use at start; stopped: the daemon is starting or stopping.'),
+  url: z.string().nullable().describe('Where it listens (http://127.0.0.1:<port>/mcp); null when it does not.'),
+  port: z.number().int().nullable().describe('The port it listens on, or the one it could not take; null when disabled.'),
+  reason: z.string().nullable().describe('Why it is off and what to do about it; null when on.'),
+  sessions: z.number().int().describe('MCP HTTP sessions open now.'),
+});
+export type McpHttpStatus = z.output<typeof mcpHttp>;
+
 export const systemMethods = defineMethods({
   'system.ping': {
     summary: 'Check that the daemon answers.',
@@ -35,7 +48,7 @@ export const systemMethods = defineMethods({
     emits: [],
   },
   'system.info': {
-    summary: 'Version, schema version, pid, uptime, state paths, database size and counts.',
+    summary: 'Version, schema version, pid, uptime, state paths, the MCP HTTP endpoint (or why it is off), database size and counts.',
     params: z.object({}).strict(),
     result: z.object({
       version: z.string(),
@@ -47,6 +60,7 @@ export const systemMethods = defineMethods({
       state_dir: z.string(),
       socket: z.string(),
       mcp_url: z.string().nullable().describe('The MCP Streamable HTTP endpoint (http://127.0.0.1:<port>/mcp), or null when it is off.'),
+      mcp_http: mcpHttp.describe('The MCP Streamable HTTP endpoint: whether it listens, where, or why not.'),
       db_path: z.string(),
       db_bytes: z.number().int().describe('Database file plus its write-ahead log, in bytes.'),
       event_seq: seq.describe('Newest event in the log (0 when empty).'),

@@ -7,7 +7,7 @@ import { canonicalJson } from '../../audit/trail.js';
 import type { Emit } from '../../events/mutate.js';
 import { waitUntil } from '../../events/wait.js';
 import { encodeBoundedJson } from '../../store/json-limits.js';
-import type { DeliveryRules, Ended, MessageRow } from '../../store/messages.js';
+import type { DeliveryRules, Ended, Mailbox, MessageRow } from '../../store/messages.js';
 import type { HandlersFor } from '../shared/call.js';
 import type { PlaneDeps } from '../shared/deps.js';
 import type { Principal } from '../../principals/principal.js';
@@ -17,7 +17,7 @@ import { DeadLetterClock } from './dead-letters.js';
 import { GroupCommit } from './group-commit.js';
 import { UnreadCounts } from './unread.js';
 import { postMessage } from './post.js';
-import { deliveryView, isMessageId, messageView, parseDeliveryToken, receivedView } from './views.js';
+import { deliveryView, inboxView, isMessageId, messageView, parseDeliveryToken, receivedView } from './views.js';
 
 type SendParams = Parameters<HandlersFor<typeof messagesMethods>['message.send']>[0];
 
@@ -229,6 +229,17 @@ export function messagesHandlers(deps: PlaneDeps): HandlersFor<typeof messagesMe
       return { messages, count: messages.length, next_before: rows.length > limit ? page[page.length - 1]!.message.message_id : null };
     },
 
+    'message.inbox': ({ project_id, unread_only, limit }, ctx) => {
+      const mailboxes = mailboxesOf(ctx.principal, project_id);
+      const r = rules();
+      const rows = repo.inbox({ mailboxes, limit, unreadOnly: unread_only, now: r.now, maxAttempts: r.maxAttempts });
+      const messages = rows.slice(0, limit).map((row) => inboxView(row, r.now, r.maxAttempts));
+      const everyProject = ctx.principal.kind === 'operator' && project_id === undefined;
+      const unreadRows = everyProject ? repo.unread({ recipient: OPERATOR }, r) : mailboxes.flatMap((m) => repo.unread({ project_id: m.project_id, recipient: m.recipient }, r));
+      const total_unread = unreadRows.reduce((sum, row) => sum + row.undelivered + row.unacked, 0);
+      return { messages, count: messages.length, total_unread, has_more: rows.length > limit };
+    },
+
     'message.unread_counts': (p, ctx) => {
       if (ctx.principal.kind === 'operator') return unread.answer(p);
       // An agent counts only its own mail, under the names it holds.
@@ -247,6 +258,19 @@ export function messagesHandlers(deps: PlaneDeps): HandlersFor<typeof messagesMe
     if (me === undefined) throw new BrainsError('PERMISSION_DENIED', `you hold no name in ${projectId}; join it to read its messages`, { project_id: projectId });
     if (asked !== undefined && asked !== me) throw new BrainsError('PERMISSION_DENIED', `you are ${me} in ${projectId} and may read only your own messages, not ${asked}'s`, { member: asked });
     return me;
+  }
+
+  /** Whose mail an inbox shows: the operator's in every project (or one); an agent's under each name it holds. */
+  function mailboxesOf(principal: Principal, projectId: string | undefined): Mailbox[] {
+    if (projectId !== undefined) requireProject(store, projectId);
+    if (principal.kind === 'operator') {
+      return (projectId === undefined ? store.projects.everyId() : [projectId]).map((project_id) => ({ project_id, recipient: OPERATOR }));
+    }
+    const held = deps.access.memberships(principal).filter((m) => projectId === undefined || m.project_id === projectId);
+    if (projectId !== undefined && held.length === 0) {
+      throw new BrainsError('PERMISSION_DENIED', `you hold no name in ${projectId}, so you have no inbox there; join it first (project.join)`, { project_id: projectId });
+    }
+    return held.map((m) => ({ project_id: m.project_id, recipient: m.agent_name }));
   }
 
   function requireMessageIn(projectId: string, messageId: string, field: string): MessageRow {

@@ -1,7 +1,8 @@
 // How stored messages and deliveries look on the wire, their ids, and the delivery token that names one attempt of one delivery.
 import { randomUUID } from 'node:crypto';
-import type { Delivered, DeliveryRow, MessageRow } from '../../store/messages.js';
+import type { Delivered, DeliveryRow, InboxRow, MessageRow } from '../../store/messages.js';
 import { effectiveState } from '../../store/messages.js';
+import { previewOf } from './post.js';
 
 /**
  * `msg-` and a UUIDv7 (RFC 9562): 48 bits of milliseconds, then random bits. Ids made later sort later, so the
@@ -64,5 +65,20 @@ export function deliveryView(d: DeliveryRow, now: number, maxAttempts: number) {
     last_delivered_at: d.last_delivered_at,
     ack_deadline: d.ack_deadline,
     acked_at: d.acked_at,
+  };
+}
+
+/** One message of an inbox: the message, a one-line preview, and where its delivery to the reader stands now. */
+export function inboxView(row: InboxRow, now: number, maxAttempts: number) {
+  const state = effectiveState(row, now, maxAttempts);
+  return {
+    ...messageView(row),
+    recipient: row.recipient,
+    preview: previewOf(row.payload),
+    state,
+    unread: state === 'pending' || state === 'delivered',
+    attempt: row.attempt,
+    last_delivered_at: row.last_delivered_at,
+    acked_at: row.acked_at,
   };
 }

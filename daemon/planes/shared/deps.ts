@@ -1,5 +1,6 @@
 // What every plane's handlers may use: the store, the bus, the one way to mutate, and facts about this daemon.
 import type { StatePaths } from '../../../rpc/paths.js';
+import type { McpHttpStatus } from '../../../rpc/contract/system.js';
 import type { Store } from '../../store/index.js';
 import type { EventBus } from '../../events/bus.js';
 import type { Mutate } from '../../events/mutate.js';
@@ -42,8 +43,8 @@ export interface PlaneDeps {
   liveCounts(): Record<string, number>;
   requestShutdown(reason: string): void;
   maintain(): MaintenanceReport;
-  /** The MCP HTTP endpoint once it listens (null when off). */
-  mcpUrl?(): string | null;
+  /** The MCP HTTP endpoint: where it listens, or why it does not. */
+  mcpHttp?(): McpHttpStatus;
   /** Whether an agent instance has a connection open now (its brains mcp runs). */
   instanceConnected?(sessionId: string): boolean;
 }

@@ -12,6 +12,7 @@ export function systemHandlers(deps: PlaneDeps): HandlersFor<typeof systemMethod
     'system.ping': () => ({ pong: true, time: new Date().toISOString() }),
     'system.info': () => {
       const size = deps.store.sizeBytes();
+      const mcpHttp = deps.mcpHttp?.() ?? { state: 'disabled' as const, url: null, port: null, reason: 'this daemon serves no MCP HTTP', sessions: 0 };
       return {
         version: deps.version,
         schema_version: deps.store.schemaVersion(),
@@ -21,7 +22,8 @@ export function systemHandlers(deps: PlaneDeps): HandlersFor<typeof systemMethod
         uptime_seconds: Math.round((Date.now() - deps.startedAt.getTime()) / 100) / 10,
         state_dir: deps.paths.home,
         socket: deps.paths.socket,
-        mcp_url: deps.mcpUrl?.() ?? null,
+        mcp_url: mcpHttp.url,
+        mcp_http: mcpHttp,
         db_path: deps.paths.db,
         db_bytes: size.db + size.wal,
         event_seq: deps.store.events.head(),

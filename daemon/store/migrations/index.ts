@@ -11,6 +11,7 @@ import audit from './008_audit.js';
 import nudges from './009_nudges.js';
 import mcpTokens from './010_mcp_tokens.js';
 import principals from './011_principals.js';
+import inbox from './012_inbox.js';
 
 export interface Migration {
   version: number;
@@ -18,7 +19,7 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: readonly Migration[] = [eventLog, sessionsProjects, messages, resources, locks, tasks, approvals, audit, nudges, mcpTokens, principals];
+export const migrations: readonly Migration[] = [eventLog, sessionsProjects, messages, resources, locks, tasks, approvals, audit, nudges, mcpTokens, principals, inbox];
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
 
 export class SchemaTooNewError extends Error {

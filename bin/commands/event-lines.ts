@@ -1,0 +1,128 @@
+// One event as one line a person can read in `brains watch`: local time, type, who did it, and what happened.
+import type { SubscribedEvent } from '../../rpc/client.js';
+import { clock, oneLine, type Colour } from './human.js';
+
+type Paint = (colour: Colour, text: string) => string;
+
+const TYPE_WIDTH = 18;
+const WHO_WIDTH = 12;
+/** Longest name, title or preview shown inside a summary. */
+const TEXT = 120;
+
+/** The line for an event, cut to `width` characters (colour codes aside). */
+export function eventLine(event: SubscribedEvent, paint: Paint, width = Infinity): string {
+  const { who, what } = describe(event);
+  const type = oneLine(event.type, 60);
+  const prefix = `${clock(event.time)}  ${type.padEnd(TYPE_WIDTH)}  ${who.padEnd(WHO_WIDTH)}  `;
+  const summary = oneLine(what, Math.max(20, width - [...prefix].length));
+  return `${paint('dim', clock(event.time))}  ${paint(colourOf(event.type), type.padEnd(TYPE_WIDTH))}  ${paint('bold', who.padEnd(WHO_WIDTH))}  ${summary}`;
+}
+
+/** The first line: where in the log the feed starts. */
+export function startLine(headSeq: number, since: number | undefined, types: readonly string[] | undefined): string {
+  const which = types ? ` (${types.join(', ')})` : '';
+  const from =
+    since === undefined || since >= headSeq
+      ? `Watching events${which} after seq ${headSeq}`
+      : `Replaying events${which} after seq ${since} (up to ${headSeq}), then watching live`;
+  return `${from}; Ctrl-C to stop.`;
+}
+
+function colourOf(type: string): Colour {
+  if (type.endsWith('.dead') || type.endsWith('.expired') || type === 'daemon.stopping' || type === 'session.gone') return 'red';
+  const family = type.slice(0, type.indexOf('.'));
+  const colours: Record<string, Colour> = { message: 'cyan', lock: 'yellow', approval: 'magenta', task: 'blue', project: 'green', resource: 'green', user: 'bold' };
+  return colours[family] ?? 'dim';
+}
+
+const short = (text: string | null | undefined, max = TEXT) => oneLine(text ?? '', max);
+const quoted = (text: string | null | undefined) => `"${short(text)}"`;
+const plural = (n: number, word: string, words = `${word}s`) => `${n} ${n === 1 ? word : words}`;
+
+/** Who did it and what happened, from the event's own data. */
+function describe(event: SubscribedEvent): { who: string; what: string } {
+  const at = short(event.subject, 60);
+  const said = (who: string | null | undefined, what: string) => ({ who: short(who, 40) || '-', what });
+  switch (event.type) {
+    case 'daemon.started':
+      return said('daemon', `started, pid ${event.data.pid}, version ${short(event.data.version, 40)}`);
+    case 'daemon.stopping':
+      return said('daemon', `stopping (pid ${event.data.pid}): ${short(event.data.reason)}`);
+    case 'config.changed':
+      return said('operator', `${short(event.data.key, 60)} = ${event.data.value} (was ${event.data.previous})`);
+    case 'mcp.token_minted':
+      return said('operator', `${at}: a token for ${short(event.data.agent_name)}${event.data.replaced ? ' (the old one no longer works)' : ''}`);
+    case 'session.started':
+      return said(event.data.tool, `session ${at.slice(0, 8)} started in ${short(event.data.working_directory) || 'no directory'}${event.data.pid ? ` (pid ${event.data.pid})` : ''}`);
+    case 'session.active':
+    case 'session.idle':
+      return said(event.data.client_id, `session ${at.slice(0, 8)} is ${event.type === 'session.active' ? 'active again' : 'idle'}`);
+    case 'session.ended':
+    case 'session.gone':
+      return said(event.data.tool, `session ${at.slice(0, 8)} ${event.type === 'session.gone' ? 'gone' : 'ended'}: ${short(event.data.reason)}`);
+    case 'hook.nudged': {
+      const told = [[event.data.messages, 'message'], [event.data.decisions, 'decision'], [event.data.leases, 'lease']] as const;
+      const parts = told.flatMap(([n, word]) => (n ? [plural(n, word)] : []));
+      return said(event.data.tool, `${event.data.event}: told of ${parts.join(', ') || 'nothing new'}${event.data.blocked ? ' (asked to continue)' : ''}`);
+    }
+    case 'project.created':
+      return said(event.data.created_by, `created ${at} ${quoted(event.data.name)}`);
+    case 'project.joined':
+      return said(event.data.agent_name, `${event.data.rejoined ? 'rejoined' : 'joined'} ${at} as ${event.data.role}`);
+    case 'project.left':
+      return said(event.data.agent_name, `left ${at}`);
+    case 'project.coordinator_changed':
+      return said(event.data.from_agent, `${at}: ${short(event.data.to_agent)} is coordinator now (${short(event.data.reason)})`);
+    case 'project.archived':
+      return said(event.data.by, `archived ${at}${event.data.reason ? `: ${short(event.data.reason)}` : ''}`);
+    case 'project.deleted':
+      return said(event.data.by, `deleted ${at}`);
+    case 'message.sent': {
+      const to = event.data.broadcast ? 'everyone' : short(event.data.to_agent, 40);
+      const preview = event.data.preview === null ? '(not yours to read)' : quoted(event.data.preview);
+      return said(event.data.from_agent, `${at}: → ${to}${event.data.reply_expected ? ' ↩' : ''} ${preview}`);
+    }
+    case 'message.delivered':
+      return said(event.data.agent_name, `${at}: took ${plural(event.data.deliveries.length, 'message')}`);
+    case 'message.acked':
+      return said(event.data.agent_name, `${at}: acknowledged ${plural(event.data.message_ids.length, 'message')}`);
+    case 'message.dead':
+      return said(event.data.recipient, `${at}: a message from ${short(event.data.from_agent, 40)} died unacknowledged after ${plural(event.data.attempts, 'delivery', 'deliveries')}`);
+    case 'message.expired':
+      return said(event.data.recipient, `${at}: a message from ${short(event.data.from_agent, 40)} expired unacknowledged`);
+    case 'resource.stored':
+      return said(event.data.by, `${at}: ${event.data.created ? 'created' : 'stored'} ${short(event.data.resource_id)} v${event.data.version}`);
+    case 'resource.deleted':
+      return said(event.data.by, `${at}: deleted ${short(event.data.resource_id)}`);
+    case 'lock.acquired':
+      return said(event.data.holder_label, `${at} (${event.data.mode}) held until ${clock(event.data.expires_at)}${event.data.waited_ms > 0 ? `, after waiting ${Math.round(event.data.waited_ms / 100) / 10}s` : ''}`);
+    case 'lock.renewed':
+      return said(event.data.holder_label, `${at} (${event.data.mode}) renewed until ${clock(event.data.expires_at)}`);
+    case 'lock.released':
+    case 'lock.expired':
+      return said(event.data.holder_label, `${at} ${event.type === 'lock.expired' ? 'expired' : 'released'} (${event.data.reason}): ${short(event.data.detail)}`);
+    case 'task.created':
+      return said(event.data.created_by, `${at}: ${event.data.task_id} ${quoted(event.data.title)} (${event.data.priority})`);
+    case 'task.claimed':
+      return said(event.data.agent_name, `${at}: claimed ${event.data.task_id} (${event.data.priority})`);
+    case 'task.updated':
+      return said(event.data.agent_name, `${at}: ${event.data.task_id} ${event.data.previous_status} → ${event.data.status}${event.data.note_added ? ', with a note' : ''}`);
+    case 'task.released':
+      return said(event.data.agent_name ?? event.data.released_by, `${at}: ${event.data.task_id} back in the queue (${short(event.data.reason)})`);
+    case 'approval.requested':
+      return said(event.data.requested_by, `${at}: ${event.data.kind} ${event.data.approval_id} ${quoted(event.data.title)} is pending`);
+    case 'approval.decided': {
+      const outcome = event.data.status === 'decided' ? `decided: ${short(event.data.decision, 64)}` : event.data.status;
+      return said(event.data.decided_by, `${at}: ${event.data.approval_id} ${quoted(event.data.title)} ${outcome}${event.data.comment ? ` (${short(event.data.comment)})` : ''}`);
+    }
+    case 'approval.cancelled':
+      return said(event.data.requested_by, `${at}: ${event.data.approval_id} cancelled${event.data.reason ? ` (${short(event.data.reason)})` : ''}`);
+    default:
+      return said('-', `${event.subject === null ? '' : `${at}: `}${short(jsonText(event.data), 200)}`);
+  }
+}
+
+function jsonText(data: unknown): string {
+  if (data === null || data === undefined) return '';
+  return typeof data === 'string' ? data : JSON.stringify(data);
+}
