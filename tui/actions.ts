@@ -70,20 +70,18 @@ export async function replyTo(cockpit: Cockpit, item: InboxItem, text: string): 
   }
 }
 
-/** Take the operator's mail in that project (a receive) and acknowledge the one message. */
+/** Acknowledge the one message by its id (its current delivery, received or not): it leaves the inbox. */
 export async function acknowledgeInbox(cockpit: Cockpit, item: InboxItem): Promise<string> {
   const client = cockpit.rpc;
   if (!client) return 'not connected to the daemon';
   try {
-    const got = await client.call('message.receive', { project_id: item.project_id, agent_name: OPERATOR, limit: 100 });
-    const delivery = got.messages.find((m) => m.message_id === item.message_id);
-    if (!delivery) {
-      cockpit.refresh(['inbox']);
-      return item.state === 'acked' ? 'already read' : 'that message is not due for you now (read elsewhere, or delivered moments ago); try again shortly';
-    }
-    await client.call('message.ack', { project_id: item.project_id, agent_name: OPERATOR, delivery_tokens: [delivery.delivery_token] });
-    cockpit.refresh(['inbox', 'unread', 'sessions']);
-    return `marked read: ${item.from_agent}'s message`;
+    const result = (await client.callRaw('message.ack', { project_id: item.project_id, agent_name: OPERATOR, message_id: item.message_id })) as {
+      acknowledged: string[];
+      refused?: Array<{ reason?: string }>;
+    };
+    cockpit.refresh(['inbox', 'unread']);
+    if (result.acknowledged.length > 0) return `marked read: ${item.from_agent}'s message`;
+    return `not marked read: ${result.refused?.[0]?.reason ?? 'the daemon refused it'}`;
   } catch (error) {
     return `could not mark it read: ${(error as Error).message}`;
   }

@@ -7,7 +7,7 @@ import { Refusal, withDaemon } from './daemon-call.js';
 import { parseFlags, printUsageError } from './flags.js';
 import { oneLine } from './human.js';
 import { formatJson, outputMode } from './output.js';
-import { readAllStdin } from './params.js';
+import { readAllStdin } from '../../rpc/params.js';
 
 const OPERATOR = 'operator';
 const PAGE = 1000;

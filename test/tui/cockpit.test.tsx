@@ -86,6 +86,34 @@ describe('the cockpit over a live daemon', () => {
     }
   });
 
+  test('the inbox lists mail to the operator across projects, unread first; r replies in the thread, x marks it read', async () => {
+    await client.call('project.create', { name: 'Mail One', agent_name: 'asker', working_directory: '/tmp' });
+    await client.call('project.create', { name: 'Mail Two', agent_name: 'teller', working_directory: '/tmp' });
+    const question = await client.call('message.send', { project_id: 'mail-one', from_agent: 'asker', to_agent: 'operator', payload: 'which port?', reply_expected: true });
+    await client.call('message.send', { project_id: 'mail-two', from_agent: 'teller', to_agent: 'operator', payload: 'build is green' });
+    const ui = await renderCockpit(daemon);
+    try {
+      let frame = await ui.waitForFrame((f) => f.includes('which port?') && f.includes('build is green'), 'both messages in the inbox');
+      assert.match(frame, /✉ 2 unread/);
+      frame = await ui.waitForFrame((f) => /⚑ {2}asker/.test(f), 'the agent that waits for a reply flagged in Sessions');
+      await ui.press('3');
+      const inboxLine = (f: string, text: string) => f.split('\n').find((line) => line.includes(text)) ?? '';
+      // Newest first among the unread: "build is green" is selected; move to the question and reply.
+      await ui.press('j', 'r', ...'use 8080'.split(''), KEYS.enter);
+      await waitFor(async () => (await client.call('message.list', { project_id: 'mail-one', thread: question.message_id })).messages.length === 2, 10_000, 'the reply in the thread');
+      const [reply] = (await client.call('message.list', { project_id: 'mail-one', thread: question.message_id, limit: 1 })).messages;
+      assert.equal(reply!.from_agent, 'operator');
+      assert.equal(reply!.payload, 'use 8080');
+      frame = await ui.waitForFrame((f) => f.includes('✉ 1 unread'), 'the answered question counted as read');
+      assert.ok(inboxLine(frame, 'build is green').includes('•'), 'the other one is still unread');
+      await ui.press('k', 'x');
+      await ui.waitForFrame((f) => f.includes('✉ 0 unread'), 'x marking the last one read');
+      assert.equal((await client.call('message.inbox', { unread_only: true })).messages.length, 0);
+    } finally {
+      await ui.close();
+    }
+  });
+
   test('/ filters the focused list, ? shows the key table, : calls any method', async () => {
     await client.call('project.create', { name: 'Filter', agent_name: 'alpha', working_directory: '/tmp' });
     await client.call('project.join', { project_id: 'filter', agent_name: 'bravo', working_directory: '/tmp' });

@@ -275,26 +275,21 @@ async function loadTasks(client: BrainsClient, projects: readonly ProjectView[])
   return lists.flat();
 }
 
-async function loadInbox(client: BrainsClient): Promise<InboxItem[]> {
-  const result = (await client.callRaw('message.inbox', { limit: LIST_LIMIT })) as { messages?: unknown[] };
-  return (result.messages ?? []).map(toInboxItem).filter((m): m is InboxItem => m !== null);
-}
+/** message.inbox answers at most this many per call: the newest unread come first, which is what the pane shows. */
+const INBOX_LIMIT = 200;
 
-function toInboxItem(raw: unknown): InboxItem | null {
-  if (!raw || typeof raw !== 'object') return null;
-  const m = raw as Record<string, unknown>;
-  if (typeof m.message_id !== 'string' || typeof m.project_id !== 'string') return null;
-  const state = typeof m.state === 'string' ? m.state : 'pending';
-  return {
+async function loadInbox(client: BrainsClient): Promise<InboxItem[]> {
+  const { messages } = await client.call('message.inbox', { limit: INBOX_LIMIT });
+  return messages.map((m) => ({
     message_id: m.message_id,
     project_id: m.project_id,
-    from_agent: String(m.from_agent ?? ''),
+    from_agent: m.from_agent,
     payload: m.payload,
-    reply_expected: m.reply_expected === true,
-    created_at: String(m.created_at ?? ''),
-    state,
-    unread: typeof m.unread === 'boolean' ? m.unread : state !== 'acked',
-  };
+    reply_expected: m.reply_expected,
+    created_at: m.created_at,
+    state: m.state,
+    unread: m.unread,
+  }));
 }
 
 function attentionFor(event: SubscribedEvent): Attention | null {

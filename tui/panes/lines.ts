@@ -54,11 +54,15 @@ export function sessionLines(state: CockpitState, width: number, now: number): P
 
 export function inboxLines(state: CockpitState, width: number, now: number): PaneLines<InboxItem> {
   const items = inboxRows(state);
-  const text = flex(width, 2 + 6 + 12 + 12 + 6);
+  // Narrower panes keep who wrote and what; the age and the project go first.
+  const wide = width >= 70;
+  const text = flex(width, wide ? 2 + 6 + 12 + 12 + 6 : 2 + 12 + 4);
+  const line = (mark: string, when: string, project: string, from: string, message: string) =>
+    columns(wide ? [[mark, 1], [when, 5], [project, 11], [from, 11], [message, text]] : [[mark, 1], [from, 11], [message, text]]);
   return {
-    header: columns([[' ', 1], ['age', 5], ['project', 11], ['from', 11], ['message', text]]),
+    header: line(' ', 'age', 'project', 'from', 'message'),
     items,
-    lines: items.map((m) => columns([[m.unread ? (m.reply_expected ? '?' : '•') : ' ', 1], [age(m.created_at, now), 5], [m.project_id, 11], [m.from_agent, 11], [oneLine(inboxText(m)), text]])),
+    lines: items.map((m) => line(m.unread ? (m.reply_expected ? '?' : '•') : ' ', age(m.created_at, now), m.project_id, m.from_agent, oneLine(inboxText(m)))),
   };
 }
 
