@@ -1,6 +1,6 @@
 // The cockpit's figures on a real pseudo-terminal: keypress to updated frame while the daemon emits 1,000 events a second,
 // frames per second and CPU under that load and idle, RSS, and start to first full frame beside a bare Ink hello world.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BrainsClient } from '../rpc/client.js';
@@ -111,6 +111,10 @@ class Terminal {
 }
 
 export async function measureTuiFigures(sizes: BenchSizes, ctx: PlaneBenchContext): Promise<Figure[]> {
+  if (spawnSync('python3', ['-c', 'import pty']).status !== 0) {
+    say('python3 with its pty module is not installed: the cockpit figures are not measured (apt-get install python3)');
+    return [];
+  }
   const plan = planFor(sizes);
   const { home, daemon, echo } = await startPlaneRig(ctx, 't');
   await echo.stop();

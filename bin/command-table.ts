@@ -21,12 +21,6 @@ export interface Command {
 type CommandSpec = Omit<Command, 'name'>;
 
 const TABLE = {
-  start: {
-    usage: 'brains start',
-    summary: 'What npm start runs: the cockpit on a terminal (with the demo on a state dir never used), else brains up.',
-    examples: ['brains start', 'npm start'],
-    run: async (args) => (await import('./commands/start.js')).startCommand(args),
-  },
   up: {
     usage: 'brains up [--quiet]',
     summary: 'Start the daemon in the background (log and pidfile in the state dir) and show its status.',
@@ -224,6 +218,12 @@ const TABLE = {
     ],
     examples: ['brains demo', 'brains demo --status', 'brains demo --stop', 'brains demo --clean'],
     run: async (args) => (await import('./commands/demo.js')).demoCommand(args),
+  },
+  start: {
+    usage: 'brains start',
+    summary: 'What npm start runs: the cockpit on a terminal (with the demo on a state dir never used), else brains up.',
+    examples: ['brains start', 'npm start'],
+    run: async (args) => (await import('./commands/start.js')).startCommand(args),
   },
   help: {
     aliases: ['--help', '-h'],

@@ -30,8 +30,8 @@ function flex(width: number, fixed: number): number {
 export function sessionLines(state: CockpitState, width: number, now: number): PaneLines<AgentRow> {
   const items = agentRows(state);
   type Cell = 'mark' | 'name' | 'project' | 'tool' | 'state' | 'seen' | 'new';
-  // Narrower panes drop the tool, then the project and state; the name takes what is left.
-  const shown: Cell[] = width >= 60 ? ['mark', 'name', 'project', 'tool', 'state', 'seen', 'new'] : width >= 44 ? ['mark', 'name', 'project', 'state', 'seen', 'new'] : ['mark', 'name', 'seen', 'new'];
+  // Narrower panes drop the tool and the state (the mark shows it), then the project; the name takes what is left.
+  const shown: Cell[] = width >= 62 ? ['mark', 'name', 'project', 'tool', 'state', 'seen', 'new'] : width >= 36 ? ['mark', 'name', 'project', 'seen', 'new'] : ['mark', 'name', 'seen', 'new'];
   const widths: Record<Cell, number> = { mark: 2, name: 0, project: 11, tool: 11, state: 6, seen: 6, new: 3 };
   widths.name = Math.max(8, Math.min(18, width - shown.filter((c) => c !== 'name').reduce((sum, c) => sum + widths[c] + 1, 1)));
   const line = (cells: Record<Cell, string>) => columns(shown.map((c) => [cells[c], widths[c]]));
