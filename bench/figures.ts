@@ -9,7 +9,7 @@ export interface PlaneBenchContext {
   cleanup: Cleanup;
 }
 
-export type Unit = 'µs' | 'ms' | 'req/s' | 'events/s' | 'msgs/s' | 'ops/s' | 'MiB' | 'fps' | '%' | '×';
+export type Unit = 'µs' | 'ms' | 'req/s' | 'events/s' | 'msgs/s' | 'ops/s' | 'MiB' | 'fps' | '%';
 
 export interface Target {
   text: string;

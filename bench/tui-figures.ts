@@ -161,7 +161,6 @@ export async function measureTuiFigures(sizes: BenchSizes, ctx: PlaneBenchContex
   const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : null);
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const loadRate = sent / plan.loadSeconds;
-  const startRatio = med(tuiStarts) / med(helloStarts);
   return [
     { key: 'tui_key_to_frame_p50_ms', label: `keypress -> frame under ${Math.round(loadRate)} events/s, p50 (${latencies.length} presses)`, unit: 'ms', value: pct(latencies, 50), limitKey: 'tui_idle_key_to_frame_p50_ms', limitLabel: `the same with no load, p50 (${idleLatencies.length} presses)`, limit: pct(idleLatencies, 50), target: atMost(50, 'ms', pct(latencies, 50)) },
     { key: 'tui_key_to_frame_p99_ms', label: 'keypress -> frame under load, p99', unit: 'ms', value: pct(latencies, 99), limitKey: 'tui_idle_key_to_frame_p99_ms', limitLabel: 'the same with no load, p99', limit: pct(idleLatencies, 99), target: atMost(150, 'ms', pct(latencies, 99)) },
@@ -171,7 +170,6 @@ export async function measureTuiFigures(sizes: BenchSizes, ctx: PlaneBenchContex
     { key: 'tui_cpu_idle_pct', label: `cockpit CPU idle for ${plan.idleSeconds} s`, unit: '%', value: cpu(idleStart, idleEnd), limitKey: 'tui_one_core_pct', limitLabel: 'one core', limit: 100, target: atMost(1, '%', cpu(idleStart, idleEnd)) },
     { key: 'tui_rss_mib', label: 'cockpit RSS after the load', unit: 'MiB', value: rss, limitKey: 'tui_ink_hello_rss_mib', limitLabel: 'bare Ink hello world RSS', limit: helloRss, target: null },
     { key: 'tui_start_ms', label: `brains tui start to first full frame, median of ${plan.starts}`, unit: 'ms', value: med(tuiStarts), limitKey: 'ink_hello_start_ms', limitLabel: 'bare Ink hello world, same pty', limit: med(helloStarts), target: withinFactorOfLimit(1.5, med(tuiStarts), med(helloStarts)) },
-    { key: 'tui_start_ratio', label: 'brains tui start / Ink hello world start', unit: '×', value: startRatio, limitKey: 'tui_start_ratio_limit', limitLabel: '1.0 is a bare Ink app', limit: 1, target: null },
   ];
 }
 

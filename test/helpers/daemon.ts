@@ -1,6 +1,7 @@
 // Test helpers: a real daemon process in a temp BRAINS_HOME, the real CLI as a child process, and a raw socket peer.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,17 @@ export const TOOL_PROCESS = fileURLToPath(new URL('../fixtures/tool-process.js',
 export function tempHome(): string {
   // Short prefix: Unix socket paths are limited to 107 bytes.
   return mkdtempSync(join(tmpdir(), 'bt-'));
+}
+
+/** A home with no daemon, for commands that must not need (or start) one: afterwards no socket may exist there. */
+export async function withEmptyHome(fn: (home: string) => Promise<void>): Promise<void> {
+  const home = tempHome();
+  try {
+    await fn(home);
+    assert.equal(existsSync(join(home, 'brains.sock')), false, 'no daemon was started');
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
 }
 
 export function envFor(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {

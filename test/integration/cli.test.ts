@@ -2,9 +2,8 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { CLI, envFor, runCli, startDaemon, tempHome, waitFor, type TestDaemon } from '../helpers/daemon.js';
+import { readFileSync, rmSync } from 'node:fs';
+import { CLI, envFor, runCli, startDaemon, tempHome, waitFor, withEmptyHome, type TestDaemon } from '../helpers/daemon.js';
 import { withDaemon } from '../helpers/with-daemon.js';
 import { COMMANDS } from '../../bin/command-table.js';
 import { UsageError, parsePairs, parseParams, parseValue } from '../../rpc/params.js';
@@ -19,17 +18,6 @@ interface EventLine {
   type: string;
   subject: string | null;
   data: unknown;
-}
-
-/** A home with no daemon, for commands that must not need (or start) one. */
-async function withEmptyHome(fn: (home: string) => Promise<void>): Promise<void> {
-  const home = tempHome();
-  try {
-    await fn(home);
-    assert.equal(existsSync(join(home, 'brains.sock')), false, 'no daemon was started');
-  } finally {
-    rmSync(home, { recursive: true, force: true });
-  }
 }
 
 describe('brains rpc: params forms, exit codes, output modes', () => {

@@ -3,25 +3,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { CLI, envFor, runCli, startDaemon, tempHome, waitFor, type CliResult } from '../helpers/daemon.js';
+import { CLI, envFor, runCli, startDaemon, waitFor, withEmptyHome, type CliResult } from '../helpers/daemon.js';
 import { withDaemon } from '../helpers/with-daemon.js';
 import { projectWith } from '../helpers/rpc-assert.js';
 
 const LONG_WAIT = 30_000;
 const ESC = '\u001b';
-
-/** A home with no daemon: the command must not start one. */
-async function withEmptyHome(fn: (home: string) => Promise<void>): Promise<void> {
-  const home = tempHome();
-  try {
-    await fn(home);
-    assert.equal(existsSync(join(home, 'brains.sock')), false, 'no daemon was started');
-  } finally {
-    rmSync(home, { recursive: true, force: true });
-  }
-}
 
 function ok(result: CliResult, what: string): string {
   assert.equal(result.code, 0, `${what}: exit ${result.code}; stderr: ${result.stderr}`);

@@ -141,6 +141,27 @@ describe('the cockpit over a live daemon', () => {
     }
   });
 
+  test('--pane runs one pane full-size, and what needs the human raises attention (the bell and OSC 9 hang off it)', async () => {
+    await client.call('project.create', { name: 'Solo Pane', agent_name: 'asker', working_directory: '/tmp' });
+    const ui = await renderCockpit(daemon, { only: 'approvals', columns: 100, rows: 20 });
+    const heard: string[] = [];
+    ui.cockpit.onAttention((a) => heard.push(`${a.kind}: ${a.text}`));
+    try {
+      await client.call('approval.request', { project_id: 'solo-pane', agent_name: 'asker', title: 'Deploy on Friday?' });
+      await client.call('message.send', { project_id: 'solo-pane', from_agent: 'asker', to_agent: 'operator', payload: 'are you there?' });
+      const frame = await ui.waitForFrame((f) => f.includes('Deploy on Friday?'), 'the approval in the lone pane');
+      assert.ok(frame.includes('5 Approvals') && !frame.includes('1 Sessions') && !frame.includes('2 Conversation'), 'only the Approvals pane is drawn');
+      await waitFor(() => heard.length === 2, 10_000, 'two attention signals');
+      assert.deepEqual(heard, ['approval: asker asks: Deploy on Friday?', 'message: asker: are you there?']);
+      await ui.press('1', KEYS.tab);
+      assert.ok(ui.frame().includes('5 Approvals'), 'pane keys do not leave a --pane cockpit');
+      await ui.press('a');
+      await waitFor(async () => (await client.call('approval.list', { project_id: 'solo-pane', status: 'pending' })).approvals.length === 0, 10_000, 'a approving from the lone pane');
+    } finally {
+      await ui.close();
+    }
+  });
+
   test('an unknown or odd event never takes the cockpit down', async () => {
     const ui = await renderCockpit(daemon);
     try {

@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { CLI, startDaemon, waitFor } from '../helpers/daemon.js';
+import { rmSync } from 'node:fs';
+import { CLI, envFor, startDaemon, tempHome, waitFor } from '../helpers/daemon.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 
@@ -64,5 +65,32 @@ test('brains tui in tmux: approve with 5 then a, type to an agent, resize, quit 
   } finally {
     spawnSync('tmux', ['-L', server, 'kill-server']);
     await daemon.cleanup();
+  }
+});
+
+test('npm start on a state dir never used opens the cockpit with the demo running, and SIGTERM gives the terminal back', { skip: hasTmux ? false : 'tmux is not installed' }, async () => {
+  const home = tempHome();
+  const server = `brains-start-${process.pid}`;
+  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', server, ...args], { encoding: 'utf8' });
+  const screen = () => tmux('capture-pane', '-p', '-t', 'start');
+  try {
+    const env = `BRAINS_HOME='${home}' BRAINS_MCP_PORT=off BRAINS_DEMO_INTERVAL_MS=300 NO_COLOR=1 TERM=xterm-256color`;
+    tmux('new-session', '-d', '-s', 'start', '-x', '160', '-y', '32', `env ${env} '${process.execPath}' '${CLI}' start`);
+    tmux('set-option', '-t', 'start', 'remain-on-exit', 'on');
+    try {
+      await waitFor(() => /demo started: planner, backend, frontend/.test(screen()) && screen().includes('● live'), 20_000, 'the cockpit with the demo banner');
+      await waitFor(() => ['planner', 'backend', 'frontend'].every((name) => screen().includes(name)), 20_000, 'the demo agents in Sessions');
+    } catch (error) {
+      throw new Error(`${(error as Error).message}; the screen was:\n${screen()}`);
+    }
+    const pid = Number(tmux('display-message', '-p', '-t', 'start', '#{pane_pid}').trim());
+    process.kill(pid, 'SIGTERM');
+    await waitFor(() => tmux('display-message', '-p', '-t', 'start', '#{pane_dead}').trim() === '1', 15_000, 'the cockpit to exit on SIGTERM');
+    assert.equal(tmux('display-message', '-p', '-t', 'start', '#{alternate_on}').trim(), '0', 'the alternate screen was left');
+  } finally {
+    spawnSync('tmux', ['-L', server, 'kill-server']);
+    spawnSync(process.execPath, [CLI, 'demo', '--stop'], { env: envFor(home) });
+    spawnSync(process.execPath, [CLI, 'down'], { env: envFor(home) });
+    rmSync(home, { recursive: true, force: true });
   }
 });
