@@ -1,7 +1,7 @@
-// Routes each request to its handler through json-rpc-2.0. For every call, on every face: the principal's identity params
+// Routes each request to its handler. For every call, on every face: the principal's identity params
 // are filled in, params are checked against the contract, the principal is checked against what it names, the handler runs
 // inside the call's scope, and a mutating call leaves its audit row (in its change's transaction, or one of its own).
-import { JSONRPCErrorException, JSONRPCServer, type JSONRPCResponse } from 'json-rpc-2.0';
+import { JSONRPCErrorException, type JSONRPCResponse } from 'json-rpc-2.0';
 import { z } from 'zod';
 import type { MethodDef } from '../../rpc/contract/define.js';
 import { BrainsError, RpcCallError, RpcCodes, type RpcErrorObject } from '../../rpc/errors.js';
@@ -36,7 +36,6 @@ interface Entry {
 }
 
 export class Dispatcher {
-  private readonly server: JSONRPCServer<Call>;
   private readonly entries = new Map<string, Entry>();
   private inFlight = 0;
   private refusing = false;
@@ -46,13 +45,10 @@ export class Dispatcher {
     handlers: Record<string, Handler<any, any>>,
     private readonly opts: DispatcherOptions,
   ) {
-    this.server = new JSONRPCServer<Call>({ errorListener: () => {} });
-    this.server.mapErrorToJSONRPCErrorResponse = (id, error) => this.mapError(id, error);
     for (const [name, def] of Object.entries(table)) {
       const handler = handlers[name];
       if (!handler) throw new Error(`contract method ${name} has no handler`);
       this.entries.set(name, { def, handler, requiredActors: requiredActors(def) });
-      this.server.addMethod(name, (params, ctx) => this.run(name, params, ctx));
     }
   }
 
@@ -96,7 +92,13 @@ export class Dispatcher {
     this.inFlight += 1;
     link.callStarted();
     try {
-      return (await this.server.receive(item as Parameters<JSONRPCServer['receive']>[0], ctx)) as Response | null;
+      // The request is spec-checked and its method known (above): run it and answer with its result or its mapped error,
+      // or nothing for a notification. (json-rpc-2.0's server did this with a generator and three promises a call.)
+      const result = await this.run(item.method, item.params, ctx).then(
+        (value) => ({ jsonrpc: '2.0' as const, id: item.id ?? null, result: value ?? null }),
+        (error: unknown) => this.mapError(item.id ?? null, error),
+      );
+      return item.id === undefined ? null : result;
     } finally {
       link.callFinished();
       this.inFlight -= 1;
