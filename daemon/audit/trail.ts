@@ -57,10 +57,25 @@ export class AuditTrail {
     return createHmac('sha256', this.key).update(`${prevHash}\n${JSON.stringify(fields)}`).digest('hex');
   }
 
+  /** Record the chain's head in the open transaction (once per transaction that appended rows). */
+  sealHead(): void {
+    if (this.head) this.store.audit.recordHead(this.head);
+  }
+
+  /**
+   * What the next row chains to: the table's newest row, unless the recorded head is further on (the newest rows were
+   * cut off). Then the chain goes on from the recorded head, so the gap stays visible to verify instead of being papered over.
+   */
+  private chainHead(): { seq: number; hash: string } | null {
+    const tail = this.store.audit.tail();
+    const recorded = this.store.audit.recordedHead();
+    return recorded && recorded.seq > (tail?.seq ?? 0) ? recorded : tail;
+  }
+
   /** Append the call's row inside the caller's transaction (the one that stores its change). */
   appendInTransaction(scope: CallScope, outcome: string): void {
     const audit = this.store.audit;
-    if (this.head === undefined) this.head = audit.tail();
+    if (this.head === undefined) this.head = this.chainHead();
     const seq = (this.head?.seq ?? 0) + 1;
     const prev = this.head?.hash ?? GENESIS;
     const row = this.rowOf(scope, outcome, seq, prev);
@@ -77,7 +92,10 @@ export class AuditTrail {
   /** A call that stored nothing (refused, or nothing to change): its row in a transaction of its own. */
   writeAlone(scope: CallScope, outcome: string): void {
     try {
-      this.store.transaction(() => this.appendInTransaction(scope, outcome));
+      this.store.transaction(() => {
+        this.appendInTransaction(scope, outcome);
+        this.sealHead();
+      });
     } catch (error) {
       this.head = undefined;
       throw error;
@@ -105,11 +123,20 @@ export class AuditTrail {
   verify(): { ok: boolean; checked: number; first_broken_seq: number | null; reason: string | null } {
     let prev = GENESIS;
     let checked = 0;
+    let last: AuditRow | null = null;
     for (const row of this.store.audit.walk()) {
       const reason = this.problemWith(row, prev);
       if (reason) return { ok: false, checked, first_broken_seq: row.seq, reason };
       prev = row.hash;
       checked += 1;
+      last = row;
+    }
+    // Every row links to the one before, so only the head can tell that the newest rows were cut off.
+    const head = this.store.audit.recordedHead();
+    if (head && (!last || last.seq !== head.seq || last.hash !== head.hash)) {
+      const newest = last?.seq ?? 0;
+      const cut = head.seq > newest ? `the newest ${head.seq - newest} row${head.seq - newest === 1 ? ' was' : 's were'} removed` : 'the newest row does not match the recorded head';
+      return { ok: false, checked, first_broken_seq: newest + 1, reason: `${cut}: the chain's head was seq ${head.seq}, the table ends at ${newest === 0 ? 'nothing' : `seq ${newest}`}` };
     }
     return { ok: true, checked, first_broken_seq: null, reason: null };
   }

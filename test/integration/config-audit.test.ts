@@ -82,3 +82,36 @@ test('every mutating call leaves one audit row with actor and outcome; verify pa
     await daemon.cleanup();
   }
 });
+
+test('cutting the newest audit rows off by hand is caught by verify, and stays caught after a restart and new rows', async () => {
+  const first = await startDaemon();
+  let second: Awaited<ReturnType<typeof startDaemon>> | null = null;
+  try {
+    const c = await first.client();
+    for (const name of ['cut-a', 'cut-b', 'cut-c', 'cut-d', 'cut-e']) await c.call('project.create', { name, agent_name: 'lead', client_id: 'c-lead' });
+    const { rows } = await c.call('audit.list', {});
+    assert.equal(rows.length, 5);
+    assert.equal((await c.call('audit.verify', {})).ok, true);
+
+    const db = new Database(first.paths.db);
+    db.prepare('DELETE FROM audit WHERE seq > ?').run(rows[1]!.seq);
+    db.close();
+    const cut = await c.call('audit.verify', {});
+    assert.deepEqual({ ok: cut.ok, checked: cut.checked, first_broken_seq: cut.first_broken_seq }, { ok: false, checked: 2, first_broken_seq: rows[2]!.seq });
+    assert.match(cut.reason!, /the newest 3 rows were removed/);
+
+    // A restarted daemon goes on from the recorded head, so new rows do not paper over the gap.
+    await c.close();
+    await first.stop();
+    second = await startDaemon({ home: first.home });
+    const again = await second.client();
+    await again.call('project.create', { name: 'after the cut', agent_name: 'lead', client_id: 'c-lead' });
+    const later = await again.call('audit.verify', {});
+    assert.equal(later.ok, false, 'still caught after a restart and a new row');
+    assert.equal(later.first_broken_seq, rows[4]!.seq + 1);
+    assert.match(later.reason!, /link to the previous row is broken/);
+  } finally {
+    await second?.cleanup();
+    await first.cleanup();
+  }
+});

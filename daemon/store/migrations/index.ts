@@ -12,6 +12,7 @@ import nudges from './009_nudges.js';
 import mcpTokens from './010_mcp_tokens.js';
 import principals from './011_principals.js';
 import inbox from './012_inbox.js';
+import auditHead from './013_audit_head.js';
 
 export interface Migration {
   version: number;
@@ -19,7 +20,7 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: readonly Migration[] = [eventLog, sessionsProjects, messages, resources, locks, tasks, approvals, audit, nudges, mcpTokens, principals, inbox];
+export const migrations: readonly Migration[] = [eventLog, sessionsProjects, messages, resources, locks, tasks, approvals, audit, nudges, mcpTokens, principals, inbox, auditHead];
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
 
 export class SchemaTooNewError extends Error {
