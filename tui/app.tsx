@@ -7,7 +7,7 @@ import type { Cockpit } from './model/cockpit.js';
 import { Conversation, type Target } from './model/conversation.js';
 import { PANES, PANE_TITLES, commandFor, keyName, type CommandName, type PaneName } from './keys.js';
 import { editKey, emptyEditor, insertText, type EditorState } from './editor.js';
-import { layoutFor } from './layout.js';
+import { layoutFor, visiblePanes } from './layout.js';
 import { filtered, linesFor, type ListItems, type ListPane } from './panes/lines.js';
 import { ListRows, PaneFrame } from './components/pane-frame.js';
 import { ConversationView } from './panes/conversation-view.js';
@@ -106,7 +106,7 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
   const [paletteHistory, setPaletteHistory] = useState<readonly string[]>([]);
   const methods = useRef<MethodInfo[] | null>(null);
   const layout = layoutFor(size.columns, size.rows, focus, only);
-  const visible = layout.flatMap((c) => c.panes.map((p) => p.pane));
+  const visible = visiblePanes(layout);
   const countsDown = visible.includes('locks') || visible.includes('sessions') || visible.includes('approvals') || visible.includes('inbox');
   const now = useClock(countsDown && state.connection === 'live', clockInterval(state));
 
@@ -380,7 +380,7 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
       return (
         <PaneFrame key={pane} number={number} title={PANE_TITLES[pane]} focused={focused} width={width} height={height} note={target ? `${target.agent} in ${target.project_id}` : 'pick an agent in Sessions'}>
           <ConversationView
-            lines={conversation?.target === target || (conversation && target && conversation.target.agent === target.agent) ? conversation.lines : []}
+            lines={conversation && target && conversation.target.project_id === target.project_id && conversation.target.agent === target.agent ? conversation.lines : []}
             width={width - 2}
             height={height - 3 - (mode.kind === 'compose' && focused ? mode.editor.text.split('\n').length : 0)}
             scroll={scroll}

@@ -3,8 +3,8 @@ import { parseArgs } from 'node:util';
 import { usageOf } from '../command-table.js';
 import { EXIT } from './exit-codes.js';
 import { nearestName } from '../../rpc/nearest-name.js';
+import { PANES, type PaneName } from '../../tui/keys.js';
 
-const PANE_NAMES = ['sessions', 'conversation', 'inbox', 'locks', 'approvals', 'tasks'] as const;
 
 /** Ink writes no frames until exit when it thinks it runs in CI; on a real terminal the cockpit must draw. */
 export function dropCiMarkers(env: NodeJS.ProcessEnv): void {
@@ -30,9 +30,9 @@ export async function tuiCommand(argv: string[], extra: { banner?: string } = {}
   }
   if (values.help) return (await import('./help.js')).helpCommand(['tui']);
   const pane = values.pane;
-  if (pane !== undefined && !(PANE_NAMES as readonly string[]).includes(pane)) {
-    const near = nearestName(pane, PANE_NAMES);
-    return usage(`no pane ${JSON.stringify(pane)}${near ? `; did you mean ${near}?` : ''} (panes: ${PANE_NAMES.join(', ')})`);
+  if (pane !== undefined && !(PANES as readonly string[]).includes(pane)) {
+    const near = nearestName(pane, PANES);
+    return usage(`no pane ${JSON.stringify(pane)}${near ? `; did you mean ${near}?` : ''} (panes: ${PANES.join(', ')})`);
   }
   if (values.agent !== undefined && values.project === undefined) return usage('--agent needs --project (an agent name is per project)');
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
@@ -46,7 +46,7 @@ export async function tuiCommand(argv: string[], extra: { banner?: string } = {}
   return runCockpit({
     autoStart: !values['no-start'],
     bell: !values['no-bell'],
-    ...(pane ? { only: pane as (typeof PANE_NAMES)[number] } : {}),
+    ...(pane ? { only: pane as PaneName } : {}),
     ...(values.agent ? { agent: values.agent } : {}),
     ...(values.project ? { project: values.project } : {}),
     ...(extra.banner ? { banner: extra.banner } : {}),
