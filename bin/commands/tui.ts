@@ -32,7 +32,7 @@ export async function tuiCommand(argv: string[], extra: { banner?: string } = {}
   const pane = values.pane;
   if (pane !== undefined && !(PANES as readonly string[]).includes(pane)) {
     const near = nearestName(pane, PANES);
-    return usage(`no pane ${JSON.stringify(pane)}${near ? `; did you mean ${near}?` : ''} (panes: ${PANES.join(', ')})`);
+    return usage(`no pane ${JSON.stringify(pane.length > 40 ? `${pane.slice(0, 40)}…` : pane)}${near ? `; did you mean ${near}?` : ''} (panes: ${PANES.join(', ')})`);
   }
   if (values.agent !== undefined && values.project === undefined) return usage('--agent needs --project (an agent name is per project)');
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
