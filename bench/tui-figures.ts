@@ -9,6 +9,7 @@ import { BRAINS_CLI, brainsEnv } from './daemon-process.js';
 import { atMost, withinFactorOfLimit, type Figure, type PlaneBenchContext } from './figures.js';
 import { startPlaneRig } from './plane-rig.js';
 import { sleep } from './child.js';
+import { dropCiMarkers } from '../tui/terminal/ci-markers.js';
 
 const RELAY = fileURLToPath(new URL('../../bench/assets/pty-relay.py', import.meta.url));
 const INK_HELLO = fileURLToPath(new URL('./ink-hello.js', import.meta.url));
@@ -38,7 +39,10 @@ class Terminal {
   readonly pidKnown: Promise<void>;
 
   constructor(command: string[], env: NodeJS.ProcessEnv) {
-    this.proc = spawn('python3', [RELAY, String(COLUMNS), String(ROWS), ...command], { env: { ...env, TERM: 'xterm-256color', NO_COLOR: '1' } });
+    // Both the cockpit and the bare Ink baseline draw as on a person's terminal, also when the bench itself runs in CI.
+    const termEnv = { ...env, TERM: 'xterm-256color', NO_COLOR: '1' };
+    dropCiMarkers(termEnv);
+    this.proc = spawn('python3', [RELAY, String(COLUMNS), String(ROWS), ...command], { env: termEnv });
     this.proc.stdout.setEncoding('utf8');
     this.proc.stdout.on('data', (text: string) => this.chunks.push({ at: performance.now(), text }));
     this.pidKnown = new Promise((resolve) => {

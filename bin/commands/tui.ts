@@ -4,12 +4,7 @@ import { usageOf } from '../command-table.js';
 import { EXIT } from './exit-codes.js';
 import { nearestName } from '../../rpc/nearest-name.js';
 import { PANES, type PaneName } from '../../tui/keys.js';
-
-
-/** Ink writes no frames until exit when it thinks it runs in CI; on a real terminal the cockpit must draw. */
-export function dropCiMarkers(env: NodeJS.ProcessEnv): void {
-  for (const key of Object.keys(env)) if (key === 'CI' || key === 'CONTINUOUS_INTEGRATION' || key.startsWith('CI_')) delete env[key];
-}
+import { dropCiMarkers } from '../../tui/terminal/ci-markers.js';
 
 export async function tuiCommand(argv: string[], extra: { banner?: string } = {}): Promise<number> {
   let values;
