@@ -33,6 +33,7 @@ import { loadAdminKey } from './http/auth.js';
 import { Access } from './principals/access.js';
 import { ServiceRegistry } from './services/registry.js';
 import { JobGuard, repeatingJob } from './services/backoff.js';
+import { LoopDelayMonitor } from './services/loop-delay.js';
 import { outsideCall } from './principals/call-scope.js';
 
 export const EXIT_ALREADY_RUNNING = DAEMON_ALREADY_RUNNING_EXIT;
@@ -235,8 +236,11 @@ async function startDaemon(paths: StatePaths, config: DaemonConfig, settings: Ru
         portTaken: http.portTaken,
       }),
     instanceConnected: (sessionId) => instances.isConnected(sessionId),
+    eventLoop: () => loopDelay.figures(),
   };
   // Background services in start order; planes add theirs (lock expiry, dead letters) while their handlers are built.
+  const loopDelay = new LoopDelayMonitor();
+  services.add(loopDelay);
   services.add(new Reaper(deps, log));
   const handlers = createHandlers(deps);
   services.add(repeatingJob('housekeeping', log, () => Math.max(1000, config.maintenanceIntervalMs), () => void maintain()));
@@ -246,6 +250,7 @@ async function startDaemon(paths: StatePaths, config: DaemonConfig, settings: Ru
     access,
     audit,
     onInstanceCall: (sessionId) => markActive(deps, sessionId),
+    lockWaitMs: () => settings.get('db_lock_wait_seconds') * 1000,
   });
   const connectionLimits = {
     maxFrameBytes: config.maxFrameBytes,
@@ -273,6 +278,7 @@ async function startDaemon(paths: StatePaths, config: DaemonConfig, settings: Ru
 
   // The first write: a store that cannot be written (read-only, full, locked) stops the start here, before any socket exists.
   outsideCall(() => mutate((emit) => emit('daemon.started', null, { pid: process.pid, version: VERSION })));
+  store.failFastWhenLocked();
   await services.startAll();
   writePidfile(paths.pidfile);
   log.info('listening', { socket: paths.socket, mcp: http.mcp?.url ?? 'off', db: paths.db, pid: process.pid, version: VERSION, schema: store.schemaVersion(), services: services.names.join(',') });

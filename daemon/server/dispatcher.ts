@@ -26,6 +26,16 @@ export interface DispatcherOptions {
   audit: Pick<AuditTrail, 'writeAlone'>;
   /** An agent instance called: it is alive (presence). */
   onInstanceCall?: (sessionId: string) => void;
+  /** How long a call may wait for another process to free the database's write lock (the db_lock_wait_seconds setting). */
+  lockWaitMs: () => number;
+}
+
+/** Pauses between tries of a call that found the database locked: 5, 10, 20 ... ms, then every 100 ms. */
+const LOCKED_RETRY_FIRST_MS = 5;
+const LOCKED_RETRY_MAX_MS = 100;
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 interface Entry {
@@ -124,24 +134,57 @@ export class Dispatcher {
     return runInCall(scope, async () => {
       try {
         if (this.refusing) throw new BrainsError('UNAVAILABLE', 'the daemon is shutting down; call again once it has restarted');
-        const { params, takes } = this.prepare(name, entry, raw, ctx.principal, scope);
-        const result = await entry.handler(params, ctx);
-        // A wired key's (or admin key's) session holds the names it took, once the call that took them succeeded.
-        if (takes.length > 0) {
-          const names = ctx.principal.kind === 'client' || ctx.principal.kind === 'operator' ? ctx.principal.names : undefined;
-          if (names) for (const take of takes) if (!names.has(take.project_id)) names.set(take.project_id, take.agent_name);
-        }
-        if (this.opts.checkResults) this.checkResult(name, def, result);
-        if (scope.mutates && !scope.audited) this.auditAlone(scope, 'ok');
+        const result = await this.untilWritable(scope, ctx, () => this.attempt(name, entry, raw, ctx, scope));
+        if (scope.mutates && !scope.audited) await this.auditAlone(scope, 'ok', ctx);
         return result;
       } catch (error) {
         const outcome = outcomeOf(error);
-        if (scope.mutates || outcome === 'PERMISSION_DENIED') this.auditAlone(scope, scope.audited ? `${outcome} (after its change was stored)` : outcome);
+        if (scope.mutates || outcome === 'PERMISSION_DENIED') {
+          await this.auditAlone(scope, scope.audited ? `${outcome} (after its change was stored)` : outcome, storeFault(error)?.cause === 'locked' ? null : ctx);
+        }
         throw error;
       } finally {
         scope.finished = true;
       }
     });
+  }
+
+  /** One try at the call: prepare, run the handler, check its result. */
+  private async attempt(name: string, entry: Entry, raw: unknown, ctx: Call, scope: CallScope): Promise<unknown> {
+    const { params, takes } = this.prepare(name, entry, raw, ctx.principal, scope);
+    const result = await entry.handler(params, ctx);
+    // A wired key's (or admin key's) session holds the names it took, once the call that took them succeeded.
+    if (takes.length > 0) {
+      const names = ctx.principal.kind === 'client' || ctx.principal.kind === 'operator' ? ctx.principal.names : undefined;
+      if (names) for (const take of takes) if (!names.has(take.project_id)) names.set(take.project_id, take.agent_name);
+    }
+    if (this.opts.checkResults) this.checkResult(name, entry.def, result);
+    return result;
+  }
+
+  /**
+   * Another process holding the database's write lock fails a write at once (the store never blocks the event loop on
+   * it); the call is tried again after a growing pause, for as long as the db_lock_wait_seconds setting allows, while
+   * every other call goes on being answered. Only a try that stored nothing is repeated: a call whose change committed
+   * before the lock was lost is answered with the error, never run twice.
+   */
+  private async untilWritable<T>(scope: CallScope, ctx: Call, once: () => Promise<T>): Promise<T> {
+    let lockedSince = 0;
+    for (let tries = 0; ; tries += 1) {
+      const afterMark = ctx.pendingAfter;
+      try {
+        // Each try runs in the call's scope: after a pause the scope has to be entered again.
+        return await ctx.within(once);
+      } catch (error) {
+        if (storeFault(error)?.cause !== 'locked' || scope.audited || ctx.signal.aborted || this.refusing) throw error;
+        const now = Date.now();
+        lockedSince ||= now;
+        const left = lockedSince + this.opts.lockWaitMs() - now;
+        if (left <= 0) throw error;
+        ctx.dropAfter(afterMark);
+        await pause(Math.min(left, LOCKED_RETRY_FIRST_MS * 2 ** Math.min(tries, 5), LOCKED_RETRY_MAX_MS));
+      }
+    }
   }
 
   /** Fill, validate, authorize: the params the handler gets, and what the call acts as (into its scope). */
@@ -173,13 +216,20 @@ export class Dispatcher {
     }
   }
 
-  /** A row in a transaction of its own; a failure to write it is logged, never turned into another error for the caller. */
-  private auditAlone(scope: CallScope, outcome: string): void {
-    try {
+  /**
+   * A row in a transaction of its own, waiting like the call for a database locked by another process (given the call's
+   * context; without one, a single try). A failure to write it is logged, never turned into another error for the caller.
+   */
+  private async auditAlone(scope: CallScope, outcome: string, waitWith: Call | null): Promise<void> {
+    const write = async () => {
       this.opts.audit.writeAlone(scope, outcome);
+    };
+    try {
+      await (waitWith ? this.untilWritable({ ...scope, audited: false }, waitWith, write) : write());
       scope.audited = true;
     } catch (error) {
-      this.opts.log.error('writing an audit row failed', { method: scope.method, outcome, error: error instanceof Error ? error.message : String(error) });
+      const locked = storeFault(error)?.cause === 'locked';
+      this.opts.log[locked ? 'warn' : 'error']('writing an audit row failed', { method: scope.method, outcome, error: error instanceof Error ? error.message : String(error) });
     }
   }
 
@@ -207,6 +257,7 @@ class Call implements CallContext {
   readonly subscriber: CallerLink;
   readonly signal: AbortSignal;
   scope: CallScope | undefined;
+  private readonly own: Array<() => void> = [];
 
   constructor(
     private readonly link: CallerLink,
@@ -219,6 +270,17 @@ class Call implements CallContext {
 
   afterResponse(fn: () => void): void {
     this.after.push(fn);
+    this.own.push(fn);
+  }
+
+  /** How many after-response actions this call queued: a mark to drop back to when a try of the call is abandoned. */
+  get pendingAfter(): number {
+    return this.own.length;
+  }
+
+  /** Forget this call's actions queued since the mark (the list is shared with the other calls of a batch). */
+  dropAfter(mark: number): void {
+    for (const fn of this.own.splice(mark)) this.after.splice(this.after.indexOf(fn), 1);
   }
 
   bind(principal: Principal): void {

@@ -2,12 +2,16 @@
 // delay that doubles up to a ceiling, then returns to normal after one success. It never throws into the event loop.
 import type { Logger } from '../log.js';
 import { outsideCall } from '../principals/call-scope.js';
+import { storeFault } from '../store/faults.js';
 
 const FIRST_RETRY_MS = 1_000;
 const MAX_RETRY_MS = 60_000;
+const LOCKED_FIRST_RETRY_MS = 100;
+const LOCKED_MAX_RETRY_MS = 1_000;
 
 export class JobGuard {
   private failures = 0;
+  private waitingForLock = false;
 
   constructor(
     readonly service: string,
@@ -23,19 +27,23 @@ export class JobGuard {
       return true;
     } catch (error) {
       this.failures += 1;
-      this.log.error('background job failed; it will retry', {
-        service: this.service,
-        error: error instanceof Error ? error.message : String(error),
-        retry_in_ms: this.retryDelayMs(),
-        failures: this.failures,
-      });
+      // Another process holding the database is an outside wait, not a fault of the job: retried soon, said once.
+      this.waitingForLock = storeFault(error)?.cause === 'locked';
+      const fields = { service: this.service, error: error instanceof Error ? error.message : String(error), retry_in_ms: this.retryDelayMs(), failures: this.failures };
+      if (!this.waitingForLock) this.log.error('background job failed; it will retry', fields);
+      else if (this.failures === 1) this.log.warn('background job waits for the database, locked by another process', fields);
       return false;
     }
   }
 
-  /** Delay before the next try after the failures so far: 1 s, 2 s, 4 s ... up to a minute. */
+  /**
+   * Delay before the next try after the failures so far: 1 s, 2 s, 4 s ... up to a minute; while the database is locked
+   * by another process, 100 ms, 200 ms ... up to a second, so the job catches up soon after the lock is released.
+   */
   retryDelayMs(): number {
-    return this.failures === 0 ? 0 : Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (this.failures - 1));
+    if (this.failures === 0) return 0;
+    if (this.waitingForLock) return Math.min(LOCKED_MAX_RETRY_MS, LOCKED_FIRST_RETRY_MS * 2 ** (this.failures - 1));
+    return Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (this.failures - 1));
   }
 
   get failing(): boolean {

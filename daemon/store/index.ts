@@ -62,6 +62,14 @@ export class Store {
     return new Store(path, db);
   }
 
+  /**
+   * Once the daemon serves: a write that finds the database locked by another process fails at once (SQLITE_BUSY) instead
+   * of blocking the event loop for the busy timeout; the dispatcher and the background jobs wait asynchronously instead.
+   */
+  failFastWhenLocked(): void {
+    this.db.pragma('busy_timeout = 0');
+  }
+
   schemaVersion(): number {
     return currentSchemaVersion(this.db);
   }

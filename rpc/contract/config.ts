@@ -12,6 +12,12 @@ export const settingsShape = {
   reaper_interval_seconds: z.number().min(0.1).max(3600).default(5).describe('How often sessions are checked for timeouts and dead pids.'),
   resource_max_bytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(512 * 1024).describe('Largest resource content, in bytes.'),
   lock_default_ttl_seconds: z.number().min(1).max(7 * 86400).default(300).describe('Lease length when lock.acquire gives no ttl_seconds.'),
+  db_lock_wait_seconds: z
+    .number()
+    .min(0.05)
+    .max(600)
+    .default(5)
+    .describe('How long a call that must write waits for another process to free the database (the daemon keeps answering meanwhile) before it is answered UNAVAILABLE.'),
   lock_max_ttl_seconds: z.number().min(1).max(30 * 86400).default(86400).describe('Longest lease a lock.acquire may ask for.'),
 };
 export const settingsSchema = z.object(settingsShape).strict();

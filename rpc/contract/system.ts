@@ -68,6 +68,9 @@ export const systemMethods = defineMethods({
       memory: z
         .object({ rss_bytes: z.number().int(), heap_used_bytes: z.number().int(), heap_total_bytes: z.number().int(), external_bytes: z.number().int() })
         .describe("The daemon process's memory, from the runtime."),
+      event_loop: z
+        .object({ worst_ms_last_10s: z.number(), worst_ms_last_minute: z.number(), worst_ms_since_start: z.number() })
+        .describe('The longest the event loop was kept from answering, in ms (measured to within 10 ms): a figure far above that means something blocked the whole daemon.'),
     }),
     emits: [],
   },

@@ -7,8 +7,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { startDaemon, envFor, CLI } from '../helpers/daemon.js';
-import { refusedWith } from '../helpers/rpc-assert.js';
+import { startDaemon, envFor, CLI, waitFor } from '../helpers/daemon.js';
+import { arrived, refusedWith } from '../helpers/rpc-assert.js';
 
 /** Mount a small tmpfs (root, where the sandbox permits it); null with the reason when it cannot. */
 function smallTmpfs(sizeKb: number): { dir: string; remount(opts: string): void; unmount(): void } | string {
@@ -61,6 +61,85 @@ describe('another process holding the write lock', () => {
       assert.deepEqual((await c.call('message.receive', { project_id: 'held', limit: 10 } as never)).messages.map((m) => m.payload), ['after'], 'the refused send stored nothing');
       assert.equal((await c.call('audit.verify', {})).ok, true);
     } finally {
+      await daemon.cleanup();
+    }
+  });
+});
+
+describe('waiting for an outside writer without freezing', () => {
+  test('while another process holds BEGIN IMMEDIATE, writes wait asynchronously: pings, reads and other calls answer meanwhile, and every waiting write lands exactly once after', async () => {
+    const daemon = await startDaemon();
+    const outsider = new Database(daemon.paths.db);
+    try {
+      const c = await daemon.client();
+      const other = await daemon.client();
+      await c.call('config.set', { key: 'db_lock_wait_seconds', value: 300 });
+      await c.call('project.create', { project_id: 'wait', name: 'wait' });
+      for (const agent of ['a', 'b']) await c.call('project.join', { project_id: 'wait', agent_name: agent, client_id: `wait-${agent}` });
+      const holder = (agent: string) => ({ project_id: 'wait', agent_name: agent });
+      const held = await arrived(c.call('lock.acquire', { key: 'src/held.ts', holder: holder('a') }));
+      const waiter = other.call('lock.acquire', { key: 'src/held.ts', holder: holder('b'), wait: true, timeout_seconds: 300 });
+      await waitFor(async () => (await c.call('lock.list', { key_prefix: 'src/held.ts' })).waiter_count === 1, 10_000, 'the waiter to park');
+
+      outsider.prepare('BEGIN IMMEDIATE').run();
+      const settled: string[] = [];
+      const track = <T>(what: string, p: Promise<T>) => p.finally(() => settled.push(what));
+      // Sent together, so they share a group commit: the whole group waits and lands once.
+      const sends = Array.from({ length: 20 }, (_, i) => track(`send ${i}`, c.call('message.send', { project_id: 'wait', from_agent: 'a', to_agent: 'b', payload: `waiting ${i}` })));
+      const release = track('release', c.call('lock.release', { lease_id: held.lease_id, fencing_token: held.fencing_token }));
+      const setting = track('config.set', c.call('config.set', { key: 'session_idle_seconds', value: 90 }));
+      const waited = track('waiter', waiter);
+
+      // With the writes parked, the daemon answers everything that need not write, on every connection.
+      for (let i = 0; i < 5; i += 1) assert.equal((await other.call('system.ping')).pong, true);
+      assert.equal((await other.call('lock.list', { key_prefix: 'src/held.ts' })).holder_count, 1, 'the lease is still held: its release waits');
+      assert.equal((await other.call('config.get', { key: 'session_idle_seconds' })).settings.session_idle_seconds, 60, 'a waiting config.set has changed nothing yet');
+      assert.deepEqual(settled, [], 'no write was answered while the outside writer held the lock');
+
+      outsider.prepare('COMMIT').run();
+      const answers = await Promise.all(sends);
+      assert.ok(answers.every((a) => a.deduplicated === false));
+      await release;
+      assert.deepEqual(await setting, { key: 'session_idle_seconds', value: 90, previous: 60 }, 'the setting changed once, with its true previous value');
+      const granted = await waited;
+      assert.equal(granted.timed_out, false);
+
+      const inbox = await other.call('message.receive', { project_id: 'wait', agent_name: 'b', limit: 100 } as never);
+      assert.deepEqual(inbox.messages.map((m: { payload: unknown }) => m.payload).sort(), Array.from({ length: 20 }, (_, i) => `waiting ${i}`).sort(), 'each waiting send stored exactly once');
+      const events = await c.call('events.list', { after: 0, types: ['message.sent', 'lock.acquired', 'config.changed'], limit: 1000 } as never);
+      const count = (type: string) => events.events.filter((e: { type: string }) => e.type === type).length;
+      assert.equal(count('message.sent'), 20);
+      assert.equal(count('lock.acquired'), 2, 'the first lease and the hand-over, once each');
+      assert.equal(count('config.changed'), 2);
+      const listed = await c.call('lock.list', { key_prefix: 'src/held.ts' });
+      assert.deepEqual(listed.locks.flatMap((l) => l.holders.map((h) => (h.holder as { agent_name?: string }).agent_name)), ['b']);
+      assert.equal((await c.call('audit.verify', {})).ok, true);
+      assert.equal(daemon.proc.exitCode, null);
+    } finally {
+      if (outsider.inTransaction) outsider.prepare('ROLLBACK').run();
+      outsider.close();
+      await daemon.cleanup();
+    }
+  });
+
+  test('a write that cannot get the lock within db_lock_wait_seconds is answered UNAVAILABLE naming the cause, and stored nothing', async () => {
+    const daemon = await startDaemon();
+    const outsider = new Database(daemon.paths.db);
+    try {
+      const c = await daemon.client();
+      await c.call('config.set', { key: 'db_lock_wait_seconds', value: 0.2 });
+      await c.call('project.create', { project_id: 'short', name: 'short' });
+      await c.call('project.join', { project_id: 'short', agent_name: 'a', client_id: 'short-a' });
+      outsider.prepare('BEGIN IMMEDIATE').run();
+      const refused = await refusedWith(c.call('project.create', { project_id: 'late', name: 'late' }), 'UNAVAILABLE');
+      assert.match(refused.message, /the database is locked by another process.*close it/);
+      outsider.prepare('ROLLBACK').run();
+      await refusedWith(c.call('project.info', { project_id: 'late' } as never), 'NOT_FOUND');
+      await c.call('project.create', { project_id: 'late', name: 'late' });
+      assert.equal((await c.call('audit.verify', {})).ok, true);
+    } finally {
+      if (outsider.inTransaction) outsider.prepare('ROLLBACK').run();
+      outsider.close();
       await daemon.cleanup();
     }
   });

@@ -83,7 +83,7 @@ describe('JSON-RPC 2.0 §7 examples through the frame layer and dispatcher', () 
     const log = createLogger({ format: 'human', level: 'error', color: false, write: () => {} });
     // The spec's methods name no agents or projects: the operator's calls need no store to be authorized, and write no audit rows.
     const access = new Access(null as unknown as Store);
-    const dispatcher = new Dispatcher(specTable, specHandlers, { log, checkResults: true, access, audit: { writeAlone() {} } });
+    const dispatcher = new Dispatcher(specTable, specHandlers, { log, checkResults: true, access, audit: { writeAlone() {} }, lockWaitMs: () => 0 });
     server = new SocketServer(dispatcher, { maxFrameBytes: 1 << 20, pauseAtBufferedBytes: 1 << 22, dropAtBufferedBytes: 1 << 26, maxInFlight: 64 }, log);
     await server.listen(socket());
     peer = await RawPeer.open(socket());

@@ -13,10 +13,20 @@ export function configHandlers(deps: PlaneDeps): HandlersFor<typeof configMethod
         ? { settings: all, defaults }
         : { settings: { [key]: all[key] }, defaults: { [key]: defaults[key] } };
     },
+    // The setting changes inside the transaction that records it: a database that cannot be written (locked by another
+    // process, a full disk) leaves the setting as it was, and a retried call reports the true previous value.
     'config.set': ({ key, value }) => {
-      const previous = deps.settings.set(key, value);
-      deps.mutate((emit) => emit('config.changed', key, { key, value: deps.settings.get(key), previous }));
-      return { key, value: deps.settings.get(key), previous };
+      let previous: number | null = null;
+      try {
+        deps.mutate((emit) => {
+          previous = deps.settings.set(key, value);
+          emit('config.changed', key, { key, value: deps.settings.get(key), previous });
+        });
+      } catch (error) {
+        if (previous !== null) deps.settings.set(key, previous);
+        throw error;
+      }
+      return { key, value: deps.settings.get(key), previous: previous! };
     },
   };
 }

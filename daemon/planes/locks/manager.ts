@@ -53,6 +53,7 @@ export class LockManager {
   readonly expiry: ExpiryTimer;
   private readonly holderEvents: EventRecord[] = [];
   private readonly handOver: JobGuard;
+  private handOverRetry: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: PlaneDeps) {
     deps.bus.listen(['lock.*'], (event) => this.onLockEvent(event));
@@ -291,10 +292,16 @@ export class LockManager {
     this.grantSafely();
   }
 
-  /** Hand freed locks to waiters in a transaction of the daemon's own; if that fails, the expiry timer tries again. */
+  /** Hand freed locks to waiters in a transaction of the daemon's own; if that fails, it is tried again after a pause. */
   private grantSafely(): void {
     if (this.queue.length === 0) return;
-    if (!this.handOver.run(() => this.deps.mutate((emit) => this.grant(emit)))) this.expiry.queueReschedule();
+    if (this.handOver.run(() => this.deps.mutate((emit) => this.grant(emit)))) return;
+    if (this.handOverRetry) return;
+    this.handOverRetry = setTimeout(() => {
+      this.handOverRetry = null;
+      this.grantSafely();
+    }, this.handOver.retryDelayMs());
+    this.handOverRetry.unref();
   }
 
   // ---- small helpers --------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 // What every plane's handlers may use: the store, the bus, the one way to mutate, and facts about this daemon.
+import type { LoopDelayFigures } from '../../services/loop-delay.js';
 import type { StatePaths } from '../../../rpc/paths.js';
 import type { McpHttpStatus } from '../../../rpc/contract/system.js';
 import type { Store } from '../../store/index.js';
@@ -47,4 +48,6 @@ export interface PlaneDeps {
   mcpHttp?(): McpHttpStatus;
   /** Whether an agent instance has a connection open now (its brains mcp runs). */
   instanceConnected?(sessionId: string): boolean;
+  /** The event loop's worst delays (system.info). */
+  eventLoop?(): LoopDelayFigures;
 }

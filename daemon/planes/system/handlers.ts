@@ -29,6 +29,7 @@ export function systemHandlers(deps: PlaneDeps): HandlersFor<typeof systemMethod
         event_seq: deps.store.events.head(),
         counts: { events: deps.store.events.count(), ...deps.liveCounts() },
         memory: memoryFigures(),
+        event_loop: deps.eventLoop?.() ?? { worst_ms_last_10s: 0, worst_ms_last_minute: 0, worst_ms_since_start: 0 },
       };
     },
     'system.methods': ({ method }) => {
