@@ -10,6 +10,7 @@ import { measureMcpFigures } from './mcp-figures.js';
 import { measureMcpHttpFigures } from './mcp-http-figures.js';
 import { measureMessageFigures } from './messages-figures.js';
 import { measureTuiFigures } from './tui-figures.js';
+import { measureDbLockFigures } from './db-lock-figures.js';
 
 const PLANES = {
   messages: measureMessageFigures,
@@ -17,6 +18,7 @@ const PLANES = {
   mcp: measureMcpFigures,
   'mcp-http': measureMcpHttpFigures,
   tui: measureTuiFigures,
+  'db-lock': measureDbLockFigures,
 } satisfies Record<string, (sizes: BenchSizes, ctx: PlaneBenchContext) => Promise<Figure[]>>;
 
 export type PlaneName = keyof typeof PLANES;

@@ -44,6 +44,7 @@ async function bench(sizes: BenchSizes, cleanup: Cleanup): Promise<number> {
     ...(await measureInChild('mcp', sizes, home)),
     ...(await measureInChild('mcp-http', sizes, home)),
     ...(await measureInChild('tui', sizes, home)),
+    ...(await measureInChild('db-lock', sizes, home)),
   ];
   printReport([...buildFigures(measurements, sizes), ...planeFigures], sizes);
   if (daemonExit !== 0) {
