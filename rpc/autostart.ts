@@ -1,6 +1,6 @@
 // Starts the daemon on first use: detached, logging to the state dir, one daemon even when several clients race to start it.
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, chmodSync } from 'node:fs';
+import { accessSync, closeSync, constants as fsConstants, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, chmodSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BrainsClient, DaemonUnreachableError } from './client.js';
 import { socketPathProblem, type StatePaths } from './paths.js';
@@ -54,15 +54,26 @@ export async function isDaemonAnswering(socket: string): Promise<boolean> {
 export async function startDaemon(paths: StatePaths, env: NodeJS.ProcessEnv = process.env): Promise<{ started: boolean }> {
   const problem = socketPathProblem(paths.socket);
   if (problem) throw new Error(problem);
-  mkdirSync(paths.home, { recursive: true, mode: 0o700 });
+  if (await isDaemonAnswering(paths.socket)) return { started: false };
+  assertStateDirUsable(paths.home);
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     if (await isDaemonAnswering(paths.socket)) return { started: false };
-    const lock = tryTakeStartLock(paths.startLock);
+    let lock: boolean;
+    try {
+      lock = tryTakeStartLock(paths.startLock);
+    } catch (error) {
+      throw new Error(stateDirProblem(paths.home, error) ?? `cannot take the start lock ${paths.startLock}: ${(error as Error).message}`);
+    }
     if (lock) {
       try {
         if (await isDaemonAnswering(paths.socket)) return { started: false };
-        await spawnAndWait(paths, env, deadline);
+        try {
+          await spawnAndWait(paths, env, deadline);
+        } catch (error) {
+          const problem = stateDirProblem(paths.home, error);
+          throw problem ? new Error(problem) : error;
+        }
         return { started: true };
       } finally {
         releaseStartLock(paths.startLock);
@@ -71,6 +82,25 @@ export async function startDaemon(paths: StatePaths, env: NodeJS.ProcessEnv = pr
     if (Date.now() > deadline) throw new Error(`timed out waiting for another client to start the daemon (lock ${paths.startLock})`);
     await sleep(RETRY_MS * 5);
   }
+}
+
+/** The state dir made and writable, or an error that says why not and what to do (not a timeout, not a bare errno). */
+function assertStateDirUsable(home: string): void {
+  try {
+    mkdirSync(home, { recursive: true, mode: 0o700 });
+    accessSync(home, fsConstants.W_OK);
+  } catch (error) {
+    throw new Error(stateDirProblem(home, error) ?? `cannot use the brains state directory ${home}: ${(error as Error).message}`);
+  }
+}
+
+/** What a file-system error on the state dir means to a person, or null when it is none of the usual causes. */
+export function stateDirProblem(home: string, error: unknown): string | null {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EROFS') return `the brains state directory ${home} is on a read-only file system; make it writable, or set BRAINS_HOME to a writable directory`;
+  if (code === 'EACCES' || code === 'EPERM') return `the brains state directory ${home} is not writable by this user; fix its permissions, or set BRAINS_HOME to a writable directory`;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return `no space left on the device holding ${home}; free some space, then start brains again`;
+  return null;
 }
 
 function tryTakeStartLock(lockPath: string): boolean {

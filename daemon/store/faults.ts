@@ -14,7 +14,7 @@ export function storeFault(error: unknown, when: 'call' | 'start' = 'call'): Sto
     return { cause: 'locked', message: `the database is locked by another process (a sqlite3 shell or a backup holding a write transaction?); close it, ${retry}` };
   }
   if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'SQLITE_IOERR_WRITE' || code === 'SQLITE_IOERR_FSYNC' || code === 'SQLITE_IOERR_SHMSIZE') {
-    return { cause: 'full', message: `the disk holding the brains state directory is full (or failing to write); free some space, ${retry}${when === 'call' ? ' — nothing of this call was stored' : ''}` };
+    return { cause: 'full', message: `no space left on the device holding the brains state directory (or it fails to write); free some space, ${retry}${when === 'call' ? ' — nothing of this call was stored' : ''}` };
   }
   if (code.startsWith('SQLITE_READONLY') || code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
     return { cause: 'readonly', message: `the brains database cannot be written (a read-only file or file system); make the state directory writable, ${retry}` };

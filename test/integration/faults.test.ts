@@ -170,7 +170,7 @@ describe('a full disk', { skip: mountSkip }, () => {
       assert.ok(refused, 'a write failed once the disk was full');
       const error = refused as { appCode?: string; message: string };
       assert.equal(error.appCode, 'UNAVAILABLE');
-      assert.match(error.message, /disk .* is full/);
+      assert.match(error.message, /no space left on the device holding the brains state directory/);
       assert.equal((await c.call('system.ping')).pong, true);
       assert.equal(daemon.proc.exitCode, null, 'the daemon is still running');
 
@@ -219,6 +219,33 @@ describe('a database the daemon cannot write', { skip: mountSkip }, () => {
       }
       fs.unmount();
       rmSync(socketDir, { recursive: true, force: true });
+    }
+  });
+
+  test('brains up and brains rpc on a read-only state dir say so and what to do, at once, even with a start lock left behind', async () => {
+    const fs = smallTmpfs(4096);
+    if (typeof fs === 'string') return;
+    const home = join(fs.dir, 'home');
+    try {
+      mkdirSync(home);
+      const first = await startDaemon({ home });
+      await first.stop();
+      // A start lock left by a client that died while starting the daemon; on a read-only disk it cannot be cleared.
+      writeFileSync(join(home, 'start.lock'), '999999');
+      fs.remount('ro');
+      for (const args of [['up'], ['rpc', 'system.ping']]) {
+        const run = spawnSync(process.execPath, [CLI, ...args], { env: envFor(home), encoding: 'utf8', timeout: 60_000 });
+        assert.notEqual(run.status, 0, run.stderr);
+        assert.match(run.stderr, /state directory .*home is on a read-only file system; make it writable, or set BRAINS_HOME/, `brains ${args.join(' ')}`);
+        assert.doesNotMatch(run.stderr, /timed out|EROFS:/);
+      }
+    } finally {
+      try {
+        fs.remount('rw');
+      } catch {
+        /* unmounted below anyway */
+      }
+      fs.unmount();
     }
   });
 
