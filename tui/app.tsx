@@ -13,7 +13,7 @@ import { ListRows, PaneFrame } from './components/pane-frame.js';
 import { ConversationView } from './panes/conversation-view.js';
 import { EditorLine } from './components/editor-line.js';
 import { HelpOverlay, DetailOverlay } from './components/overlays.js';
-import { clockInterval, needsYou, type AgentRow } from './rows.js';
+import { clockInterval, lockDetail, needsYou, type AgentRow, type LockRow } from './rows.js';
 import { tint } from './components/theme.js';
 import { completions, methodInfos, parseCall, type MethodInfo } from './palette.js';
 import { approvalDetail, decideApproval, inboxDetail, acknowledgeInbox, replyTo } from './actions.js';
@@ -290,7 +290,12 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
       if (item) setMode({ kind: 'detail', ...inboxDetail(item), scroll: 0 });
       return;
     }
-    if (focus === 'locks' || focus === 'tasks') {
+    if (focus === 'locks') {
+      const item = selectedItem('locks') as LockRow | undefined;
+      if (item) setMode({ kind: 'detail', title: PANE_TITLES.locks, lines: lockDetail(item), scroll: 0 });
+      return;
+    }
+    if (focus === 'tasks') {
       const item = selectedItem(focus);
       if (item) setMode({ kind: 'detail', title: PANE_TITLES[focus], lines: JSON.stringify(item, null, 2).split('\n'), scroll: 0 });
     }

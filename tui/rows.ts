@@ -17,6 +17,10 @@ export interface AgentRow {
 export interface LockRow {
   key: string;
   holder: string;
+  /** `held by alice in shop (claude-code, ~/work/shop-api)`. */
+  held_by: string;
+  /** The checkout the key is relative to, or the scope it lives in when it has none (`global`, a name). */
+  place: string;
   project: string;
   mode: string;
   acquired_at: string;
@@ -82,6 +86,8 @@ export function lockRows(state: CockpitState): LockRow[] {
     lock.holders.map((h) => ({
       key: lock.key,
       holder: h.holder_label,
+      held_by: `held by ${h.holder_text}`,
+      place: h.root ?? lock.scope,
       project: 'project_id' in h.holder ? h.holder.project_id : '—',
       mode: h.mode,
       acquired_at: h.acquired_at,
@@ -89,6 +95,17 @@ export function lockRows(state: CockpitState): LockRow[] {
       waiters: lock.waiters.length,
     })),
   );
+}
+
+/** What Enter on a lock shows: who holds it and where, then the lease. */
+export function lockDetail(row: LockRow): string[] {
+  return [
+    row.key,
+    row.held_by,
+    `in ${row.place}`,
+    `${row.mode}, acquired ${row.acquired_at}, expires ${row.expires_at}`,
+    row.waiters > 0 ? `${row.waiters} waiting` : 'nobody waiting',
+  ];
 }
 
 /** The inbox: unread first, then newest first. */

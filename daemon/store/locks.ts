@@ -7,6 +7,13 @@ export type LockModeValue = 'exclusive' | 'shared';
 export interface LeaseRow {
   lease_id: string;
   key: string;
+  /** The repository (common git dir), directory, name or `global` the key lives in; only keys of one scope conflict. */
+  scope: string;
+  root: string | null;
+  /** The key as the holder gave it, when that differs from key (taken from a subdirectory, or absolute). */
+  asked_key: string | null;
+  holder_tool: string | null;
+  holder_directory: string | null;
   mode: LockModeValue;
   holder_kind: 'session' | 'member';
   session_id: string | null;
@@ -34,18 +41,19 @@ export class LockRepo {
       nextToken: db.prepare('UPDATE lock_fence SET last_token = last_token + 1 WHERE id = 1 RETURNING last_token'),
       lastToken: db.prepare('SELECT last_token FROM lock_fence WHERE id = 1'),
       insert: db.prepare(
-        `INSERT INTO lock_leases (lease_id, key, mode, holder_kind, session_id, project_id, agent_name, client_id, fencing_token, ttl_seconds, acquired_at, renewed_at, expires_at, ended_at, end_reason)
-         VALUES (@lease_id, @key, @mode, @holder_kind, @session_id, @project_id, @agent_name, @client_id, @fencing_token, @ttl_seconds, @acquired_at, @renewed_at, @expires_at, @ended_at, @end_reason)`,
+        `INSERT INTO lock_leases (lease_id, key, scope, root, asked_key, holder_tool, holder_directory, mode, holder_kind, session_id, project_id, agent_name, client_id, fencing_token, ttl_seconds, acquired_at, renewed_at, expires_at, ended_at, end_reason)
+         VALUES (@lease_id, @key, @scope, @root, @asked_key, @holder_tool, @holder_directory, @mode, @holder_kind, @session_id, @project_id, @agent_name, @client_id, @fencing_token, @ttl_seconds, @acquired_at, @renewed_at, @expires_at, @ended_at, @end_reason)`,
       ),
       get: db.prepare('SELECT * FROM lock_leases WHERE lease_id = ?'),
-      byKeyAndToken: db.prepare('SELECT * FROM lock_leases WHERE fencing_token = ? AND key = ?'),
+      byKeyAndToken: db.prepare('SELECT * FROM lock_leases WHERE fencing_token = @token AND (key = @key OR asked_key = @key)'),
       live: db.prepare('SELECT * FROM lock_leases INDEXED BY lock_live_by_expiry WHERE ended_at IS NULL ORDER BY fencing_token'),
       liveForSession: db.prepare(`${live} AND session_id = ? ORDER BY fencing_token`),
       liveForMember: db.prepare(`${live} AND project_id = ? AND agent_name = ? ORDER BY fencing_token`),
-      liveBySessionKey: db.prepare(`${live} AND session_id = ? AND key = ?`),
-      liveByMemberKey: db.prepare(`${live} AND project_id = ? AND agent_name = ? AND key = ?`),
-      endedBySessionKey: db.prepare('SELECT * FROM lock_leases WHERE ended_at IS NOT NULL AND session_id = ? AND key = ? ORDER BY fencing_token DESC LIMIT 1'),
-      endedByMemberKey: db.prepare('SELECT * FROM lock_leases WHERE ended_at IS NOT NULL AND project_id = ? AND agent_name = ? AND key = ? ORDER BY fencing_token DESC LIMIT 1'),
+      // One holder may hold one key in several scopes: the lease with the token asked for comes first.
+      liveBySessionKey: db.prepare(`${live} AND session_id = @session_id AND (key = @key OR asked_key = @key) ORDER BY fencing_token = @token DESC, fencing_token DESC LIMIT 1`),
+      liveByMemberKey: db.prepare(`${live} AND project_id = @project_id AND agent_name = @agent_name AND (key = @key OR asked_key = @key) ORDER BY fencing_token = @token DESC, fencing_token DESC LIMIT 1`),
+      endedBySessionKey: db.prepare('SELECT * FROM lock_leases WHERE ended_at IS NOT NULL AND session_id = @session_id AND (key = @key OR asked_key = @key) ORDER BY fencing_token = @token DESC, fencing_token DESC LIMIT 1'),
+      endedByMemberKey: db.prepare('SELECT * FROM lock_leases WHERE ended_at IS NOT NULL AND project_id = @project_id AND agent_name = @agent_name AND (key = @key OR asked_key = @key) ORDER BY fencing_token = @token DESC, fencing_token DESC LIMIT 1'),
       countForSession: db.prepare('SELECT count(*) FROM lock_leases WHERE ended_at IS NULL AND session_id = ?').pluck(),
       countForMember: db.prepare('SELECT count(*) FROM lock_leases WHERE ended_at IS NULL AND project_id = ? AND agent_name = ?').pluck(),
       due: db.prepare(`${live} AND expires_at <= ? ORDER BY expires_at, fencing_token`),
@@ -88,20 +96,21 @@ export class LockRepo {
     return this.s.liveForMember!.all(projectId, agentName) as LeaseRow[];
   }
 
-  liveByKeyAndHolder(key: string, holder: HolderColumns): LeaseRow | null {
-    const row = 'session_id' in holder ? this.s.liveBySessionKey!.get(holder.session_id, key) : this.s.liveByMemberKey!.get(holder.project_id, holder.agent_name, key);
+  /** This holder's live lease on the key (as stored or as given), the one with this token first. */
+  liveByKeyAndHolder(key: string, holder: HolderColumns, fencingToken = 0): LeaseRow | null {
+    const row = 'session_id' in holder ? this.s.liveBySessionKey!.get({ ...holder, key, token: fencingToken }) : this.s.liveByMemberKey!.get({ ...holder, key, token: fencingToken });
     return (row as LeaseRow | undefined) ?? null;
   }
 
   /** The most recent ended lease of this holder on this key (kept for a day), to tell a stale holder why. */
-  lastEndedByKeyAndHolder(key: string, holder: HolderColumns): LeaseRow | null {
-    const row = 'session_id' in holder ? this.s.endedBySessionKey!.get(holder.session_id, key) : this.s.endedByMemberKey!.get(holder.project_id, holder.agent_name, key);
+  lastEndedByKeyAndHolder(key: string, holder: HolderColumns, fencingToken = 0): LeaseRow | null {
+    const row = 'session_id' in holder ? this.s.endedBySessionKey!.get({ ...holder, key, token: fencingToken }) : this.s.endedByMemberKey!.get({ ...holder, key, token: fencingToken });
     return (row as LeaseRow | undefined) ?? null;
   }
 
-  /** The lease with this key and fencing token (tokens are never reused, so it is at most one), live or recently ended. */
+  /** The lease with this key (as stored or as given) and fencing token (tokens are never reused, so it is at most one), live or recently ended. */
   byKeyAndToken(key: string, fencingToken: number): LeaseRow | null {
-    return (this.s.byKeyAndToken!.get(fencingToken, key) as LeaseRow | undefined) ?? null;
+    return (this.s.byKeyAndToken!.get({ key, token: fencingToken }) as LeaseRow | undefined) ?? null;
   }
 
   liveCountForHolder(holder: HolderColumns): number {

@@ -136,6 +136,10 @@ const lease = z.object({
   holder_label: z.string(),
   fencing_token: z.number().int(),
   expires_at: z.string(),
+  // Absent on leases from before locks had scopes (those were all global).
+  scope: z.string().optional(),
+  root: z.string().nullable().optional(),
+  holder_text: z.string().optional(),
 });
 const leaseProject = (e: { data: unknown }): string | null => {
   const holder = (e.data as { holder?: { project_id?: unknown } } | null)?.holder;

@@ -1,9 +1,12 @@
 // Contract of the locks plane: advisory leases on files or any named resource, with fencing tokens and a fair FIFO wait.
 import { z } from 'zod';
 import { defineMethods } from './define.js';
-import { identifier, timedOut, waitFields, waitOutcome } from './common.js';
+import { absolutePath, identifier, timedOut, waitFields, waitOutcome } from './common.js';
 
 export const MAX_LOCK_KEY_LENGTH = 1024;
+export const MAX_LOCK_SCOPE_LENGTH = 1024;
+/** The scope of keys whose holder has no working directory (a script's `deploy-prod`), and of absolute paths outside every checkout. */
+export const GLOBAL_LOCK_SCOPE = 'global';
 export const LOCK_MODES = ['exclusive', 'shared'] as const;
 export type LockMode = (typeof LOCK_MODES)[number];
 
@@ -20,6 +23,21 @@ export const lockKey = z
     'A path (src/api/users.ts), a glob (src/api/**, *.ts, file?.md) or any name (deploy-prod). ' +
       '`//` and `.` segments are folded away, a trailing / is dropped, `..` is refused. * and ? never cross a /, ** as a whole segment spans any number of segments (zero included).',
   );
+
+const noControl = /^[^\x00-\x1f\x7f]+$/;
+
+export const lockScope = z
+  .string()
+  .min(1)
+  .max(MAX_LOCK_SCOPE_LENGTH)
+  .regex(noControl, 'no NUL, newlines or other control characters')
+  .describe(
+    'Where the key lives, overriding the working directory: `global` (shared by everyone), a directory (its repository: every worktree of one git repository shares one scope; keys relative to its top level), or a name of your own.',
+  );
+
+const lockDirectory = absolutePath
+  .regex(noControl, 'no NUL, newlines or other control characters')
+  .describe('The holder\'s working directory, when the daemon does not know it (the operator acting for a script): path keys are resolved against it to its repository.');
 
 const sessionHolder = z.object({ session_id: z.string().min(1).max(64) }).strict();
 const memberHolder = z.object({ project_id: identifier, agent_name: identifier.describe('Your name in the project; `operator` for the human.') }).strict();
@@ -38,9 +56,15 @@ const fencingToken = z
   .describe('Strictly increasing, never reused (one daemon-wide counter, so it also orders a glob and the paths it covers). Pass it to whatever you write to reject older holders.');
 const ttlSeconds = z.number().min(1).max(30 * 86400);
 
+const scopeFacts = {
+  scope: z.string().describe('The repository the key belongs to (its common git directory), a directory outside git, a name, or `global`; only keys in one scope conflict.'),
+  root: z.string().nullable().describe('The checkout top level the key is relative to (null in the global scope and in a named one).'),
+};
+
 export const leaseRecord = z.object({
   lease_id: z.string(),
-  key: z.string().describe('The key as stored, after normalization.'),
+  key: z.string().describe('The key as stored: normalized, and relative to root when the lease has one.'),
+  ...scopeFacts,
   mode: lockMode,
   holder: lockHolder,
   fencing_token: fencingToken,
@@ -57,9 +81,18 @@ const leaseRef = {
   fencing_token: fencingToken,
 };
 
-const listedHolder = z.object({
+/** Who a listed holder or waiter is, as a person reads it. */
+const holderFacts = {
   holder: lockHolder,
   holder_label: z.string(),
+  holder_text: z.string().describe('alice in shop (claude-code, ~/work/shop-api): name, project, tool and directory as far as they are known.'),
+  tool: z.string().nullable(),
+  directory: z.string().nullable().describe('The working directory the lease was taken from.'),
+  root: z.string().nullable(),
+};
+
+const listedHolder = z.object({
+  ...holderFacts,
   mode: lockMode,
   fencing_token: fencingToken,
   acquired_at: z.string(),
@@ -70,8 +103,7 @@ const listedHolder = z.object({
 });
 
 const listedWaiter = z.object({
-  holder: lockHolder,
-  holder_label: z.string(),
+  ...holderFacts,
   mode: lockMode,
   waiting_since: z.string(),
   waited_seconds: z.number(),
@@ -87,7 +119,9 @@ export const locksMethods = defineMethods({
       '(released, expired, or its holder gone) or timeout_seconds pass (then the answer is timed_out: true, naming who still holds it). Fairness: a request is granted only when it conflicts with no lease and with no ' +
       'earlier queued request, so a stream of shared acquirers never starves a waiting exclusive one. Globs conflict with every key they can cover. ' +
       'Renew before expires_at with lock.renew; release with lock.release. Leases end when your session ends or you leave the project. ' +
-      'Name the holder as project_id + agent_name, as session_id, or as holder (either form); an agent that leaves it out holds it under its own name.',
+      'Name the holder as project_id + agent_name, as session_id, or as holder (either form); an agent that leaves it out holds it under its own name. ' +
+      'Keys are scoped to the holder\'s repository, found from its working directory (every worktree of one git repository shares one scope; a relative key is taken from that directory and stored relative to the top level): ' +
+      'two agents in one repository conflict whatever project they are in, agents in different repositories never do. scope overrides it; a holder with no working directory (and an absolute path outside every checkout) is in the global scope.',
     params: z
       .object({
         key: lockKey,
@@ -95,6 +129,8 @@ export const locksMethods = defineMethods({
         agent_name: identifier.optional().describe('With project_id: who holds it (`operator` for the human).'),
         session_id: z.string().min(1).max(64).optional().describe('Or hold it as a running session: released when the session ends.'),
         holder: lockHolder.optional().describe('The same as an object: {project_id, agent_name} or {session_id}.'),
+        scope: lockScope.optional(),
+        working_directory: lockDirectory.optional(),
         mode: lockMode.default('exclusive'),
         ttl_seconds: ttlSeconds.optional().describe('Lease length (default: setting lock_default_ttl_seconds; at most lock_max_ttl_seconds).'),
         ...waitFields,
@@ -104,8 +140,9 @@ export const locksMethods = defineMethods({
       leaseRecord.extend({ ...waitOutcome, timed_out: z.literal(false), message: z.string() }),
       timedOut({
         key: z.string(),
-        holders: z.array(z.object({ holder: lockHolder, holder_label: z.string(), mode: lockMode, key: z.string(), expires_at: z.string(), time_left_seconds: z.number() })),
-        waiters_ahead: z.array(z.object({ holder: lockHolder, holder_label: z.string(), mode: lockMode, key: z.string(), waiting_since: z.string() })),
+        scope: z.string(),
+        holders: z.array(z.object({ holder: lockHolder, holder_label: z.string(), holder_text: z.string(), mode: lockMode, key: z.string(), expires_at: z.string(), time_left_seconds: z.number() })),
+        waiters_ahead: z.array(z.object({ holder: lockHolder, holder_label: z.string(), holder_text: z.string(), mode: lockMode, key: z.string(), waiting_since: z.string() })),
       }),
     ]),
     emits: ['lock.acquired', 'lock.expired'],
@@ -151,7 +188,7 @@ export const locksMethods = defineMethods({
     mcpTool: 'lock_release',
   },
   'lock.list': {
-    summary: 'Held locks by key: holders with mode, age, time left and fencing token, and the queue of waiters behind them.',
+    summary: 'Held locks by scope and key: who holds each (name, project, tool, directory) with mode, age, time left and fencing token, and the queue of waiters behind them.',
     params: z
       .object({
         key_prefix: z.string().max(MAX_LOCK_KEY_LENGTH).optional().describe('Only keys starting with this text.'),
@@ -161,7 +198,7 @@ export const locksMethods = defineMethods({
       })
       .strict(),
     result: z.object({
-      locks: z.array(z.object({ key: z.string(), holders: z.array(listedHolder), waiters: z.array(listedWaiter) })),
+      locks: z.array(z.object({ key: z.string(), scope: z.string(), holders: z.array(listedHolder), waiters: z.array(listedWaiter) })),
       holder_count: z.number().int(),
       waiter_count: z.number().int(),
       truncated: z.boolean(),

@@ -140,7 +140,7 @@ describe('locks', () => {
     await refused(admin.call('lock.acquire', { key: './/.', holder: { session_id: sid } }), 'INVALID', /names nothing/);
 
     const held = await arrived(admin.call('lock.acquire', { key: 'err/busy/**', holder: { project_id: 'errp', agent_name: 'erin' }, ttl_seconds: 600 }));
-    const busy = await refused(admin.call('lock.acquire', { key: 'err/busy/file.ts', holder: { session_id: sid } }), 'CONFLICT', /erin@errp/);
+    const busy = await refused(admin.call('lock.acquire', { key: 'err/busy/file.ts', holder: { session_id: sid } }), 'CONFLICT', /held by erin in errp \(exclusive on err\/busy\/\*\*/);
     assert.match(busy.message, /wait: true/);
     const details = busy.data as { holders: Array<{ holder_label: string; expires_at: string; key: string }> };
     assert.equal(details.holders[0]!.expires_at, held.expires_at, 'the conflict says when the lease ends');

@@ -43,7 +43,8 @@ describe('a wait that runs out', () => {
       await c.call('project.create', { project_id: 'wm', name: 'wm' });
       await call(agent, 'join_project', { project_id: 'wm', agent_name: 'mia' });
       await c.call('project.join', { project_id: 'wm', agent_name: 'other', client_id: 'wm-other' });
-      await c.call('lock.acquire', { key: 'wm/busy', project_id: 'wm', agent_name: 'other', ttl_seconds: 600 });
+      // In the agent's own directory: one repository, so the two holders contend for one lock.
+      await c.call('lock.acquire', { key: 'wm/busy', project_id: 'wm', agent_name: 'other', ttl_seconds: 600, working_directory: agent.dir });
       const received = await call(agent, 'receive_messages', { project_id: 'wm', wait: true, timeout_seconds: 0.2 });
       assert.equal(received.timeout, true);
       assert.equal('timed_out' in received, false);

@@ -26,6 +26,11 @@ describe('the cockpit over a live daemon', () => {
       assert.match(frame, /⚑ 1 pending/);
       await client.call('approval.decide', { approval_id: handoff.approval_id, decision: 'approve' });
       await ui.waitForFrame((f) => f.includes('⚑ 0 pending'), 'a decision made elsewhere');
+      // Enter on a lock says who holds it and where, as a person reads it.
+      await ui.press('4', KEYS.enter);
+      frame = await ui.waitForFrame((f) => f.includes('held by backend in panes (/tmp)'), 'the lease in full');
+      assert.match(frame, /in \/tmp/);
+      await ui.press(KEYS.escape);
       await client.call('lock.release', { key: 'src/api/**', holder: { project_id: 'panes', agent_name: 'backend' }, fencing_token: lease.timed_out ? 0 : lease.fencing_token });
       await ui.waitForFrame((f) => !f.includes('src/api/**'), 'the released lock to go');
     } finally {

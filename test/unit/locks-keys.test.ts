@@ -113,7 +113,15 @@ test('a pathological pair stops at the step budget and answers conflict (the con
 
 test('shared requests never conflict with each other; anything with an exclusive side does when the keys meet', () => {
   const key = (k: string) => parseKey(normalizeKey(k));
-  assert.equal(requestsConflict({ key: key('a'), mode: 'shared' }, { key: key('a'), mode: 'shared' }), false);
-  assert.equal(requestsConflict({ key: key('a'), mode: 'shared' }, { key: key('a'), mode: 'exclusive' }), true);
-  assert.equal(requestsConflict({ key: key('a'), mode: 'exclusive' }, { key: key('b'), mode: 'exclusive' }), false);
+  const g = 'global';
+  assert.equal(requestsConflict({ scope: g, key: key('a'), mode: 'shared' }, { scope: g, key: key('a'), mode: 'shared' }), false);
+  assert.equal(requestsConflict({ scope: g, key: key('a'), mode: 'shared' }, { scope: g, key: key('a'), mode: 'exclusive' }), true);
+  assert.equal(requestsConflict({ scope: g, key: key('a'), mode: 'exclusive' }, { scope: g, key: key('b'), mode: 'exclusive' }), false);
+});
+
+test('keys of two scopes never conflict, however they overlap', () => {
+  const key = (k: string) => parseKey(normalizeKey(k));
+  assert.equal(requestsConflict({ scope: '/w/shop/.git', key: key('src/api/x.ts'), mode: 'exclusive' }, { scope: '/w/blog/.git', key: key('src/api/x.ts'), mode: 'exclusive' }), false);
+  assert.equal(requestsConflict({ scope: '/w/shop/.git', key: key('src/**'), mode: 'exclusive' }, { scope: 'global', key: key('src/api/x.ts'), mode: 'exclusive' }), false);
+  assert.equal(requestsConflict({ scope: '/w/shop/.git', key: key('src/**'), mode: 'exclusive' }, { scope: '/w/shop/.git', key: key('src/api/x.ts'), mode: 'shared' }), true);
 });

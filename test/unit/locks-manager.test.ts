@@ -45,7 +45,7 @@ function plane() {
   for (const id of ['s1', 's2', 's3']) {
     store.sessions.insert({ session_id: id, client_id: 'c', tool: 'other', working_directory: null, pid: null, transcript_path: null, label: null, state: 'active', started_at: now, last_seen: now, ended_at: null, end_reason: null });
   }
-  const ctx = { signal: new AbortController().signal, principal: OPERATOR_PRINCIPAL } as CallContext;
+  const ctx = { signal: new AbortController().signal, principal: OPERATOR_PRINCIPAL, within: <T>(fn: () => T) => fn() } as CallContext;
   const acquire = (key: string, session: string, wait = false) =>
     arrived(Promise.resolve(handlers['lock.acquire']({ key, holder: { session_id: session }, mode: 'exclusive', wait, timeout_seconds: 30 }, ctx)));
   return { store, mutate, handlers, events, acquire, hooks: deps.hooks, ctx };

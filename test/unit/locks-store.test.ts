@@ -12,11 +12,16 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 const fresh = () => Store.open(join(dir, `locks${++n}.sqlite`));
 
-function lease(store: Store, key: string, mode: 'exclusive' | 'shared', session: string): LeaseRow {
+function lease(store: Store, key: string, mode: 'exclusive' | 'shared', session: string, scope = 'global'): LeaseRow {
   const now = new Date().toISOString();
   return {
     lease_id: `lease-${key}-${mode}-${session}-${Math.random()}`,
     key,
+    scope,
+    root: null,
+    asked_key: null,
+    holder_tool: null,
+    holder_directory: null,
     mode,
     holder_kind: 'session',
     session_id: session,
@@ -41,6 +46,16 @@ test('the database refuses a second exclusive holder, and an exclusive beside a 
   store.transaction(() => store.locks.insert(lease(store, 's', 'shared', 's1')));
   store.transaction(() => store.locks.insert(lease(store, 's', 'shared', 's2')));
   assert.throws(() => store.transaction(() => store.locks.insert(lease(store, 's', 'exclusive', 's3'))), /lock conflict/);
+  assert.equal(store.locks.live().length, 3);
+  store.close();
+});
+
+test('the database keeps those guards per scope: one key held exclusively in two repositories at once is two locks', () => {
+  const store = fresh();
+  store.transaction(() => store.locks.insert(lease(store, 'src/api/x.ts', 'exclusive', 's1', '/w/shop/.git')));
+  store.transaction(() => store.locks.insert(lease(store, 'src/api/x.ts', 'exclusive', 's2', '/w/blog/.git')));
+  store.transaction(() => store.locks.insert(lease(store, 'src/api/x.ts', 'exclusive', 's3')));
+  assert.throws(() => store.transaction(() => store.locks.insert(lease(store, 'src/api/x.ts', 'shared', 's4', '/w/shop/.git'))), /lock conflict/);
   assert.equal(store.locks.live().length, 3);
   store.close();
 });

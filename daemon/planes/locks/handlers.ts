@@ -7,10 +7,11 @@ import type { PlaneDeps } from '../shared/deps.js';
 import type { Result } from '../../../rpc/contract/index.js';
 import type { Principal } from '../../principals/principal.js';
 import type { Membership } from '../shared/hooks.js';
-import { holderLabel, holderOfLease, holderProject, resolveHolder, sameHolder } from './holders.js';
+import { holderLabel, holderOfLease, holderProject, holderText, resolveHolder, sameHolder, shortDirectory } from './holders.js';
 import { normalizeKey, parsedKey } from './keys.js';
 import { LockManager } from './manager.js';
-import { describeBlockers, leaseEventData, secondsBetween, type Blocker } from './views.js';
+import { placeKey, whereaboutsOf } from './scoping.js';
+import { describeBlockers, leaseEventData, leaseWhereabouts, secondsBetween, type Blocker } from './views.js';
 
 /** Most live leases one holder may have at once. */
 export const MAX_LEASES_PER_HOLDER = 1000;
@@ -30,7 +31,7 @@ export function locksHandlers(deps: PlaneDeps): HandlersFor<typeof locksMethods>
       if (!lease) throw new BrainsError('NOT_FOUND', `no lease ${ref.lease_id}: it never existed or ended over a day ago; acquire the lock again with lock.acquire`);
     } else if (ref.key !== undefined && ref.holder !== undefined) {
       const key = normalizeKey(ref.key);
-      lease = store.locks.liveByKeyAndHolder(key, ref.holder) ?? store.locks.lastEndedByKeyAndHolder(key, ref.holder);
+      lease = store.locks.liveByKeyAndHolder(key, ref.holder, ref.fencing_token) ?? store.locks.lastEndedByKeyAndHolder(key, ref.holder, ref.fencing_token);
       if (!lease) throw new BrainsError('NOT_FOUND', `${holderLabel(ref.holder)} holds no lease on ${key}; acquire it with lock.acquire`, { key });
     } else if (ref.key !== undefined) {
       // A key and its fencing token name one lease (tokens are never reused): whose it is comes from the stored row.
@@ -69,23 +70,28 @@ export function locksHandlers(deps: PlaneDeps): HandlersFor<typeof locksMethods>
   return {
     'lock.acquire': async (params, ctx) => {
       const named = holderNamed(params);
-      const key = normalizeKey(params.key);
+      const asked = normalizeKey(params.key);
       const ttlSeconds = leaseLength(params.ttl_seconds);
+      const found = whereaboutsOf(store, named, ctx.principal);
+      const whereabouts = { directory: params.working_directory ?? found.directory, tool: found.tool };
+      const placing = placeKey(asked, { scope: params.scope }, whereabouts);
+      const placed = placing instanceof Promise ? await placing : placing;
+      const key = placed.key;
       manager.expireNow();
-      const attempt = deps.mutate((emit) => {
+      const attempt = ctx.within(() => deps.mutate((emit) => {
         const holder = resolveHolder(store, named);
         if (store.locks.liveCountForHolder(holder.ref) >= MAX_LEASES_PER_HOLDER) {
           throw new BrainsError('LIMIT_EXCEEDED', `${holderLabel(holder.ref)} already holds ${MAX_LEASES_PER_HOLDER} leases; release some, or lock a glob instead of many paths`, {
             limit: MAX_LEASES_PER_HOLDER,
           });
         }
-        const request = { key, parsed: parsedKey(key), mode: params.mode, holder, ttlSeconds };
+        const request = { ...placed, askedKey: asked === key ? null : asked, whereabouts, parsed: parsedKey(key), mode: params.mode, holder, ttlSeconds };
         const outcome = manager.acquireNow(emit, request);
         if ('blockers' in outcome) refuseSelfConflict(key, holder.ref, outcome.blockers);
         return { ...outcome, request };
-      });
+      }));
       if ('lease' in attempt) return acquiredResult(attempt.lease, 0);
-      if (!params.wait || params.timeout_seconds === 0) throw busyError(key, attempt.blockers, params.wait);
+      if (!params.wait || params.timeout_seconds === 0) throw busyError(key, placed.root, attempt.blockers, params.wait);
       const started = Date.now();
       try {
         const { lease, waitedMs } = await manager.park(attempt.request, params.timeout_seconds * 1000, ctx.signal);
@@ -94,7 +100,7 @@ export function locksHandlers(deps: PlaneDeps): HandlersFor<typeof locksMethods>
         // A wait that ran out is an answer, not an error: who still holds it and who waits ahead.
         if (!(error instanceof BrainsError) || error.appCode !== 'TIMEOUT') throw error;
         const details = error.details as { holders: TimedOutLock['holders']; waiters_ahead: TimedOutLock['waiters_ahead'] };
-        return { timed_out: true as const, waited_ms: Date.now() - started, message: error.message, key, holders: details.holders, waiters_ahead: details.waiters_ahead };
+        return { timed_out: true as const, waited_ms: Date.now() - started, message: error.message, key, scope: placed.scope, holders: details.holders, waiters_ahead: details.waiters_ahead };
       }
     },
 
@@ -136,10 +142,12 @@ export function locksHandlers(deps: PlaneDeps): HandlersFor<typeof locksMethods>
       const nowIso = now.toISOString();
       const wanted = (key: string, who: LockHolder) =>
         (key_prefix === undefined || key.startsWith(key_prefix)) && (project_id === undefined || holderProject(who) === project_id) && (holder === undefined || sameHolder(who, holder));
-      const byKey = new Map<string, { holders: ListedHolder[]; waiters: ListedWaiter[] }>();
-      const entry = (key: string) => {
-        let found = byKey.get(key);
-        if (!found) byKey.set(key, (found = { holders: [], waiters: [] }));
+      // One entry per key in each scope: src/x.ts of two repositories are two locks.
+      const byKey = new Map<string, { key: string; scope: string; holders: ListedHolder[]; waiters: ListedWaiter[] }>();
+      const entry = (scope: string, key: string) => {
+        const id = `${key}\u0000${scope}`;
+        let found = byKey.get(id);
+        if (!found) byKey.set(id, (found = { key, scope, holders: [], waiters: [] }));
         return found;
       };
       let holderCount = 0;
@@ -147,9 +155,14 @@ export function locksHandlers(deps: PlaneDeps): HandlersFor<typeof locksMethods>
         const who = holderOfLease(lease);
         if (lease.expires_at <= nowIso || !wanted(lease.key, who)) continue;
         holderCount += 1;
-        entry(lease.key).holders.push({
+        const whereabouts = leaseWhereabouts(lease);
+        entry(lease.scope, lease.key).holders.push({
           holder: who,
           holder_label: holderLabel(who),
+          holder_text: holderText(who, whereabouts),
+          tool: whereabouts.tool,
+          directory: whereabouts.directory,
+          root: lease.root,
           mode: lease.mode,
           fencing_token: lease.fencing_token,
           acquired_at: lease.acquired_at,
@@ -163,9 +176,13 @@ export function locksHandlers(deps: PlaneDeps): HandlersFor<typeof locksMethods>
       for (const waiter of manager.waiters()) {
         if (!wanted(waiter.key, waiter.holder)) continue;
         waiterCount += 1;
-        entry(waiter.key).waiters.push({
+        entry(waiter.scope, waiter.key).waiters.push({
           holder: waiter.holder,
           holder_label: holderLabel(waiter.holder),
+          holder_text: holderText(waiter.holder, waiter.whereabouts),
+          tool: waiter.whereabouts.tool,
+          directory: waiter.whereabouts.directory,
+          root: waiter.root,
           mode: waiter.mode,
           waiting_since: waiter.since.toISOString(),
           waited_seconds: secondsBetween(waiter.since, now),
@@ -175,7 +192,7 @@ export function locksHandlers(deps: PlaneDeps): HandlersFor<typeof locksMethods>
       }
       const keys = [...byKey.keys()].sort();
       return {
-        locks: keys.slice(0, limit).map((key) => ({ key, ...byKey.get(key)! })),
+        locks: keys.slice(0, limit).map((id) => byKey.get(id)!),
         holder_count: holderCount,
         waiter_count: waiterCount,
         truncated: keys.length > limit,
@@ -188,6 +205,10 @@ export function locksHandlers(deps: PlaneDeps): HandlersFor<typeof locksMethods>
 interface ListedHolder {
   holder: LockHolder;
   holder_label: string;
+  holder_text: string;
+  tool: string | null;
+  directory: string | null;
+  root: string | null;
   mode: 'exclusive' | 'shared';
   fencing_token: number;
   acquired_at: string;
@@ -200,6 +221,10 @@ interface ListedHolder {
 interface ListedWaiter {
   holder: LockHolder;
   holder_label: string;
+  holder_text: string;
+  tool: string | null;
+  directory: string | null;
+  root: string | null;
   mode: 'exclusive' | 'shared';
   waiting_since: string;
   waited_seconds: number;
@@ -260,6 +285,8 @@ function leaseView(lease: LeaseRow) {
   return {
     lease_id: lease.lease_id,
     key: lease.key,
+    scope: lease.scope,
+    root: lease.root,
     mode: lease.mode,
     holder: holderOfLease(lease),
     fencing_token: lease.fencing_token,
@@ -276,7 +303,7 @@ function acquiredResult(lease: LeaseRow, waitedMs: number) {
     ...leaseView(lease),
     timed_out: false as const,
     waited_ms: Math.round(waitedMs),
-    message: `You hold ${lease.key} (${lease.mode}) with fencing token ${lease.fencing_token} until ${lease.expires_at}. Renew with lock.renew before then; release with lock.release when done.`,
+    message: `You hold ${lease.key}${lease.root === null ? '' : ` in ${shortDirectory(lease.root)}`} (${lease.mode}) with fencing token ${lease.fencing_token} until ${lease.expires_at}. Renew with lock.renew before then; release with lock.release when done.`,
   };
 }
 
@@ -294,8 +321,9 @@ function refuseSelfConflict(key: string, holder: LockHolder, blockers: readonly 
   throw new BrainsError('CONFLICT', `${holderLabel(holder)} is already waiting for ${own.key}, which overlaps ${key}; wait for that request to finish first`, { key });
 }
 
-function busyError(key: string, blockers: readonly Blocker[], wanted: boolean): BrainsError {
+function busyError(key: string, root: string | null, blockers: readonly Blocker[], wanted: boolean): BrainsError {
   const { text, details } = describeBlockers(blockers, new Date());
   const next = wanted ? 'wait with a timeout_seconds above 0, or try again later' : 'pass wait: true to queue for it, or try again after the lease ends';
-  return new BrainsError('CONFLICT', `lock ${key} is busy: ${text}; ${next}`, { key, ...details });
+  const where = root === null ? '' : ` in ${shortDirectory(root)}`;
+  return new BrainsError('CONFLICT', `lock ${key}${where} is busy: ${text}; ${next}`, { key, ...details });
 }

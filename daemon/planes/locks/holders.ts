@@ -2,6 +2,7 @@
 import { OPERATOR } from '../../../rpc/contract/common.js';
 import type { LockHolder } from '../../../rpc/contract/locks.js';
 import { BrainsError } from '../../../rpc/errors.js';
+import { homedir } from 'node:os';
 import type { Store } from '../../store/index.js';
 import type { LeaseRow } from '../../store/locks.js';
 import { requireMember, requireOpenProject } from '../shared/guards.js';
@@ -65,6 +66,20 @@ export function sameHolder(a: LockHolder, b: LockHolder): boolean {
 /** `backend@web-app`, or `session 3f2a9c1e` for a session holder. */
 export function holderLabel(holder: LockHolder): string {
   return 'session_id' in holder ? `session ${holder.session_id.slice(0, 8)}` : `${holder.agent_name}@${holder.project_id}`;
+}
+
+/** `alice in shop (claude-code, ~/work/shop-api)`: who, in which project, with which tool and where, as far as known. */
+export function holderText(holder: LockHolder, whereabouts: { directory: string | null; tool: string | null }): string {
+  const who = 'session_id' in holder ? `session ${holder.session_id.slice(0, 8)}` : `${holder.agent_name} in ${holder.project_id}`;
+  const where = [whereabouts.tool, whereabouts.directory === null ? null : shortDirectory(whereabouts.directory)].filter((part) => part !== null);
+  return where.length > 0 ? `${who} (${where.join(', ')})` : who;
+}
+
+/** A directory under the daemon's home as `~/…`. */
+export function shortDirectory(directory: string): string {
+  const home = homedir();
+  if (home.length > 1 && (directory === home || directory.startsWith(`${home}/`))) return `~${directory.slice(home.length)}`;
+  return directory;
 }
 
 export function holderProject(holder: LockHolder): string | null {

@@ -146,8 +146,8 @@ function segmentGlobsOverlap(x: string, y: string, budget: { left: number }): bo
   return visit(0, 0);
 }
 
-/** Two requests conflict when their keys can name a common path and at least one of them is exclusive. */
-export function requestsConflict(a: { key: ParsedKey; mode: string }, b: { key: ParsedKey; mode: string }): boolean {
+/** Two requests conflict when their keys, in one scope, can name a common path and at least one of them is exclusive. */
+export function requestsConflict(a: { scope: string; key: ParsedKey; mode: string }, b: { scope: string; key: ParsedKey; mode: string }): boolean {
   if (a.mode !== 'exclusive' && b.mode !== 'exclusive') return false;
-  return keysOverlap(a.key, b.key);
+  return a.scope === b.scope && keysOverlap(a.key, b.key);
 }

@@ -12,10 +12,16 @@ import { ExpiryTimer } from './expiry-timer.js';
 import { JobGuard } from '../../services/backoff.js';
 import { outsideCall } from '../../principals/call-scope.js';
 import { describeBlockers, leaseEventData, type Blocker } from './views.js';
+import type { Whereabouts } from './scoping.js';
 
 
 export interface AcquireRequest {
   key: string;
+  scope: string;
+  root: string | null;
+  /** The key as the holder gave it, when it differs from key. */
+  askedKey: string | null;
+  whereabouts: Whereabouts;
   parsed: ParsedKey;
   mode: LockMode;
   holder: ResolvedHolder;
@@ -32,6 +38,9 @@ interface Waiter extends AcquireRequest {
 export interface WaiterView {
   holder: LockHolder;
   key: string;
+  scope: string;
+  root: string | null;
+  whereabouts: Whereabouts;
   mode: LockMode;
   since: Date;
   position: number;
@@ -84,7 +93,7 @@ export class LockManager {
     if (this.queue.length === 0) return [];
     this.endDue(emit);
     const now = new Date();
-    const held = this.deps.store.locks.live().map((lease) => ({ key: parsedKey(lease.key), mode: lease.mode }));
+    const held = this.deps.store.locks.live().map((lease) => ({ scope: lease.scope, key: parsedKey(lease.key), mode: lease.mode }));
     const ahead: Waiter[] = [];
     const granted: Waiter[] = [];
     for (const waiter of this.queue) {
@@ -93,8 +102,8 @@ export class LockManager {
         this.forgetGrant(waiter); // that transaction rolled back
       }
       if (skip(waiter.holder.ref) || holderUnusable(this.deps.store, waiter.holder.ref) !== null) continue;
-      const request = { key: waiter.parsed, mode: waiter.mode };
-      if (held.some((h) => requestsConflict(request, h)) || ahead.some((w) => requestsConflict(request, { key: w.parsed, mode: w.mode }))) {
+      const request = { scope: waiter.scope, key: waiter.parsed, mode: waiter.mode };
+      if (held.some((h) => requestsConflict(request, h)) || ahead.some((w) => requestsConflict(request, { scope: w.scope, key: w.parsed, mode: w.mode }))) {
         ahead.push(waiter);
         continue;
       }
@@ -196,6 +205,9 @@ export class LockManager {
     return this.queue.map((waiter, index) => ({
       holder: waiter.holder.ref,
       key: waiter.key,
+      scope: waiter.scope,
+      root: waiter.root,
+      whereabouts: waiter.whereabouts,
       mode: waiter.mode,
       since: waiter.since,
       position: index + 1,
@@ -210,16 +222,17 @@ export class LockManager {
   }
 
   private blockersAmong(request: AcquireRequest, leases: readonly LeaseRow[], ahead: readonly Waiter[]): Blocker[] {
-    const mine = { key: request.parsed, mode: request.mode };
+    const mine = { scope: request.scope, key: request.parsed, mode: request.mode };
     const blockers: Blocker[] = [];
     for (const lease of leases) {
-      if (requestsConflict(mine, { key: parsedKey(lease.key), mode: lease.mode })) {
-        blockers.push({ key: lease.key, mode: lease.mode, holder: holderOfLease(lease), lease, waitingSince: null });
+      if (requestsConflict(mine, { scope: lease.scope, key: parsedKey(lease.key), mode: lease.mode })) {
+        const whereabouts = { directory: lease.holder_directory, tool: lease.holder_tool };
+        blockers.push({ key: lease.key, mode: lease.mode, holder: holderOfLease(lease), whereabouts, lease, waitingSince: null });
       }
     }
     for (const waiter of ahead) {
-      if (requestsConflict(mine, { key: waiter.parsed, mode: waiter.mode })) {
-        blockers.push({ key: waiter.key, mode: waiter.mode, holder: waiter.holder.ref, lease: null, waitingSince: waiter.since });
+      if (requestsConflict(mine, { scope: waiter.scope, key: waiter.parsed, mode: waiter.mode })) {
+        blockers.push({ key: waiter.key, mode: waiter.mode, holder: waiter.holder.ref, whereabouts: waiter.whereabouts, lease: null, waitingSince: waiter.since });
       }
     }
     return blockers;
@@ -311,6 +324,11 @@ export class LockManager {
     const lease: LeaseRow = {
       lease_id: randomUUID(),
       key: request.key,
+      scope: request.scope,
+      root: request.root,
+      asked_key: request.askedKey,
+      holder_tool: request.whereabouts.tool,
+      holder_directory: request.whereabouts.directory,
       mode: request.mode,
       holder_kind: request.holder.kind,
       session_id: request.holder.session_id,
