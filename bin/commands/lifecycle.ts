@@ -3,6 +3,7 @@ import { processAlive, startDaemon } from '../../rpc/autostart.js';
 import { BrainsClient } from '../../rpc/client.js';
 import type { Result } from '../../rpc/contract/index.js';
 import { statePaths } from '../../rpc/paths.js';
+import { clearStopped, markStopped, stoppedByUser } from '../../rpc/stopped.js';
 import { EXIT } from './exit-codes.js';
 import { parseFlags } from './flags.js';
 
@@ -33,6 +34,7 @@ export async function upCommand(argv: string[]): Promise<number> {
   const paths = statePaths();
   let started: boolean;
   try {
+    clearStopped(paths);
     ({ started } = await startDaemon(paths));
   } catch (error) {
     process.stderr.write(`brains up: ${(error as Error).message}\n`);
@@ -62,11 +64,13 @@ export async function downCommand(argv: string[]): Promise<number> {
   if (!values) return EXIT.USAGE;
   if (values.help) return (await import('./help.js')).helpCommand(['down']);
   const paths = statePaths();
+  // Marked before the daemon goes, so no agent's next call starts it again while it stops.
+  markStopped(paths);
   let client: BrainsClient;
   try {
     client = await BrainsClient.connect(paths.socket);
   } catch {
-    process.stdout.write('brains daemon is not running.\n');
+    process.stdout.write('brains daemon is not running; it stays stopped until brains up.\n');
     return EXIT.OK;
   }
   const closed = new Promise<void>((resolve) => client.onClose(resolve));
@@ -74,6 +78,7 @@ export async function downCommand(argv: string[]): Promise<number> {
   try {
     ({ pid } = await client.call('daemon.shutdown'));
   } catch (error) {
+    clearStopped(paths);
     await client.close();
     process.stderr.write(`brains down: ${(error as Error).message}\n`);
     return EXIT.METHOD_ERROR;
@@ -87,7 +92,7 @@ export async function downCommand(argv: string[]): Promise<number> {
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  process.stdout.write(`brains daemon stopped (pid ${pid}).\n`);
+  process.stdout.write(`brains daemon stopped (pid ${pid}); it stays stopped until brains up.\n`);
   return EXIT.OK;
 }
 
@@ -109,7 +114,8 @@ export async function statusCommand(argv: string[]): Promise<number> {
   } else if (info) {
     process.stdout.write(`brains daemon: running\n${formatStatus(info)}`);
   } else {
-    process.stdout.write(`brains daemon: not running (state dir ${paths.home}); start it with brains up\n`);
+    const why = stoppedByUser(paths) ? 'stopped with brains down, ' : '';
+    process.stdout.write(`brains daemon: not running (${why}state dir ${paths.home}); start it with brains up\n`);
   }
   return info ? EXIT.OK : EXIT.UNREACHABLE;
 }
