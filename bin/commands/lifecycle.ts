@@ -4,8 +4,9 @@ import { BrainsClient } from '../../rpc/client.js';
 import type { Result } from '../../rpc/contract/index.js';
 import { statePaths } from '../../rpc/paths.js';
 import { clearStopped, markStopped, stoppedByUser } from '../../rpc/stopped.js';
+import { ConfigError, loadConfig } from '../../daemon/config.js';
 import { EXIT } from './exit-codes.js';
-import { parseFlags } from './flags.js';
+import { parseFlags, printUsageError } from './flags.js';
 
 const STOP_TIMEOUT_MS = 20_000;
 
@@ -27,20 +28,32 @@ async function fetchInfo(socket: string): Promise<Result<'system.info'> | null> 
   }
 }
 
+/** `brains up`'s own flags; every other argument is one of `brains daemon`'s, passed on to the daemon it starts. */
+const UP_FLAGS = ['--quiet', '--help'];
+
 export async function upCommand(argv: string[]): Promise<number> {
-  const values = flags(argv, 'up', { quiet: { type: 'boolean' } });
-  if (!values) return EXIT.USAGE;
-  if (values.help) return (await import('./help.js')).helpCommand(['up']);
+  if (argv.includes('--help') || argv.includes('-h')) return (await import('./help.js')).helpCommand(['up']);
+  const quiet = argv.includes('--quiet');
+  const daemonArgs = argv.filter((arg) => arg !== '--quiet');
+  try {
+    loadConfig(daemonArgs, {}, UP_FLAGS);
+  } catch (error) {
+    if (error instanceof ConfigError) return printUsageError('up', error.message);
+    throw error;
+  }
   const paths = statePaths();
   let started: boolean;
   try {
     clearStopped(paths);
-    ({ started } = await startDaemon(paths));
+    ({ started } = await startDaemon(paths, process.env, daemonArgs));
   } catch (error) {
     process.stderr.write(`brains up: ${(error as Error).message}\n`);
     return EXIT.UNREACHABLE;
   }
-  if (values.quiet) return EXIT.OK;
+  if (!started && daemonArgs.length > 0) {
+    process.stderr.write(`brains up: the daemon was already running, so ${daemonArgs.join(' ')} did not apply; brains down, then brains up with them\n`);
+  }
+  if (quiet) return EXIT.OK;
   const info = await fetchInfo(paths.socket);
   process.stdout.write(started ? 'brains daemon started.\n' : 'brains daemon was already running.\n');
   if (info) process.stdout.write(formatStatus(info));
