@@ -157,6 +157,7 @@ const TABLE = {
     usage: 'brains mcp [--no-start]',
     summary: 'An MCP server on stdio for an agent tool; every tool call goes to the daemon (started if needed).',
     details: [
+      'After brains down it does not start the daemon: tool calls answer "brains is stopped; run brains up" until brains up.',
       "Tools are generated from the contract, under Brainstorm's names (create_project, join_project, send_message, receive_messages, ...).",
       'After status, join_project or start_session the MCP session is bound to that agent, so later calls may omit agent_name.',
     ],

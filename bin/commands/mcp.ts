@@ -1,5 +1,6 @@
 // `brains mcp`: an MCP server on stdio that forwards every tool call to the daemon over its socket; logs only to stderr, ends with stdin.
 // It is one agent instance: it registers at start (or presents BRAINS_AGENT_TOKEN), and every connection it opens says so.
+// It never starts a daemon stopped with brains down: it stays up, says so to every tool call, and carries on after brains up.
 import { parseArgs } from 'node:util';
 import { connectOrStart } from '../../rpc/autostart.js';
 import { DaemonUnreachableError, RpcCallError, type BrainsClient } from '../../rpc/client.js';
