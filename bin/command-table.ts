@@ -20,16 +20,28 @@ export interface Command {
 
 type CommandSpec = Omit<Command, 'name'>;
 
+/** The flags of `brains daemon`, which `brains up` passes on (daemon/config.ts checks them; a unit test keeps the two equal). */
+const DAEMON_FLAGS_USAGE =
+  '[--log-format human|json] [--log-level debug|info|warn|error] [--event-retention 7d|off]\n                     [--event-retention-max N|off] [--maintenance-interval 60s] [--max-frame-bytes N]\n                     [--mcp-port 9877|0|off] [--mcp-idle 1h]';
+
 const TABLE = {
   up: {
-    usage: 'brains up [--quiet]',
+    usage: `brains up [--quiet] ${DAEMON_FLAGS_USAGE}`,
     summary: 'Start the daemon in the background (log and pidfile in the state dir) and show its status.',
-    examples: ['brains up'],
+    details: [
+      'Takes every flag brains daemon takes and starts the daemon with them; a daemon already running keeps its own (brains down first).',
+      'Clears the stop that brains down left: agents (brains mcp) and hooks reach the daemon again, and start it if it stops on its own.',
+    ],
+    examples: ['brains up', 'brains up --mcp-port 9900 --log-level debug'],
     run: async (args) => (await import('./commands/lifecycle.js')).upCommand(args),
   },
   down: {
     usage: 'brains down',
     summary: 'Stop the daemon gracefully: calls in flight are answered, the database closes cleanly.',
+    details: [
+      'It stays stopped until brains up: agents (brains mcp) and hooks do not start it again; their tool calls answer',
+      '"brains is stopped; run brains up". A command you type (brains rpc, brains tui, brains inbox ...) still starts it, and says so.',
+    ],
     examples: ['brains down'],
     run: async (args) => (await import('./commands/lifecycle.js')).downCommand(args),
   },
@@ -132,8 +144,7 @@ const TABLE = {
     run: async (args) => (await import('./commands/approvals.js')).decideCommand('deny', args),
   },
   daemon: {
-    usage:
-      'brains daemon [--log-format human|json] [--log-level debug|info|warn|error] [--event-retention 7d|off]\n                     [--event-retention-max N|off] [--maintenance-interval 60s] [--max-frame-bytes N]\n                     [--mcp-port 9877|0|off] [--mcp-idle 1h]',
+    usage: `brains daemon ${DAEMON_FLAGS_USAGE}`,
     summary: 'Run the daemon in the foreground (a tmux pane, systemd); logs one line per entry to stderr.',
     details: [
       'Each flag has an environment variable: BRAINS_LOG_FORMAT, BRAINS_LOG_LEVEL, BRAINS_EVENT_RETENTION, BRAINS_EVENT_RETENTION_MAX,',
@@ -146,6 +157,7 @@ const TABLE = {
     usage: 'brains mcp [--no-start]',
     summary: 'An MCP server on stdio for an agent tool; every tool call goes to the daemon (started if needed).',
     details: [
+      'After brains down it does not start the daemon: tool calls answer "brains is stopped; run brains up" until brains up.',
       "Tools are generated from the contract, under Brainstorm's names (create_project, join_project, send_message, receive_messages, ...).",
       'After status, join_project or start_session the MCP session is bound to that agent, so later calls may omit agent_name.',
     ],

@@ -1,5 +1,6 @@
 // The daemon's settings, from flags first, then BRAINS_* environment variables, then defaults; bad values stop it with a clear message.
 import { DEFAULT_MAX_FRAME_BYTES } from '../rpc/frame.js';
+import { nearestName } from '../rpc/nearest-name.js';
 import type { LogFormat, LogLevel } from './log.js';
 
 export interface DaemonConfig {
@@ -45,10 +46,15 @@ const S = {
   mcpIdle: { flag: '--mcp-idle', env: 'BRAINS_MCP_IDLE' },
 } satisfies Record<string, Setting>;
 
+/** Every flag `brains daemon` takes, and so `brains up`, which passes them on. */
 export const DAEMON_FLAGS = Object.values(S).map((s) => s.flag);
 
-export function loadConfig(args: readonly string[], env: NodeJS.ProcessEnv = process.env): DaemonConfig {
-  const flags = parseFlags(args);
+/**
+ * The daemon's settings from its flags and environment; throws ConfigError naming the flag and what it takes.
+ * `ownFlags` are the calling command's other flags (`brains up --quiet`), offered too when a flag is mistyped.
+ */
+export function loadConfig(args: readonly string[], env: NodeJS.ProcessEnv = process.env, ownFlags: readonly string[] = []): DaemonConfig {
+  const flags = parseFlags(args, ownFlags);
   const get = (s: Setting): string | undefined => flags.get(s.flag) ?? nonEmpty(env[s.env]);
   return {
     logFormat: oneOf(get(S.logFormat), ['human', 'json'] as const, 'human', S.logFormat),
@@ -67,7 +73,7 @@ export function loadConfig(args: readonly string[], env: NodeJS.ProcessEnv = pro
   };
 }
 
-function parseFlags(args: readonly string[]): Map<string, string> {
+function parseFlags(args: readonly string[], ownFlags: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i]!;
@@ -77,12 +83,24 @@ function parseFlags(args: readonly string[]): Map<string, string> {
     }
     const eq = arg.indexOf('=');
     const name = eq === -1 ? arg : arg.slice(0, eq);
-    if (!DAEMON_FLAGS.includes(name)) throw new ConfigError(`unknown option ${name}; see brains help daemon`);
+    if (!DAEMON_FLAGS.includes(name)) throw new ConfigError(unknownFlag(name, ownFlags));
     const value = eq === -1 ? args[++i] : arg.slice(eq + 1);
     if (value === undefined) throw new ConfigError(`${name} needs a value; see brains help daemon`);
     out.set(name, value);
   }
   return out;
+}
+
+function unknownFlag(given: string, ownFlags: readonly string[]): string {
+  if (!given.startsWith('-')) return `unexpected argument ${shown(given)}; it takes only flags (see brains help daemon)`;
+  const known = [...DAEMON_FLAGS, ...ownFlags];
+  const nearest = nearestName(given.replace(/^-+/, ''), known.map((flag) => flag.replace(/^-+/, '')));
+  return `unknown option ${shown(given).slice(1, -1)}; ${nearest ? `did you mean --${nearest}?` : `it takes ${known.join(', ')}`}`;
+}
+
+/** A value as the person typed it, quoted, escaped and cut short so an error line stays one short line. */
+function shown(value: string): string {
+  return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -96,13 +114,13 @@ function describe(s: Setting): string {
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, s: Setting): T {
   if (value === undefined) return fallback;
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new ConfigError(`${describe(s)} must be one of ${allowed.join(', ')}, not ${JSON.stringify(value)}`);
+  throw new ConfigError(`${describe(s)} must be one of ${allowed.join(', ')}, not ${shown(value)}`);
 }
 
 function integer(value: string | undefined, fallback: number, min: number, max: number, s: Setting): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${describe(s)} must be a whole number from ${min} to ${max}, not ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${describe(s)} must be a whole number from ${min} to ${max}, not ${shown(value)}`);
   return n;
 }
 
@@ -118,6 +136,6 @@ export function optionalDuration(value: string | undefined, fallbackSeconds: num
   if (value === undefined) return fallbackSeconds;
   if (value === 'off') return null;
   const match = /^(\d+(?:\.\d+)?)([smhd]?)$/.exec(value);
-  if (!match) throw new ConfigError(`${describe(s)} must be a duration such as 30s, 15m, 12h or 7d (or off), not ${JSON.stringify(value)}`);
+  if (!match) throw new ConfigError(`${describe(s)} must be a duration such as 30s, 15m, 12h or 7d (or off), not ${shown(value)}`);
   return Number(match[1]) * UNIT_SECONDS[match[2] || 's']!;
 }

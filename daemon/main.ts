@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { contract } from '../rpc/contract/index.js';
 import { DAEMON_ALREADY_RUNNING_EXIT } from '../rpc/autostart.js';
 import { socketPathProblem, statePaths, type StatePaths } from '../rpc/paths.js';
+import { clearStopped } from '../rpc/stopped.js';
 import { ConfigError, loadConfig, type DaemonConfig } from './config.js';
 import { createLogger, shouldColor, type Logger } from './log.js';
 import { acquireInstanceLock, type InstanceLock } from './lifecycle/instance-lock.js';
@@ -71,6 +72,8 @@ export async function runDaemon(args: readonly string[], env: NodeJS.ProcessEnv 
     log.error(`a brains daemon is already running for ${paths.home}${pid ? ` (pid ${pid})` : ''}; use brains status, or brains down to stop it`);
     return EXIT_ALREADY_RUNNING;
   }
+  // Whoever started this daemon meant it to run: automatic clients may start it again after this one stops on its own.
+  clearStopped(paths);
 
   let settings: RuntimeSettings;
   try {

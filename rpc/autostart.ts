@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { BrainsClient, DaemonUnreachableError } from './client.js';
 import { socketPathProblem, type StatePaths } from './paths.js';
 import { processAlive } from './process-alive.js';
+import { DaemonStoppedError, stoppedByUser } from './stopped.js';
 
 export { processAlive };
 
@@ -26,15 +27,27 @@ export const DAEMON_ALREADY_RUNNING_EXIT = 4;
 
 export interface ConnectOptions {
   autoStart: boolean;
+  /**
+   * Given by the commands a person types (brains rpc, brains tui): they start even a daemon stopped with `brains down`,
+   * calling this first so the person is told. Without it (brains mcp, hooks) a stopped daemon stays stopped.
+   */
+  onStartingStopped?: () => void;
   env?: NodeJS.ProcessEnv;
 }
 
-/** Connect to the daemon, starting it first when it is not running and autoStart allows. */
+/**
+ * Connect to the daemon, starting it first when it is not running and autoStart allows. Rejects with DaemonStoppedError
+ * when the user stopped it and this client may not start it (an automatic client, or autoStart off).
+ */
 export async function connectOrStart(paths: StatePaths, opts: ConnectOptions): Promise<BrainsClient> {
   try {
     return await BrainsClient.connect(paths.socket);
   } catch (error) {
-    if (!opts.autoStart || !(error instanceof DaemonUnreachableError)) throw error;
+    if (!(error instanceof DaemonUnreachableError)) throw error;
+    const stopped = stoppedByUser(paths);
+    if (stopped && (!opts.autoStart || !opts.onStartingStopped)) throw new DaemonStoppedError();
+    if (!opts.autoStart) throw error;
+    if (stopped) opts.onStartingStopped?.();
   }
   await startDaemon(paths, opts.env ?? process.env);
   return BrainsClient.connect(paths.socket);
@@ -50,8 +63,8 @@ export async function isDaemonAnswering(socket: string): Promise<boolean> {
   }
 }
 
-/** Start a detached daemon and return once its socket answers; a no-op when one already answers. */
-export async function startDaemon(paths: StatePaths, env: NodeJS.ProcessEnv = process.env): Promise<{ started: boolean }> {
+/** Start a detached daemon (`brains daemon ARGS`) and return once its socket answers; a no-op when one already answers. */
+export async function startDaemon(paths: StatePaths, env: NodeJS.ProcessEnv = process.env, daemonArgs: readonly string[] = []): Promise<{ started: boolean }> {
   const problem = socketPathProblem(paths.socket);
   if (problem) throw new Error(problem);
   if (await isDaemonAnswering(paths.socket)) return { started: false };
@@ -69,7 +82,7 @@ export async function startDaemon(paths: StatePaths, env: NodeJS.ProcessEnv = pr
       try {
         if (await isDaemonAnswering(paths.socket)) return { started: false };
         try {
-          await spawnAndWait(paths, env, deadline);
+          await spawnAndWait(paths, env, daemonArgs, deadline);
         } catch (error) {
           const problem = stateDirProblem(paths.home, error);
           throw problem ? new Error(problem) : error;
@@ -142,14 +155,14 @@ function releaseStartLock(lockPath: string): void {
   }
 }
 
-async function spawnAndWait(paths: StatePaths, env: NodeJS.ProcessEnv, deadline: number): Promise<void> {
+async function spawnAndWait(paths: StatePaths, env: NodeJS.ProcessEnv, daemonArgs: readonly string[], deadline: number): Promise<void> {
   mkdirSync(paths.logDir, { recursive: true, mode: 0o700 });
   rotateLog(paths.daemonLog);
   const logFd = openSync(paths.daemonLog, 'a', 0o600);
   chmodSync(paths.daemonLog, 0o600);
   const logStart = statSync(paths.daemonLog).size;
   const entry = fileURLToPath(new URL('../bin/brains.js', import.meta.url));
-  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, entry, 'daemon', '--detached'], {
+  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, entry, 'daemon', '--detached', ...daemonArgs], {
     detached: true,
     stdio: ['ignore', logFd, logFd],
     env: { ...env, ...DAEMON_ENV, NO_COLOR: '1' },

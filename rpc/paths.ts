@@ -10,6 +10,8 @@ export interface StatePaths {
   pidfile: string;
   instanceLock: string;
   startLock: string;
+  /** Present while the user has stopped the daemon with `brains down`: automatic clients do not start it then. */
+  stoppedMarker: string;
   logDir: string;
   daemonLog: string;
   keysDir: string;
@@ -42,6 +44,7 @@ export function statePaths(env: NodeJS.ProcessEnv = process.env): StatePaths {
     pidfile: join(home, 'daemon.pid'),
     instanceLock: join(home, 'daemon.lock'),
     startLock: join(home, 'start.lock'),
+    stoppedMarker: join(home, 'stopped'),
     logDir,
     daemonLog: join(logDir, 'daemon.log'),
     keysDir,

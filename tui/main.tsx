@@ -22,11 +22,12 @@ export interface CockpitOptions {
   banner?: string;
 }
 
-export function socketConnector(autoStart: boolean, env: NodeJS.ProcessEnv = process.env): Connector {
+/** `onStartingStopped` is told before the first connect starts a daemon the user stopped with brains down. */
+export function socketConnector(autoStart: boolean, env: NodeJS.ProcessEnv = process.env, onStartingStopped: () => void = () => {}): Connector {
   const paths = statePaths(env);
   return {
     // Only the first connect may start the daemon: after `brains down` the cockpit waits instead of undoing it.
-    connect: (first) => (first ? connectOrStart(paths, { autoStart }) : BrainsClient.connect(paths.socket)),
+    connect: (first) => (first ? connectOrStart(paths, { autoStart, onStartingStopped, env }) : BrainsClient.connect(paths.socket)),
   };
 }
 

@@ -110,7 +110,7 @@ async function ask(args: HookArgs, params: Record<string, unknown>): Promise<Hoo
   }
 }
 
-/** Connect; only a session start may start the daemon (a prompt never waits for one to boot). */
+/** Connect; only a session start may start the daemon (a prompt never waits for one to boot), and never one stopped with brains down. */
 async function connect(args: HookArgs): Promise<BrainsClient | null> {
   const paths = statePaths();
   try {

@@ -3,8 +3,10 @@ import { processAlive, startDaemon } from '../../rpc/autostart.js';
 import { BrainsClient } from '../../rpc/client.js';
 import type { Result } from '../../rpc/contract/index.js';
 import { statePaths } from '../../rpc/paths.js';
+import { clearStopped, markStopped, stoppedByUser } from '../../rpc/stopped.js';
+import { ConfigError, loadConfig } from '../../daemon/config.js';
 import { EXIT } from './exit-codes.js';
-import { parseFlags } from './flags.js';
+import { parseFlags, printUsageError } from './flags.js';
 
 const STOP_TIMEOUT_MS = 20_000;
 
@@ -26,19 +28,32 @@ async function fetchInfo(socket: string): Promise<Result<'system.info'> | null> 
   }
 }
 
+/** `brains up`'s own flags; every other argument is one of `brains daemon`'s, passed on to the daemon it starts. */
+const UP_FLAGS = ['--quiet', '--help'];
+
 export async function upCommand(argv: string[]): Promise<number> {
-  const values = flags(argv, 'up', { quiet: { type: 'boolean' } });
-  if (!values) return EXIT.USAGE;
-  if (values.help) return (await import('./help.js')).helpCommand(['up']);
+  if (argv.includes('--help') || argv.includes('-h')) return (await import('./help.js')).helpCommand(['up']);
+  const quiet = argv.includes('--quiet');
+  const daemonArgs = argv.filter((arg) => arg !== '--quiet');
+  try {
+    loadConfig(daemonArgs, {}, UP_FLAGS);
+  } catch (error) {
+    if (error instanceof ConfigError) return printUsageError('up', error.message);
+    throw error;
+  }
   const paths = statePaths();
   let started: boolean;
   try {
-    ({ started } = await startDaemon(paths));
+    clearStopped(paths);
+    ({ started } = await startDaemon(paths, process.env, daemonArgs));
   } catch (error) {
     process.stderr.write(`brains up: ${(error as Error).message}\n`);
     return EXIT.UNREACHABLE;
   }
-  if (values.quiet) return EXIT.OK;
+  if (!started && daemonArgs.length > 0) {
+    process.stderr.write(`brains up: the daemon was already running, so ${daemonArgs.join(' ')} did not apply; brains down, then brains up with them\n`);
+  }
+  if (quiet) return EXIT.OK;
   const info = await fetchInfo(paths.socket);
   process.stdout.write(started ? 'brains daemon started.\n' : 'brains daemon was already running.\n');
   if (info) process.stdout.write(formatStatus(info));
@@ -62,11 +77,13 @@ export async function downCommand(argv: string[]): Promise<number> {
   if (!values) return EXIT.USAGE;
   if (values.help) return (await import('./help.js')).helpCommand(['down']);
   const paths = statePaths();
+  // Marked before the daemon goes, so no agent's next call starts it again while it stops.
+  markStopped(paths);
   let client: BrainsClient;
   try {
     client = await BrainsClient.connect(paths.socket);
   } catch {
-    process.stdout.write('brains daemon is not running.\n');
+    process.stdout.write('brains daemon is not running; it stays stopped until brains up.\n');
     return EXIT.OK;
   }
   const closed = new Promise<void>((resolve) => client.onClose(resolve));
@@ -74,6 +91,7 @@ export async function downCommand(argv: string[]): Promise<number> {
   try {
     ({ pid } = await client.call('daemon.shutdown'));
   } catch (error) {
+    clearStopped(paths);
     await client.close();
     process.stderr.write(`brains down: ${(error as Error).message}\n`);
     return EXIT.METHOD_ERROR;
@@ -87,7 +105,7 @@ export async function downCommand(argv: string[]): Promise<number> {
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  process.stdout.write(`brains daemon stopped (pid ${pid}).\n`);
+  process.stdout.write(`brains daemon stopped (pid ${pid}); it stays stopped until brains up.\n`);
   return EXIT.OK;
 }
 
@@ -109,7 +127,8 @@ export async function statusCommand(argv: string[]): Promise<number> {
   } else if (info) {
     process.stdout.write(`brains daemon: running\n${formatStatus(info)}`);
   } else {
-    process.stdout.write(`brains daemon: not running (state dir ${paths.home}); start it with brains up\n`);
+    const why = stoppedByUser(paths) ? 'stopped with brains down, ' : '';
+    process.stdout.write(`brains daemon: not running (${why}state dir ${paths.home}); start it with brains up\n`);
   }
   return info ? EXIT.OK : EXIT.UNREACHABLE;
 }

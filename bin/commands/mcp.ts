@@ -1,9 +1,11 @@
 // `brains mcp`: an MCP server on stdio that forwards every tool call to the daemon over its socket; logs only to stderr, ends with stdin.
 // It is one agent instance: it registers at start (or presents BRAINS_AGENT_TOKEN), and every connection it opens says so.
+// It never starts a daemon stopped with brains down: it stays up, says so to every tool call, and carries on after brains up.
 import { parseArgs } from 'node:util';
 import { connectOrStart } from '../../rpc/autostart.js';
-import { RpcCallError, type BrainsClient } from '../../rpc/client.js';
+import { DaemonUnreachableError, RpcCallError, type BrainsClient } from '../../rpc/client.js';
 import { statePaths, type StatePaths } from '../../rpc/paths.js';
+import { DaemonStoppedError, stoppedByUser } from '../../rpc/stopped.js';
 import { VERSION } from '../../daemon/version.js';
 import type { CallOptions, DaemonCall } from '../../daemon/mcp/server.js';
 import { usageOf } from '../command-table.js';
@@ -95,21 +97,22 @@ function log(message: string): void {
 }
 
 /**
- * Quick calls share one connection (reopened if the daemon restarts); a call that parks gets a connection of its own,
- * closed when the MCP client cancels it, which makes the daemon release the wait.
+ * Quick calls share one connection (reopened if the daemon restarts, or opened by the first call when brains mcp started
+ * while the daemon was stopped); a call that parks gets a connection of its own, closed when the MCP client cancels it,
+ * which makes the daemon release the wait.
  */
-function socketCaller(first: BrainsClient, connect: () => Promise<BrainsClient>): { call: DaemonCall; closeAll(): Promise<void> } {
-  let shared: Promise<BrainsClient> | null = Promise.resolve(first);
-  const open = new Set<BrainsClient>([first]);
+function socketCaller(first: BrainsClient | null, connect: () => Promise<BrainsClient>): { call: DaemonCall; closeAll(): Promise<void> } {
+  let shared: Promise<BrainsClient> | null = first ? Promise.resolve(first) : null;
+  const open = new Set<BrainsClient>();
   const track = (client: BrainsClient) => {
     open.add(client);
     client.onClose(() => open.delete(client));
     return client;
   };
-  first.onClose(() => {
-    open.delete(first);
-    shared = null;
-  });
+  if (first) {
+    track(first);
+    first.onClose(() => (shared = null));
+  }
   const sharedClient = (): Promise<BrainsClient> => {
     if (!shared) {
       const next = connect().then(track);
@@ -150,10 +153,15 @@ function progressInterval(): number | undefined {
   return Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
-async function connectFirst(paths: StatePaths, autoStart: boolean): Promise<BrainsClient | null> {
+/** The first connection; 'stopped' when the user stopped the daemon (brains mcp then serves and says so until brains up). */
+async function connectFirst(paths: StatePaths, autoStart: boolean): Promise<BrainsClient | 'stopped' | null> {
   try {
     return await connectOrStart(paths, { autoStart });
   } catch (error) {
+    if (error instanceof DaemonStoppedError) {
+      log('the daemon was stopped with brains down; tool calls answer "brains is stopped; run brains up" until it runs again');
+      return 'stopped';
+    }
     log(`cannot reach the daemon: ${(error as Error).message}; ${autoStart ? `see ${paths.daemonLog}` : 'start it with brains up, or drop --no-start'}`);
     return null;
   }
@@ -180,12 +188,14 @@ export async function mcpCommand(argv: string[]): Promise<number> {
 
   const token = agentTokenFromEnv();
   const login = new InstanceLogin(token, registrationFromEnv());
-  try {
-    await login.present(first);
-  } catch (error) {
-    log(`the daemon refused this agent: ${(error as Error).message}${token ? ` (check ${TOKEN_ENV})` : ''}`);
-    await first.close();
-    return EXIT.METHOD_ERROR;
+  if (first !== 'stopped') {
+    try {
+      await login.present(first);
+    } catch (error) {
+      log(`the daemon refused this agent: ${(error as Error).message}${token ? ` (check ${TOKEN_ENV})` : ''}`);
+      await first.close();
+      return EXIT.METHOD_ERROR;
+    }
   }
   const connect = async () => {
     const client = await connectOrStart(paths, { autoStart: !noStart });
@@ -197,8 +207,17 @@ export async function mcpCommand(argv: string[]): Promise<number> {
     }
     return client;
   };
-  const carrier = socketCaller(first, connect);
-  const server = createMcpServer({ call: carrier.call, version: VERSION, progressIntervalMs: progressInterval() });
+  const carrier = socketCaller(first === 'stopped' ? null : first, connect);
+  const call: DaemonCall = async (method, params, opts) => {
+    try {
+      return await carrier.call(method, params, opts);
+    } catch (error) {
+      // A call that brains down cut off says why, as the calls after it do.
+      if (error instanceof DaemonUnreachableError && !(error instanceof DaemonStoppedError) && stoppedByUser(paths)) throw new DaemonStoppedError();
+      throw error;
+    }
+  };
+  const server = createMcpServer({ call, version: VERSION, progressIntervalMs: progressInterval() });
   const transport = new StdioServerTransport();
   transport.onerror = (error) => log(`stdio: ${error.message}`);
 

@@ -5,6 +5,10 @@ import { EXIT } from './exit-codes.js';
 import { nearestName } from '../../rpc/nearest-name.js';
 import { PANES, type PaneName } from '../../tui/keys.js';
 import { dropCiMarkers } from '../../tui/terminal/ci-markers.js';
+import { isDaemonAnswering } from '../../rpc/autostart.js';
+import { statePaths } from '../../rpc/paths.js';
+import { stoppedByUser } from '../../rpc/stopped.js';
+import { sayStartingStopped } from './connect.js';
 
 export async function tuiCommand(argv: string[], extra: { banner?: string } = {}): Promise<number> {
   let values;
@@ -37,6 +41,8 @@ export async function tuiCommand(argv: string[], extra: { banner?: string } = {}
   dropCiMarkers(process.env);
   // React picks its build when first loaded: the development one checks every render and is several times slower.
   process.env.NODE_ENV ??= 'production';
+  // Said before the cockpit takes the screen, where a line on stderr would be drawn over.
+  if (!values['no-start'] && stoppedByUser(statePaths()) && !(await isDaemonAnswering(statePaths().socket))) sayStartingStopped();
   const { runCockpit } = await import('../../tui/main.js');
   return runCockpit({
     autoStart: !values['no-start'],

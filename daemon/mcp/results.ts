@@ -17,6 +17,7 @@ export function describeFailure(error: unknown): string {
     const code = error.appCode ?? (error.code === RpcCodes.INVALID_PARAMS ? 'INVALID_PARAMS' : `RPC_${error.code}`);
     return `${code}: ${error.message}`;
   }
+  if (error instanceof Error && error.name === 'DaemonStoppedError') return `UNAVAILABLE: ${error.message}`;
   if (error instanceof Error && error.name === 'DaemonUnreachableError') {
     return `UNAVAILABLE: the brains daemon cannot be reached (${error.message}); start it with brains up and call again`;
   }

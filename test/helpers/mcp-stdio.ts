@@ -20,11 +20,14 @@ export interface Mcp {
   close(): Promise<void>;
 }
 
-/** Start `brains mcp --no-start` under a tool process, in `dir` (a fresh temp directory when not given). */
-export async function openMcp(daemon: TestDaemon, opts: { env?: Record<string, string>; dir?: string } = {}): Promise<Mcp> {
+/**
+ * Start `brains mcp --no-start` under a tool process, in `dir` (a fresh temp directory when not given); with `start`,
+ * plain `brains mcp`, which may start the daemon as an agent tool's would.
+ */
+export async function openMcp(daemon: Pick<TestDaemon, 'home'>, opts: { env?: Record<string, string>; dir?: string; start?: boolean } = {}): Promise<Mcp> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'bm-'));
   const env = Object.fromEntries(Object.entries(envFor(daemon.home, opts.env)).filter((e): e is [string, string] => e[1] !== undefined));
-  const transport = new StdioClientTransport({ command: process.execPath, args: [TOOL_PROCESS, process.execPath, CLI, 'mcp', '--no-start'], env, cwd: dir, stderr: 'pipe' });
+  const transport = new StdioClientTransport({ command: process.execPath, args: [TOOL_PROCESS, process.execPath, CLI, 'mcp', ...(opts.start ? [] : ['--no-start'])], env, cwd: dir, stderr: 'pipe' });
   let err = '';
   transport.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
   const client = new Client({ name: 'brains-test', version: '0.0.0' });
