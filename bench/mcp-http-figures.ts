@@ -8,7 +8,7 @@ import { ensureClientKey } from '../daemon/http/client-keys.js';
 import type { BenchSizes } from './config.js';
 import { brainsEnv } from './daemon-process.js';
 import type { Figure, PlaneBenchContext } from './figures.js';
-import { fetchWithOwnSignal } from './fetch-own-signal.js';
+import { fetchWithOwnSignal } from '../test/helpers/fetch-own-signal.js';
 import { projectWith } from './messages-setup.js';
 import { startPlaneRig } from './plane-rig.js';
 import { RawEchoClient } from './raw-client.js';

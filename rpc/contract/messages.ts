@@ -79,7 +79,7 @@ export const messagesMethods = defineMethods({
   'message.send': {
     summary: 'Send a message to one member (to_agent) or to everyone in the project (broadcast: true); the operator can send and receive too.',
     description:
-      'Exactly one of to_agent or broadcast. A broadcast reaches every member but the sender, plus the operator, all in one transaction. Pass reply_to (a message_id) to thread a reply. Pass idempotency_key to make a retry safe: the same key from the same sender returns the first message and writes nothing. Payload plus metadata may be up to 256 KiB of JSON.',
+      'Exactly one of to_agent or broadcast. A broadcast reaches every member but the sender, plus the operator, all in one transaction. Pass reply_to (a message_id) to thread a reply. Pass idempotency_key to make a retry safe: the same key from the same sender with the same message returns the first message and writes nothing; the same key with different content is refused with CONFLICT. Payload plus metadata may be up to 256 KiB of JSON.',
     params: z
       .object({
         project_id: identifier,
@@ -90,7 +90,7 @@ export const messagesMethods = defineMethods({
         payload: jsonValue.describe('Any JSON.'),
         metadata: jsonObject.optional().describe('Optional JSON object (priority, trace ids...).'),
         reply_to: messageId.optional().describe('The message this one answers: makes a thread.'),
-        idempotency_key: z.string().min(1).max(200).optional().describe('Retry-safe sends: the same key from the same sender in the same project is sent once.'),
+        idempotency_key: z.string().min(1).max(200).optional().describe('Retry-safe sends: the same key from the same sender in the same project is sent once; reused for different content, it is refused with CONFLICT.'),
       })
       .strict(),
     result: z.object({

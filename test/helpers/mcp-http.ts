@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { fetchWithOwnSignal } from './fetch-own-signal.js';
 
 export type Structured = Record<string, any>;
 
@@ -11,8 +13,11 @@ export interface Http {
   transport: StreamableHTTPClientTransport;
 }
 
-export async function openHttp(url: string, key: string): Promise<Http> {
-  const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${key}` } } });
+/** The fetch the helpers' clients use: one signal per request, so a long session leaves no listener behind. */
+export const httpFetch: FetchLike = fetchWithOwnSignal;
+
+export async function openHttp(url: string, key: string, fetchImpl: FetchLike = httpFetch): Promise<Http> {
+  const transport = new StreamableHTTPClientTransport(new URL(url), { fetch: fetchImpl, requestInit: { headers: { Authorization: `Bearer ${key}` } } });
   const client = new Client({ name: 'brains-http-test', version: '0.0.0' });
   await client.connect(transport);
   return { client, transport };

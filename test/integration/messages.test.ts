@@ -185,6 +185,32 @@ describe('messages', () => {
     await c.call('message.ack', { project_id: 'team', agent_name: 'carol', delivery_tokens: got.messages.map((m) => m.delivery_token) });
   });
 
+  test('a reused idempotency key with a different recipient, metadata, reply_to or reply_expected is refused with CONFLICT naming the first message', async () => {
+    const params = { project_id: 'team', from_agent: 'bob', to_agent: 'carol', payload: 'ship it', metadata: { env: 'prod' }, idempotency_key: 'release-7' };
+    const first = await c.call('message.send', params);
+    const seqBefore = await head(c);
+    const countBefore = await messagesIn(c, 'team');
+    const variants: Array<Record<string, unknown>> = [
+      { to_agent: 'alice' },
+      { to_agent: undefined, broadcast: true },
+      { metadata: { env: 'staging' } },
+      { metadata: undefined },
+      { reply_expected: true },
+      { reply_to: first.message_id },
+    ];
+    for (const variant of variants) {
+      const conflict = await failure(c.call('message.send', { ...params, ...variant } as never));
+      assert.equal(conflict.appCode, 'CONFLICT', JSON.stringify(variant));
+      assert.match(conflict.message, /idempotency_key "release-7" was already used by bob .*different content; use a new key/);
+      assert.equal((conflict.data as { message_id?: string }).message_id, first.message_id);
+    }
+    assert.equal(await head(c), seqBefore, 'no event was appended');
+    assert.equal(await messagesIn(c, 'team'), countBefore, 'no message was stored');
+    assert.equal((await c.call('message.send', params)).deduplicated, true, 'the same message under the key is still a safe retry');
+    const got = await c.call('message.receive', { project_id: 'team', agent_name: 'carol', limit: 100 });
+    await c.call('message.ack', { project_id: 'team', agent_name: 'carol', delivery_tokens: got.messages.map((m) => m.delivery_token) });
+  });
+
   test('send refuses what it cannot deliver, and stores nothing when it refuses', async () => {
     await project(c, 'shut', ['x', 'y']);
     const beforeArchive = await c.call('message.send', { project_id: 'shut', from_agent: 'x', to_agent: 'y', payload: 'last words' });
