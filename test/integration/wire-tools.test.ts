@@ -66,7 +66,8 @@ function read(homes: Homes, path: string): string {
 }
 
 function wire(homes: Homes, args: string[], cmd = 'wire') {
-  return runCli([cmd, ...args], { home: homes.state, env: { HOME: homes.home, BRAINS_MCP_PORT: '' } });
+  // A PATH without this install's `brains` (as after npm link): entries name node and the script by absolute path.
+  return runCli([cmd, ...args], { home: homes.state, env: { HOME: homes.home, BRAINS_MCP_PORT: '', PATH: '/usr/bin:/bin' } });
 }
 
 /** A daemon on the homes' state dir serving MCP HTTP on a free port: wire --transport http writes its URL. */
