@@ -6,6 +6,9 @@ import { usageOf } from '../command-table.js';
 import { EXIT } from './exit-codes.js';
 import { FAILED, runStatus, runUnwire, runWire, type Outcome, type ToolStatus } from '../wire/engine.js';
 import { loadRecord } from '../wire/files.js';
+import { backupsOf } from '../wire/backups.js';
+import { missingParts } from '../wire/launcher.js';
+import { daemonEndpoint, endpointProblem } from '../wire/mcp-endpoint.js';
 import { isDetected, TOOL_NAMES, tools, type Tool } from '../wire/tools.js';
 import type { ToolName, Transport } from '../wire/targets.js';
 
@@ -77,8 +80,8 @@ function tilde(path: string): string {
 /** Stands in for a key that does not exist (status, dry-run, tools not selected). */
 const NO_KEY = '<a key brains wire makes>';
 
-function settingsFor(flags: Flags, clientKey: (tool: ToolName) => string = () => NO_KEY): Parameters<typeof tools>[0] {
-  return { transport: flags.transport, rules: flags.rules, hooks: flags.hooks, env: process.env, platform: process.platform, clientKey };
+function settingsFor(flags: Flags, clientKey: (tool: ToolName) => string = () => NO_KEY, mcpUrl?: string): Parameters<typeof tools>[0] {
+  return { transport: flags.transport, rules: flags.rules, hooks: flags.hooks, env: process.env, platform: process.platform, clientKey, ...(mcpUrl ? { mcpUrl } : {}) };
 }
 
 function keysDir(): string {
@@ -123,7 +126,7 @@ function select(all: Tool[], flags: Flags): Tool[] {
 }
 
 function describe(outcome: Outcome): string {
-  const changes = !['unchanged', 'not-wired', 'left'].includes(outcome.action) && !FAILED.has(outcome.action);
+  const changes = !['unchanged', 'not-wired', 'left', 'skipped'].includes(outcome.action) && !FAILED.has(outcome.action);
   const verb = outcome.planned && changes ? `would be ${outcome.action}` : outcome.action;
   const what = outcome.role === 'mcp' ? `mcp${outcome.transport ? ` (${outcome.transport})` : ''}` : outcome.role;
   const extra = outcome.message ? ` (${outcome.message})` : '';
@@ -140,6 +143,39 @@ function report(selected: Tool[], outcomes: Outcome[], emptyLine: string): numbe
     for (const o of mine) if (o.diff) process.stdout.write(`${o.diff}\n`);
   }
   return failed ? EXIT.METHOD_ERROR : EXIT.OK;
+}
+
+type CheckedStatus = ToolStatus & { launch?: 'brains' | 'absolute' | 'missing'; http_endpoint?: 'answers' | 'fails' };
+
+/** A wired entry's launch command still exists (and whether it survives a move), or its HTTP URL answers and takes its key. */
+async function checkEntry(status: ToolStatus, knownKey: string | null): Promise<CheckedStatus> {
+  const mcp = status.targets.find((t) => t.role === 'mcp');
+  const facts = mcp?.facts;
+  // The key stays out of what --status prints.
+  const targets = status.targets.map(({ facts: found, ...rest }) => {
+    if (found === undefined) return rest;
+    const { bearer: _key, ...shown } = found;
+    return { ...rest, facts: shown };
+  });
+  const out: CheckedStatus = { ...status, targets };
+  if (!status.wired || facts === undefined) return out;
+  if (facts.command !== undefined) {
+    const missing = missingParts(facts.command, facts.args ?? [], process.env);
+    if (missing.length > 0) {
+      out.launch = 'missing';
+      out.notes = [`its command no longer exists (${missing.map(tilde).join(', ')} not found): run brains wire --tool ${status.tool} again`, ...status.notes];
+    } else if (facts.command === 'brains') {
+      out.launch = 'brains';
+    } else {
+      out.launch = 'absolute';
+      out.notes = [`it launches ${tilde(facts.command)} ${tilde(facts.args?.[0] ?? '')} by absolute path: moving this checkout or changing Node breaks it; put this install's brains on PATH (npm link) and run brains wire again`, ...status.notes];
+    }
+  } else if (facts.url !== undefined) {
+    const problem = await endpointProblem(facts.url, facts.bearer ?? knownKey);
+    out.http_endpoint = problem === null ? 'answers' : 'fails';
+    if (problem !== null) out.notes = [problem, ...out.notes];
+  }
+  return out;
 }
 
 function printStatus(statuses: ToolStatus[], json: boolean): void {
@@ -179,7 +215,8 @@ export async function wireCommand(args: string[]): Promise<number> {
       const key = (known.get(s.tool as ToolName) ?? null) !== null;
       return { ...s, http_key: key ? 'present' : 'missing', notes: key ? s.notes : [`its MCP key is gone: run brains wire --transport http --tool ${s.tool}`, ...s.notes] };
     });
-    printStatus(statuses, flags.json);
+    const checked = await Promise.all(statuses.map((s) => checkEntry(s, known.get(s.tool as ToolName) ?? null)));
+    printStatus(checked, flags.json);
     return EXIT.OK;
   }
   const selectedNames = select(tools(settingsFor(flags)), flags).map((t) => t.name);
@@ -188,7 +225,14 @@ export async function wireCommand(args: string[]): Promise<number> {
     return EXIT.OK;
   }
   let keys = new Map<ToolName, string>();
-  if (flags.transport === 'http') {
+  let mcpUrl: string | undefined;
+  if (flags.transport === 'http' && selectedNames.some((name) => name !== 'claude-desktop')) {
+    const endpoint = await daemonEndpoint(statePaths());
+    if ('problem' in endpoint) {
+      process.stderr.write(`brains wire: ${endpoint.problem}\n`);
+      return EXIT.METHOD_ERROR;
+    }
+    mcpUrl = endpoint.url;
     try {
       keys = keysFor(selectedNames, flags.dryRun);
     } catch (error) {
@@ -196,7 +240,7 @@ export async function wireCommand(args: string[]): Promise<number> {
       return EXIT.METHOD_ERROR;
     }
   }
-  const selected = tools(settingsFor(flags, (tool) => keys.get(tool) ?? NO_KEY)).filter((t) => selectedNames.includes(t.name));
+  const selected = tools(settingsFor(flags, (tool) => keys.get(tool) ?? NO_KEY, mcpUrl)).filter((t) => selectedNames.includes(t.name));
   const outcomes = runWire(selected, stateHome(), flags.dryRun);
   const code = report(selected, outcomes, 'nothing to do');
   if (!flags.dryRun && flags.transport === 'stdio') {
@@ -230,5 +274,14 @@ export async function unwireCommand(args: string[]): Promise<number> {
     process.stdout.write('nothing to unwire: wire has not changed any tool\n');
     return EXIT.OK;
   }
-  return report(touched, outcomes, 'not wired');
+  const code = report(touched, outcomes, 'not wired');
+  if (!flags.dryRun) reportBackups([...new Set(outcomes.map((o) => o.file))]);
+  return code;
+}
+
+/** Unwire keeps every backup wire and unwire made: say which and where, so they can be deleted once not needed. */
+function reportBackups(files: string[]): void {
+  const left = files.flatMap(backupsOf);
+  if (left.length === 0) return;
+  process.stdout.write(`backups left (delete them once you no longer need them):\n${left.map((path) => `  ${tilde(path)}\n`).join('')}`);
 }

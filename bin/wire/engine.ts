@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { MalformedError } from './jsonc.js';
 import { backup, loadRecord, readState, removeFile, saveRecord, sha256, writeAtomic, type FileRecord, type FileState, type WireRecord } from './files.js';
-import type { EntryState, Target } from './targets.js';
+import type { EntryFacts, EntryState, Target } from './targets.js';
 import { isDetected, type Tool } from './tools.js';
 
 export type Action =
@@ -15,7 +15,8 @@ export type Action =
   | 'removed'
   | 'deleted'
   | 'not-wired'
-  | 'left';
+  | 'left'
+  | 'skipped';
 
 export interface Outcome {
   tool: string;
@@ -173,14 +174,31 @@ function unwireTarget(target: Target, record: WireRecord, dryRun: boolean): Outc
   }
 }
 
+/** A tool whose MCP entry could not be written gets nothing else: rules or hooks that name a server it lacks would half-wire it. */
+function wireTool(tool: Tool, record: WireRecord, dryRun: boolean): Outcome[] {
+  const mcp = tool.targets.find((target) => target.role === 'mcp');
+  const first = mcp === undefined ? [] : [wireTarget(mcp, record, dryRun)];
+  const rest = tool.targets.filter((target) => target !== mcp);
+  const retired = tool.retired.filter((target) => record.files[target.file]);
+  if (first.some((outcome) => FAILED.has(outcome.action))) {
+    const skipped = (target: Target): Outcome => ({
+      tool: target.tool,
+      role: target.role,
+      file: target.file,
+      planned: dryRun,
+      action: 'skipped',
+      message: 'its MCP entry was not written; fix that and run brains wire again',
+    });
+    return [...first, ...rest.map(skipped)];
+  }
+  return [...first, ...rest.map((target) => wireTarget(target, record, dryRun)), ...retired.map((target) => unwireTarget(target, record, dryRun))];
+}
+
 /** Wire each tool's targets, and take out what an earlier wire wrote to files these settings no longer want. */
 export function runWire(selected: Tool[], stateHome: string, dryRun: boolean): Outcome[] {
   const record = loadRecord(stateHome);
   const before = JSON.stringify(record);
-  const outcomes = selected.flatMap((tool) => [
-    ...tool.targets.map((target) => wireTarget(target, record, dryRun)),
-    ...tool.retired.filter((target) => record.files[target.file]).map((target) => unwireTarget(target, record, dryRun)),
-  ]);
+  const outcomes = selected.flatMap((tool) => wireTool(tool, record, dryRun));
   if (!dryRun && JSON.stringify(record) !== before) saveRecord(stateHome, record);
   return outcomes;
 }
@@ -208,6 +226,8 @@ export interface TargetStatus {
   by_wire: boolean;
   transport: string | null;
   note?: string;
+  /** What the entry launches or points at (MCP entries). */
+  facts?: EntryFacts;
 }
 
 export interface ToolStatus {
@@ -228,12 +248,14 @@ export function runStatus(all: Tool[], stateHome: string): ToolStatus[] {
       let state: string;
       let transport: string | null = null;
       let exists = false;
+      let facts: EntryFacts | undefined;
       try {
         const file = readState(target.file);
         exists = file.text !== null;
         const inspection = target.inspect(file.text, rec);
         state = inspection.state;
         transport = inspection.transport ?? null;
+        if (inspection.facts !== undefined) facts = inspection.facts;
       } catch (error) {
         state = error instanceof MalformedError ? `malformed (${error.message})` : `error (${errorText(error)})`;
       }
@@ -241,6 +263,7 @@ export function runStatus(all: Tool[], stateHome: string): ToolStatus[] {
       const wired = state === 'ours' || state === 'stale';
       const out: TargetStatus = { role: target.role, file: target.file, exists, state, wired, by_wire: rec !== undefined, transport };
       if (target.note !== undefined) out.note = target.note;
+      if (facts !== undefined) out.facts = facts;
       return out;
     });
     const mcp = targets.find((t) => t.role === 'mcp') as TargetStatus;

@@ -12,9 +12,19 @@ export type Role = 'mcp' | 'rules' | 'hooks' | 'env';
 /** absent: nothing of ours; ours: exactly what we would write; stale: what an earlier wire wrote; foreign: someone else's. */
 export type EntryState = 'absent' | 'ours' | 'stale' | 'foreign';
 
+/** What an MCP entry found in a file launches or points at, for --status to check. */
+export interface EntryFacts {
+  command?: string;
+  args?: string[];
+  url?: string;
+  /** The key in its Authorization header (JSON configs carry it inline). */
+  bearer?: string;
+}
+
 export interface Inspection {
   state: EntryState;
   transport?: Transport | null;
+  facts?: EntryFacts;
 }
 
 export interface Target {
@@ -47,6 +57,33 @@ function transportOfValue(value: unknown): Transport | null {
   if (typeof v.url === 'string' || typeof v.httpUrl === 'string') return 'http';
   if (typeof v.command === 'string') return 'stdio';
   return null;
+}
+
+function factsOfValue(value: unknown): EntryFacts {
+  const v = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const facts: EntryFacts = {};
+  if (typeof v.command === 'string') facts.command = v.command;
+  if (Array.isArray(v.args) && v.args.every((a) => typeof a === 'string')) facts.args = v.args as string[];
+  const url = typeof v.url === 'string' ? v.url : v.httpUrl;
+  if (typeof url === 'string') facts.url = url;
+  const authorization = (v.headers as Record<string, unknown> | undefined)?.Authorization;
+  if (typeof authorization === 'string' && authorization.startsWith('Bearer ')) facts.bearer = authorization.slice('Bearer '.length);
+  return facts;
+}
+
+/** The same facts from a TOML table's meaningful lines (`key = value`, values as wire writes them). */
+function factsOfToml(meaning: string[]): EntryFacts {
+  const value: Record<string, unknown> = {};
+  for (const line of meaning) {
+    const match = /^(command|args|url) = (.*)$/.exec(line);
+    if (!match) continue;
+    try {
+      value[match[1] as string] = JSON.parse(match[2] as string);
+    } catch {
+      // Not in the shape wire writes: nothing to check.
+    }
+  }
+  return factsOfValue(value);
 }
 
 function objectAt(root: JsonNode, key: string): JsonNode | undefined {
@@ -99,9 +136,10 @@ export function jsonMcpTarget(opts: {
       const value = current(text);
       if (value === undefined) return { state: 'absent' };
       const transport = transportOfValue(value);
-      if (deepEqual(value, opts.entry)) return { state: 'ours', transport };
-      if ((recorded && deepEqual(value, recorded.entry)) || earlier(value)) return { state: 'stale', transport };
-      return { state: 'foreign', transport };
+      const facts = factsOfValue(value);
+      if (deepEqual(value, opts.entry)) return { state: 'ours', transport, facts };
+      if ((recorded && deepEqual(value, recorded.entry)) || earlier(value)) return { state: 'stale', transport, facts };
+      return { state: 'foreign', transport, facts };
     },
     add(text) {
       return setAtPath(blank(text) ? '{}\n' : (text as string), path, opts.entry);
@@ -143,10 +181,11 @@ export function tomlMcpTarget(opts: { tool: ToolName; file: string; lines: strin
       const section = findSection(scanToml(text), prefix);
       if (section.tables.length === 0 && !section.elsewhere) return { state: 'absent' };
       const transport = section.meaning.some((l) => l.startsWith('url =')) ? 'http' : section.meaning.some((l) => l.startsWith('command =')) ? 'stdio' : null;
-      if (section.elsewhere) return { state: 'foreign', transport };
-      if (ownedBy(section.meaning, entry)) return { state: 'ours', transport };
-      if ((recorded && ownedBy(section.meaning, recorded.entry)) || earlier(section.meaning)) return { state: 'stale', transport };
-      return { state: 'foreign', transport };
+      const facts = factsOfToml(section.meaning);
+      if (section.elsewhere) return { state: 'foreign', transport, facts };
+      if (ownedBy(section.meaning, entry)) return { state: 'ours', transport, facts };
+      if ((recorded && ownedBy(section.meaning, recorded.entry)) || earlier(section.meaning)) return { state: 'stale', transport, facts };
+      return { state: 'foreign', transport, facts };
     },
     add(text) {
       return { text: putSection(text ?? '', prefix, opts.lines), created: [] };

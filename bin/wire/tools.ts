@@ -2,10 +2,10 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { envTarget, hooksTarget, jsonMcpTarget, rulesTarget, tomlMcpTarget, type Target, type ToolName, type Transport } from './targets.js';
 import { tomlString } from './toml.js';
 import { agentEnvNotes, agentEnvOf, forwardedByName } from './agent-env.js';
+import { absoluteLauncher, launcherFor, type Launcher } from './launcher.js';
 
 export const TOOL_NAMES: readonly ToolName[] = ['claude-code', 'codex', 'copilot', 'gemini', 'cursor', 'vscode', 'claude-desktop'];
 
@@ -20,6 +20,10 @@ export interface WireSettings {
   platform: NodeJS.Platform;
   /** The key a tool presents to the MCP HTTP endpoint (only asked for with transport http). */
   clientKey: (tool: ToolName) => string;
+  /** Where the running daemon serves MCP HTTP; mcpUrl(env) when not given. */
+  mcpUrl?: string;
+  /** How entries start brains; launcherFor(env) when not given. */
+  launcher?: Launcher;
 }
 
 export interface Tool {
@@ -31,11 +35,6 @@ export interface Tool {
   retired: Target[];
   /** Said in --status when the tool cannot take something wire offers elsewhere. */
   notes: string[];
-}
-
-/** The compiled CLI next to this module: dist/bin/brains.js. */
-export function cliPath(): string {
-  return fileURLToPath(new URL('../brains.js', import.meta.url));
 }
 
 function brainsHome(env: NodeJS.ProcessEnv): string | null {
@@ -53,11 +52,11 @@ function shellQuote(value: string): string {
 }
 
 /** The command a tool runs on a hook event; Codex sends the same payload shape, so it says who it is with --tool. */
-export function hookCommand(event: string, env: NodeJS.ProcessEnv, tool: 'claude-code' | 'codex' = 'claude-code'): string {
+export function hookCommand(event: string, env: NodeJS.ProcessEnv, tool: 'claude-code' | 'codex' = 'claude-code', by: Launcher = launcherFor(env)): string {
   const home = brainsHome(env);
   const prefix = home ? `BRAINS_HOME=${shellQuote(home)} ` : '';
   const who = tool === 'codex' ? ' --tool codex' : '';
-  return `${prefix}${shellQuote(process.execPath)} ${shellQuote(cliPath())} hook ${event}${who}`;
+  return `${prefix}${[by.command, ...by.prefix].map(shellQuote).join(' ')} hook ${event}${who}`;
 }
 
 interface Launch {
@@ -67,8 +66,8 @@ interface Launch {
 }
 
 /** How a tool starts `brains mcp`: its env holds BRAINS_HOME when set, then `extraEnv`. */
-function launch(env: NodeJS.ProcessEnv, extraEnv: Record<string, string> = {}): Launch {
-  const out: Launch = { command: process.execPath, args: [cliPath(), 'mcp'] };
+function launch(env: NodeJS.ProcessEnv, by: Launcher, extraEnv: Record<string, string> = {}): Launch {
+  const out: Launch = { command: by.command, args: [...by.prefix, 'mcp'] };
   const home = brainsHome(env);
   const vars = { ...(home ? { BRAINS_HOME: home } : {}), ...extraEnv };
   if (Object.keys(vars).length > 0) out.env = vars;
@@ -98,8 +97,8 @@ const CLAUDE_HOOK_EVENTS: Record<string, string> = {
 // Codex has no SessionEnd hook.
 const CODEX_HOOK_EVENTS: Record<string, string> = { SessionStart: 'session-start', UserPromptSubmit: 'user-prompt-submit', Stop: 'stop' };
 
-function hookCommands(events: Record<string, string>, env: NodeJS.ProcessEnv, tool: 'claude-code' | 'codex'): Record<string, string> {
-  return Object.fromEntries(Object.entries(events).map(([event, name]) => [event, hookCommand(name, env, tool)]));
+function hookCommands(events: Record<string, string>, env: NodeJS.ProcessEnv, tool: 'claude-code' | 'codex', by: Launcher): Record<string, string> {
+  return Object.fromEntries(Object.entries(events).map(([event, name]) => [event, hookCommand(name, env, tool, by)]));
 }
 
 /** Every tool with the targets these settings call for. */
@@ -107,11 +106,15 @@ export function tools(settings: WireSettings): Tool[] {
   const home = homedir();
   const { env, platform } = settings;
   const http = settings.transport === 'http';
-  const url = mcpUrl(env);
-  const stdio = (tool: ToolName): Launch => launch(env, agentEnvOf(tool));
+  const url = settings.mcpUrl ?? mcpUrl(env);
+  const by = settings.launcher ?? launcherFor(env);
+  // The other way to launch: entries written that way are ours to switch over.
+  const other = by.stable ? absoluteLauncher() : { command: 'brains', prefix: [], stable: true };
+  const stdio = (tool: ToolName, launcher: Launcher = by): Launch => launch(env, launcher, agentEnvOf(tool));
   // What wire wrote before entries said which tool they are and carried the agent's variables: ours to upgrade.
-  const earlierStdio = launch(env);
-  const earlier = <T>(entry: T): T[] => (http ? [] : [entry]);
+  const earlierStdio = launch(env, by);
+  const olderStdio = launch(env, other);
+  const earlier = <T>(...entries: T[]): T[] => (http ? [] : entries);
   // JSON configs carry the key itself, as `claude mcp add --header` does: they are user-private files (kept 0600).
   const bearer = (tool: ToolName): Record<string, string> => ({ Authorization: `Bearer ${settings.clientKey(tool)}` });
   const list: Tool[] = [];
@@ -125,13 +128,13 @@ export function tools(settings: WireSettings): Tool[] {
       file: join(home, '.claude.json'),
       container: 'mcpServers',
       entry: http ? { type: 'http', url, headers: bearer('claude-code') } : { type: 'stdio', ...stdio('claude-code') },
-      earlier: earlier({ type: 'stdio', ...earlierStdio }),
+      earlier: earlier({ type: 'stdio', ...earlierStdio }, { type: 'stdio', ...olderStdio }, { type: 'stdio', ...stdio('claude-code', other) }),
       transport: settings.transport,
       newFileMode: 0o600,
       secret: http,
     }),
     settings.rules && rulesTarget({ tool: 'claude-code', file: join(home, '.claude', 'CLAUDE.md') }),
-    settings.hooks && hooksTarget({ tool: 'claude-code', file: join(home, '.claude', 'settings.json'), commands: hookCommands(CLAUDE_HOOK_EVENTS, env, 'claude-code') }),
+    settings.hooks && hooksTarget({ tool: 'claude-code', file: join(home, '.claude', 'settings.json'), commands: hookCommands(CLAUDE_HOOK_EVENTS, env, 'claude-code', by) }),
   ]);
 
   // Codex starts MCP servers with a few variables of its own (HOME, PATH, ...) plus those env_vars names.
@@ -148,14 +151,14 @@ export function tools(settings: WireSettings): Tool[] {
     note: `an exported ${TOKEN_ENV} in your shell wins over ~/.codex/.env`,
   });
   add('codex', [join(home, '.codex')], [
-    tomlMcpTarget({ tool: 'codex', file: join(home, '.codex', 'config.toml'), lines: codexLines, earlier: earlier(codexStdioLines(earlierStdio, [])), transport: settings.transport }),
+    tomlMcpTarget({ tool: 'codex', file: join(home, '.codex', 'config.toml'), lines: codexLines, earlier: earlier(codexStdioLines(earlierStdio, []), codexStdioLines(olderStdio, []), codexStdioLines(stdio('codex', other), forwardedByName('codex'))), transport: settings.transport }),
     http && codexEnv,
     settings.rules && rulesTarget({ tool: 'codex', file: join(home, '.codex', 'AGENTS.md') }),
     settings.hooks &&
       hooksTarget({
         tool: 'codex',
         file: join(home, '.codex', 'hooks.json'),
-        commands: hookCommands(CODEX_HOOK_EVENTS, env, 'codex'),
+        commands: hookCommands(CODEX_HOOK_EVENTS, env, 'codex', by),
         note: 'Codex runs hooks from hooks.json once you trust them (/hooks) with its hooks feature on; it has no SessionEnd hook',
       }),
   ], [], http ? [] : [codexEnv]);
@@ -166,7 +169,7 @@ export function tools(settings: WireSettings): Tool[] {
       file: join(home, '.copilot', 'mcp-config.json'),
       container: 'mcpServers',
       entry: http ? { type: 'http', url, headers: bearer('copilot'), tools: ['*'] } : { type: 'local', ...stdio('copilot'), tools: ['*'] },
-      earlier: earlier({ type: 'local', ...earlierStdio, tools: ['*'] }),
+      earlier: earlier(...[earlierStdio, olderStdio, stdio('copilot', other)].map((entry) => ({ type: 'local', ...entry, tools: ['*'] }))),
       transport: settings.transport,
       newFileMode: 0o600,
       secret: http,
@@ -180,7 +183,7 @@ export function tools(settings: WireSettings): Tool[] {
       file: join(home, '.gemini', 'settings.json'),
       container: 'mcpServers',
       entry: http ? { type: 'http', url, headers: bearer('gemini') } : stdio('gemini'),
-      earlier: earlier(earlierStdio),
+      earlier: earlier(earlierStdio, olderStdio, stdio('gemini', other)),
       transport: settings.transport,
       newFileMode: 0o600,
       secret: http,
@@ -195,7 +198,7 @@ export function tools(settings: WireSettings): Tool[] {
       file: join(home, '.cursor', 'mcp.json'),
       container: 'mcpServers',
       entry: http ? { url, headers: bearer('cursor') } : stdio('cursor'),
-      earlier: earlier(earlierStdio),
+      earlier: earlier(earlierStdio, olderStdio, stdio('cursor', other)),
       transport: settings.transport,
       newFileMode: 0o600,
       secret: http,
@@ -209,7 +212,7 @@ export function tools(settings: WireSettings): Tool[] {
       file: join(vscodeDir, 'mcp.json'),
       container: 'servers',
       entry: http ? { type: 'http', url, headers: bearer('vscode') } : { type: 'stdio', ...stdio('vscode') },
-      earlier: earlier({ type: 'stdio', ...earlierStdio }),
+      earlier: earlier(...[earlierStdio, olderStdio, stdio('vscode', other)].map((entry) => ({ type: 'stdio', ...entry }))),
       transport: settings.transport,
       newFileMode: 0o600,
       secret: http,
@@ -222,8 +225,9 @@ export function tools(settings: WireSettings): Tool[] {
       tool: 'claude-desktop',
       file: join(desktopDir, 'claude_desktop_config.json'),
       container: 'mcpServers',
-      entry: stdio('claude-desktop'),
-      earlier: [earlierStdio],
+      // Claude Desktop starts servers with a PATH of its own (a GUI app's), where `brains` and node may not be: absolute paths.
+      entry: stdio('claude-desktop', absoluteLauncher()),
+      earlier: [launch(env, absoluteLauncher()), launch(env, by), launch(env, other), stdio('claude-desktop', by)],
       transport: 'stdio',
       newFileMode: 0o600,
       ...(http ? { note: 'Claude Desktop takes stdio servers only' } : {}),

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
 import { setAtPath } from '../../bin/wire/jsonc.js';
-import { CLI, runCli } from '../helpers/daemon.js';
+import { CLI, runCli, startDaemon } from '../helpers/daemon.js';
 
 interface Homes {
   home: string;
@@ -66,7 +66,16 @@ function read(homes: Homes, path: string): string {
 }
 
 function wire(homes: Homes, args: string[], cmd = 'wire') {
-  return runCli([cmd, ...args], { home: homes.state, env: { HOME: homes.home, BRAINS_MCP_PORT: '' } });
+  // A PATH without this install's `brains` (as after npm link): entries name node and the script by absolute path.
+  return runCli([cmd, ...args], { home: homes.state, env: { HOME: homes.home, BRAINS_MCP_PORT: '', PATH: '/usr/bin:/bin' } });
+}
+
+/** A daemon on the homes' state dir serving MCP HTTP on a free port: wire --transport http writes its URL. */
+async function httpDaemon(homes: Homes): Promise<{ url: string; stop: () => Promise<unknown> }> {
+  const daemon = await startDaemon({ home: homes.state, env: { BRAINS_MCP_PORT: '0' } });
+  const client = await daemon.client();
+  const url = (await client.call('system.info')).mcp_url as string;
+  return { url, stop: () => daemon.stop() };
 }
 
 function stripComments(text: string): string {
@@ -376,7 +385,9 @@ describe('brains wire: refusals, conflicts and edits made after wire', () => {
   test('an entry replaced in a file edited since it was written is not brought back by unwire', async () => {
     const homes = makeHomes();
     const gemini = (): { mcpServers: Record<string, unknown> } => JSON.parse(read(homes, '.gemini/settings.json'));
+    const daemon = await httpDaemon(homes);
     assert.equal((await wire(homes, ['--transport', 'http', '--tool', 'gemini', '--no-rules'])).code, 0);
+    await daemon.stop();
     const edited = read(homes, '.gemini/settings.json').replace('"theme": "Dracula"', '"theme": "Light"');
     writeFileSync(join(homes.home, '.gemini/settings.json'), edited);
     const switched = await wire(homes, ['--tool', 'gemini', '--no-rules']);
@@ -419,6 +430,8 @@ describe('brains wire: refusals, conflicts and edits made after wire', () => {
       existsSync(keysFile) ? (JSON.parse(readFileSync(keysFile, 'utf8')) as { clients: Record<string, { key: string }> }).clients[tool]?.key : undefined;
     assert.equal(statSync(join(homes.home, '.copilot/mcp-config.json')).mode & 0o777, 0o644, 'fixture starts world-readable');
 
+    const daemon = await httpDaemon(homes);
+    const { url } = daemon;
     const result = await wire(homes, ['--transport', 'http', '--no-rules', '--no-hooks']);
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.equal(statSync(keysFile).mode & 0o777, 0o600);
@@ -428,8 +441,8 @@ describe('brains wire: refusals, conflicts and edits made after wire', () => {
     assert.equal(keyOf('claude-desktop'), undefined, 'Claude Desktop is stdio: no key');
 
     const claude = JSON.parse(read(homes, '.claude.json')) as { mcpServers: { brains: unknown } };
-    assert.deepEqual(claude.mcpServers.brains, { type: 'http', url: 'http://127.0.0.1:9877/mcp', headers: { Authorization: `Bearer ${keys.get('claude-code')}` } });
-    assert.match(read(homes, '.codex/config.toml'), /\[mcp_servers\.brains\]\nurl = "http:\/\/127\.0\.0\.1:9877\/mcp"\nbearer_token_env_var = "BRAINS_MCP_TOKEN"\n$/);
+    assert.deepEqual(claude.mcpServers.brains, { type: 'http', url, headers: { Authorization: `Bearer ${keys.get('claude-code')}` } });
+    assert.match(read(homes, '.codex/config.toml'), new RegExp(`\\[mcp_servers\\.brains\\]\\nurl = "${escape(url)}"\\nbearer_token_env_var = "BRAINS_MCP_TOKEN"\\n$`));
     assert.doesNotMatch(read(homes, '.codex/config.toml'), /brains_w_/, 'no inline token in config.toml (Codex rejects it)');
     const env = read(homes, '.codex/.env');
     assert.match(env, new RegExp(`^BRAINS_MCP_TOKEN=${keys.get('codex')}$`, 'm'));
@@ -456,6 +469,7 @@ describe('brains wire: refusals, conflicts and edits made after wire', () => {
     assert.equal(status.find((s) => s.tool === 'codex')?.transport, 'http');
     assert.equal(status.find((s) => s.tool === 'codex')?.wired, true);
     assert.equal(status.find((s) => s.tool === 'codex')?.http_key, 'present');
+    await daemon.stop();
 
     const back = await wire(homes, ['--tool', 'claude-code', '--tool', 'codex', '--no-rules', '--no-hooks']);
     assert.equal(back.code, 0, back.stdout);
@@ -482,10 +496,11 @@ describe('brains wire: refusals, conflicts and edits made after wire', () => {
   test('a pre-existing ~/.codex/.env keeps its lines; --dry-run makes no key; a damaged keys file is reported and wire changes nothing', async () => {
     const homes = makeHomes({ ...FILES, '.codex/.env': 'OPENAI_BASE_URL=http://localhost:1234\n' });
     chmodSync(join(homes.home, '.codex/.env'), 0o640);
+    const daemon = await httpDaemon(homes);
     const dry = await wire(homes, ['--transport', 'http', '--tool', 'codex', '--dry-run']);
     assert.equal(dry.code, 0, dry.stderr);
     assert.match(dry.stdout, /^\+BRAINS_MCP_TOKEN=<a key brains wire makes>$/m);
-    assert.equal(existsSync(join(homes.state, 'keys')), false, 'a dry run makes no key');
+    assert.equal(existsSync(join(homes.state, 'keys', 'mcp-clients.json')), false, 'a dry run makes no key');
 
     const result = await wire(homes, ['--transport', 'http', '--tool', 'codex', '--no-rules', '--no-hooks']);
     assert.equal(result.code, 0, result.stdout + result.stderr);
@@ -510,6 +525,7 @@ describe('brains wire: refusals, conflicts and edits made after wire', () => {
     assert.equal(taken.code, 1, taken.stdout);
     assert.match(taken.stdout, /env conflict in ~\/\.codex\/\.env \(BRAINS_MCP_TOKEN is already set in this file outside wire's block; left as is/);
     assert.equal(read(homes, '.codex/.env'), 'export BRAINS_MCP_TOKEN=mine\n', 'the user\'s own line is left alone');
+    await daemon.stop();
     cleanup(homes);
   });
 
