@@ -94,7 +94,7 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
   );
   const size = useTerminalSize(givenSize);
   const [focus, setFocus, focusRef] = useSyncState<PaneName>(only ?? (agent ? 'conversation' : 'sessions'));
-  const [selected, setSelected] = useState<Record<PaneName, number>>(() => Object.fromEntries(PANES.map((p) => [p, 0])) as Record<PaneName, number>);
+  const [selected, setSelected, selectedRef] = useSyncState<Record<PaneName, number>>(Object.fromEntries(PANES.map((p) => [p, 0])) as Record<PaneName, number>);
   const [filters, setFilters] = useState<Record<PaneName, string>>(() => Object.fromEntries(PANES.map((p) => [p, ''])) as Record<PaneName, string>);
   const [mode, setMode, modeRef] = useSyncState<Mode>({ kind: 'normal' });
   const [pendingComment, setPendingComment, pendingCommentRef] = useSyncState<{ approval: ApprovalSummary; text: string } | null>(null);
@@ -125,7 +125,7 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
 
   const selectedItem = <P extends ListPane>(pane: P): ListItems[P] | undefined => {
     const items = panes[pane].items as Array<ListItems[P]>;
-    return items[Math.min(selected[pane], items.length - 1)];
+    return items[Math.min(selectedRef.current[pane], items.length - 1)];
   };
 
   // The agent selected in Sessions drives the conversation (unless one was named on the command line).
@@ -164,7 +164,7 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
       return;
     }
     const count = panes[pane].items.length;
-    const at = absolute === 'first' ? 0 : absolute === 'last' ? Math.max(0, count - 1) : Math.min(Math.max(0, count - 1), Math.max(0, selected[pane] + delta));
+    const at = absolute === 'first' ? 0 : absolute === 'last' ? Math.max(0, count - 1) : Math.min(Math.max(0, count - 1), Math.max(0, selectedRef.current[pane] + delta));
     setSelected((sel) => ({ ...sel, [pane]: at }));
     const row = pane === 'sessions' ? (panes.sessions.items[at] as AgentRow | undefined) : undefined;
     if (row?.project_id) setTarget({ project_id: row.project_id, agent: row.name });
