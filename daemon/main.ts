@@ -195,10 +195,10 @@ async function startDaemon(paths: StatePaths, config: DaemonConfig, settings: Ru
     resolveStopped(code);
   };
 
-  // A brains mcp instance ends once its process is gone (its last connection closed and none came back within a second);
+  // A brains mcp instance ends once its process is gone (its last connection closed and none came back within the grace);
   // if ending it fails, the reaper ends it later (its pid is gone).
   const instancesGuard = new JobGuard('instances', log);
-  const instances = new InstanceLinks(1000, (sessionId) => {
+  const instances = new InstanceLinks(() => settings.get('session_disconnect_grace_seconds') * 1000, (sessionId) => {
     instancesGuard.run(() =>
       mutate((emit) => {
         const session = store.sessions.get(sessionId);

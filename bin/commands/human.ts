@@ -1,4 +1,5 @@
 // Text for a person at a terminal: colour only on a TTY and never with NO_COLOR, one-line text safe to print, ages, columns.
+import { escapeInvisible } from '../../rpc/visible-text.js';
 
 export type Colour = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'blue' | 'magenta' | 'cyan';
 
@@ -20,11 +21,12 @@ export function colourFor(stream: NodeJS.WriteStream = process.stdout, env: Node
 }
 
 /**
- * Text from someone else (a payload, a title, a name) as one printable line: control characters, escapes and line
- * breaks become spaces, so nothing an agent wrote can move the cursor or recolour the terminal; cut to `max` characters.
+ * Text from someone else (a payload, a title, a name) as one printable line: line breaks and tabs become spaces, and
+ * every other control, bidi or zero-width character is shown escaped (`\u202E`), so nothing an agent wrote can move the
+ * cursor, recolour the terminal or reorder what you read, and you see that it is there; cut to `max` characters.
  */
 export function oneLine(text: string, max = Infinity): string {
-  const flat = text.replace(/[\p{Cc}\p{Zl}\p{Zp}\u200b-\u200f\u202a-\u202e\u2066-\u2069]+/gu, ' ').trim();
+  const flat = escapeInvisible(text.replace(/[\t\n\r\u2028\u2029]+/g, ' ')).trim();
   const chars = [...flat];
   return chars.length <= max ? flat : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
 }

@@ -15,6 +15,7 @@ import type { Principal } from '../principals/principal.js';
 import type { AuditTrail } from '../audit/trail.js';
 import { storeFault } from '../store/faults.js';
 import { methodNotFound, paramIssue } from './suggestions.js';
+import { forbiddenKeyIssue } from './forbidden-keys.js';
 
 type Response = JSONRPCResponse | ErrorResponse;
 
@@ -191,14 +192,15 @@ export class Dispatcher {
   private prepare(name: string, entry: Entry, raw: unknown, principal: Principal, scope: CallScope): { params: Record<string, unknown>; takes: Authorized['takes'] } {
     const { def } = entry;
     const access = this.opts.access;
+    const forbidden = forbiddenKeyIssue(raw);
     const filled = access.fill(def, raw === undefined ? {} : raw, principal);
     if (principal.kind !== 'operator' && filled && typeof filled === 'object') {
       const missing = entry.requiredActors.find((field) => (filled as Record<string, unknown>)[field] === undefined);
       if (missing) throw access.missingActor(principal, missing, (filled as Record<string, unknown>)[(def.project ?? [])[0] ?? 'project_id']);
     }
-    const checked = def.params.safeParse(filled);
-    if (!checked.success) {
-      const issues = checked.error.issues.map((issue) => paramIssue(issue, def));
+    const checked = forbidden ? null : def.params.safeParse(filled);
+    if (!checked?.success) {
+      const issues = forbidden ? [forbidden] : checked!.error.issues.map((issue) => paramIssue(issue, def));
       const summary = issues.map((issue) => `${issue.path.join('.') || '(params)'}: ${issue.message}`).join('; ');
       throw new JSONRPCErrorException(`Invalid params for ${name}: ${summary}`, RpcCodes.INVALID_PARAMS, { code: 'INVALID', issues });
     }

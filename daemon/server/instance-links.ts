@@ -6,7 +6,8 @@ export class InstanceLinks {
   private stopped = false;
 
   constructor(
-    private readonly graceMs: number,
+    /** Read fresh at each close: a runtime setting. */
+    private readonly graceMs: () => number,
     /** The last connection of this instance closed and none came back within the grace. */
     private readonly onAllClosed: (sessionId: string) => void,
   ) {}
@@ -29,7 +30,7 @@ export class InstanceLinks {
     const timer = setTimeout(() => {
       this.ending.delete(sessionId);
       if (!this.open.has(sessionId)) this.onAllClosed(sessionId);
-    }, this.graceMs);
+    }, this.graceMs());
     timer.unref();
     this.ending.set(sessionId, timer);
   }

@@ -110,6 +110,11 @@ export class SessionRepo {
     return this.sql("SELECT * FROM sessions WHERE state != 'gone'").all() as SessionRow[];
   }
 
+  /** Live sessions tied to a process (hooks, brains mcp under its tool): the ones a pid check can end. */
+  liveWithPid(): SessionRow[] {
+    return this.sql("SELECT * FROM sessions WHERE state != 'gone' AND pid IS NOT NULL").all() as SessionRow[];
+  }
+
   liveForClient(clientId: string): SessionRow[] {
     return this.sql("SELECT * FROM sessions WHERE client_id = ? AND state != 'gone' ORDER BY started_at").all(clientId) as SessionRow[];
   }

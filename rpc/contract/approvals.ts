@@ -1,7 +1,7 @@
 // Contract of the approvals and handoffs plane: agents ask the human for a decision; contributors hand finished work to the human via the coordinator.
 import { z } from 'zod';
 import { OPERATOR_ONLY, defineMethods } from './define.js';
-import { DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS, identifier } from './common.js';
+import { DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS, identifier, visibleOnOneLine } from './common.js';
 
 export const APPROVAL_KINDS = ['approval', 'handoff'] as const;
 /** approved / denied for the default options; decided when another option was chosen (see `decision`). */
@@ -14,8 +14,8 @@ export const MAX_RESOURCE_REFS = 50;
 /** Approvals and handoffs share one numbering: approval-1, approval-2, ... never reused. */
 export const approvalId = z.string().regex(/^approval-[1-9][0-9]{0,14}$/, 'an approval id such as approval-7');
 
-const title = z.string().min(1).max(500).regex(/\S/, 'a title with some visible text');
-const option = z.string().regex(/^[^\s\p{Cc}](?:[^\p{Cc}]{0,62}[^\s\p{Cc}])?$/u, 'a short option of 1 to 64 characters without control characters or surrounding spaces');
+const title = z.string().min(1).max(500).regex(/\S/, 'a title with some visible text').superRefine(visibleOnOneLine);
+const option = z.string().regex(/^[^\s\p{Cc}](?:[^\p{Cc}]{0,62}[^\s\p{Cc}])?$/u, 'a short option of 1 to 64 characters without control characters or surrounding spaces').superRefine(visibleOnOneLine);
 const options = z
   .array(option)
   .min(2)
@@ -135,7 +135,7 @@ export const approvalsMethods = defineMethods({
       .object({
         approval_id: approvalId,
         agent_name: identifier.optional().describe('The requester; an agent may leave it out (it is itself in the approval\'s project).'),
-        reason: z.string().max(2000).optional(),
+        reason: z.string().max(2000).superRefine(visibleOnOneLine).optional(),
       })
       .strict(),
     result: approvalRecord,

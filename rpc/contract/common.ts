@@ -1,5 +1,6 @@
 // Schemas several planes share: the event record, event-type filters and log cursors.
 import { z } from 'zod';
+import { codePointName, firstInvisible } from '../visible-text.js';
 
 export const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
@@ -26,6 +27,19 @@ export const eventTypeFilter = z.array(eventTypePattern).min(1).max(100);
 export const identifier = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,256}$/, 'use 1 to 256 letters, digits, _ or - (no spaces, dots or slashes)');
+
+/**
+ * The check every one-line field (a title, a name, a reason, a label, a key) carries: control, bidi and zero-width
+ * characters are refused, naming the first, since they could hide or reorder what the operator reads.
+ */
+export function visibleOnOneLine(value: string, ctx: z.RefinementCtx): void {
+  const found = firstInvisible(value);
+  if (!found) return;
+  ctx.addIssue({
+    code: 'custom',
+    message: `has ${codePointName(found.char)} at character ${found.index + 1}, a control, bidi or zero-width character that can hide or reorder text; use plain visible text on one line`,
+  });
+}
 
 /** A path on this machine: absolute, bounded. */
 export const absolutePath = z.string().min(1).max(4096).regex(/^\//, 'an absolute path (starting with /)');

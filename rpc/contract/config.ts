@@ -10,6 +10,12 @@ export const settingsShape = {
   session_idle_seconds: z.number().min(1).max(86400).default(60).describe('A session with no heartbeat for this long shows as idle.'),
   session_timeout_seconds: z.number().min(5).max(7 * 86400).default(300).describe('A session with no heartbeat for this long is gone: its locks and tasks are released.'),
   reaper_interval_seconds: z.number().min(0.1).max(3600).default(5).describe('How often sessions are checked for timeouts and dead pids.'),
+  session_disconnect_grace_seconds: z
+    .number()
+    .min(0.1)
+    .max(600)
+    .default(1)
+    .describe('A session bound to a connection (brains mcp) ends once its last connection closed and none came back within this; its locks and tasks are released.'),
   resource_max_bytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(512 * 1024).describe('Largest resource content, in bytes.'),
   lock_default_ttl_seconds: z.number().min(1).max(7 * 86400).default(300).describe('Lease length when lock.acquire gives no ttl_seconds.'),
   db_lock_wait_seconds: z

@@ -1,7 +1,7 @@
 // Contract of the event plane: the ordered log every change appends to, read by snapshot + subscription, or waited on.
 import { z } from 'zod';
 import { OPERATOR_ONLY, defineMethods, defineNotifications } from './define.js';
-import { MAX_WAIT_SECONDS, eventRecord, eventTypeFilter, seq, waitOutcome } from './common.js';
+import { MAX_WAIT_SECONDS, eventRecord, eventTypeFilter, seq, visibleOnOneLine, waitOutcome } from './common.js';
 
 export const MAX_PUBLISH_EVENTS = 100;
 
@@ -71,7 +71,7 @@ export const eventsMethods = defineMethods({
                   .string()
                   .max(200)
                   .regex(/^user(\.[a-z0-9_-]+)+$/, 'a type under user., such as user.deploy or user.build.failed'),
-                subject: z.string().max(500).optional(),
+                subject: z.string().max(500).superRefine(visibleOnOneLine).optional(),
                 data: z.unknown().optional(),
               })
               .strict(),

@@ -1,7 +1,7 @@
 // Contract of the locks plane: advisory leases on files or any named resource, with fencing tokens and a fair FIFO wait.
 import { z } from 'zod';
 import { defineMethods } from './define.js';
-import { absolutePath, identifier, timedOut, waitFields, waitOutcome } from './common.js';
+import { absolutePath, identifier, timedOut, visibleOnOneLine, waitFields, waitOutcome } from './common.js';
 
 export const MAX_LOCK_KEY_LENGTH = 1024;
 export const MAX_LOCK_SCOPE_LENGTH = 1024;
@@ -19,6 +19,7 @@ export const lockKey = z
   .min(1)
   .max(MAX_LOCK_KEY_LENGTH)
   .regex(/^[^\x00-\x1f\x7f]+$/, 'no NUL, newlines or other control characters')
+  .superRefine(visibleOnOneLine)
   .describe(
     'A path (src/api/users.ts), a glob (src/api/**, *.ts, file?.md) or any name (deploy-prod). ' +
       '`//` and `.` segments are folded away, a trailing / is dropped, `..` is refused. * and ? never cross a /, ** as a whole segment spans any number of segments (zero included).',
@@ -30,7 +31,7 @@ export const lockScope = z
   .string()
   .min(1)
   .max(MAX_LOCK_SCOPE_LENGTH)
-  .regex(noControl, 'no NUL, newlines or other control characters')
+  .superRefine(visibleOnOneLine)
   .describe(
     'Where the key lives, overriding the working directory: `global` (shared by everyone), a directory (its repository: every worktree of one git repository shares one scope; keys relative to its top level), or a name of your own.',
   );

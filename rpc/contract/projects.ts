@@ -1,7 +1,7 @@
 // Contract of the projects plane: workspaces where agents with friendly names cooperate, led by one coordinator.
 import { z } from 'zod';
 import { defineMethods } from './define.js';
-import { identifier, jsonObject, pageFields, timedOut, waitFields, waitOutcome, workingDirectory } from './common.js';
+import { identifier, visibleOnOneLine, jsonObject, pageFields, timedOut, waitFields, waitOutcome, workingDirectory } from './common.js';
 
 export const ROLE_DESCRIPTIONS = {
   coordinator:
@@ -33,8 +33,13 @@ const projectRecord = z.object({
   archive_reason: z.string().nullable(),
 });
 
-const capabilities = z.array(z.string().min(1).max(100)).max(50);
-const labels = z.record(z.string().max(100), z.string().max(500));
+const capabilities = z.array(z.string().min(1).max(100).superRefine(visibleOnOneLine)).max(50);
+// Keys are checked on the record, so the refusal names labels (a key's own issue would only say "Invalid key in record").
+const labels = z
+  .record(z.string().max(100), z.string().max(500).superRefine(visibleOnOneLine))
+  .superRefine((record, ctx) => {
+    for (const key of Object.keys(record)) visibleOnOneLine(key, ctx);
+  });
 
 export const projectsMethods = defineMethods({
   'project.create': {
@@ -43,7 +48,7 @@ export const projectsMethods = defineMethods({
     params: z
       .object({
         project_id: identifier.optional(),
-        name: z.string().min(1).max(200),
+        name: z.string().min(1).max(200).superRefine(visibleOnOneLine),
         description: z.string().max(5000).optional(),
         context: jsonObject.optional().describe('Shared context every member sees (goal, timeline, links).'),
         agent_name: identifier.optional(),
@@ -124,7 +129,7 @@ export const projectsMethods = defineMethods({
   },
   'project.archive': {
     summary: 'Mark a project finished: it becomes read-only. By its creator, its coordinator, or the operator.',
-    params: z.object({ project_id: identifier, agent_name: identifier.optional(), archive_reason: z.string().max(2000).optional() }).strict(),
+    params: z.object({ project_id: identifier, agent_name: identifier.optional(), archive_reason: z.string().max(2000).superRefine(visibleOnOneLine).optional() }).strict(),
     result: z.object({ project_id: z.string(), archived_at: z.string() }),
     emits: ['project.archived'],
     actor: ['agent_name'],

@@ -1,7 +1,7 @@
 // Contract of the resources plane: shared documents in a project, versioned, with per-resource read and write lists (Brainstorm's store/get/list/delete_resource).
 import { z } from 'zod';
 import { defineMethods } from './define.js';
-import { identifier, pageFields, timedOut, waitFields, waitOutcome } from './common.js';
+import { identifier, pageFields, timedOut, visibleOnOneLine, waitFields, waitOutcome } from './common.js';
 
 export const RESOURCE_ENCODINGS = ['text', 'base64'] as const;
 export const EVERYONE = '*';
@@ -50,7 +50,7 @@ export const resourcesMethods = defineMethods({
         project_id: identifier,
         resource_id: identifier,
         agent_name: identifier.describe('Who writes (the operator may too).'),
-        name: z.string().min(1).max(200),
+        name: z.string().min(1).max(200).superRefine(visibleOnOneLine),
         description: z.string().max(5000).optional(),
         content: z.string().describe("The content: text, or base64 when encoding is 'base64'."),
         encoding: z.enum(RESOURCE_ENCODINGS).default('text'),

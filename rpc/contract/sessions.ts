@@ -1,7 +1,7 @@
 // Contract of the sessions plane: running agent instances, the identity a working directory resumes, and the welcome packet.
 import { z } from 'zod';
 import { defineMethods } from './define.js';
-import { absolutePath, identifier, workingDirectory } from './common.js';
+import { absolutePath, identifier, visibleOnOneLine, workingDirectory } from './common.js';
 
 export const TOOLS = ['claude-code', 'codex', 'copilot', 'gemini', 'cursor', 'managed', 'other'] as const;
 export const SESSION_STATES = ['active', 'idle', 'gone'] as const;
@@ -84,7 +84,7 @@ export const sessionsMethods = defineMethods({
         ...whoFields,
         pid: z.number().int().min(1).max(4_194_304).optional(),
         transcript_path: absolutePath.optional(),
-        label: z.string().max(200).optional(),
+        label: z.string().max(200).superRefine(visibleOnOneLine).optional(),
         bind: z.boolean().default(false).describe('Make this connection act as the new agent instance (what brains mcp does at start).'),
       })
       .strict(),
@@ -162,7 +162,7 @@ export const sessionsMethods = defineMethods({
   },
   'session.end': {
     summary: 'End a session: its locks are released and its claimed tasks go back to the queue.',
-    params: z.object({ session_id: sessionId, reason: z.string().max(500).optional() }).strict(),
+    params: z.object({ session_id: sessionId, reason: z.string().max(500).superRefine(visibleOnOneLine).optional() }).strict(),
     result: z.object({ session_id: z.string(), state: z.literal('gone') }),
     emits: ['session.ended', 'lock.released', 'lock.acquired', 'lock.expired', 'task.released'],
     ownSession: 'always',

@@ -1,7 +1,7 @@
 // Contract of the tasks plane: a per-project work queue agents claim from, by priority then age, exactly once each.
 import { z } from 'zod';
 import { defineMethods } from './define.js';
-import { identifier, pageFields, waitFields, waitOutcome } from './common.js';
+import { identifier, pageFields, visibleOnOneLine, waitFields, waitOutcome } from './common.js';
 
 export const TASK_PRIORITIES = ['p0', 'p1', 'p2', 'p3'] as const;
 export const TASK_STATUSES = ['open', 'claimed', 'done', 'failed', 'cancelled'] as const;
@@ -20,9 +20,10 @@ const priority = z.enum(TASK_PRIORITIES);
 const status = z.enum(TASK_STATUSES);
 const label = z
   .string()
-  .regex(/^[^\s\p{Cc}]{1,100}$/u, 'a label of 1 to 100 characters without spaces or control characters');
+  .regex(/^[^\s\p{Cc}]{1,100}$/u, 'a label of 1 to 100 characters without spaces or control characters')
+  .superRefine(visibleOnOneLine);
 const labels = z.array(label).max(MAX_TASK_LABELS);
-const title = z.string().min(1).max(500).regex(/\S/, 'a title with some visible text');
+const title = z.string().min(1).max(500).regex(/\S/, 'a title with some visible text').superRefine(visibleOnOneLine);
 const sessionId = z.string().min(1).max(64);
 
 const taskNote = z.object({ author: z.string(), time: z.string(), text: z.string() });

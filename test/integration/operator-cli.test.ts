@@ -68,13 +68,13 @@ describe('brains inbox', () => {
     assert.match(limited.at(-1)!, /^… more than 1; pass --limit/);
   });
 
-  test('text from agents is printed as one safe line: no escapes, no line breaks', async () => {
+  test('text from agents is printed as one safe line: escapes and bidi characters shown escaped, no line breaks', async () => {
     await projectWith(c, 'in-hostile', ['mallory']);
     await c.call('message.send', { project_id: 'in-hostile', from_agent: 'mallory', to_agent: 'operator', payload: `clear${ESC}[2J${ESC}]0;title\u0007\nfake line\r\u202eevil` });
     const out = ok(await runCli(['inbox', '--project', 'in-hostile'], { home: daemon.home }), 'hostile preview');
     assert.ok(!out.includes(ESC) && !out.includes('\u0007') && !out.includes('\r') && !out.includes('\u202e'), JSON.stringify(out));
     assert.equal(lines(out).length, 2, 'the header and one message line');
-    assert.match(out, /clear \[2J \]0;title fake line evil/);
+    assert.ok(out.includes('clear\\u001B[2J\\u001B]0;title\\u0007 fake line \\u202Eevil'), out);
   });
 
   test('wrong flags, an unknown or hostile project and an oversized limit are refused with what to do', async () => {
@@ -248,7 +248,7 @@ describe('brains watch, readable', () => {
 
       const printed = lines(watch.out).slice(1);
       const expected: Array<[string, string, RegExp]> = [
-        ['message.sent', 'backend', /^wh: → frontend ↩ "schema\? \[31m next"$/],
+        ['message.sent', 'backend', /^wh: → frontend ↩ "schema\?\\u001B\[31m next"$/],
         ['lock.acquired', 'backend@wh', /^src\/api\/\*\* \(exclusive\) held until \d\d:\d\d:\d\d$/],
         ['approval.requested', 'frontend', new RegExp(`^wh: approval ${asked.approval_id} "Ship v2\\?" is pending$`)],
         // The decision reaches the requester as a message from the operator, in the same transaction as approval.decided.

@@ -123,11 +123,11 @@ describe('store, get, list', () => {
       'ä'.repeat(1000),
     ];
     for (const [i, content] of samples.entries()) {
-      const stored = await store({ project_id: p, resource_id: `odd-${i}`, agent_name: 'a', name: content.slice(0, 50) || 'x', content });
+      const stored = await store({ project_id: p, resource_id: `odd-${i}`, agent_name: 'a', name: `odd ${i}`, content });
       assert.equal(stored.size_bytes, Buffer.byteLength(content));
       const got = await get(p, `odd-${i}`, 'a');
       assert.equal(got.content, content, `sample ${i} round-trips`);
-      assert.equal(got.manifest.name, content.slice(0, 50) || 'x');
+      assert.equal(got.manifest.name, `odd ${i}`, 'a name is one line of visible text (invisible-text.test refuses the rest)');
     }
     const lone = await refusedWith(store({ project_id: p, resource_id: 'lone', agent_name: 'a', content: 'ok \ud800 broken' }), 'INVALID');
     assert.match(lone.message, /surrogate at offset 3/);

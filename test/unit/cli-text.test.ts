@@ -22,9 +22,10 @@ test('colour only on a terminal, and never with NO_COLOR set or TERM=dumb', () =
 
 test("oneLine makes someone else's text one printable line, cut by characters", () => {
   assert.equal(oneLine('a\nb\r\nc\td'), 'a b c d');
-  assert.equal(oneLine('\u001b[2J\u001b]0;t\u0007x'), '[2J ]0;t x');
-  assert.equal(oneLine('left\u202eright\u2066x\u2028y'), 'left right x y', 'bidi overrides and line separators go');
-  assert.equal(oneLine('\u0085next'), 'next', 'C1 controls go');
+  assert.equal(oneLine('\u001b[2J\u001b]0;t\u0007x'), '\\u001B[2J\\u001B]0;t\\u0007x', 'escapes show, escaped: they move and recolour nothing');
+  assert.equal(oneLine('left\u202eright\u2066x\u2028y'), 'left\\u202Eright\\u2066x y', 'bidi overrides show escaped, line separators become spaces');
+  assert.equal(oneLine('\u0085next\u0000'), '\\u0085next\\u0000', 'C1 controls and NUL show escaped');
+  assert.equal(oneLine('zero\u200bwidth\ufeff\u2060'), 'zero\\u200Bwidth\\uFEFF\\u2060', 'zero-width characters show escaped');
   assert.equal(oneLine('abcdef', 4), 'abc…');
   assert.equal(oneLine('😀😀😀', 2), '😀…', 'never splits a character');
   assert.equal(oneLine('abc', 3), 'abc');

@@ -1,4 +1,5 @@
 // Full-screen overlays: the help generated from the key table, and a scrollable detail view (a request, a message, a result).
+import { escapeInvisible } from '../../rpc/visible-text.js';
 import { Box, Text } from 'ink';
 import { KEY_TABLE, PANE_TITLES, keyLabel } from '../keys.js';
 import { tint } from './theme.js';
@@ -27,12 +28,12 @@ export function DetailOverlay({ title, lines, scroll, width, height }: { title: 
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="double" borderColor={tint('cyan')} overflow="hidden">
       <Text bold wrap="truncate-end">
-        {title}
+        {escapeInvisible(title, 'spaces')}
         <Text color={tint('gray')}>{`  (j/k scroll, Esc closes)  ${start + 1}-${Math.min(lines.length, start + room)} of ${lines.length}`}</Text>
       </Text>
       {lines.slice(start, start + room).map((line, i) => (
         <Text key={start + i} wrap="truncate-end">
-          {line || ' '}
+          {escapeInvisible(line, 'spaces') || ' '}
         </Text>
       ))}
     </Box>

@@ -1,4 +1,5 @@
 // A titled, bordered pane: its number and title on the first line, the focused one marked, rows cut to fit.
+import { escapeInvisible } from '../../rpc/visible-text.js';
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
 import { tint } from './theme.js';
@@ -47,5 +48,11 @@ export function ListRows({ lines, selected, height, focused, empty }: { lines: s
 
 /** Fixed-width columns: each cell padded or cut to its width. */
 export function columns(cells: Array<[string, number]>): string {
-  return cells.map(([text, width]) => (text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text.padEnd(width))).join(' ');
+  // A cell is one line of someone else's text (a key, a name): what it hides is shown escaped, never acted on.
+  return cells
+    .map(([cell, width]) => {
+      const text = escapeInvisible(cell, 'spaces');
+      return text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text.padEnd(width);
+    })
+    .join(' ');
 }

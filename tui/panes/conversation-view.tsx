@@ -1,4 +1,5 @@
 // The conversation pane's body: messages newest at the bottom, wrapped to the width, scrolled back by PgUp/PgDn.
+import { escapeInvisible } from '../../rpc/visible-text.js';
 import { Text } from 'ink';
 import { useMemo } from 'react';
 import { OPERATOR } from '../../rpc/operator.js';
@@ -21,7 +22,7 @@ export function conversationRows(lines: readonly ConversationLine[], width: numb
     const fromYou = line.from === OPERATOR;
     const state = line.state ? `  ${STATE_MARK[line.state]}` : '';
     rows.push({ text: `${time} ${fromYou ? 'you' : line.from} → ${line.to === OPERATOR ? 'you' : line.to}${state}`, color: line.state === 'failed' ? tint('red') : fromYou ? tint('cyan') : tint('green'), bold: true });
-    for (const paragraph of line.text.split('\n')) for (const piece of wrap(paragraph, Math.max(10, width - 2))) rows.push({ text: `  ${piece}` });
+    for (const paragraph of escapeInvisible(line.text, 'breaks').split('\n')) for (const piece of wrap(paragraph, Math.max(10, width - 2))) rows.push({ text: `  ${piece}` });
     if (line.error) rows.push({ text: `  ${line.error}`, color: tint('red') });
   }
   return rows;

@@ -1,4 +1,5 @@
 // Each list pane's rows as text lines for a width, with a header line; the items beside them, so a selection maps back.
+import { escapeInvisible } from '../../rpc/visible-text.js';
 import type { CockpitState } from '../model/cockpit.js';
 import { agentRows, age, approvalRows, inboxRows, inboxText, lockRows, taskRows, timeLeft, type AgentRow, type LockRow } from '../rows.js';
 import { columns } from '../components/pane-frame.js';
@@ -137,6 +138,7 @@ export function filtered<T>(pane: PaneLines<T>, filter: string): PaneLines<T> {
   return { header: pane.header, items: keep.map((i) => pane.items[i]!), lines: keep.map((i) => pane.lines[i]!) };
 }
 
+/** Someone else's text on one line: whitespace runs become one space, other invisible characters show escaped (\u202E). */
 export function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return escapeInvisible(text.replace(/[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/g, ' ')).trim();
 }
