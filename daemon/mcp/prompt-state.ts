@@ -1,6 +1,7 @@
 // The live state prompts inject: projects, members with their online state, unread messages, resources, all read without side effects.
 import { RpcCallError } from '../../rpc/errors.js';
 import type { DaemonCall } from './caller.js';
+import { withToolNameHints } from './results.js';
 
 export interface Member {
   agent_name: string;
@@ -38,6 +39,8 @@ interface Manifest {
   creator_agent: string;
   version: number;
 }
+
+type StatusView = { identity_reminder: string[]; projects: Array<{ project_id: string; agent_name: string; unread_messages: number; archived: boolean }>; total_unread_messages: number };
 
 export class PromptState {
   constructor(
@@ -82,8 +85,8 @@ export class PromptState {
     return this.get('session.whoami', {});
   }
 
-  async status(who: Record<string, unknown>): Promise<{ identity_reminder: string[]; projects: Array<{ project_id: string; agent_name: string; unread_messages: number; archived: boolean }>; total_unread_messages: number }> {
-    return this.get('session.status', who);
+  async status(who: Record<string, unknown>): Promise<StatusView> {
+    return withToolNameHints(await this.get<StatusView>('session.status', who)) as StatusView;
   }
 }
 

@@ -8,7 +8,7 @@ import { BrainsError } from '../../rpc/errors.js';
 import type { DaemonCall } from './caller.js';
 import { toContractArguments, toolAnswer } from './compat.js';
 import { registerPrompts } from './prompts.js';
-import { describeFailure, toolError, toolResult } from './results.js';
+import { describeFailure, toolError, toolResult, withToolNameHints } from './results.js';
 import { contractTools, type ToolSpec } from './tools.js';
 import { DEFAULT_PROGRESS_INTERVAL_MS, isWaitingCall, withProgress } from './waiting.js';
 
@@ -76,7 +76,7 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
     try {
       const pending = opts.call(spec.method, params, { signal: extra.signal, waits });
       const result = waits ? await withProgress(extra, progressMs, spec.tool, pending) : await pending;
-      const answer = toolAnswer(spec.tool, result as Record<string, unknown>);
+      const answer = toolAnswer(spec.tool, withToolNameHints(result as Record<string, unknown>));
       if ('error' in answer) return toolError(answer.error);
       const checked = spec.output.safeParse(answer.result);
       if (!checked.success) throw new BrainsError('UNAVAILABLE', `the daemon answered ${spec.method} with a result this MCP server does not understand; update brains`);

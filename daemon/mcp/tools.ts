@@ -1,6 +1,7 @@
 // Tools generated from the contract: every method with an mcpTool name becomes a tool whose input is its params and whose output is its result.
 import { z } from 'zod';
 import { contract } from '../../rpc/contract/index.js';
+import { inFaceNames } from '../../rpc/contract/face-names.js';
 import type { MethodDef } from '../../rpc/contract/define.js';
 import { LEGACY_RESULTS, compatFields } from './compat.js';
 
@@ -40,20 +41,13 @@ function identityFieldsOf(def: MethodDef, shape: Record<string, z.ZodType>): Set
   return new Set(paths.map((path) => path.split('.')[0]!).filter((field) => field in shape));
 }
 
-const toolNames = new Map(Object.entries(contract as Record<string, MethodDef>).flatMap(([method, def]) => (def.mcpTool ? [[method, def.mcpTool]] : [])));
-
-/** Method names in a contract text become the tool names a model can call. */
-function inToolNames(text: string): string {
-  return text.replace(/\b([a-z_]+\.[a-z_]+)\b/g, (match) => toolNames.get(match) ?? match);
-}
-
 function isRequired(schema: z.ZodType): boolean {
   return !schema.safeParse(undefined).success;
 }
 
 function describeTool(method: string, def: MethodDef, identity: ReadonlySet<string>): string {
   const parts = [def.summary, def.description, NEXT_STEPS[method], identity.size > 0 && def.actor ? IDENTITY_NOTE : undefined];
-  return inToolNames(parts.filter(Boolean).join('\n\n'));
+  return inFaceNames('mcp', parts.filter(Boolean).join('\n\n'));
 }
 
 function specFor(method: string, def: MethodDef & { mcpTool: string }): ToolSpec {

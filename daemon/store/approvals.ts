@@ -24,6 +24,8 @@ export interface ApprovalRow {
   decided_by: string | null;
   decided_at: string | null;
   comment: string | null;
+  /** The task a handoff hands in, if it names one. */
+  task_no: number | null;
 }
 
 export type NewApprovalRow = Omit<ApprovalRow, 'approval_no'>;
@@ -48,8 +50,8 @@ export class ApprovalRepo {
   insert(row: NewApprovalRow): number {
     const info = this.db
       .prepare(
-        `INSERT INTO approvals (project_id, kind, requested_by, title, body, options, resource_refs, status, addressed_to, cc, created_at, decision, decided_by, decided_at, comment)
-         VALUES (@project_id, @kind, @requested_by, @title, @body, @options, @resource_refs, @status, @addressed_to, @cc, @created_at, @decision, @decided_by, @decided_at, @comment)`,
+        `INSERT INTO approvals (project_id, kind, requested_by, title, body, options, resource_refs, status, addressed_to, cc, created_at, decision, decided_by, decided_at, comment, task_no)
+         VALUES (@project_id, @kind, @requested_by, @title, @body, @options, @resource_refs, @status, @addressed_to, @cc, @created_at, @decision, @decided_by, @decided_at, @comment, @task_no)`,
       )
       .run(row);
     return Number(info.lastInsertRowid);
@@ -96,6 +98,15 @@ export class ApprovalRepo {
          ORDER BY approval_no`,
       )
       .all({ project: projectId, agent: agentName }) as Array<ApprovalRow & { relation: 'requested' | 'cc' }>;
+  }
+
+  /** The newest handoff naming this task, whatever its status. */
+  latestForTask(taskNo: number): { approval_no: number; status: ApprovalStatus } | null {
+    return (
+      (this.db.prepare('SELECT approval_no, status FROM approvals WHERE task_no = ? ORDER BY approval_no DESC LIMIT 1').get(taskNo) as
+        | { approval_no: number; status: ApprovalStatus }
+        | undefined) ?? null
+    );
   }
 
   countPending(): number {

@@ -44,6 +44,9 @@ const HAS_ALL_LABELS = `NOT EXISTS (
   WHERE NOT EXISTS (SELECT 1 FROM json_each(tasks.labels) held WHERE held.value = wanted.value)
 )`;
 
+/** A handoff naming the task waits for the operator: the task is in review, not abandoned, when its holder goes. */
+const IN_REVIEW = `EXISTS (SELECT 1 FROM approvals WHERE approvals.task_no = tasks.task_no AND approvals.status = 'pending')`;
+
 export class TaskRepo {
   constructor(private readonly db: Db) {}
 
@@ -93,6 +96,13 @@ export class TaskRepo {
     this.db.prepare('UPDATE tasks SET status = ?, claimed_session = NULL, updated_at = ? WHERE task_no = ?').run(status, now, taskNo);
   }
 
+  /** Done through an approved handoff: recorded as finished by whoever handed it in, from open or claimed. */
+  finishHandedIn(taskNo: number, by: string, now: string): void {
+    this.db
+      .prepare("UPDATE tasks SET status = 'done', claimed_by = ?, claimed_session = NULL, updated_at = ? WHERE task_no = ? AND status IN ('open', 'claimed')")
+      .run(by, now, taskNo);
+  }
+
   touch(taskNo: number, now: string): void {
     this.db.prepare('UPDATE tasks SET updated_at = ? WHERE task_no = ?').run(now, taskNo);
   }
@@ -127,14 +137,14 @@ export class TaskRepo {
     return { rows, total };
   }
 
-  /** Claimed tasks held through this session. */
+  /** Claimed tasks held through this session, but for those handed in and waiting for the operator's decision. */
   claimedBySession(sessionId: string): TaskRow[] {
-    return this.db.prepare("SELECT * FROM tasks WHERE claimed_session = ? AND status = 'claimed' ORDER BY task_no").all(sessionId) as TaskRow[];
+    return this.db.prepare(`SELECT * FROM tasks WHERE claimed_session = ? AND status = 'claimed' AND NOT ${IN_REVIEW} ORDER BY task_no`).all(sessionId) as TaskRow[];
   }
 
-  /** Claimed tasks an agent holds in a project; only those claimed without a session when `sessionless`. */
+  /** Claimed tasks an agent holds in a project; only those claimed without a session and not in review when `sessionless`. */
   claimedByAgent(projectId: string, agentName: string, sessionless = false): TaskRow[] {
-    const extra = sessionless ? 'AND claimed_session IS NULL' : '';
+    const extra = sessionless ? `AND claimed_session IS NULL AND NOT ${IN_REVIEW}` : '';
     return this.db
       .prepare(`SELECT * FROM tasks WHERE project_id = ? AND claimed_by = ? AND status = 'claimed' ${extra} ORDER BY task_no`)
       .all(projectId, agentName) as TaskRow[];

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { OPERATOR_ONLY, defineMethods } from './define.js';
 import { DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS, identifier, visibleOnOneLine } from './common.js';
+import { taskId } from './tasks.js';
 
 export const APPROVAL_KINDS = ['approval', 'handoff'] as const;
 /** approved / denied for the default options; decided when another option was chosen (see `decision`). */
@@ -41,6 +42,7 @@ export const approvalRecord = z.object({
   decided_by: z.string().nullable(),
   decided_at: z.string().nullable(),
   comment: z.string().nullable(),
+  task_id: z.string().nullable().describe('The task a handoff hands in: approving it marks the task done, denying it returns the task to its claimer.'),
 });
 export type ApprovalRecord = z.output<typeof approvalRecord>;
 
@@ -72,7 +74,7 @@ export const approvalsMethods = defineMethods({
   'handoff.submit': {
     summary: 'Hand finished work in for human sign-off; the project coordinator is kept in copy.',
     description:
-      'The contributor -> coordinator -> human pattern: the handoff is addressed to the operator with the coordinator in cc, so the coordinator can present it and relay the decision. Wait for the decision with approval.wait.',
+      'The contributor -> coordinator -> human pattern: the handoff is addressed to the operator with the coordinator in cc, so the coordinator can present it and relay the decision. Wait for the decision with approval.wait. With task_id (a task you hold), approving marks the task done and denying leaves it with you, the comment added as a note.',
     params: z
       .object({
         project_id: identifier,
@@ -80,10 +82,11 @@ export const approvalsMethods = defineMethods({
         title,
         summary: z.string().min(1).describe(`What was done and how to check it, up to ${MAX_APPROVAL_BODY_BYTES} bytes.`),
         resource_refs: resourceRefs.optional(),
+        task_id: taskId.optional().describe('The task this hands in: one you hold (task.claim) with no other handoff pending.'),
       })
       .strict(),
     result: approvalRecord,
-    emits: ['approval.requested'],
+    emits: ['approval.requested', 'task.updated'],
     actor: ['agent_name'],
     project: ['project_id'],
     mutates: true,
@@ -114,7 +117,8 @@ export const approvalsMethods = defineMethods({
   },
   'approval.decide': {
     summary: 'Decide a pending approval with one of its options; only the operator may, and only once.',
-    description: 'The requester is told at once: its approval.wait wakes and the decision is sent to it.',
+    description:
+      'The requester is told at once: its approval.wait wakes and the decision is sent to it. A handoff with a task: approve marks the task done, deny keeps it with its claimer (back in the queue if the session that claimed it has ended) with the comment as a note; in the same transaction.',
     params: z
       .object({
         approval_id: approvalId,
@@ -124,7 +128,7 @@ export const approvalsMethods = defineMethods({
       })
       .strict(),
     result: approvalRecord,
-    emits: ['approval.decided', 'message.sent'],
+    emits: ['approval.decided', 'message.sent', 'task.updated', 'task.released'],
     allow: OPERATOR_ONLY,
     mutates: true,
     mcpTool: 'decide_approval',
@@ -139,7 +143,7 @@ export const approvalsMethods = defineMethods({
       })
       .strict(),
     result: approvalRecord,
-    emits: ['approval.cancelled'],
+    emits: ['approval.cancelled', 'task.released'],
     actor: ['agent_name'],
     mutates: true,
     mcpTool: 'cancel_approval',

@@ -194,7 +194,7 @@ const taskEvents = defineEvents({
     data: z.object({ task_id: z.string(), agent_name: z.string(), session_id: z.string().nullable(), priority: z.enum(TASK_PRIORITIES) }),
   },
   'task.updated': {
-    summary: 'A task changed status (done, failed, cancelled) or got a note.',
+    summary: 'A task changed status (done, failed, cancelled), got a note, or was handed in (handoff_id).',
     subject: 'project_id',
     delivery: 'log',
     project: bySubject,
@@ -205,6 +205,7 @@ const taskEvents = defineEvents({
       previous_status: z.enum(TASK_STATUSES),
       claimed_by: z.string().nullable().optional(),
       note_added: z.boolean().optional(),
+      handoff_id: z.string().optional().describe('The handoff that caused the change: submitted for the task, or decided.'),
     }),
   },
   'task.released': {

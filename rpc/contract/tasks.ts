@@ -43,6 +43,10 @@ export const taskRecord = z.object({
   claimed_session: z.string().nullable(),
   claimed_at: z.string().nullable(),
   notes: z.array(taskNote),
+  handoff: z
+    .object({ approval_id: z.string(), status: z.string() })
+    .nullable()
+    .describe('The newest handoff naming this task (handoff.submit task_id): pending while it waits for the operator, then approved or denied.'),
 });
 export type TaskRecord = z.output<typeof taskRecord>;
 

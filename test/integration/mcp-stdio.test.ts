@@ -139,7 +139,7 @@ describe('brains mcp over stdio', () => {
     assert.ok((await c(lead, 'list_approvals', { project_id: 'flow' })).total >= 2);
     // Deciding is the human's: an agent instance is refused, whatever name it gives; the operator decides on its socket.
     called.add('decide_approval');
-    assert.match(await callError(lead, 'decide_approval', { approval_id: second.approval_id, decided_by: 'operator', decision: 'deny' }), /^PERMISSION_DENIED: approval\.decide is the operator's/);
+    assert.match(await callError(lead, 'decide_approval', { approval_id: second.approval_id, decided_by: 'operator', decision: 'deny' }), /^PERMISSION_DENIED: decide_approval is the operator's/);
     assert.equal((await operator.call('approval.decide', { approval_id: second.approval_id, decision: 'deny' })).status, 'denied');
     const third = await c(helper, 'request_approval', { project_id: 'flow', title: 'Never mind' });
     assert.equal((await c(helper, 'cancel_approval', { approval_id: third.approval_id })).status, 'cancelled');

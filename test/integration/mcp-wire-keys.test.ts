@@ -68,7 +68,7 @@ describe('brains wire --transport http against a running daemon', () => {
 
     const asked = await call(fe, 'request_approval', { project_id: 'shop', title: 'Drop the old table' });
     const decide = await callError(fe, 'decide_approval', { approval_id: asked.approval_id, decision: 'approve', decided_by: 'operator' });
-    assert.match(decide, /^PERMISSION_DENIED: approval\.decide is the operator's to call \(the human at brains tui or brains rpc\); client:claude-code cannot/);
+    assert.match(decide, /^PERMISSION_DENIED: decide_approval is the operator's to call \(the human at brains tui or brains rpc\); client:claude-code cannot/);
     assert.equal((await admin.call('approval.get', { approval_id: asked.approval_id })).status, 'pending');
     await admin.call('approval.decide', { approval_id: asked.approval_id, decision: 'approve' });
     assert.equal((await call(fe, 'wait_approval', { approval_id: asked.approval_id })).decision, 'approve');

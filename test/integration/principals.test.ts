@@ -319,6 +319,11 @@ describe('several agents in one directory', () => {
       assert.equal(pending.projects.length, 0);
       assert.doesNotMatch(pending.identity_reminder.join('\n'), /YOU are/);
       assert.match(pending.identity_reminder[0]!, /Say which one you are: call status with agent_name/);
+      // The same question to a socket client names the method it calls.
+      const overSocket = await admin.call('session.start', { tool: 'other', working_directory: dir });
+      assert.equal(overSocket.identity_pending, true);
+      assert.match(overSocket.identity_reminder[0]!, /Say which one you are: call session\.status with agent_name/);
+      await admin.call('session.end', { session_id: overSocket.session_id });
       const refused = await callError(c, 'send_message', { project_id: 'shared', to_agent: 'operator', payload: 'x' });
       assert.match(refused, /^INVALID: from_agent is missing and this agent has not said who it is: several agents worked in /);
       assert.match(refused, /alice \(in shared\)/);

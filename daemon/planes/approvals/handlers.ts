@@ -17,6 +17,8 @@ import type { PlaneDeps } from '../shared/deps.js';
 import type { Principal } from '../../principals/principal.js';
 import { requireMember, requireOpenProject, requireProject } from '../shared/guards.js';
 import { decisionNotice, sendDecisionMessages } from './notify.js';
+import { noteHandedIn, requireHandableTask, settleHandedTask } from './task-link.js';
+import { taskIdOf } from '../tasks/queue.js';
 
 const approvalIdOf = (approvalNo: number): string => `approval-${approvalNo}`;
 const approvalNoOf = (approvalId: string): number => Number(approvalId.slice('approval-'.length));
@@ -38,6 +40,7 @@ function summaryOf(row: ApprovalRow): ApprovalSummary {
     decided_by: row.decided_by,
     decided_at: row.decided_at,
     comment: row.comment,
+    task_id: row.task_no === null ? null : taskIdOf(row.task_no),
   };
 }
 
@@ -68,6 +71,7 @@ interface NewRequest {
   body: string | null;
   options: readonly string[];
   resource_refs: readonly string[];
+  task_id: string | null;
 }
 
 export function approvalsHandlers(deps: PlaneDeps): HandlersFor<typeof approvalsMethods> {
@@ -92,6 +96,7 @@ export function approvalsHandlers(deps: PlaneDeps): HandlersFor<typeof approvals
     return deps.mutate((emit) => {
       requireOpenProject(store, request.project_id);
       requireMember(store, request.project_id, request.agent_name);
+      const task = request.task_id === null ? null : requireHandableTask(store, request.project_id, request.agent_name, request.task_id);
       const coordinator = store.projects.coordinator(request.project_id)?.agent_name ?? null;
       const cc = request.kind === 'handoff' && coordinator !== null && coordinator !== request.agent_name ? [coordinator] : [];
       const approvalNo = store.approvals.insert({
@@ -110,6 +115,7 @@ export function approvalsHandlers(deps: PlaneDeps): HandlersFor<typeof approvals
         decided_by: null,
         decided_at: null,
         comment: null,
+        task_no: task?.task_no ?? null,
       });
       const record = recordOf(store.approvals.get(approvalNo)!);
       emit('approval.requested', request.project_id, {
@@ -121,6 +127,7 @@ export function approvalsHandlers(deps: PlaneDeps): HandlersFor<typeof approvals
         cc: record.cc,
         options: record.options,
       });
+      if (task) noteHandedIn(emit, task, record.approval_id);
       return record;
     });
   };
@@ -148,6 +155,7 @@ export function approvalsHandlers(deps: PlaneDeps): HandlersFor<typeof approvals
         body: params.body ?? null,
         options: params.options ?? DEFAULT_APPROVAL_OPTIONS,
         resource_refs: params.resource_refs ?? [],
+        task_id: null,
       }),
 
     'handoff.submit': (params) =>
@@ -159,6 +167,7 @@ export function approvalsHandlers(deps: PlaneDeps): HandlersFor<typeof approvals
         body: params.summary,
         options: DEFAULT_APPROVAL_OPTIONS,
         resource_refs: params.resource_refs ?? [],
+        task_id: params.task_id ?? null,
       }),
 
     'approval.list': ({ project_id: asked, status, requested_by, offset, limit }, ctx) => {
@@ -182,6 +191,7 @@ export function approvalsHandlers(deps: PlaneDeps): HandlersFor<typeof approvals
         store.approvals.close(row.approval_no, { status: statusFor(decision), decision, decided_by: decider, decided_at: new Date().toISOString(), comment: comment ?? null });
         const decided = store.approvals.get(row.approval_no)!;
         notifyRequester(emit, decided);
+        settleHandedTask(store, emit, decided);
         return recordOf(decided);
       });
     },
@@ -197,7 +207,9 @@ export function approvalsHandlers(deps: PlaneDeps): HandlersFor<typeof approvals
         if (row.status !== 'pending') throw new BrainsError('CONFLICT', `${approval_id} cannot be cancelled: ${describeClosed(row)}`, { status: row.status });
         store.approvals.close(row.approval_no, { status: 'cancelled', decision: null, decided_by: agent_name, decided_at: new Date().toISOString(), comment: reason ?? null });
         emit('approval.cancelled', row.project_id, { approval_id, kind: row.kind, requested_by: row.requested_by, reason: reason ?? null });
-        return recordOf(store.approvals.get(row.approval_no)!);
+        const cancelled = store.approvals.get(row.approval_no)!;
+        settleHandedTask(store, emit, cancelled);
+        return recordOf(cancelled);
       }),
 
     'approval.wait': async ({ approval_id, timeout_seconds }, ctx) => {

@@ -3,12 +3,16 @@
 import { nudgesMethods, type HookEvent, type HookPayload, type HookTool } from '../../../rpc/contract/nudges.js';
 import type { Result } from '../../../rpc/contract/index.js';
 import { BrainsError } from '../../../rpc/errors.js';
+import { inFaceNames, nameIn } from '../../../rpc/contract/face-names.js';
 import type { Emit } from '../../events/mutate.js';
 import type { CallContext, HandlersFor } from '../shared/call.js';
 import type { SessionRow } from '../../store/sessions.js';
 import type { DecidedRequest, WaitingMessage } from '../../store/nudges.js';
 import type { PlaneDeps } from '../shared/deps.js';
 import { endSession, sessionRegistration, touchSession } from '../sessions/handlers.js';
+
+/** Hook text reaches a model that calls brains through its MCP tools. */
+const tool = (method: string): string => nameIn('mcp', method);
 
 /** A lease with less than this left is worth a reminder to renew it. */
 const LEASE_WARNING_MS = 60_000;
@@ -235,7 +239,7 @@ function messageLines(messages: readonly WaitingMessage[]): string[] {
     const expecting = replies > 0 ? `; ${replies} expect${replies === 1 ? 's' : ''} your reply` : '';
     return (
       `- ${plural(list.length, 'unread message')} for you (${recipient}) in project ${project_id}: ${from}${expecting}. ` +
-      `Read with receive_messages {"project_id":"${project_id}","agent_name":"${recipient}"}, then acknowledge_message each.`
+      `Read with ${tool('message.receive')} {"project_id":"${project_id}","agent_name":"${recipient}"}, then ${tool('message.ack')} each.`
     );
   });
 }
@@ -248,7 +252,7 @@ function decisionLine(d: DecidedRequest): string {
 
 function leaseLine(l: ExpiringLease): string {
   const seconds = Math.max(1, Math.round((Date.parse(l.expires_at) - Date.now()) / 1000));
-  return `- your lock on ${quote(l.key)} (fencing token ${l.fencing_token}) expires in ${seconds}s: renew it with lock_renew if you still need it, or release it with lock_release.`;
+  return `- your lock on ${quote(l.key)} (fencing token ${l.fencing_token}) expires in ${seconds}s: renew it with ${tool('lock.renew')} if you still need it, or release it with ${tool('lock.release')}.`;
 }
 
 function stopReason(awaiting: readonly WaitingMessage[]): string {
@@ -256,8 +260,8 @@ function stopReason(awaiting: readonly WaitingMessage[]): string {
   const { project_id, recipient } = awaiting[0]!;
   return clip(
     `brains: ${plural(awaiting.length, 'message')} waiting for you expect${awaiting.length === 1 ? 's' : ''} a reply — from ${who}. ` +
-      `Before you stop: read with receive_messages {"project_id":"${project_id}","agent_name":"${recipient}"}, answer with send_message (reply_to the message_id), ` +
-      'then acknowledge_message. If no reply is needed, acknowledge it and stop.',
+      `Before you stop: read with ${tool('message.receive')} {"project_id":"${project_id}","agent_name":"${recipient}"}, answer with ${tool('message.send')} (reply_to the message_id), ` +
+      `then ${tool('message.ack')}. If no reply is needed, acknowledge it and stop.`,
     MAX_NOTE_CHARS,
   );
 }
@@ -265,13 +269,13 @@ function stopReason(awaiting: readonly WaitingMessage[]): string {
 /** The welcome packet as a few lines for a model; null when this directory has nothing to do with brains. */
 function welcomeText(session: SessionRow, w: Welcome, messages: readonly WaitingMessage[]): string | null {
   if (w.total_projects === 0 && w.locks.length === 0 && w.tasks.length === 0 && w.pending_approvals.length === 0) return null;
-  const lines = [`brains — you are connected to the agent coordination fabric (session ${session.session_id}).`, ...w.identity_reminder.map((r) => `- ${r}`)];
+  const lines = [`brains — you are connected to the agent coordination fabric (session ${session.session_id}).`, ...w.identity_reminder.map((r) => `- ${inFaceNames('mcp', r)}`)];
   lines.push(...(messages.length > 0 ? messageLines(messages) : ['- No unread messages.']));
   for (const a of w.pending_approvals) lines.push(`- Pending ${a.kind} ${a.approval_id} ${quote(a.title)} in project ${a.project_id} (waiting for the operator).`);
   for (const l of w.locks) lines.push(`- You hold the ${l.mode} lock on ${quote(l.key)} (fencing token ${l.token}) until ${l.expires_at}.`);
   for (const t of w.tasks) lines.push(`- You claimed task ${t.task_id} ${quote(t.title)} (${t.priority}, ${t.status}) in project ${t.project_id}.`);
   // Over MCP HTTP the server cannot know the agent's directory: this is how the agent resumes its identity there.
-  if (w.projects.length > 0 && w.working_directory) lines.push(`- In brains' MCP tools, call status with {"working_directory":${JSON.stringify(w.working_directory)}} once to act as yourself.`);
+  if (w.projects.length > 0 && w.working_directory) lines.push(`- In brains' MCP tools, call ${tool('session.status')} with {"working_directory":${JSON.stringify(w.working_directory)}} once to act as yourself.`);
   return lines.join('\n');
 }
 

@@ -47,7 +47,7 @@ export function buildWelcome(deps: PlaneDeps, who: WelcomeFor) {
   const identityReminder = who.pending
     ? [
         `Several agents worked in ${directory ?? 'this directory'} and none of them is running now: ${candidates.map((c) => c.names.map((n) => `${n.agent_name} (in ${n.project_id})`).join(' / ')).join(', ')}. ` +
-          'Say which one you are: call status with agent_name set to your name. A name none of them holds starts a new agent.',
+          'Say which one you are: call session.status with agent_name set to your name. A name none of them holds starts a new agent.',
       ]
     : projects.map(
         (p) => `In project "${p.project_name}" (${p.project_id}): YOU are the "${p.agent_name}" agent with the "${p.role}" role${p.archived ? ' (archived)' : ''}`,

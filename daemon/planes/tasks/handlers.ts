@@ -17,14 +17,13 @@ import type { TaskRow, TaskStatus } from '../../store/tasks.js';
 import type { HandlersFor } from '../shared/call.js';
 import type { PlaneDeps } from '../shared/deps.js';
 import { requireMember, requireOpenProject, requireProject } from '../shared/guards.js';
+import { handoffOf, releaseTask, taskIdOf, taskNoOf } from './queue.js';
 
 const CLAIM_WAKE_TYPES = ['task.created', 'task.released', 'project.left', 'project.archived', 'project.deleted'];
 
-export const taskIdOf = (taskNo: number): string => `task-${taskNo}`;
-const taskNoOf = (taskId: string): number => Number(taskId.slice('task-'.length));
 const isFinal = (status: TaskStatus): boolean => (FINAL_TASK_STATUSES as readonly string[]).includes(status);
 
-function summaryOf(row: TaskRow, noteCount: number): TaskSummary {
+function summaryOf(row: TaskRow, noteCount: number, handoff: TaskSummary['handoff']): TaskSummary {
   return {
     task_id: taskIdOf(row.task_no),
     project_id: row.project_id,
@@ -39,6 +38,7 @@ function summaryOf(row: TaskRow, noteCount: number): TaskSummary {
     claimed_session: row.claimed_session,
     claimed_at: row.claimed_at,
     note_count: noteCount,
+    handoff,
   };
 }
 
@@ -56,7 +56,7 @@ export function tasksHandlers(deps: PlaneDeps): HandlersFor<typeof tasksMethods>
   const { store } = deps;
 
   const recordOf = (row: TaskRow): TaskRecord => {
-    const { note_count: _count, ...summary } = summaryOf(row, 0);
+    const { note_count: _count, ...summary } = summaryOf(row, 0, handoffOf(store, row.task_no));
     return { ...summary, body: row.body, notes: store.tasks.notes(row.task_no) };
   };
 
@@ -73,16 +73,7 @@ export function tasksHandlers(deps: PlaneDeps): HandlersFor<typeof tasksMethods>
 
   const coordinatorName = (projectId: string): string => store.projects.coordinator(projectId)?.agent_name ?? 'none';
 
-  const release = (emit: Emit, row: TaskRow, releasedBy: string | null, reason: string): void => {
-    store.tasks.reopen(row.task_no, new Date().toISOString());
-    emit('task.released', row.project_id, {
-      task_id: taskIdOf(row.task_no),
-      agent_name: row.claimed_by,
-      session_id: row.claimed_session,
-      released_by: releasedBy,
-      reason,
-    });
-  };
+  const release = (emit: Emit, row: TaskRow, releasedBy: string | null, reason: string): void => releaseTask(store, emit, row, releasedBy, reason);
 
   const requireMayRelease = (row: TaskRow, agentName: string, member: MemberRow | null): void => {
     if (agentName === row.claimed_by || isOverseer(agentName, member)) return;
@@ -137,7 +128,7 @@ export function tasksHandlers(deps: PlaneDeps): HandlersFor<typeof tasksMethods>
   });
 
   deps.hooks.welcome.push(({ memberships }) => ({
-    tasks: memberships.flatMap((m) => store.tasks.claimedByAgent(m.project_id, m.agent_name).map((row) => summaryOf(row, store.tasks.noteCount(row.task_no)))),
+    tasks: memberships.flatMap((m) => store.tasks.claimedByAgent(m.project_id, m.agent_name).map((row) => summaryOf(row, store.tasks.noteCount(row.task_no), handoffOf(store, row.task_no)))),
   }));
 
   return {
@@ -248,7 +239,7 @@ export function tasksHandlers(deps: PlaneDeps): HandlersFor<typeof tasksMethods>
       requireProject(store, project_id);
       const filter = { project_id, status, claimed_by, priority, labels: labels && labels.length > 0 ? JSON.stringify(labels) : undefined };
       const { rows, total } = store.tasks.list(filter, offset, limit);
-      return { tasks: rows.map((row) => summaryOf(row, row.note_count)), total, offset, limit };
+      return { tasks: rows.map((row) => summaryOf(row, row.note_count, handoffOf(store, row.task_no))), total, offset, limit };
     },
   };
 }

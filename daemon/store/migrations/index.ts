@@ -14,6 +14,7 @@ import principals from './011_principals.js';
 import inbox from './012_inbox.js';
 import auditHead from './013_audit_head.js';
 import lockScopes from './014_lock_scopes.js';
+import handoffTasks from './015_handoff_tasks.js';
 
 export interface Migration {
   version: number;
@@ -21,7 +22,7 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: readonly Migration[] = [eventLog, sessionsProjects, messages, resources, locks, tasks, approvals, audit, nudges, mcpTokens, principals, inbox, auditHead, lockScopes];
+export const migrations: readonly Migration[] = [eventLog, sessionsProjects, messages, resources, locks, tasks, approvals, audit, nudges, mcpTokens, principals, inbox, auditHead, lockScopes, handoffTasks];
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
 
 export class SchemaTooNewError extends Error {
