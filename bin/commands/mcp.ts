@@ -6,6 +6,7 @@ import { RpcCallError, type BrainsClient } from '../../rpc/client.js';
 import { statePaths, type StatePaths } from '../../rpc/paths.js';
 import { VERSION } from '../../daemon/version.js';
 import type { CallOptions, DaemonCall } from '../../daemon/mcp/server.js';
+import { paramsTooDeep } from '../../daemon/store/json-limits.js';
 import { usageOf } from '../command-table.js';
 import { EXIT } from './exit-codes.js';
 import { agentPid } from './agent-pid.js';
@@ -122,6 +123,9 @@ function socketCaller(first: BrainsClient, connect: () => Promise<BrainsClient>)
     return shared;
   };
   const call: DaemonCall = async (method, params, opts: CallOptions) => {
+    // Refused here as the daemon would: encoding params this deep for the socket would overflow the stack.
+    const tooDeep = paramsTooDeep(params);
+    if (tooDeep) throw tooDeep;
     if (!opts.waits) return abortable((await sharedClient()).callRaw(method, params), opts.signal);
     const client = track(await connect());
     const hangUp = () => void client.close();

@@ -14,6 +14,7 @@ import { runInCall, type CallScope } from '../principals/call-scope.js';
 import type { Principal } from '../principals/principal.js';
 import type { AuditTrail } from '../audit/trail.js';
 import { storeFault } from '../store/faults.js';
+import { paramsTooDeep } from '../store/json-limits.js';
 import { methodNotFound, paramIssue } from './suggestions.js';
 
 type Response = JSONRPCResponse | ErrorResponse;
@@ -123,6 +124,12 @@ export class Dispatcher {
     ctx.scope = scope;
     return runInCall(scope, async () => {
       try {
+        const tooDeep = paramsTooDeep(raw);
+        if (tooDeep) {
+          // The audit row digests a stand-in: hashing the params themselves would recurse as deep as they go.
+          scope.rawParams = { refused: tooDeep.message };
+          throw tooDeep;
+        }
         if (this.refusing) throw new BrainsError('UNAVAILABLE', 'the daemon is shutting down; call again once it has restarted');
         const { params, takes } = this.prepare(name, entry, raw, ctx.principal, scope);
         const result = await entry.handler(params, ctx);
