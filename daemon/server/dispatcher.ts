@@ -15,7 +15,7 @@ import type { Principal } from '../principals/principal.js';
 import type { AuditTrail } from '../audit/trail.js';
 import { storeFault } from '../store/faults.js';
 import { paramsTooDeep } from '../store/json-limits.js';
-import { methodNotFound, paramIssue } from './suggestions.js';
+import { invalidParams, methodNotFound } from './suggestions.js';
 
 type Response = JSONRPCResponse | ErrorResponse;
 
@@ -161,11 +161,7 @@ export class Dispatcher {
       if (missing) throw access.missingActor(principal, missing, (filled as Record<string, unknown>)[(def.project ?? [])[0] ?? 'project_id']);
     }
     const checked = def.params.safeParse(filled);
-    if (!checked.success) {
-      const issues = checked.error.issues.map((issue) => paramIssue(issue, def));
-      const summary = issues.map((issue) => `${issue.path.join('.') || '(params)'}: ${issue.message}`).join('; ');
-      throw new JSONRPCErrorException(`Invalid params for ${name}: ${summary}`, RpcCodes.INVALID_PARAMS, { code: 'INVALID', issues });
-    }
+    if (!checked.success) throw invalidParams(name, def.params, checked.error.issues, filled);
     const params = checked.data as Record<string, unknown>;
     const authorized = access.authorize(name, def, params, principal, scope);
     if (principal.kind === 'instance') this.opts.onInstanceCall?.(principal.session_id);
