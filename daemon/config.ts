@@ -1,6 +1,7 @@
 // The daemon's settings, from flags first, then BRAINS_* environment variables, then defaults; bad values stop it with a clear message.
 import { DEFAULT_MAX_FRAME_BYTES } from '../rpc/frame.js';
 import type { LogFormat, LogLevel } from './log.js';
+import { nearestName } from '../rpc/nearest-name.js';
 
 export interface DaemonConfig {
   logFormat: LogFormat;
@@ -77,7 +78,11 @@ function parseFlags(args: readonly string[]): Map<string, string> {
     }
     const eq = arg.indexOf('=');
     const name = eq === -1 ? arg : arg.slice(0, eq);
-    if (!DAEMON_FLAGS.includes(name)) throw new ConfigError(`unknown option ${name}; see brains help daemon`);
+    if (!DAEMON_FLAGS.includes(name)) {
+      const nearest = name.length <= 80 ? nearestName(name.replace(/^-+/, ''), [...DAEMON_FLAGS, '--detached'].map((flag) => flag.slice(2))) : undefined;
+      const shown = name.length > 40 ? JSON.stringify(`${name.slice(0, 40)}…`) : name;
+      throw new ConfigError(`unknown option ${shown}; ${nearest ? `did you mean --${nearest}? ` : ''}see brains help daemon`);
+    }
     const value = eq === -1 ? args[++i] : arg.slice(eq + 1);
     if (value === undefined) throw new ConfigError(`${name} needs a value; see brains help daemon`);
     out.set(name, value);

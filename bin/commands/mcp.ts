@@ -1,14 +1,14 @@
 // `brains mcp`: an MCP server on stdio that forwards every tool call to the daemon over its socket; logs only to stderr, ends with stdin.
 // It is one agent instance: it registers at start (or presents BRAINS_AGENT_TOKEN), and every connection it opens says so.
-import { parseArgs } from 'node:util';
 import { connectOrStart } from '../../rpc/autostart.js';
-import { RpcCallError, type BrainsClient } from '../../rpc/client.js';
+import { DaemonUnreachableError, RpcCallError, type BrainsClient } from '../../rpc/client.js';
+import { BrainsError } from '../../rpc/errors.js';
 import { statePaths, type StatePaths } from '../../rpc/paths.js';
 import { VERSION } from '../../daemon/version.js';
 import type { CallOptions, DaemonCall } from '../../daemon/mcp/server.js';
 import { paramsTooDeep } from '../../daemon/store/json-limits.js';
-import { usageOf } from '../command-table.js';
 import { EXIT } from './exit-codes.js';
+import { parseFlags } from './flags.js';
 import { agentPid } from './agent-pid.js';
 
 const PROGRESS_ENV = 'BRAINS_MCP_PROGRESS_MS';
@@ -99,15 +99,15 @@ function log(message: string): void {
  * Quick calls share one connection (reopened if the daemon restarts); a call that parks gets a connection of its own,
  * closed when the MCP client cancels it, which makes the daemon release the wait.
  */
-function socketCaller(first: BrainsClient, connect: () => Promise<BrainsClient>): { call: DaemonCall; closeAll(): Promise<void> } {
-  let shared: Promise<BrainsClient> | null = Promise.resolve(first);
-  const open = new Set<BrainsClient>([first]);
+function socketCaller(first: BrainsClient | null, connect: () => Promise<BrainsClient>): { call: DaemonCall; closeAll(): Promise<void> } {
+  let shared: Promise<BrainsClient> | null = first ? Promise.resolve(first) : null;
+  const open = new Set<BrainsClient>(first ? [first] : []);
   const track = (client: BrainsClient) => {
     open.add(client);
     client.onClose(() => open.delete(client));
     return client;
   };
-  first.onClose(() => {
+  first?.onClose(() => {
     open.delete(first);
     shared = null;
   });
@@ -154,23 +154,23 @@ function progressInterval(): number | undefined {
   return Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
+/** Why the first connection failed, for the tool calls that follow (a later start attempt may say less). */
+let firstFailure: string | undefined;
+
 async function connectFirst(paths: StatePaths, autoStart: boolean): Promise<BrainsClient | null> {
   try {
     return await connectOrStart(paths, { autoStart });
   } catch (error) {
-    log(`cannot reach the daemon: ${(error as Error).message}; ${autoStart ? `see ${paths.daemonLog}` : 'start it with brains up, or drop --no-start'}`);
+    firstFailure = (error as Error).message;
+    log(`cannot reach the daemon: ${firstFailure}; ${autoStart ? `see ${paths.daemonLog}` : 'start it with brains up, or drop --no-start'}`);
     return null;
   }
 }
 
 export async function mcpCommand(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: { 'no-start': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
-  } catch (error) {
-    log(`${(error as Error).message}\nusage: ${usageOf('mcp')}`);
-    return EXIT.USAGE;
-  }
+  const parsed = parseFlags('mcp', argv, { 'no-start': { type: 'boolean' } });
+  if (!parsed) return EXIT.USAGE;
+  const { values } = parsed;
   if (values.help) return (await import('./help.js')).helpCommand(['mcp']);
   const noStart = values['no-start'] ?? false;
   const paths = statePaths();
@@ -180,19 +180,23 @@ export async function mcpCommand(argv: string[]): Promise<number> {
     import('../../daemon/mcp/server.js'),
     import('@modelcontextprotocol/sdk/server/stdio.js'),
   ]);
-  if (!first) return EXIT.UNREACHABLE;
-
   const token = agentTokenFromEnv();
   const login = new InstanceLogin(token, registrationFromEnv());
-  try {
-    await login.present(first);
-  } catch (error) {
-    log(`the daemon refused this agent: ${(error as Error).message}${token ? ` (check ${TOKEN_ENV})` : ''}`);
-    await first.close();
-    return EXIT.METHOD_ERROR;
+  if (first) {
+    try {
+      await login.present(first);
+    } catch (error) {
+      log(`the daemon refused this agent: ${(error as Error).message}${token ? ` (check ${TOKEN_ENV})` : ''}`);
+      await first.close();
+      return EXIT.METHOD_ERROR;
+    }
   }
+  // With no daemon the server still answers the client, so its tool calls carry why (not a bare "Connection closed").
   const connect = async () => {
-    const client = await connectOrStart(paths, { autoStart: !noStart });
+    const client = await connectOrStart(paths, { autoStart: !noStart }).catch((error: unknown) => {
+      const reason = error instanceof DaemonUnreachableError && firstFailure ? firstFailure : (error as Error).message;
+      throw new BrainsError('UNAVAILABLE', `the brains daemon cannot be reached: ${reason}; ${noStart ? 'start it with brains up' : `see ${paths.daemonLog}`}`);
+    });
     try {
       await login.present(client);
     } catch (error) {
