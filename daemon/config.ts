@@ -1,7 +1,7 @@
 // The daemon's settings, from flags first, then BRAINS_* environment variables, then defaults; bad values stop it with a clear message.
 import { DEFAULT_MAX_FRAME_BYTES } from '../rpc/frame.js';
-import { nearestName } from '../rpc/nearest-name.js';
 import type { LogFormat, LogLevel } from './log.js';
+import { nearestName } from '../rpc/nearest-name.js';
 
 export interface DaemonConfig {
   logFormat: LogFormat;

@@ -192,11 +192,32 @@ function rotateLog(logPath: string): void {
   }
 }
 
+/** A daemon log line as a person reads it in an error: no timestamp or level, an error="…" field as its plain text. */
+function readableLogLine(raw: string): { text: string; error: boolean } {
+  const trimmed = raw.trim();
+  if (trimmed.startsWith('{')) {
+    try {
+      const entry = JSON.parse(trimmed) as { level?: string; msg?: string; error?: string };
+      return { text: [entry.msg, entry.error].filter(Boolean).join(': '), error: entry.level === 'error' };
+    } catch {
+      /* not a JSON log line: read it as text */
+    }
+  }
+  const human = /^\d{4}-\d\d-\d\dT[\d:.]+Z\s+(DEBUG|INFO|WARN|ERROR)\s+(.*)$/.exec(trimmed);
+  if (!human) return { text: trimmed, error: false };
+  const body = human[2]!;
+  const field = /\berror="((?:[^"\\]|\\.)*)"/.exec(body);
+  const message = body.replace(/\s+\w+=("(?:[^"\\]|\\.)*"|\S+)/g, '');
+  return { text: field ? `${message}: ${JSON.parse(`"${field[1]}"`) as string}` : message, error: human[1] === 'ERROR' };
+}
+
 function logTail(logPath: string, from: number): string {
   try {
-    const text = readFileSync(logPath).subarray(from).toString('utf8').trim();
-    const lines = text.split('\n').slice(-5).join(' | ');
-    return lines || '(no log output)';
+    const lines = readFileSync(logPath).subarray(from).toString('utf8').trim().split('\n').map(readableLogLine).filter((line) => line.text !== '');
+    // Why it stopped is in its ERROR lines; the rest is what it did before.
+    const errors = lines.filter((line) => line.error);
+    const shown = (errors.length > 0 ? errors : lines).slice(-3).map((line) => line.text).join(' | ');
+    return shown || '(no log output)';
   } catch {
     return '(no log output)';
   }

@@ -1,27 +1,20 @@
 // `brains demo`: a demo project with three simulated agents so the cockpit is alive on a first run; --stop, --clean, --status.
-import { parseArgs } from 'node:util';
 import { usageOf } from '../command-table.js';
 import { EXIT } from './exit-codes.js';
+import { parseFlags } from './flags.js';
 import { DemoError, cleanDemo, demoStatus, startDemo, stopDemo, type DemoStarted } from './demo-control.js';
 import { demoIntervalMs } from './demo-handshake.js';
 
 export async function demoCommand(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        stop: { type: 'boolean' },
-        clean: { type: 'boolean' },
-        status: { type: 'boolean' },
-        json: { type: 'boolean' },
-        driver: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    return usage((error as Error).message);
-  }
+  const parsed = parseFlags('demo', argv, {
+    stop: { type: 'boolean' },
+    clean: { type: 'boolean' },
+    status: { type: 'boolean' },
+    json: { type: 'boolean' },
+    driver: { type: 'boolean' },
+  });
+  if (!parsed) return EXIT.USAGE;
+  const { values } = parsed;
   if (values.help) return (await import('./help.js')).helpCommand(['demo']);
   if (values.driver) return (await import('./demo-driver.js')).runDemoDriver();
   const actions = (['stop', 'clean', 'status'] as const).filter((flag) => values[flag]);

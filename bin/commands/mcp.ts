@@ -1,15 +1,16 @@
 // `brains mcp`: an MCP server on stdio that forwards every tool call to the daemon over its socket; logs only to stderr, ends with stdin.
 // It is one agent instance: it registers at start (or presents BRAINS_AGENT_TOKEN), and every connection it opens says so.
 // It never starts a daemon stopped with brains down: it stays up, says so to every tool call, and carries on after brains up.
-import { parseArgs } from 'node:util';
 import { connectOrStart } from '../../rpc/autostart.js';
 import { DaemonUnreachableError, RpcCallError, type BrainsClient } from '../../rpc/client.js';
+import { BrainsError } from '../../rpc/errors.js';
 import { statePaths, type StatePaths } from '../../rpc/paths.js';
 import { DaemonStoppedError, stoppedByUser } from '../../rpc/stopped.js';
 import { VERSION } from '../../daemon/version.js';
 import type { CallOptions, DaemonCall } from '../../daemon/mcp/server.js';
-import { usageOf } from '../command-table.js';
+import { paramsTooDeep } from '../../daemon/store/json-limits.js';
 import { EXIT } from './exit-codes.js';
+import { parseFlags } from './flags.js';
 import { agentPid } from './agent-pid.js';
 
 const PROGRESS_ENV = 'BRAINS_MCP_PROGRESS_MS';
@@ -103,7 +104,7 @@ function log(message: string): void {
  */
 function socketCaller(first: BrainsClient | null, connect: () => Promise<BrainsClient>): { call: DaemonCall; closeAll(): Promise<void> } {
   let shared: Promise<BrainsClient> | null = first ? Promise.resolve(first) : null;
-  const open = new Set<BrainsClient>();
+  const open = new Set<BrainsClient>(first ? [first] : []);
   const track = (client: BrainsClient) => {
     open.add(client);
     client.onClose(() => open.delete(client));
@@ -125,6 +126,9 @@ function socketCaller(first: BrainsClient | null, connect: () => Promise<BrainsC
     return shared;
   };
   const call: DaemonCall = async (method, params, opts: CallOptions) => {
+    // Refused here as the daemon would: encoding params this deep for the socket would overflow the stack.
+    const tooDeep = paramsTooDeep(params);
+    if (tooDeep) throw tooDeep;
     if (!opts.waits) return abortable((await sharedClient()).callRaw(method, params), opts.signal);
     const client = track(await connect());
     const hangUp = () => void client.close();
@@ -153,6 +157,9 @@ function progressInterval(): number | undefined {
   return Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
+/** Why the first connection failed, for the tool calls that follow (a later start attempt may say less). */
+let firstFailure: string | undefined;
+
 /** The first connection; 'stopped' when the user stopped the daemon (brains mcp then serves and says so until brains up). */
 async function connectFirst(paths: StatePaths, autoStart: boolean): Promise<BrainsClient | 'stopped' | null> {
   try {
@@ -162,19 +169,16 @@ async function connectFirst(paths: StatePaths, autoStart: boolean): Promise<Brai
       log('the daemon was stopped with brains down; tool calls answer "brains is stopped; run brains up" until it runs again');
       return 'stopped';
     }
-    log(`cannot reach the daemon: ${(error as Error).message}; ${autoStart ? `see ${paths.daemonLog}` : 'start it with brains up, or drop --no-start'}`);
+    firstFailure = (error as Error).message;
+    log(`cannot reach the daemon: ${firstFailure}; ${autoStart ? `see ${paths.daemonLog}` : 'start it with brains up, or drop --no-start'}`);
     return null;
   }
 }
 
 export async function mcpCommand(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: { 'no-start': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
-  } catch (error) {
-    log(`${(error as Error).message}\nusage: ${usageOf('mcp')}`);
-    return EXIT.USAGE;
-  }
+  const parsed = parseFlags('mcp', argv, { 'no-start': { type: 'boolean' } });
+  if (!parsed) return EXIT.USAGE;
+  const { values } = parsed;
   if (values.help) return (await import('./help.js')).helpCommand(['mcp']);
   const noStart = values['no-start'] ?? false;
   const paths = statePaths();
@@ -184,11 +188,9 @@ export async function mcpCommand(argv: string[]): Promise<number> {
     import('../../daemon/mcp/server.js'),
     import('@modelcontextprotocol/sdk/server/stdio.js'),
   ]);
-  if (!first) return EXIT.UNREACHABLE;
-
   const token = agentTokenFromEnv();
   const login = new InstanceLogin(token, registrationFromEnv());
-  if (first !== 'stopped') {
+  if (first && first !== 'stopped') {
     try {
       await login.present(first);
     } catch (error) {
@@ -197,8 +199,13 @@ export async function mcpCommand(argv: string[]): Promise<number> {
       return EXIT.METHOD_ERROR;
     }
   }
+  // With no daemon the server still answers the client, so its tool calls carry why (not a bare "Connection closed").
   const connect = async () => {
-    const client = await connectOrStart(paths, { autoStart: !noStart });
+    const client = await connectOrStart(paths, { autoStart: !noStart }).catch((error: unknown) => {
+      if (error instanceof DaemonStoppedError) throw error;
+      const reason = error instanceof DaemonUnreachableError && firstFailure ? firstFailure : (error as Error).message;
+      throw new BrainsError('UNAVAILABLE', `the brains daemon cannot be reached: ${reason}; ${noStart ? 'start it with brains up' : `see ${paths.daemonLog}`}`);
+    });
     try {
       await login.present(client);
     } catch (error) {

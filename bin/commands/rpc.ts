@@ -1,33 +1,29 @@
 // `brains rpc METHOD [params]`: call any contract method from a shell; --list and --describe show the contract.
-import { parseArgs } from 'node:util';
 import { RpcCallError, RpcCodes } from '../../rpc/errors.js';
 import { DaemonUnreachableError } from '../../rpc/client.js';
 import { usageOf } from '../command-table.js';
 import { EXIT } from './exit-codes.js';
+import { parseFlags } from './flags.js';
 import { formatJson, outputMode } from './output.js';
 import { UsageError, parseParams, readAllStdin } from '../../rpc/params.js';
 import { connectForCli } from './connect.js';
 
 export async function rpcCommand(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        'no-start': { type: 'boolean' },
-        pretty: { type: 'boolean' },
-        compact: { type: 'boolean' },
-        list: { type: 'boolean' },
-        describe: { type: 'string' },
-        events: { type: 'boolean' },
-        'describe-event': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    return usage((error as Error).message);
-  }
+  const parsed = parseFlags(
+    'rpc',
+    argv,
+    {
+      'no-start': { type: 'boolean' },
+      pretty: { type: 'boolean' },
+      compact: { type: 'boolean' },
+      list: { type: 'boolean' },
+      describe: { type: 'string' },
+      events: { type: 'boolean' },
+      'describe-event': { type: 'string' },
+    },
+    true,
+  );
+  if (!parsed) return EXIT.USAGE;
   const { values, positionals } = parsed;
   if (values.help) return (await import('./help.js')).helpCommand(['rpc']);
   const mode = outputMode(values);

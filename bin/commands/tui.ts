@@ -1,7 +1,7 @@
 // `brains tui`: the cockpit on this terminal, all panes or one (`--pane`), attached to the daemon (started if needed).
-import { parseArgs } from 'node:util';
 import { usageOf } from '../command-table.js';
 import { EXIT } from './exit-codes.js';
+import { parseFlags } from './flags.js';
 import { nearestName } from '../../rpc/nearest-name.js';
 import { PANES, type PaneName } from '../../tui/keys.js';
 import { dropCiMarkers } from '../../tui/terminal/ci-markers.js';
@@ -11,22 +11,15 @@ import { stoppedByUser } from '../../rpc/stopped.js';
 import { sayStartingStopped } from './connect.js';
 
 export async function tuiCommand(argv: string[], extra: { banner?: string } = {}): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        pane: { type: 'string' },
-        agent: { type: 'string' },
-        project: { type: 'string' },
-        'no-bell': { type: 'boolean' },
-        'no-start': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    return usage((error as Error).message);
-  }
+  const parsed = parseFlags('tui', argv, {
+    pane: { type: 'string' },
+    agent: { type: 'string' },
+    project: { type: 'string' },
+    'no-bell': { type: 'boolean' },
+    'no-start': { type: 'boolean' },
+  });
+  if (!parsed) return EXIT.USAGE;
+  const { values } = parsed;
   if (values.help) return (await import('./help.js')).helpCommand(['tui']);
   const pane = values.pane;
   if (pane !== undefined && !(PANES as readonly string[]).includes(pane)) {

@@ -4,6 +4,7 @@ import { stateHome, statePaths } from '../../rpc/paths.js';
 import { ensureClientKey, peekClientKey, revokeClientKey } from '../../daemon/http/client-keys.js';
 import { usageOf } from '../command-table.js';
 import { EXIT } from './exit-codes.js';
+import { nearestName } from '../../rpc/nearest-name.js';
 import { FAILED, runStatus, runUnwire, runWire, type Outcome, type ToolStatus } from '../wire/engine.js';
 import { loadRecord } from '../wire/files.js';
 import { backupsOf } from '../wire/backups.js';
@@ -25,12 +26,21 @@ interface Flags {
   help: boolean;
 }
 
+/** "unknown option --dryrun; did you mean --dry-run?", or the flags it takes when nothing is near. */
+function unknownFlag(given: string, allowed: ReadonlySet<string>): string {
+  const flags = [...allowed].filter((flag) => flag.startsWith('--')).map((flag) => flag.slice(2));
+  const shown = JSON.stringify(given.length > 40 ? `${given.slice(0, 40)}…` : given);
+  if (!given.startsWith('-')) return `unexpected argument ${shown}; it takes only flags`;
+  const nearest = nearestName(given.replace(/^-+/, ''), flags);
+  return `unknown option ${given.length > 40 ? shown : given}; ${nearest ? `did you mean --${nearest}?` : `it takes ${flags.map((flag) => `--${flag}`).join(', ')}`}`;
+}
+
 function parseFlags(args: string[], allowed: ReadonlySet<string>): Flags {
   const flags: Flags = { tools: [], transport: 'stdio', rules: true, hooks: true, dryRun: false, status: false, json: false, help: false };
   for (let k = 0; k < args.length; k++) {
     const arg = args[k] as string;
     const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    if (!allowed.has(name)) throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
+    if (!allowed.has(name)) throw new UsageError(unknownFlag(name, allowed));
     const value = (): string => {
       if (inline !== undefined) return inline;
       const next = args[++k];

@@ -4,7 +4,8 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { BrainsError } from '../../rpc/errors.js';
+import { BrainsError, RpcCallError } from '../../rpc/errors.js';
+import { invalidParams } from '../server/suggestions.js';
 import type { DaemonCall } from './caller.js';
 import { toContractArguments, toolAnswer } from './compat.js';
 import { registerPrompts } from './prompts.js';
@@ -37,7 +38,9 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
   const server = new McpServer({ name: 'brains', version: opts.version }, { instructions: INSTRUCTIONS });
   const progressMs = opts.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
 
-  for (const spec of contractTools()) {
+  const specs = contractTools();
+  answerBadArgumentsAsTheDaemon(server, specs);
+  for (const spec of specs) {
     server.registerTool(
       spec.tool,
       {
@@ -88,4 +91,22 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
   }
 
   return server;
+}
+
+/**
+ * The SDK checks tool arguments itself and answers a failure with every zod issue; ours say the same as the daemon
+ * (what is missing, the nearest known argument, a Required: line), with the tool's name.
+ */
+function answerBadArgumentsAsTheDaemon(server: McpServer, specs: readonly ToolSpec[]): void {
+  const byTool = new Map(specs.map((spec) => [spec.tool, spec]));
+  const sdk = server as unknown as { validateToolInput(tool: unknown, args: unknown, name: string): Promise<unknown> };
+  const sdkCheck = sdk.validateToolInput.bind(server);
+  sdk.validateToolInput = async (tool, args, name) => {
+    const spec = byTool.get(name);
+    if (!spec) return sdkCheck(tool, args, name);
+    const checked = spec.input.safeParse(args ?? {});
+    if (checked.success) return checked.data;
+    const refusal = invalidParams(name, spec.input, checked.error.issues, args ?? {});
+    throw new Error(describeFailure(new RpcCallError({ code: refusal.code, message: refusal.message, data: refusal.data })));
+  };
 }

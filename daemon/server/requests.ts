@@ -11,8 +11,12 @@ export interface RequestObject {
 
 export type ErrorResponse = { jsonrpc: '2.0'; error: { code: number; message: string; data?: unknown }; id: string | number | null };
 
+/** No error message is longer than this: one that quotes what a caller sent is cut, so it stays readable on every face. */
+export const MAX_ERROR_MESSAGE = 400;
+
 export function errorResponse(code: number, message: string, id: string | number | null = null, data?: unknown): ErrorResponse {
-  return { jsonrpc: '2.0', error: data === undefined ? { code, message } : { code, message, data }, id };
+  const short = message.length > MAX_ERROR_MESSAGE ? `${message.slice(0, MAX_ERROR_MESSAGE - 1)}…` : message;
+  return { jsonrpc: '2.0', error: data === undefined ? { code, message: short } : { code, message: short, data }, id };
 }
 
 export const parseError = () => errorResponse(RpcCodes.PARSE_ERROR, 'Parse error');

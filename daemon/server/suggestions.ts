@@ -1,6 +1,7 @@
-// Wrong method and param names answered with the nearest valid one, so a caller learns what to send instead.
+// Wrong method and param names answered with the nearest valid one, and bad params in one short sentence, so a caller
+// learns what to send instead without reading a dump of every validator issue.
 import { z } from 'zod';
-import type { MethodDef } from '../../rpc/contract/define.js';
+import { JSONRPCErrorException } from 'json-rpc-2.0';
 import { RpcCodes } from '../../rpc/errors.js';
 import { nearestName } from '../../rpc/nearest-name.js';
 import { errorResponse, type ErrorResponse } from './requests.js';
@@ -8,6 +9,10 @@ import { errorResponse, type ErrorResponse } from './requests.js';
 /** Longer names are not typos of ours; skipping them keeps a hostile name from costing an edit-distance table. */
 const LONGEST_GUESSABLE = 80;
 const SHOWN_KEYS = 3;
+/** Issues named in the message itself; data.issues carries up to MAX_ISSUES. */
+const ISSUES_IN_MESSAGE = 3;
+export const MAX_ISSUES = 20;
+const MAX_ISSUE_CHARS = 200;
 
 export interface ParamIssue {
   path: string[];
@@ -15,25 +20,102 @@ export interface ParamIssue {
   message: string;
 }
 
-/** The spec's Method not found, with a hint naming the method the caller most likely meant. */
+/** A name the caller sent, as an error may quote it: cut short, quoted when it holds anything but name characters. */
+export function quoteName(name: string, max = 60): string {
+  const cut = name.length > max ? `${name.slice(0, max)}…` : name;
+  return /^[A-Za-z0-9_.-]+$/.test(name) ? cut : JSON.stringify(cut);
+}
+
+/** The spec's -32601, its message naming the method and the one most likely meant. */
 export function methodNotFound(method: string, names: readonly string[], id: string | number | null): ErrorResponse {
   const nearest = method.length <= LONGEST_GUESSABLE ? nearestName(method, names) : undefined;
   const hint = `${nearest ? `did you mean ${nearest}? ` : ''}call system.methods for the list`;
-  return errorResponse(RpcCodes.METHOD_NOT_FOUND, 'Method not found', id, { code: 'NOT_FOUND', hint });
+  const message = `no method ${quoteName(method)}; ${nearest ? `did you mean ${nearest}? brains rpc --list` : 'brains rpc --list shows them all'}`;
+  return errorResponse(RpcCodes.METHOD_NOT_FOUND, message, id, { code: 'NOT_FOUND', hint });
 }
 
-/** One validation issue as the caller reads it; an unknown top-level param names the one it meant, or lists them all. */
-export function paramIssue(issue: z.core.$ZodIssue, def: MethodDef): ParamIssue {
+/** -32602 for params the contract refuses: what is missing, the first few other issues, and a Required: line. */
+export function invalidParams(name: string, schema: z.ZodType, issues: readonly z.core.$ZodIssue[], params: unknown): JSONRPCErrorException {
+  const missing = issues.filter((issue) => isMissing(issue, params)).map((issue) => issue.path.map(String).join('.'));
+  const others = issues.filter((issue) => !isMissing(issue, params));
+  const shown = others.slice(0, MAX_ISSUES).map((issue) => paramIssue(issue, schema));
+  const parts = [
+    ...(missing.length > 0 ? [`missing ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}`] : []),
+    ...shown.slice(0, ISSUES_IN_MESSAGE).map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message)),
+  ];
+  if (others.length > ISSUES_IN_MESSAGE) parts.push(`and ${others.length - ISSUES_IN_MESSAGE} more issue${others.length - ISSUES_IN_MESSAGE === 1 ? '' : 's'}`);
+  const required = requiredParams(schema);
+  const tail = missing.length > 0 && required.length > 0 ? `\nRequired: ${required.join(', ')}` : '';
+  const data: Record<string, unknown> = {
+    code: 'INVALID',
+    issues: [...missing.map((path) => ({ path: path.split('.'), code: 'missing', message: 'required' })), ...shown].slice(0, MAX_ISSUES),
+  };
+  if (issues.length > MAX_ISSUES) data.issues_total = issues.length;
+  return new JSONRPCErrorException(`Invalid params for ${name}: ${parts.join('; ')}${tail}`, RpcCodes.INVALID_PARAMS, data);
+}
+
+/** The top-level params a method cannot go without, in contract order. */
+export function requiredParams(schema: z.ZodType): string[] {
+  if (!(schema instanceof z.ZodObject)) return [];
+  return Object.entries(schema.shape as Record<string, z.ZodType>)
+    // A key may be left out when its schema says so (optional, defaulted); z.unknown() accepts undefined yet is required.
+    .filter(([, field]) => (field as { _zod: { optin?: string } })._zod.optin === undefined)
+    .map(([key]) => key);
+}
+
+/** One validation issue as the caller reads it: unknown params name the one meant, a union names its accepted shapes. */
+export function paramIssue(issue: z.core.$ZodIssue, schema: z.ZodType): ParamIssue {
   const path = issue.path.map(String);
-  if (issue.code !== 'unrecognized_keys' || path.length > 0 || !(def.params instanceof z.ZodObject)) {
-    return { path, code: issue.code, message: issue.message };
+  const at = schemaAt(schema, path);
+  if (issue.code === 'unrecognized_keys') return { path, code: issue.code, message: unknownKeys(issue.keys, at) };
+  if (issue.code === 'invalid_union') {
+    const shapes = unionShapes(at);
+    if (shapes) return { path, code: issue.code, message: `expected ${shapes}` };
   }
-  const known = Object.keys(def.params.shape as Record<string, unknown>);
-  const unknown = issue.keys;
+  return { path, code: issue.code, message: cut(issue.message, MAX_ISSUE_CHARS) };
+}
+
+function unknownKeys(unknown: readonly string[], at: z.ZodType | undefined): string {
+  const known = at instanceof z.ZodObject ? Object.keys(at.shape as Record<string, unknown>) : [];
   const shown = unknown.slice(0, SHOWN_KEYS).map((key) => JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key));
   const more = unknown.length > SHOWN_KEYS ? ` and ${unknown.length - SHOWN_KEYS} more` : '';
   const first = unknown[0]!;
   const nearest = unknown.length === 1 && first.length <= LONGEST_GUESSABLE ? nearestName(first, known) : undefined;
-  const advice = nearest ? `did you mean ${nearest}?` : known.length > 0 ? `it takes ${known.join(', ')}` : 'it takes no params';
-  return { path, code: issue.code, message: `unknown param${unknown.length > 1 ? 's' : ''} ${shown.join(', ')}${more}; ${advice}` };
+  const advice = nearest ? `did you mean ${nearest}?` : known.length > 0 ? `it takes ${cut(known.join(', '), MAX_ISSUE_CHARS)}` : 'it takes no params';
+  return `unknown param${unknown.length > 1 ? 's' : ''} ${shown.join(', ')}${more}; ${advice}`;
+}
+
+/** A union of objects as the caller may write it: "{session_id} or {project_id, agent_name}". */
+function unionShapes(schema: z.ZodType | undefined): string | undefined {
+  const options = schema instanceof z.ZodUnion ? (schema.options as z.ZodType[]) : undefined;
+  if (!options || !options.every((option) => option instanceof z.ZodObject)) return undefined;
+  return options.map((option) => `{${Object.keys((option as z.ZodObject).shape).join(', ')}}`).join(' or ');
+}
+
+/** The schema a path leads to inside the params (through optional, nullable, default and object layers), if plain. */
+function schemaAt(root: z.ZodType, path: readonly string[]): z.ZodType | undefined {
+  let schema: z.ZodType | undefined = unwrap(root);
+  for (const key of path) {
+    if (!(schema instanceof z.ZodObject)) return undefined;
+    schema = unwrap((schema.shape as Record<string, z.ZodType>)[key]);
+  }
+  return schema;
+}
+
+function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
+  let current = schema;
+  while (current instanceof z.ZodOptional || current instanceof z.ZodNullable || current instanceof z.ZodDefault) {
+    current = (current as z.ZodOptional<z.ZodType>).unwrap() as z.ZodType;
+  }
+  return current;
+}
+
+/** A required param left out: the issue's path leads to nothing in what was sent. */
+function isMissing(issue: z.core.$ZodIssue, params: unknown): boolean {
+  if (issue.code !== 'invalid_type' || issue.path.length !== 1) return false;
+  return params !== null && typeof params === 'object' && !Array.isArray(params) && (params as Record<PropertyKey, unknown>)[issue.path[0]!] === undefined;
+}
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }

@@ -2,6 +2,8 @@
 import { BrainsError } from '../../rpc/errors.js';
 
 export const MAX_JSON_DEPTH = 100;
+/** A call's params wrap what they store a few levels deep (events.publish: params, events, an event, its data). */
+export const MAX_PARAMS_DEPTH = MAX_JSON_DEPTH + 20;
 
 export function jsonDepth(value: unknown, limit = MAX_JSON_DEPTH): number {
   if (value === null || typeof value !== 'object') return 0;
@@ -51,4 +53,10 @@ export function encodeBoundedJson(value: unknown, what: string, maxBytes: number
     });
   }
   return text;
+}
+
+/** The refusal of params nested past MAX_PARAMS_DEPTH, or null; checked first, so nothing recursive ever sees them. */
+export function paramsTooDeep(params: unknown): BrainsError | null {
+  if (jsonDepth(params, MAX_PARAMS_DEPTH) <= MAX_PARAMS_DEPTH) return null;
+  return new BrainsError('LIMIT_EXCEEDED', `params are nested more than ${MAX_PARAMS_DEPTH} levels deep; flatten them`, { limit: MAX_PARAMS_DEPTH });
 }

@@ -296,12 +296,13 @@ describe('hook.handle refuses bad params and stores nothing', () => {
       { ...ok, payload: { ...ok.payload, transcript_path: 'rel.jsonl' } },
       { ...ok, payload: { ...ok.payload, stop_hook_active: 'yes' } },
       { ...ok, payload: { ...ok.payload, reason: 'r'.repeat(1000) } },
-      { ...ok, payload: { ...ok.payload, extra: deep } },
       { ...ok, pid: -1 },
       { ...ok, pid: 1.5 },
       { ...ok, surprise: true },
     ];
     for (const params of bad) await invalidParams(c.callRaw('hook.handle', params));
+    // Nested past the params depth limit: refused before validation even runs.
+    await refusedWith(c.callRaw('hook.handle', { ...ok, payload: { ...ok.payload, extra: deep } }), 'LIMIT_EXCEEDED');
     await refusedWith(c.callRaw('hook.handle', { ...ok, payload: { session_id: 'cc-method' } }), 'INVALID');
     const now = await c.call('session.list', { include_gone: true, limit: 1000 });
     assert.equal(now.sessions.length, sessions.length);

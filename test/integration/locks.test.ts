@@ -171,7 +171,7 @@ describe('locks', () => {
     const holder = { session_id: sid };
     const deep: Record<string, unknown> = {};
     let cursor = deep;
-    for (let i = 0; i < 200; i += 1) cursor = (cursor.x = {}) as Record<string, unknown>;
+    for (let i = 0; i < 100; i += 1) cursor = (cursor.x = {}) as Record<string, unknown>;
     const badParams: unknown[] = [
       {},
       { holder },

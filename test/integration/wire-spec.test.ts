@@ -34,6 +34,8 @@ const specHandlers = {
 
 // The spec leaves an error's data to the server: ours says where to look (and the nearest name, when one is close).
 const NOT_FOUND_HINT = { code: 'NOT_FOUND', hint: 'call system.methods for the list' };
+/** The spec's -32601, its message naming the method (the spec leaves the wording to the server). */
+const notFound = (method: string) => ({ code: -32601, message: `no method ${method}; brains rpc --list shows them all`, data: NOT_FOUND_HINT });
 
 // [request text as sent on the wire, exact expected response (undefined = nothing at all)]
 const EXAMPLES: Array<[string, string, unknown]> = [
@@ -43,7 +45,7 @@ const EXAMPLES: Array<[string, string, unknown]> = [
   ['named params 2', '{"jsonrpc": "2.0", "method": "subtract", "params": {"minuend": 42, "subtrahend": 23}, "id": 4}', { jsonrpc: '2.0', result: 19, id: 4 }],
   ['notification', '{"jsonrpc": "2.0", "method": "update", "params": [1,2,3,4,5]}', undefined],
   ['notification of a missing method', '{"jsonrpc": "2.0", "method": "foobar"}', undefined],
-  ['non-existent method', '{"jsonrpc": "2.0", "method": "foobar", "id": "1"}', { jsonrpc: '2.0', error: { code: -32601, message: 'Method not found', data: NOT_FOUND_HINT }, id: '1' }],
+  ['non-existent method', '{"jsonrpc": "2.0", "method": "foobar", "id": "1"}', { jsonrpc: '2.0', error: notFound('foobar'), id: '1' }],
   ['invalid JSON', '{"jsonrpc": "2.0", "method": "foobar, "params": "bar", "baz]', { jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' }, id: null }],
   ['invalid Request object', '{"jsonrpc": "2.0", "method": 1, "params": "bar"}', { jsonrpc: '2.0', error: { code: -32600, message: 'Invalid Request' }, id: null }],
   [
@@ -65,7 +67,7 @@ const EXAMPLES: Array<[string, string, unknown]> = [
       { jsonrpc: '2.0', result: 7, id: '1' },
       { jsonrpc: '2.0', result: 19, id: '2' },
       { jsonrpc: '2.0', error: { code: -32600, message: 'Invalid Request' }, id: null },
-      { jsonrpc: '2.0', error: { code: -32601, message: 'Method not found', data: NOT_FOUND_HINT }, id: '5' },
+      { jsonrpc: '2.0', error: notFound('foo.get'), id: '5' },
       { jsonrpc: '2.0', result: ['hello', 5], id: '9' },
     ],
   ],
@@ -138,7 +140,7 @@ describe('the spec examples that need no particular method, against the real dae
     assert.equal(reply[0].id, '1');
     assert.equal(reply[0].result.pong, true);
     assert.deepEqual(reply[1], { jsonrpc: '2.0', error: { code: -32600, message: 'Invalid Request' }, id: null });
-    assert.deepEqual(reply[2], { jsonrpc: '2.0', error: { code: -32601, message: 'Method not found', data: NOT_FOUND_HINT }, id: '5' });
+    assert.deepEqual(reply[2], { jsonrpc: '2.0', error: notFound('foo.get'), id: '5' });
     assert.equal(reply[3].id, '6');
     assert.equal(reply[3].error.code, -32602);
   });
@@ -158,20 +160,49 @@ describe('the spec examples that need no particular method, against the real dae
 
   test('a mistyped method or param is answered with the nearest valid name; hostile names get no guess and a short answer', async () => {
     const typo = await peer.roundTrip('{"jsonrpc":"2.0","method":"sesion.start","id":1}');
-    assert.deepEqual(typo.error, { code: -32601, message: 'Method not found', data: { code: 'NOT_FOUND', hint: 'did you mean session.start? call system.methods for the list' } });
+    assert.deepEqual(typo.error, {
+      code: -32601,
+      message: 'no method sesion.start; did you mean session.start? brains rpc --list',
+      data: { code: 'NOT_FOUND', hint: 'did you mean session.start? call system.methods for the list' },
+    });
     const huge = await peer.roundTrip(JSON.stringify({ jsonrpc: '2.0', method: 'x'.repeat(100_000), id: 2 }));
-    assert.deepEqual(huge.error.data, NOT_FOUND_HINT);
+    assert.deepEqual(huge.error, { code: -32601, message: `no method ${'x'.repeat(60)}…; brains rpc --list shows them all`, data: NOT_FOUND_HINT });
+    const hostile = await peer.roundTrip(JSON.stringify({ jsonrpc: '2.0', method: 'a\u001b[2Jb', id: 2 }));
+    assert.equal(hostile.error.message, 'no method "a\\u001b[2Jb"; brains rpc --list shows them all', 'control characters are quoted, never passed through');
 
     const param = await peer.roundTrip('{"jsonrpc":"2.0","method":"session.status","params":{"agnet_name":"ann"},"id":3}');
     assert.equal(param.error.code, -32602);
-    assert.equal(param.error.message, 'Invalid params for session.status: (params): unknown param "agnet_name"; did you mean agent_name?');
+    assert.equal(param.error.message, 'Invalid params for session.status: unknown param "agnet_name"; did you mean agent_name?');
     const vague = await peer.roundTrip('{"jsonrpc":"2.0","method":"session.status","params":{"agent":"ann"},"id":4}');
-    assert.equal(vague.error.message, 'Invalid params for session.status: (params): unknown param "agent"; it takes working_directory, client_id, agent_name');
+    assert.equal(vague.error.message, 'Invalid params for session.status: unknown param "agent"; it takes working_directory, client_id, agent_name');
     const many = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}${'y'.repeat(200)}`, i]));
     const flood = await peer.roundTrip(JSON.stringify({ jsonrpc: '2.0', method: 'system.ping', params: many, id: 5 }));
     assert.equal(flood.error.code, -32602);
     assert.match(flood.error.message, /unknown params "k0y+…", "k1y+…", "k2y+…" and 4997 more; it takes no params$/);
     assert.ok(flood.error.message.length < 300, flood.error.message);
+  });
+
+  test('bad params get one short message: what is missing with a Required: line, union shapes, at most 20 issues', async () => {
+    const missing = await peer.roundTrip('{"jsonrpc":"2.0","method":"message.send","params":{"to_agent":"b"},"id":1}');
+    assert.equal(missing.error.code, -32602);
+    assert.equal(missing.error.message, 'Invalid params for message.send: missing project_id, from_agent, payload\nRequired: project_id, from_agent, payload');
+    assert.deepEqual(missing.error.data.issues.map((i: { path: string[] }) => i.path.join('.')), ['project_id', 'from_agent', 'payload']);
+
+    const holder = await peer.roundTrip('{"jsonrpc":"2.0","method":"lock.acquire","params":{"key":"a","holder":{"agent":"x"}},"id":2}');
+    assert.equal(holder.error.message, 'Invalid params for lock.acquire: holder: expected {session_id} or {project_id, agent_name}');
+
+    // 100,000 unknown keys one level down, and 100 wrong items (all events.publish takes): the answer stays short.
+    const keys = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, i]));
+    const nested = await peer.roundTrip(JSON.stringify({ jsonrpc: '2.0', method: 'lock.acquire', params: { key: 'a', holder: { session_id: 's', ...keys } }, id: 3 }));
+    const items = await peer.roundTrip(JSON.stringify({ jsonrpc: '2.0', method: 'events.publish', params: { events: Array.from({ length: 100 }, () => 7) }, id: 4 }));
+    for (const reply of [nested, items]) {
+      assert.equal(reply.error.code, -32602);
+      assert.ok(reply.error.message.length <= 400, reply.error.message);
+      assert.ok(reply.error.data.issues.length <= 20, `${reply.error.data.issues.length} issues`);
+      assert.ok(JSON.stringify(reply).length < 8000, `${JSON.stringify(reply).length} bytes`);
+    }
+    assert.match(items.error.message, /^Invalid params for events\.publish: events\.0: .*; and 97 more issues$/);
+    assert.equal(items.error.data.issues_total, 100);
   });
 
   test('malformed request members are Invalid Request with id null', async () => {

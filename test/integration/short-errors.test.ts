@@ -1,0 +1,64 @@
+// Every face answers a mistake in a short sentence that says what to do: CLI options and MCP tool arguments.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runCli, startDaemon, tempHome, type TestDaemon } from '../helpers/daemon.js';
+import { callError, openMcp, type Mcp } from '../helpers/mcp-stdio.js';
+import { rmSync } from 'node:fs';
+
+describe('CLI options', () => {
+  const home = tempHome();
+  after(() => rmSync(home, { recursive: true, force: true }));
+
+  for (const [args, typed, meant] of [
+    [['rpc', 'system.ping', '--prety'], '--prety', '--pretty'],
+    [['rpc', '--lst'], '--lst', '--list'],
+    [['demo', '--stp'], '--stp', '--stop'],
+    [['tui', '--pan', 'inbox'], '--pan', '--pane'],
+    [['mcp', '--no-strat'], '--no-strat', '--no-start'],
+    [['wire', '--dryrun'], '--dryrun', '--dry-run'],
+    [['unwire', '--dry-rn'], '--dry-rn', '--dry-run'],
+    [['daemon', '--mcp-prot', '3'], '--mcp-prot', '--mcp-port'],
+  ] as const) {
+    test(`brains ${args.join(' ')}: the nearest option, not parseArgs' text`, async () => {
+      const result = await runCli([...args], { home, env: { BRAINS_MCP_PORT: 'off' } });
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, new RegExp(`^brains ${args[0]}: unknown option ${typed}; did you mean ${meant}\\?`));
+      assert.doesNotMatch(result.stderr, /To specify a positional argument/);
+    });
+  }
+
+  test('an option nothing is near lists what the command takes; a hostile one is cut short', async () => {
+    const far = await runCli(['demo', '--zzzzzzzz'], { home });
+    assert.match(far.stderr, /^brains demo: unknown option --zzzzzzzz; it takes --stop, --clean, --status, --json/);
+    const long = await runCli(['wire', `--${'x'.repeat(5000)}`], { home });
+    assert.equal(long.code, 2);
+    assert.ok(long.stderr.length < 400, long.stderr);
+  });
+});
+
+describe('MCP tool arguments', () => {
+  let daemon: TestDaemon;
+  let mcp: Mcp;
+  before(async () => {
+    daemon = await startDaemon();
+    mcp = await openMcp(daemon);
+  });
+  after(async () => {
+    await mcp?.close();
+    await daemon?.cleanup();
+  });
+
+  test('are refused in the daemon\'s words, with the tool\'s name: missing and Required:, the nearest argument, union shapes', async () => {
+    assert.equal(
+      await callError(mcp, 'send_message', { project_id: 'p' }),
+      'INVALID: Invalid params for send_message: missing payload\nRequired: project_id, payload',
+    );
+    assert.match(await callError(mcp, 'send_message', { projct_id: 'p', payload: 'x' }), /^INVALID: Invalid params for send_message: missing project_id; unknown param "projct_id"; did you mean project_id\?\nRequired: /);
+    assert.equal(
+      await callError(mcp, 'lock_acquire', { key: 'k', project_id: 'p', holder: { agent: 'x' } }),
+      'INVALID: Invalid params for lock_acquire: holder: expected {session_id} or {project_id, agent_name}',
+    );
+    const flood = await callError(mcp, 'list_projects', Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, i])));
+    assert.ok(flood.length < 400, flood);
+  });
+});
