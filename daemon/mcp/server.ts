@@ -6,6 +6,8 @@ import type { CallToolResult, ServerNotification, ServerRequest } from '@modelco
 import { z } from 'zod';
 import { BrainsError, RpcCallError } from '../../rpc/errors.js';
 import { invalidParams } from '../server/suggestions.js';
+import { nearestName } from '../../rpc/nearest-name.js';
+import { escapeInvisible } from '../../rpc/visible-text.js';
 import type { DaemonCall } from './caller.js';
 import { toContractArguments, toolAnswer } from './compat.js';
 import { registerPrompts } from './prompts.js';
@@ -40,6 +42,7 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
 
   const specs = contractTools();
   answerBadArgumentsAsTheDaemon(server, specs);
+  answerUnknownToolsWithTheNearest(server, [...specs.map((spec) => spec.tool), 'version']);
   for (const spec of specs) {
     server.registerTool(
       spec.tool,
@@ -91,6 +94,19 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
   }
 
   return server;
+}
+
+/** The SDK answers a mistyped tool name with "Tool X not found"; ours name the nearest tool, like the daemon's methods. */
+function answerUnknownToolsWithTheNearest(server: McpServer, tools: readonly string[]): void {
+  const sdk = server as unknown as { createToolError(message: string): CallToolResult };
+  const sdkError = sdk.createToolError.bind(server);
+  sdk.createToolError = (message) => {
+    const unknown = /^MCP error -32602: Tool ([\s\S]*) not found$/.exec(message);
+    if (!unknown) return sdkError(message);
+    const name = unknown[1]!;
+    const nearest = name.length <= 100 ? nearestName(name, tools) : undefined;
+    return sdkError(`NOT_FOUND: no tool ${escapeInvisible(name.length > 60 ? `${name.slice(0, 60)}…` : name)}; ${nearest ? `did you mean ${nearest}? ` : ''}tools/list lists them all`);
+  };
 }
 
 /**

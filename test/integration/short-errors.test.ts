@@ -61,4 +61,11 @@ describe('MCP tool arguments', () => {
     const flood = await callError(mcp, 'list_projects', Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, i])));
     assert.ok(flood.length < 400, flood);
   });
+
+  test('an unknown tool is answered with the nearest one, not only "Tool X not found"', async () => {
+    assert.equal(await callError(mcp, 'send_mesage', { payload: 'x' }), 'NOT_FOUND: no tool send_mesage; did you mean send_message? tools/list lists them all');
+    assert.equal(await callError(mcp, 'zzzzzzzzzz'), 'NOT_FOUND: no tool zzzzzzzzzz; tools/list lists them all');
+    const hostile = await callError(mcp, `x${'\u202e'.repeat(3)}${'y'.repeat(5000)}`);
+    assert.ok(hostile.length < 400 && !hostile.includes('\u202e'), hostile);
+  });
 });
