@@ -12,6 +12,8 @@ import { formatJson, type OutputMode } from './output.js';
 /** Longer names are not typos of ours; skipping them keeps a hostile name from costing an edit-distance table. */
 const LONGEST_GUESSABLE = 80;
 
+const WIDEST_REQUIRED_COLUMN = 36;
+
 /** One method as `--list --json` gives it. */
 export interface MethodEntry {
   method: string;
@@ -40,7 +42,8 @@ export function formatMethodList(entries: readonly MethodEntry[], columns?: numb
   // Stable: a plane's methods stay in contract order, and one listed among another's (handoff.submit) joins its own.
   entries = [...entries].sort((a, b) => planes.indexOf(a.plane) - planes.indexOf(b.plane));
   const cells = entries.map((entry) => [entry.method, entry.required.join(' ') || '-', entry.mcp_tool ?? '-', entry.summary] as const);
-  const widths = [0, 1, 2].map((column) => Math.max(...cells.map((cell) => cell[column]!.length)));
+  // One long list of required params would push every summary right: past this width a line goes out of step instead.
+  const widths = [0, 1, 2].map((column) => Math.min(Math.max(...cells.map((cell) => cell[column]!.length)), column === 1 ? WIDEST_REQUIRED_COLUMN : Infinity));
   const lines: string[] = [];
   let plane: string | undefined;
   entries.forEach((entry, index) => {
