@@ -57,12 +57,15 @@ const TABLE = {
     run: async (args) => (await import('./commands/lifecycle.js')).statusCommand(args),
   },
   rpc: {
-    usage: 'brains rpc METHOD [JSON | key=value ... | -] [--no-start] [--pretty|--compact]\n       brains rpc --list | --describe METHOD | --events | --describe-event TYPE',
+    usage:
+      'brains rpc METHOD [JSON | key=value ... | -] [--no-start] [--pretty|--compact]\n       brains rpc --list [--json] | --describe METHOD [--compact|--json] | --events | --describe-event TYPE',
     summary: 'Call any method of the daemon; prints the result as JSON (pretty on a terminal, one line in a pipe).',
     details: [
       'Params: one JSON argument; or key=value pairs (value read as JSON when it parses, else a string; a.b=1 nests); or - to read JSON from stdin.',
       'Exit codes: 0 ok; 1 the method returned an error (the error object on stderr); 2 usage or invalid params; 3 daemon unreachable.',
       'Starts the daemon first when it is not running, unless --no-start.',
+      '--list shows every method under its plane: required params, MCP tool (- when none), summary; --json gives them as JSON.',
+      '--describe METHOD: its typed params, MCP tool and an example call, then its JSON Schemas (one line with --compact; alone with --json).',
       '--events lists every event type a subscriber can receive (the event catalogue); --describe-event TYPE gives its data schema.',
     ],
     examples: [

@@ -2,24 +2,95 @@
 import { contract, type MethodName } from '../../rpc/contract/index.js';
 import { describeEvents, describeMethod } from '../../rpc/contract/json-schema.js';
 import { catalogueEntries } from '../../rpc/contract/catalogue.js';
+import { mcpToolOf } from '../../rpc/contract/face-names.js';
+import { optionalParams, requiredParams } from '../../rpc/contract/required-params.js';
 import { nearestName } from '../../rpc/nearest-name.js';
+import { exampleCall, placeholder, typeLabel } from './example-call.js';
 import { EXIT } from './exit-codes.js';
+import { formatJson, type OutputMode } from './output.js';
 
-export function listMethods(): number {
-  const names = Object.keys(contract).sort() as MethodName[];
-  const width = Math.max(...names.map((n) => n.length));
-  for (const name of names) process.stdout.write(`${name.padEnd(width)}  ${contract[name].summary}\n`);
+/** Longer names are not typos of ours; skipping them keeps a hostile name from costing an edit-distance table. */
+const LONGEST_GUESSABLE = 80;
+
+const WIDEST_REQUIRED_COLUMN = 36;
+
+/** One method as `--list --json` gives it. */
+export interface MethodEntry {
+  method: string;
+  plane: string;
+  required: string[];
+  optional: string[];
+  mcp_tool: string | null;
+  summary: string;
+}
+
+/** Every method in contract order; its plane is the name before the dot. */
+export function methodEntries(): MethodEntry[] {
+  return (Object.keys(contract) as MethodName[]).map((method) => ({
+    method,
+    plane: method.split('.')[0]!,
+    required: requiredParams(contract[method].params),
+    optional: optionalParams(contract[method].params),
+    mcp_tool: mcpToolOf(method) ?? null,
+    summary: contract[method].summary,
+  }));
+}
+
+/** A heading per plane, then a line per method: name, required params, MCP tool (or -), summary; cut to `columns` when given. */
+export function formatMethodList(entries: readonly MethodEntry[], columns?: number): string {
+  const planes = [...new Set(entries.map((entry) => entry.plane))];
+  // Stable: a plane's methods stay in contract order, and one listed among another's (handoff.submit) joins its own.
+  entries = [...entries].sort((a, b) => planes.indexOf(a.plane) - planes.indexOf(b.plane));
+  const cells = entries.map((entry) => [entry.method, entry.required.join(' ') || '-', entry.mcp_tool ?? '-', entry.summary] as const);
+  // One long list of required params would push every summary right: past this width a line goes out of step instead.
+  const widths = [0, 1, 2].map((column) => Math.min(Math.max(...cells.map((cell) => cell[column]!.length)), column === 1 ? WIDEST_REQUIRED_COLUMN : Infinity));
+  const lines: string[] = [];
+  let plane: string | undefined;
+  entries.forEach((entry, index) => {
+    if (entry.plane !== plane) {
+      if (plane !== undefined) lines.push('');
+      lines.push(`${entry.plane}:`);
+      plane = entry.plane;
+    }
+    const [method, required, tool, summary] = cells[index]!;
+    lines.push(cut(`  ${method.padEnd(widths[0]!)}  ${required.padEnd(widths[1]!)}  ${tool.padEnd(widths[2]!)}  ${summary}`, columns));
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+export function listMethods(json: boolean, mode: OutputMode): number {
+  const entries = methodEntries();
+  if (json) process.stdout.write(`${formatJson(entries, mode)}\n`);
+  else process.stdout.write(formatMethodList(entries, process.stdout.isTTY ? process.stdout.columns : undefined));
   return EXIT.OK;
 }
 
-export function describeOne(name: string): number {
+/** What a person reads before the schema: the summary, each param with its type, the MCP tool, and a call to paste. */
+export function methodSummary(method: MethodName): string {
+  const params = contract[method].params;
+  const schema = describeMethod(method)!.params_schema;
+  const properties = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
+  const typed = (keys: string[]) => keys.map((key) => `${key} (${typeLabel(properties[key])})`).join(', ') || 'none';
+  const required = requiredParams(params);
+  const example = Object.fromEntries(required.map((key) => [key, placeholder(key, properties[key])]));
+  return [
+    `${method}: ${contract[method].summary}`,
+    `Required: ${typed(required)}`,
+    `Optional: ${typed(optionalParams(params))}`,
+    `MCP tool: ${mcpToolOf(method) ?? '- (not offered to agents)'}`,
+    `Example: ${exampleCall(method, example)}`,
+  ].join('\n');
+}
+
+export function describeOne(name: string, json: boolean, mode: OutputMode): number {
   const described = describeMethod(name);
   if (!described) {
-    const near = nearestName(name, Object.keys(contract));
-    process.stderr.write(`brains rpc: no method named ${JSON.stringify(name)}${near ? `; did you mean ${near}?` : ''}; brains rpc --list shows them all\n`);
+    const near = name.length <= LONGEST_GUESSABLE ? nearestName(name, Object.keys(contract)) : undefined;
+    process.stderr.write(`brains rpc: no method named ${JSON.stringify(cut(name, 60))}${near ? `; did you mean ${near}?` : ''}; brains rpc --list shows them all\n`);
     return EXIT.USAGE;
   }
-  process.stdout.write(`${JSON.stringify(described, null, 2)}\n`);
+  if (!json) process.stdout.write(`${methodSummary(name as MethodName)}\n\n`);
+  process.stdout.write(`${formatJson(described, mode)}\n`);
   return EXIT.OK;
 }
 
@@ -40,4 +111,8 @@ export function describeEvent(type: string): number {
   }
   process.stdout.write(`${JSON.stringify(described, null, 2)}\n`);
   return EXIT.OK;
+}
+
+function cut(text: string, max: number | undefined): string {
+  return max !== undefined && max > 1 && text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

@@ -17,6 +17,7 @@ export async function rpcCommand(argv: string[]): Promise<number> {
       pretty: { type: 'boolean' },
       compact: { type: 'boolean' },
       list: { type: 'boolean' },
+      json: { type: 'boolean' },
       describe: { type: 'string' },
       events: { type: 'boolean' },
       'describe-event': { type: 'string' },
@@ -27,8 +28,10 @@ export async function rpcCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   if (values.help) return (await import('./help.js')).helpCommand(['rpc']);
   const mode = outputMode(values);
-  if (values.list) return (await import('./describe.js')).listMethods();
-  if (values.describe !== undefined) return (await import('./describe.js')).describeOne(values.describe);
+  const json = values.json ?? false;
+  if (values.list) return (await import('./describe.js')).listMethods(json, mode);
+  // A schema is read by people first: pretty unless --compact, in a pipe too.
+  if (values.describe !== undefined) return (await import('./describe.js')).describeOne(values.describe, json, values.compact ? 'compact' : 'pretty');
   if (values.events) return (await import('./describe.js')).listEvents();
   if (values['describe-event'] !== undefined) return (await import('./describe.js')).describeEvent(values['describe-event']);
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { JSONRPCErrorException } from 'json-rpc-2.0';
 import { RpcCodes } from '../../rpc/errors.js';
 import { nearestName } from '../../rpc/nearest-name.js';
+import { requiredParams } from '../../rpc/contract/required-params.js';
 import { errorResponse, type ErrorResponse } from './requests.js';
 
 /** Longer names are not typos of ours; skipping them keeps a hostile name from costing an edit-distance table. */
@@ -52,15 +53,6 @@ export function invalidParams(name: string, schema: z.ZodType, issues: readonly 
   };
   if (issues.length > MAX_ISSUES) data.issues_total = issues.length;
   return new JSONRPCErrorException(`Invalid params for ${name}: ${parts.join('; ')}${tail}`, RpcCodes.INVALID_PARAMS, data);
-}
-
-/** The top-level params a method cannot go without, in contract order. */
-export function requiredParams(schema: z.ZodType): string[] {
-  if (!(schema instanceof z.ZodObject)) return [];
-  return Object.entries(schema.shape as Record<string, z.ZodType>)
-    // A key may be left out when its schema says so (optional, defaulted); z.unknown() accepts undefined yet is required.
-    .filter(([, field]) => (field as { _zod: { optin?: string } })._zod.optin === undefined)
-    .map(([key]) => key);
 }
 
 /** One validation issue as the caller reads it: unknown params name the one meant, a union names its accepted shapes. */

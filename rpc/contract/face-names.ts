@@ -7,9 +7,14 @@ export type Face = 'socket' | 'mcp';
 
 const toolNames = new Map(Object.entries(contract as Record<string, MethodDef>).flatMap(([method, def]) => (def.mcpTool ? [[method, def.mcpTool] as const] : [])));
 
+/** The MCP tool that offers the method to agents, or undefined when agents cannot call it as a tool. */
+export function mcpToolOf(method: string): string | undefined {
+  return toolNames.get(method);
+}
+
 /** What a caller of this face calls the method: its tool name over MCP (when it has one), else the method itself. */
 export function nameIn(face: Face, method: string): string {
-  return face === 'mcp' ? (toolNames.get(method) ?? method) : method;
+  return face === 'mcp' ? (mcpToolOf(method) ?? method) : method;
 }
 
 /** A hint written in method names (as the daemon writes every hint), with each known method renamed for the face. */

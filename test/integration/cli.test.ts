@@ -10,6 +10,7 @@ import { UsageError, parsePairs, parseParams, parseValue } from '../../rpc/param
 import { contract } from '../../rpc/contract/index.js';
 import { catalogueEntries } from '../../rpc/contract/catalogue.js';
 import type { BrainsClient } from '../../rpc/client.js';
+import { formatMethodList, methodEntries, methodSummary } from '../../bin/commands/describe.js';
 
 const LONG_WAIT = 30_000;
 
@@ -70,6 +71,26 @@ describe('brains rpc: params forms, exit codes, output modes', () => {
         [stdinSeq, 'user.stdin', null, null],
       ],
     );
+  });
+
+  test('the example call --describe prints runs as printed, through a real shell, against the daemon', async () => {
+    for (const method of ['project.create', 'events.publish']) {
+      const described = await runCli(['rpc', '--describe', method], { home });
+      const example = /^Example: (brains rpc .*)$/m.exec(described.stdout)?.[1];
+      assert.ok(example, `${method} has an example: ${described.stdout}`);
+      const ran = await runInShell(example.replace(/^brains /, `'${process.execPath}' '${CLI}' `), home);
+      assert.equal(ran.code, 0, `${example}: ${ran.stderr}`);
+      assert.equal(ran.stderr, '');
+      if (method === 'project.create') {
+        assert.equal((JSON.parse(ran.stdout) as { name: string }).name, 'my-name');
+        const projects = await client.call('project.list', {});
+        assert.ok(projects.projects.some((project) => project.name === 'my-name'), 'the project exists');
+      } else {
+        const [seq] = (JSON.parse(ran.stdout) as { seqs: number[] }).seqs;
+        const { events } = await client.call('events.list', { after: seq! - 1, limit: 1 });
+        assert.equal(events[0]!.type, 'user.example');
+      }
+    }
   });
 
   test('dotted keys reach the daemon as a nested object', async () => {
@@ -243,39 +264,147 @@ describe('the key=value params parser', () => {
 });
 
 describe('discovery, help and version', () => {
-  test('rpc --list shows every method with its summary', async () => {
+  test('rpc --list groups methods under a heading per plane, each with its required params and MCP tool', async () => {
     await withEmptyHome(async (home) => {
       const result = await runCli(['rpc', '--list'], { home });
       assert.equal(result.code, 0, result.stderr);
-      const lines = result.stdout.trimEnd().split('\n');
+      const planeOfLine = new Map<string, string>();
+      let heading: string | undefined;
+      const headings: string[] = [];
+      for (const line of result.stdout.trimEnd().split('\n')) {
+        if (/^[a-z_]+:$/.test(line)) headings.push((heading = line.slice(0, -1)));
+        else if (line.startsWith('  ')) planeOfLine.set(line.trim().split(/\s+/)[0]!, heading!);
+        else assert.equal(line, '', `only headings, method lines and blank lines: ${JSON.stringify(line)}`);
+      }
       const names = Object.keys(contract);
-      for (const required of ['system.ping', 'system.info', 'system.methods', 'events.subscribe', 'events.unsubscribe', 'events.list', 'events.wait', 'events.publish', 'daemon.shutdown', 'daemon.maintain']) {
+      for (const required of ['system.ping', 'events.subscribe', 'daemon.shutdown', 'project.create', 'message.send', 'handoff.submit']) {
         assert.ok(names.includes(required), `${required} is in the contract`);
       }
-      assert.equal(lines.length, names.length, 'one line per method');
-      for (const name of names) {
-        const line = lines.find((l) => l.startsWith(`${name} `));
-        assert.ok(line, `${name} is listed`);
-        assert.ok(line.endsWith(contract[name as keyof typeof contract].summary), `${name} has its summary: ${line}`);
-      }
+      assert.deepEqual([...planeOfLine.keys()].sort(), [...names].sort(), 'every method listed once');
+      for (const name of names) assert.equal(planeOfLine.get(name), name.split('.')[0], `${name} sits under its plane`);
+      assert.deepEqual(headings, [...new Set(headings)], 'one heading per plane');
+      assert.ok(headings.includes('approval') && headings.includes('handoff') && headings.includes('system'));
+
+      const lineOf = (name: string) => result.stdout.split('\n').find((line) => line.trim().split(/\s+/)[0] === name)!;
+      assert.match(lineOf('message.send'), /^ {2}message\.send\s+project_id from_agent payload\s+send_message\s+/);
+      assert.ok(lineOf('message.send').endsWith(contract['message.send'].summary));
+      assert.match(lineOf('system.ping'), /^ {2}system\.ping\s+-\s+-\s+Check that the daemon answers\.$/, 'no required params, no MCP tool');
+      assert.match(lineOf('resource.store'), /^ {2}resource\.store\s+project_id resource_id agent_name name content\s+store_resource\s+/, 'a long list stays whole');
+      const column = (name: string, word: string) => lineOf(name).indexOf(` ${word}`);
+      assert.equal(column('message.send', 'send_message'), column('project.create', 'create_project'), 'the tool column is aligned');
     });
   });
 
-  test('rpc --describe prints one method as JSON; an unknown one exits 2', async () => {
+  test('rpc --list --json gives method, plane, required, optional, mcp_tool and summary for every method', async () => {
     await withEmptyHome(async (home) => {
-      const result = await runCli(['rpc', '--describe', 'events.subscribe'], { home });
+      const result = await runCli(['rpc', '--list', '--json'], { home });
       assert.equal(result.code, 0, result.stderr);
-      const described = JSON.parse(result.stdout) as { name: string; summary: string; params_schema: { properties?: Record<string, unknown> }; result_schema: unknown };
-      assert.equal(described.name, 'events.subscribe');
-      assert.equal(described.summary, contract['events.subscribe'].summary);
-      assert.equal(typeof described.params_schema, 'object');
-      assert.ok(described.params_schema.properties && 'types' in described.params_schema.properties && 'since' in described.params_schema.properties);
+      assert.equal(result.stdout.trimEnd().split('\n').length, 1, 'one line in a pipe');
+      const entries = JSON.parse(result.stdout) as Array<{ method: string; plane: string; required: string[]; optional: string[]; mcp_tool: string | null; summary: string }>;
+      assert.deepEqual(entries.map((entry) => entry.method).sort(), Object.keys(contract).sort());
+      const send = entries.find((entry) => entry.method === 'message.send')!;
+      assert.deepEqual(send, {
+        method: 'message.send',
+        plane: 'message',
+        required: ['project_id', 'from_agent', 'payload'],
+        optional: ['to_agent', 'broadcast', 'reply_expected', 'metadata', 'reply_to', 'idempotency_key'],
+        mcp_tool: 'send_message',
+        summary: contract['message.send'].summary,
+      });
+      assert.equal(entries.find((entry) => entry.method === 'system.ping')!.mcp_tool, null);
+    });
+  });
+
+  test('the method list is cut to the terminal width, and left whole without one', () => {
+    const entries = methodEntries();
+    const whole = formatMethodList(entries).trimEnd().split('\n');
+    assert.ok(whole.some((line) => line.length > 80), 'some lines are longer than 80 columns');
+    const cut = formatMethodList(entries, 80).trimEnd().split('\n');
+    assert.equal(cut.length, whole.length);
+    for (const [index, line] of cut.entries()) {
+      assert.ok(line.length <= 80, `cut to 80: ${line}`);
+      if (whole[index]!.length > 80) assert.ok(line.endsWith('…') && whole[index]!.startsWith(line.slice(0, -1)));
+      else assert.equal(line, whole[index]);
+    }
+  });
+
+  test('rpc --describe opens with a summary, typed params, the MCP tool and an example, then the pretty JSON Schema', async () => {
+    await withEmptyHome(async (home) => {
+      const result = await runCli(['rpc', '--describe', 'message.send'], { home });
+      assert.equal(result.code, 0, result.stderr);
+      const [human, json] = splitDescribe(result.stdout);
+      assert.deepEqual(human.split('\n'), [
+        `message.send: ${contract['message.send'].summary}`,
+        'Required: project_id (string), from_agent (string), payload (any JSON)',
+        'Optional: to_agent (string), broadcast (boolean), reply_expected (boolean), metadata (object), reply_to (string), idempotency_key (string)',
+        'MCP tool: send_message',
+        'Example: brains rpc message.send project_id=my-project from_agent=my-from-agent payload=hello',
+      ]);
+      assert.ok(json.split('\n').length > 10, 'pretty by default, in a pipe too');
+      const described = JSON.parse(json) as { name: string; params_schema: { required: string[] }; result_schema: unknown; mcp_tool: string };
+      assert.equal(described.name, 'message.send');
+      assert.deepEqual(described.params_schema.required, ['project_id', 'from_agent', 'payload']);
+      assert.equal(described.mcp_tool, 'send_message');
       assert.equal(typeof described.result_schema, 'object');
+
+      const internal = await runCli(['rpc', '--describe', 'system.ping'], { home });
+      assert.match(internal.stdout, /^Required: none$/m);
+      assert.match(internal.stdout, /^MCP tool: - \(not offered to agents\)$/m);
+      assert.match(internal.stdout, /^Example: brains rpc system\.ping$/m);
+    });
+  });
+
+  test('rpc --describe --compact prints the schema on one line; --json prints only the JSON', async () => {
+    await withEmptyHome(async (home) => {
+      const compact = await runCli(['rpc', '--describe', 'events.subscribe', '--compact'], { home });
+      assert.equal(compact.code, 0, compact.stderr);
+      const [human, json] = splitDescribe(compact.stdout);
+      assert.match(human, /^events\.subscribe: /);
+      assert.equal(json.split('\n').length, 1, 'one line');
+      const described = JSON.parse(json) as { name: string; params_schema: { properties: Record<string, unknown> } };
+      assert.equal(described.name, 'events.subscribe');
+      assert.ok('types' in described.params_schema.properties && 'since' in described.params_schema.properties);
+
+      const only = await runCli(['rpc', '--describe', 'events.subscribe', '--json', '--compact'], { home });
+      assert.deepEqual(JSON.parse(only.stdout), described);
+      assert.equal(only.stdout.trimEnd().split('\n').length, 1);
+    });
+  });
+
+  test('rpc --describe of an unknown method exits 2 naming the nearest one; long and hostile names are cut and quoted', async () => {
+    await withEmptyHome(async (home) => {
+      const typo = await runCli(['rpc', '--describe', 'project.creat'], { home });
+      assert.equal(typo.code, 2);
+      assert.equal(typo.stdout, '');
+      assert.equal(typo.stderr, 'brains rpc: no method named "project.creat"; did you mean project.create?; brains rpc --list shows them all\n');
 
       const nope = await runCli(['rpc', '--describe', 'nope'], { home });
       assert.equal(nope.code, 2);
-      assert.match(nope.stderr, /no method named "nope"/);
+      assert.equal(nope.stderr, 'brains rpc: no method named "nope"; brains rpc --list shows them all\n');
+
+      const huge = await runCli(['rpc', '--describe', 'x'.repeat(100_000)], { home });
+      assert.equal(huge.code, 2);
+      assert.equal(huge.stderr, `brains rpc: no method named "${'x'.repeat(59)}…"; brains rpc --list shows them all\n`);
+
+      const hostile = await runCli(['rpc', '--describe', 'a\u001b[2Jb'], { home });
+      assert.equal(hostile.code, 2);
+      assert.ok(hostile.stderr.includes('"a\\u001b[2Jb"') && !hostile.stderr.includes('\u001b'), 'control characters are escaped');
+
+      const missing = await runCli(['rpc', '--describe'], { home });
+      assert.equal(missing.code, 2);
+      assert.match(missing.stderr, /--describe/);
     });
+  });
+
+  test('every method\'s example call carries params its schema accepts', async () => {
+    for (const method of Object.keys(contract) as Array<keyof typeof contract>) {
+      const example = /^Example: brains rpc (\S+)(.*)$/m.exec(methodSummary(method));
+      assert.ok(example, `${method} has an example`);
+      assert.equal(example[1], method);
+      const params = (await parseParams(shellWords(example[2]!), refuseStdin)) ?? {};
+      const parsed = contract[method].params.safeParse(params);
+      assert.ok(parsed.success, `${method}: ${example[0]} → ${JSON.stringify(parsed.error?.issues)}`);
+    }
   });
 
   test('rpc --events lists the event catalogue (live-only types marked); --describe-event gives one type\'s data schema', async () => {
@@ -580,3 +709,31 @@ describe('brains watch across a daemon restart', () => {
     }
   });
 });
+
+/** The human block and the JSON after it, as `brains rpc --describe` prints them (a blank line between). */
+function splitDescribe(stdout: string): [string, string] {
+  const gap = stdout.indexOf('\n\n');
+  assert.ok(gap > 0, `a blank line parts the summary from the JSON: ${stdout}`);
+  return [stdout.slice(0, gap), stdout.slice(gap + 2).trimEnd()];
+}
+
+/** Words of a POSIX shell line that uses only plain words and single quotes (as the example calls do). */
+function shellWords(line: string): string[] {
+  return [...line.matchAll(/(?:[^\s']+|'[^']*')+/g)].map(([word]) => word.replace(/'([^']*)'/g, '$1'));
+}
+
+function refuseStdin(): Promise<string> {
+  return Promise.reject(new Error('stdin must not be read'));
+}
+
+function runInShell(command: string, home: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('/bin/sh', ['-c', command], { env: envFor(home), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
