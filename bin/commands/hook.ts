@@ -2,6 +2,8 @@
 // hook JSON on stdin, makes one call to the daemon, and prints what the daemon says (usually nothing). It runs on
 // every prompt, so it stays thin (no zod, no contract at run time) and it never breaks the agent: whatever goes
 // wrong, it exits 0 and prints nothing.
+import { nearestName } from '../../rpc/nearest-name.js';
+import { escapeInvisible } from '../../rpc/visible-text.js';
 import { BrainsClient } from '../../rpc/client.js';
 import { statePaths } from '../../rpc/paths.js';
 import { agentPid } from './agent-pid.js';
@@ -47,12 +49,25 @@ function parseHookArgs(argv: string[]): HookArgs | string {
     else if (arg === '--tool') tool = argv[++i] ?? '';
     else if (arg.startsWith('--tool=')) tool = arg.slice('--tool='.length);
     else if (arg === '--help' || arg === '-h') return 'brains hook: run by an agent tool on its hook events; prints context for the agent, or nothing.';
+    else if (arg.startsWith('-')) return `brains hook: unknown option ${shown(arg)}${suggest(arg.replace(/^-+/, ''), HOOK_OPTIONS, '--')}`;
     else if (event === undefined) event = arg;
-    else return `brains hook: unexpected argument ${JSON.stringify(arg)}`;
+    else return `brains hook: unexpected argument ${shown(arg)}`;
   }
-  if (event === undefined || !EVENTS.has(event)) return `brains hook: unknown event ${JSON.stringify(event ?? '')}`;
-  if (!TOOLS.has(tool)) return `brains hook: unknown --tool ${JSON.stringify(tool)}`;
+  if (event === undefined || !EVENTS.has(event)) return `brains hook: unknown event ${shown(event ?? '')}${suggest(event ?? '', [...EVENTS])}`;
+  if (!TOOLS.has(tool)) return `brains hook: unknown --tool ${shown(tool)}${suggest(tool, [...TOOLS])}`;
   return { event, tool, autoStart };
+}
+
+const HOOK_OPTIONS = ['tool', 'no-start', 'help'];
+
+/** A value from the command line, quoted, cut and with invisible characters escaped. */
+function shown(value: string): string {
+  return `"${escapeInvisible(value.length > 40 ? `${value.slice(0, 40)}…` : value)}"`;
+}
+
+function suggest(word: string, names: readonly string[], prefix = ''): string {
+  const nearest = word.length > 0 && word.length <= 80 ? nearestName(word, names) : undefined;
+  return nearest ? `; did you mean ${prefix}${nearest}?` : '';
 }
 
 /** All of stdin, or null when it is larger than any hook input brains reads (the rest is drained, not kept). */

@@ -27,6 +27,20 @@ describe('CLI options', () => {
     });
   }
 
+  test('brains hook names the nearest event, option and tool, and still exits 0 so a mistyped hook never breaks the agent tool', async () => {
+    for (const [args, said] of [
+      [['hook', 'sesion-start', '--no-start'], 'unknown event "sesion-start"; did you mean session-start?'],
+      [['hook', 'stop', '--tol', 'codex', '--no-start'], 'unknown option "--tol"; did you mean --tool?'],
+      [['hook', 'stop', '--tool', 'codx', '--no-start'], 'unknown --tool "codx"; did you mean codex?'],
+      [['hook', `x\u202e${'y'.repeat(5000)}`, '--no-start'], 'unknown event "x\\u202Eyyy'],
+    ] as const) {
+      const result = await runCli([...args], { home, input: '{}' });
+      assert.equal(result.code, 0, result.stderr);
+      assert.ok(result.stderr.startsWith(`brains hook: ${said}`), result.stderr);
+      assert.ok(result.stderr.length < 400, result.stderr);
+    }
+  });
+
   test('an option nothing is near lists what the command takes; a hostile one is cut short', async () => {
     const far = await runCli(['demo', '--zzzzzzzz'], { home });
     assert.match(far.stderr, /^brains demo: unknown option --zzzzzzzz; it takes --stop, --clean, --status, --json/);
