@@ -60,7 +60,7 @@ describe('brains mcp over stdio', () => {
       assert.match(await callError(fresh, 'join_project', { project_id: '../etc', agent_name: 'a b' }), /project_id|agent_name/);
       assert.match(await callError(fresh, 'get_project_info', { project_id: 'missing-project' }), /NOT_FOUND/);
       assert.match(await callError(fresh, 'send_message', { project_id: 'x', from_agent: 'a', to_agent: 'b', payload: 1, bogus: true }), /bogus|Unrecognized|unrecognized/i);
-      assert.match(await callError(fresh, 'no_such_tool', {}), /not found/);
+      assert.match(await callError(fresh, 'no_such_tool', {}), /^NOT_FOUND: no tool no_such_tool; /);
       // Before it holds any name, the agent instance may still hold a lock as itself (its session).
       const own = await call(fresh, 'lock_acquire', { key: 'a.ts' });
       assert.deepEqual(Object.keys(own.holder), ['session_id']);
