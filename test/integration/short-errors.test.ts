@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli, startDaemon, tempHome, type TestDaemon } from '../helpers/daemon.js';
 import { callError, openMcp, type Mcp } from '../helpers/mcp-stdio.js';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 describe('CLI options', () => {
   const home = tempHome();
@@ -81,5 +82,29 @@ describe('MCP tool arguments', () => {
     assert.equal(await callError(mcp, 'zzzzzzzzzz'), 'NOT_FOUND: no tool zzzzzzzzzz; tools/list lists them all');
     const hostile = await callError(mcp, `x${'\u202e'.repeat(3)}${'y'.repeat(5000)}`);
     assert.ok(hostile.length < 400 && !hostile.includes('\u202e'), hostile);
+  });
+});
+
+describe('a daemon that cannot start', () => {
+  test('brains up and an MCP client hear its reason in one line, without log timestamps or levels, not "Connection closed"', async () => {
+    const home = tempHome();
+    try {
+      writeFileSync(join(home, 'config.json'), '{bad');
+      const up = await runCli(['up'], { home });
+      assert.notEqual(up.code, 0);
+      assert.match(up.stderr, /^brains up: the daemon exited \(code 1\) before answering: .*config\.json is not valid JSON .*; fix or delete it/);
+      assert.doesNotMatch(up.stderr, /\d{4}-\d\d-\d\dT\d\d:\d\d|\bERROR\b/);
+
+      const mcp = await openMcp({ home }, { start: true });
+      try {
+        const said = await callError(mcp, 'list_projects');
+        assert.match(said, /^UNAVAILABLE: the brains daemon cannot be reached: the daemon exited \(code 1\) before answering: .*config\.json is not valid JSON/);
+        assert.doesNotMatch(said, /\d{4}-\d\d-\d\dT\d\d:\d\d|\bERROR\b|Connection closed/);
+      } finally {
+        await mcp.close();
+      }
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });
