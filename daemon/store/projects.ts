@@ -1,5 +1,6 @@
 // SQL for projects and their members.
 import type { Db } from './open.js';
+import { ReadCache } from './read-cache.js';
 import { statementCache, type Statement } from './statements.js';
 
 export type Role = 'coordinator' | 'contributor';
@@ -30,8 +31,19 @@ export interface MemberRow {
 export class ProjectRepo {
   private readonly sql: (sql: string) => Statement;
 
+  /** What an agent holds is read on nearly every call it makes; any write here clears it all. */
+  private readonly memberships: ReadCache<ReadonlyArray<MemberRow & { project_name: string; archived_at: string | null }>>;
+  private readonly memberRows: ReadCache<MemberRow | null>;
+
   constructor(db: Db) {
     this.sql = statementCache(db);
+    this.memberships = new ReadCache(db);
+    this.memberRows = new ReadCache(db);
+  }
+
+  private changed(): void {
+    this.memberships.clear();
+    this.memberRows.clear();
   }
 
   insert(row: ProjectRow): void {
@@ -40,6 +52,7 @@ export class ProjectRepo {
          VALUES (@project_id, @name, @description, @context, @created_by, @created_at, @archived_at, @archive_reason)`,
       )
       .run(row);
+    this.changed();
   }
 
   get(projectId: string): ProjectRow | null {
@@ -69,14 +82,16 @@ export class ProjectRepo {
 
   archive(projectId: string, now: string, reason: string | null): void {
     this.sql('UPDATE projects SET archived_at = ?, archive_reason = ? WHERE project_id = ?').run(now, reason, projectId);
+    this.changed();
   }
 
   delete(projectId: string): void {
     this.sql('DELETE FROM projects WHERE project_id = ?').run(projectId);
+    this.changed();
   }
 
-  member(projectId: string, agentName: string): MemberRow | null {
-    return (this.sql('SELECT * FROM members WHERE project_id = ? AND agent_name = ?').get(projectId, agentName) as MemberRow | undefined) ?? null;
+  member(projectId: string, agentName: string): Readonly<MemberRow> | null {
+    return this.memberRows.get(JSON.stringify([projectId, agentName]), () => (this.sql('SELECT * FROM members WHERE project_id = ? AND agent_name = ?').get(projectId, agentName) as MemberRow | undefined) ?? null);
   }
 
   members(projectId: string): MemberRow[] {
@@ -87,9 +102,11 @@ export class ProjectRepo {
     return this.sql('SELECT agent_name FROM members WHERE project_id = ? ORDER BY joined_at, agent_name').pluck().all(projectId) as string[];
   }
 
-  membershipsOfClient(clientId: string): Array<MemberRow & { project_name: string; archived_at: string | null }> {
-    return this.sql('SELECT m.*, p.name AS project_name, p.archived_at FROM members m JOIN projects p USING (project_id) WHERE m.client_id = ? ORDER BY m.joined_at')
-      .all(clientId) as Array<MemberRow & { project_name: string; archived_at: string | null }>;
+  membershipsOfClient(clientId: string): ReadonlyArray<Readonly<MemberRow & { project_name: string; archived_at: string | null }>> {
+    return this.memberships.get(clientId, () =>
+      this.sql('SELECT m.*, p.name AS project_name, p.archived_at FROM members m JOIN projects p USING (project_id) WHERE m.client_id = ? ORDER BY m.joined_at')
+        .all(clientId) as Array<MemberRow & { project_name: string; archived_at: string | null }>,
+    );
   }
 
   coordinator(projectId: string): MemberRow | null {
@@ -102,25 +119,31 @@ export class ProjectRepo {
          VALUES (@project_id, @agent_name, @agent_id, @client_id, @role, @capabilities, @labels, @joined_at, @last_seen)`,
       )
       .run(row);
+    this.changed();
   }
 
   updateMemberProfile(projectId: string, agentName: string, capabilities: string, labels: string, now: string): void {
     this.sql('UPDATE members SET capabilities = ?, labels = ?, last_seen = ? WHERE project_id = ? AND agent_name = ?').run(capabilities, labels, now, projectId, agentName);
+    this.changed();
   }
 
   touchMember(projectId: string, agentName: string, now: string): boolean {
+    this.changed();
     return this.sql('UPDATE members SET last_seen = ? WHERE project_id = ? AND agent_name = ?').run(now, projectId, agentName).changes > 0;
   }
 
   touchClientMembers(clientId: string, now: string): void {
     this.sql('UPDATE members SET last_seen = ? WHERE client_id = ?').run(now, clientId);
+    this.changed();
   }
 
   setRole(projectId: string, agentName: string, role: Role): void {
     this.sql('UPDATE members SET role = ? WHERE project_id = ? AND agent_name = ?').run(role, projectId, agentName);
+    this.changed();
   }
 
   removeMember(projectId: string, agentName: string): boolean {
+    this.changed();
     return this.sql('DELETE FROM members WHERE project_id = ? AND agent_name = ?').run(projectId, agentName).changes > 0;
   }
 

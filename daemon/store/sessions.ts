@@ -1,5 +1,6 @@
 // SQL for client identities and agent sessions.
 import type { Db } from './open.js';
+import { ReadCache } from './read-cache.js';
 import { statementCache, type Statement } from './statements.js';
 
 export type SessionState = 'active' | 'idle' | 'gone';
@@ -29,9 +30,16 @@ export type SessionKind = 'api' | 'mcp' | 'hook';
 
 export class SessionRepo {
   private readonly sql: (sql: string) => Statement;
+  /** Every call of an agent instance reads its session two or three times; each write here drops the row. */
+  private readonly byId: ReadCache<Readonly<SessionRow> | null>;
 
   constructor(db: Db) {
     this.sql = statementCache(db);
+    this.byId = new ReadCache(db);
+  }
+
+  private changed(sessionId: string): void {
+    this.byId.drop(sessionId);
   }
 
   ensureClient(clientId: string, workingDirectory: string | null, now: string): void {
@@ -51,6 +59,7 @@ export class SessionRepo {
          VALUES (@session_id, @client_id, @tool, @working_directory, @pid, @transcript_path, @label, @state, @started_at, @last_seen, @ended_at, @end_reason, @secret_hash, @identity_pending, @kind)`,
       )
       .run({ secret_hash: null, identity_pending: 0, kind: 'api', ...row });
+    this.changed(row.session_id);
   }
 
   /** The newest live session of this kind in a tool process (a hook and the `brains mcp` of one tool process are one instance). */
@@ -60,6 +69,7 @@ export class SessionRepo {
 
   setKind(sessionId: string, kind: SessionKind): void {
     this.sql('UPDATE sessions SET kind = ? WHERE session_id = ?').run(kind, sessionId);
+    this.changed(sessionId);
   }
 
   bySecretHash(hash: string): SessionRow | null {
@@ -68,32 +78,38 @@ export class SessionRepo {
 
   setSecretHash(sessionId: string, hash: string): void {
     this.sql('UPDATE sessions SET secret_hash = ? WHERE session_id = ?').run(hash, sessionId);
+    this.changed(sessionId);
   }
 
   /** Point a session at another identity (the instance said which it is), or settle a pending one. */
   setIdentity(sessionId: string, clientId: string, pending: boolean): void {
     this.sql('UPDATE sessions SET client_id = ?, identity_pending = ? WHERE session_id = ?').run(clientId, pending ? 1 : 0, sessionId);
+    this.changed(sessionId);
   }
 
   /** A later registration of the same instance may know its tool and label better (a hook after `brains mcp`). */
   describe(sessionId: string, tool: string, label: string | null, transcriptPath: string | null): void {
     this.sql('UPDATE sessions SET tool = ?, label = coalesce(?, label), transcript_path = coalesce(?, transcript_path) WHERE session_id = ?').run(tool, label, transcriptPath, sessionId);
+    this.changed(sessionId);
   }
 
-  get(sessionId: string): SessionRow | null {
-    return (this.sql('SELECT * FROM sessions WHERE session_id = ?').get(sessionId) as SessionRow | undefined) ?? null;
+  get(sessionId: string): Readonly<SessionRow> | null {
+    return this.byId.get(sessionId, () => (this.sql('SELECT * FROM sessions WHERE session_id = ?').get(sessionId) as SessionRow | undefined) ?? null);
   }
 
   touch(sessionId: string, now: string): void {
     this.sql("UPDATE sessions SET last_seen = ?, state = 'active' WHERE session_id = ? AND state != 'gone'").run(now, sessionId);
+    this.changed(sessionId);
   }
 
   end(sessionId: string, now: string, reason: string): void {
     this.sql("UPDATE sessions SET state = 'gone', ended_at = ?, end_reason = ? WHERE session_id = ? AND state != 'gone'").run(now, reason, sessionId);
+    this.changed(sessionId);
   }
 
   setState(sessionId: string, state: SessionState): void {
     this.sql('UPDATE sessions SET state = ? WHERE session_id = ?').run(state, sessionId);
+    this.changed(sessionId);
   }
 
   list(filter: { state?: SessionState | undefined; include_gone: boolean; tool?: string | undefined; limit: number }): SessionRow[] {
