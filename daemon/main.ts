@@ -35,6 +35,7 @@ import { Access } from './principals/access.js';
 import { ServiceRegistry } from './services/registry.js';
 import { JobGuard, repeatingJob } from './services/backoff.js';
 import { LoopDelayMonitor } from './services/loop-delay.js';
+import { WalCheckpoints } from './services/wal-checkpoints.js';
 import { outsideCall } from './principals/call-scope.js';
 
 export const EXIT_ALREADY_RUNNING = DAEMON_ALREADY_RUNNING_EXIT;
@@ -135,19 +136,9 @@ async function startDaemon(paths: StatePaths, config: DaemonConfig, settings: Ru
   const hooks = createHooks();
   const bus = new EventBus();
   const services = new ServiceRegistry(log);
-  const checkpointGuard = new JobGuard('checkpoint', log);
-  let checkpointTimer: NodeJS.Timeout | null = null;
-  const scheduleCheckpoint = () => {
-    if (checkpointTimer) checkpointTimer.refresh();
-    else {
-      checkpointTimer = setTimeout(() => {
-        checkpointTimer = null;
-        checkpointGuard.run(() => store.checkpoint());
-      }, config.checkpointIdleMs);
-      checkpointTimer.unref();
-    }
-  };
-  const mutate = createMutate(store, bus, { onCommit: scheduleCheckpoint, checkEvents: config.checkResults, audit });
+  const checkpoints = new WalCheckpoints(store, log, config.checkpointIdleMs);
+  services.add(checkpoints);
+  const mutate = createMutate(store, bus, { onCommit: () => checkpoints.afterCommit(), checkEvents: config.checkResults, audit });
   const subscriptions = new Subscriptions(store.events, bus);
   const access = new Access(store);
 
@@ -183,7 +174,6 @@ async function startDaemon(paths: StatePaths, config: DaemonConfig, settings: Ru
       /* the store may be what failed */
     }
     await services.stopAll();
-    if (checkpointTimer) clearTimeout(checkpointTimer);
     try {
       store.close();
     } catch (error) {

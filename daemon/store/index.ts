@@ -94,6 +94,18 @@ export class Store {
     return { db: fileSize(this.path), wal: fileSize(`${this.path}-wal`) };
   }
 
+  /**
+   * Pages of write-ahead log after which a commit folds it back itself (SQLite's default way); 0 while another connection
+   * (the checkpoint thread) does it instead.
+   */
+  autoCheckpoint(pages: number): void {
+    this.db.pragma(`wal_autocheckpoint = ${Math.max(0, Math.trunc(pages))}`);
+  }
+
+  autoCheckpointPages(): number {
+    return this.db.pragma('wal_autocheckpoint', { simple: true }) as number;
+  }
+
   /** Fold the write-ahead log back into the database and truncate it. */
   checkpoint(): void {
     this.db.pragma('wal_checkpoint(TRUNCATE)');

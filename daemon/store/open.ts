@@ -4,6 +4,9 @@ import { chmodSync } from 'node:fs';
 
 export type Db = Database.Database;
 
+/** Fold the WAL back every ~16 MiB instead of 4 MiB: hot pages are written back once, not again and again. */
+export const AUTO_CHECKPOINT_PAGES = 4000;
+
 /** Open with our pragmas; `check` runs first, so a database we refuse is left exactly as it was. */
 export function openDatabase(path: string, check: (db: Db) => void = () => {}): Db {
   const db = new Database(path, { timeout: 5000 });
@@ -20,9 +23,8 @@ export function openDatabase(path: string, check: (db: Db) => void = () => {}): 
   db.pragma('busy_timeout = 5000');
   // 8 MiB of page cache (the default is 2 MiB): inbox and lock indexes stay hot with a million rows stored.
   db.pragma('cache_size = -8192');
-  // Fold the WAL back every ~16 MiB instead of 4 MiB: hot pages are written back once, not again and again.
-  // The daemon also checkpoints whenever it goes idle, so the WAL does not stay large.
-  db.pragma('wal_autocheckpoint = 4000');
+  // The daemon folds it on a thread of its own instead, and whenever it goes idle (daemon/services/wal-checkpoints.ts).
+  db.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
   if (path !== ':memory:') chmodSync(path, 0o600);
   return db;
 }
