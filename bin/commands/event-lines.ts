@@ -39,6 +39,16 @@ const short = (text: string | null | undefined, max = TEXT) => oneLine(text ?? '
 const quoted = (text: string | null | undefined) => `"${short(text)}"`;
 const plural = (n: number, word: string, words = `${word}s`) => `${n} ${n === 1 ? word : words}`;
 
+/** Where a repository-scoped lease's key lives; nothing for a global key (or a lease from before scopes). */
+function lockRoot(lease: { scope?: string | undefined; root?: string | null | undefined }): string {
+  return lease.root ? ` in ${short(lease.root, 60)}` : '';
+}
+
+/** The holder in full (name, project, tool, directory), as lock.list says it; leases from before carry only the label. */
+function heldBy(lease: { holder_text?: string | undefined }, lead = ' by'): string {
+  return lease.holder_text ? `${lead} ${short(lease.holder_text, 80)}` : '';
+}
+
 /** Who did it and what happened, from the event's own data. */
 function describe(event: SubscribedEvent): { who: string; what: string } {
   const at = short(event.subject, 60);
@@ -95,12 +105,12 @@ function describe(event: SubscribedEvent): { who: string; what: string } {
     case 'resource.deleted':
       return said(event.data.by, `${at}: deleted ${short(event.data.resource_id)}`);
     case 'lock.acquired':
-      return said(event.data.holder_label, `${at} (${event.data.mode}) held until ${clock(event.data.expires_at)}${event.data.waited_ms > 0 ? `, after waiting ${Math.round(event.data.waited_ms / 100) / 10}s` : ''}`);
+      return said(event.data.holder_label, `${at}${lockRoot(event.data)} (${event.data.mode}) held${heldBy(event.data)} until ${clock(event.data.expires_at)}${event.data.waited_ms > 0 ? `, after waiting ${Math.round(event.data.waited_ms / 100) / 10}s` : ''}`);
     case 'lock.renewed':
-      return said(event.data.holder_label, `${at} (${event.data.mode}) renewed until ${clock(event.data.expires_at)}`);
+      return said(event.data.holder_label, `${at}${lockRoot(event.data)} (${event.data.mode}) renewed${heldBy(event.data)} until ${clock(event.data.expires_at)}`);
     case 'lock.released':
     case 'lock.expired':
-      return said(event.data.holder_label, `${at} ${event.type === 'lock.expired' ? 'expired' : 'released'} (${event.data.reason}): ${short(event.data.detail)}`);
+      return said(event.data.holder_label, `${at}${lockRoot(event.data)} ${event.type === 'lock.expired' ? 'expired' : 'released'} (${event.data.reason})${heldBy(event.data, ', was held by')}: ${short(event.data.detail)}`);
     case 'task.created':
       return said(event.data.created_by, `${at}: ${event.data.task_id} ${quoted(event.data.title)} (${event.data.priority})`);
     case 'task.claimed':

@@ -193,6 +193,8 @@ export const locksMethods = defineMethods({
     params: z
       .object({
         key_prefix: z.string().max(MAX_LOCK_KEY_LENGTH).optional().describe('Only keys starting with this text.'),
+        scope: lockScope.optional().describe('Only keys in this scope: `global`, a name of your own, or a directory (the keys of its repository, every worktree included).'),
+        working_directory: lockDirectory.optional().describe('Only keys of the repository this directory is in (every worktree included): the locks that can block an agent working there.'),
         project_id: identifier.optional().describe('Only leases and waiters of agents in this project.'),
         holder: lockHolder.optional(),
         limit: z.number().int().min(1).max(5000).default(500).describe('Most keys to return.'),

@@ -166,6 +166,33 @@ describe('lock scopes', () => {
     for (const lease of [named, byDir, elsewhere]) await admin.call('lock.release', { lease_id: lease.lease_id, fencing_token: lease.fencing_token });
   });
 
+  test('lock.list shows one repository (from any of its worktrees or subdirectories), one named scope or the global one', async () => {
+    const inShop = await acquire(admin, 'shop', 'alice', 'src/list/a.ts');
+    const inBlog = await acquire(admin, 'blog', 'bob', 'src/list/a.ts');
+    const global = await acquire(admin, 'misc', 'gus', 'list-deploy');
+    const named = await acquire(admin, 'misc', 'gus', 'list-slot', { scope: 'ci-runners' });
+    const keysOf = async (filter: Record<string, unknown>) => {
+      const list = await admin.call('lock.list', { key_prefix: 'list', ...filter });
+      const prefixed = await admin.call('lock.list', { key_prefix: 'src/list', ...filter });
+      return [...list.locks, ...prefixed.locks].map((l) => `${l.key}@${l.scope}`).sort();
+    };
+    try {
+      assert.deepEqual(await keysOf({ working_directory: shopWorktree }), [`src/list/a.ts@${join(shop, '.git')}`], 'a worktree lists its repository');
+      assert.deepEqual(await keysOf({ working_directory: join(shop, 'packages') }), [`src/list/a.ts@${join(shop, '.git')}`]);
+      assert.deepEqual(await keysOf({ scope: blog }), [`src/list/a.ts@${join(blog, '.git')}`], 'a directory as scope stands for its repository');
+      assert.deepEqual(await keysOf({ scope: join(blog, '.git') }), [`src/list/a.ts@${join(blog, '.git')}`], 'the scope as lock.list shows it');
+      assert.deepEqual(await keysOf({ scope: 'global' }), ['list-deploy@global']);
+      assert.deepEqual(await keysOf({ scope: 'ci-runners' }), ['list-slot@ci-runners']);
+      assert.deepEqual(await keysOf({ scope: 'no-such-scope' }), []);
+      assert.equal((await keysOf({})).length, 4);
+      for (const bad of [{ scope: '' }, { scope: 'a\u202Eb' }, { scope: 'x'.repeat(1025) }, { working_directory: 'relative' }, { working_directory: 7 }, { scoep: 'global' }]) {
+        await invalidParams(admin.call('lock.list', bad as never));
+      }
+    } finally {
+      for (const lease of [inShop, inBlog, global, named]) await admin.call('lock.release', { lease_id: lease.lease_id, fencing_token: lease.fencing_token });
+    }
+  });
+
   test('scope and working_directory: wrong, missing, oversized and hostile values are refused before anything is held', async () => {
     const base = { key: 'k', project_id: 'shop', agent_name: 'alice' };
     for (const bad of [

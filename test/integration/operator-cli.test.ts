@@ -249,7 +249,7 @@ describe('brains watch, readable', () => {
       const printed = lines(watch.out).slice(1);
       const expected: Array<[string, string, RegExp]> = [
         ['message.sent', 'backend', /^wh: → frontend ↩ "schema\?\\u001B\[31m next"$/],
-        ['lock.acquired', 'backend@wh', /^src\/api\/\*\* \(exclusive\) held until \d\d:\d\d:\d\d$/],
+        ['lock.acquired', 'backend@wh', /^src\/api\/\*\* \(exclusive\) held by backend in wh until \d\d:\d\d:\d\d$/],
         ['approval.requested', 'frontend', new RegExp(`^wh: approval ${asked.approval_id} "Ship v2\\?" is pending$`)],
         // The decision reaches the requester as a message from the operator, in the same transaction as approval.decided.
         ['message.sent', 'operator', /^wh: → frontend "/],

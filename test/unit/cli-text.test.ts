@@ -50,7 +50,14 @@ test('an event line names who did it and what happened, from the data', () => {
   const hidden = eventLine(event('message.sent', 'api', { from_agent: 'a', to_agent: 'b', broadcast: false, reply_expected: true, preview: null }), plain);
   assert.deepEqual(summaryOf(hidden), ['a', 'api: → b ↩ (not yours to read)']);
   const lock = eventLine(event('lock.released', 'src/**', { holder_label: 'backend@api', mode: 'exclusive', reason: 'released', detail: 'by its holder' }), plain);
-  assert.deepEqual(summaryOf(lock), ['backend@api', 'src/** released (released): by its holder']);
+  assert.deepEqual(summaryOf(lock), ['backend@api', 'src/** released (released): by its holder'], 'a lease from before holder texts');
+  const scoped = eventLine(
+    event('lock.acquired', 'src/x.ts', { holder_label: 'alice@shop', holder_text: 'alice in shop (claude-code, ~/work/shop)', root: '~/work/shop', scope: 'repo:abc', mode: 'exclusive', expires_at: TIME, waited_ms: 0 }),
+    plain,
+  );
+  assert.match(summaryOf(scoped)[1]!, /^src\/x\.ts in ~\/work\/shop \(exclusive\) held by alice in shop \(claude-code, ~\/work\/shop\) until \d\d:\d\d:\d\d$/);
+  const ended = eventLine(event('lock.expired', 'src/x.ts', { holder_label: 'alice@shop', holder_text: 'alice in shop (claude-code, ~/work/shop)', root: '~/work/shop', mode: 'exclusive', reason: 'expired', detail: 'its lease ran out' }), plain);
+  assert.deepEqual(summaryOf(ended), ['alice@shop', 'src/x.ts in ~/work/shop expired (expired), was held by alice in shop (claude-code, ~/work/shop): its lease ran out']);
   const decided = eventLine(event('approval.decided', 'api', { approval_id: 'approval-3', title: 'Which db?', status: 'decided', decision: 'postgres', decided_by: 'operator', comment: null }), plain);
   assert.deepEqual(summaryOf(decided), ['operator', 'api: approval-3 "Which db?" decided: postgres']);
   const released = eventLine(event('task.released', 'api', { task_id: 'task-2', agent_name: null, released_by: null, reason: 'its session ended' }), plain);

@@ -10,7 +10,7 @@ import type { Membership } from '../shared/hooks.js';
 import { holderLabel, holderOfLease, holderProject, holderText, resolveHolder, sameHolder, shortDirectory } from './holders.js';
 import { normalizeKey, parsedKey } from './keys.js';
 import { LockManager } from './manager.js';
-import { placeKey, whereaboutsOf } from './scoping.js';
+import { placeKey, scopeToList, whereaboutsOf } from './scoping.js';
 import { describeBlockers, leaseEventData, leaseWhereabouts, secondsBetween, type Blocker } from './views.js';
 
 /** Most live leases one holder may have at once. */
@@ -135,71 +135,87 @@ export function locksHandlers(deps: PlaneDeps): HandlersFor<typeof locksMethods>
       });
     },
 
-    'lock.list': ({ key_prefix, project_id: asked, holder, limit }, ctx) => {
-      // A token sees only its own project's leases and waiters (a session's lease names no project: not shown to it).
-      const project_id = deps.access.confinedTo(ctx.principal) ?? asked;
-      const now = new Date();
-      const nowIso = now.toISOString();
-      const wanted = (key: string, who: LockHolder) =>
-        (key_prefix === undefined || key.startsWith(key_prefix)) && (project_id === undefined || holderProject(who) === project_id) && (holder === undefined || sameHolder(who, holder));
-      // One entry per key in each scope: src/x.ts of two repositories are two locks.
-      const byKey = new Map<string, { key: string; scope: string; holders: ListedHolder[]; waiters: ListedWaiter[] }>();
-      const entry = (scope: string, key: string) => {
-        const id = `${key}\u0000${scope}`;
-        let found = byKey.get(id);
-        if (!found) byKey.set(id, (found = { key, scope, holders: [], waiters: [] }));
-        return found;
-      };
-      let holderCount = 0;
-      for (const lease of store.locks.live()) {
-        const who = holderOfLease(lease);
-        if (lease.expires_at <= nowIso || !wanted(lease.key, who)) continue;
-        holderCount += 1;
-        const whereabouts = leaseWhereabouts(lease);
-        entry(lease.scope, lease.key).holders.push({
-          holder: who,
-          holder_label: holderLabel(who),
-          holder_text: holderText(who, whereabouts),
-          tool: whereabouts.tool,
-          directory: whereabouts.directory,
-          root: lease.root,
-          mode: lease.mode,
-          fencing_token: lease.fencing_token,
-          acquired_at: lease.acquired_at,
-          renewed_at: lease.renewed_at,
-          expires_at: lease.expires_at,
-          age_seconds: secondsBetween(new Date(lease.acquired_at), now),
-          time_left_seconds: secondsBetween(now, new Date(lease.expires_at)),
-        });
-      }
-      let waiterCount = 0;
-      for (const waiter of manager.waiters()) {
-        if (!wanted(waiter.key, waiter.holder)) continue;
-        waiterCount += 1;
-        entry(waiter.scope, waiter.key).waiters.push({
-          holder: waiter.holder,
-          holder_label: holderLabel(waiter.holder),
-          holder_text: holderText(waiter.holder, waiter.whereabouts),
-          tool: waiter.whereabouts.tool,
-          directory: waiter.whereabouts.directory,
-          root: waiter.root,
-          mode: waiter.mode,
-          waiting_since: waiter.since.toISOString(),
-          waited_seconds: secondsBetween(waiter.since, now),
-          position: waiter.position,
-          blocked_by: waiter.blockedBy,
-        });
-      }
-      const keys = [...byKey.keys()].sort();
-      return {
-        locks: keys.slice(0, limit).map((id) => byKey.get(id)!),
-        holder_count: holderCount,
-        waiter_count: waiterCount,
-        truncated: keys.length > limit,
-        as_of: nowIso,
-      };
+    'lock.list': ({ scope, working_directory, ...filter }, ctx) => {
+      const onlyScope = scopeToList(scope, working_directory);
+      return onlyScope instanceof Promise ? onlyScope.then((known) => listLocks({ ...filter, onlyScope: known }, ctx.principal)) : listLocks({ ...filter, onlyScope }, ctx.principal);
     },
   };
+
+  function listLocks({ key_prefix, onlyScope, project_id: asked, holder, limit }: LockListFilter, principal: Principal): Result<'lock.list'> {
+    // A token sees only its own project's leases and waiters (a session's lease names no project: not shown to it).
+    const project_id = deps.access.confinedTo(principal) ?? asked;
+    const now = new Date();
+    const nowIso = now.toISOString();
+    const wanted = (key: string, keyScope: string, who: LockHolder) =>
+      (key_prefix === undefined || key.startsWith(key_prefix)) &&
+      (onlyScope === undefined || keyScope === onlyScope) &&
+      (project_id === undefined || holderProject(who) === project_id) &&
+      (holder === undefined || sameHolder(who, holder));
+    // One entry per key in each scope: src/x.ts of two repositories are two locks.
+    const byKey = new Map<string, { key: string; scope: string; holders: ListedHolder[]; waiters: ListedWaiter[] }>();
+    const entry = (scope: string, key: string) => {
+      const id = `${key}\u0000${scope}`;
+      let found = byKey.get(id);
+      if (!found) byKey.set(id, (found = { key, scope, holders: [], waiters: [] }));
+      return found;
+    };
+    let holderCount = 0;
+    for (const lease of store.locks.live()) {
+      const who = holderOfLease(lease);
+      if (lease.expires_at <= nowIso || !wanted(lease.key, lease.scope, who)) continue;
+      holderCount += 1;
+      const whereabouts = leaseWhereabouts(lease);
+      entry(lease.scope, lease.key).holders.push({
+        holder: who,
+        holder_label: holderLabel(who),
+        holder_text: holderText(who, whereabouts),
+        tool: whereabouts.tool,
+        directory: whereabouts.directory,
+        root: lease.root,
+        mode: lease.mode,
+        fencing_token: lease.fencing_token,
+        acquired_at: lease.acquired_at,
+        renewed_at: lease.renewed_at,
+        expires_at: lease.expires_at,
+        age_seconds: secondsBetween(new Date(lease.acquired_at), now),
+        time_left_seconds: secondsBetween(now, new Date(lease.expires_at)),
+      });
+    }
+    let waiterCount = 0;
+    for (const waiter of manager.waiters()) {
+      if (!wanted(waiter.key, waiter.scope, waiter.holder)) continue;
+      waiterCount += 1;
+      entry(waiter.scope, waiter.key).waiters.push({
+        holder: waiter.holder,
+        holder_label: holderLabel(waiter.holder),
+        holder_text: holderText(waiter.holder, waiter.whereabouts),
+        tool: waiter.whereabouts.tool,
+        directory: waiter.whereabouts.directory,
+        root: waiter.root,
+        mode: waiter.mode,
+        waiting_since: waiter.since.toISOString(),
+        waited_seconds: secondsBetween(waiter.since, now),
+        position: waiter.position,
+        blocked_by: waiter.blockedBy,
+      });
+    }
+    const keys = [...byKey.keys()].sort();
+    return {
+      locks: keys.slice(0, limit).map((id) => byKey.get(id)!),
+      holder_count: holderCount,
+      waiter_count: waiterCount,
+      truncated: keys.length > limit,
+      as_of: nowIso,
+    };
+  }
+}
+
+interface LockListFilter {
+  key_prefix?: string | undefined;
+  onlyScope: string | undefined;
+  project_id?: string | undefined;
+  holder?: LockHolder | undefined;
+  limit: number;
 }
 
 interface ListedHolder {

@@ -66,6 +66,13 @@ export function placeKey(key: string, asked: ScopeAsked, whereabouts: Whereabout
   return then(repositoryOf(directory), (repository) => inRepository(key, repository));
 }
 
+/** The scope lock.list keeps: the one asked for (a directory stands for its repository), else a directory's repository. */
+export function scopeToList(scope: string | undefined, workingDirectory: string | undefined): string | undefined | Promise<string> {
+  if (scope !== undefined && !scope.startsWith('/')) return scope;
+  const directory = scope ?? workingDirectory;
+  return directory === undefined ? undefined : then(repositoryOf(directory), (repository) => repository.scope);
+}
+
 /** Apply fn now to a known value, or later to a pending one (a lock call that needs no file read never yields). */
 function then<T, U>(value: T | Promise<T>, fn: (value: T) => U): U | Promise<U> {
   return value instanceof Promise ? value.then(fn) : fn(value);
