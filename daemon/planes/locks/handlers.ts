@@ -20,6 +20,7 @@ export function locksHandlers(deps: PlaneDeps): HandlersFor<typeof locksMethods>
   const { store } = deps;
   const manager = new LockManager(deps);
   deps.addService(manager.expiry);
+  deps.addService(manager.handOverService);
   registerLockHooks(deps, manager);
 
   /** Find the lease a renew or release names, and refuse a stale holder (ended lease, wrong token). */

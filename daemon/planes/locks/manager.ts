@@ -63,6 +63,19 @@ export class LockManager {
   private readonly holderEvents: EventRecord[] = [];
   private readonly handOver: JobGuard;
   private handOverRetry: NodeJS.Timeout | null = null;
+  private handOverStopped = false;
+  /** The `lock hand-over` service: its stop cancels a hand-over waiting to be tried again, so a stopped daemon writes nothing. */
+  readonly handOverService = {
+    name: 'lock hand-over',
+    start: () => {
+      this.handOverStopped = false;
+    },
+    stop: () => {
+      this.handOverStopped = true;
+      if (this.handOverRetry) clearTimeout(this.handOverRetry);
+      this.handOverRetry = null;
+    },
+  };
 
   constructor(private readonly deps: PlaneDeps) {
     deps.bus.listen(['lock.*'], (event) => this.onLockEvent(event));
@@ -307,7 +320,7 @@ export class LockManager {
 
   /** Hand freed locks to waiters in a transaction of the daemon's own; if that fails, it is tried again after a pause. */
   private grantSafely(): void {
-    if (this.queue.length === 0) return;
+    if (this.queue.length === 0 || this.handOverStopped) return;
     if (this.handOver.run(() => this.deps.mutate((emit) => this.grant(emit)))) return;
     if (this.handOverRetry) return;
     this.handOverRetry = setTimeout(() => {
