@@ -52,16 +52,22 @@ export async function demoCommand(argv: string[]): Promise<number> {
   }
 }
 
-function startedText(started: DemoStarted): string {
-  const agents = started.agents.map((a) => `${a.name} (${a.tool})`);
-  const project = started.project_id;
-  const tips: Array<[string, string]> = [
-    ['brains watch --pretty', 'what they do, live'],
+/** What a newcomer can try next, as command and what it shows; README's "Try the demo" shows the same commands. */
+export function demoTips(project: string): Array<[command: string, what: string]> {
+  return [
+    // Plain watch: one readable line per event on a terminal (--pretty would print each event as indented JSON).
+    ['brains watch', 'what they do, live'],
     [`brains rpc message.receive project_id=${project}`, 'the questions they asked you'],
     [`brains rpc message.send project_id=${project} to_agent=backend payload='"hello"'`, 'backend answers'],
     ['brains rpc approval.list status=pending', 'the handoff waiting for your approval'],
     ['brains demo --stop', 'stop them (--clean also removes the project)'],
   ];
+}
+
+function startedText(started: DemoStarted): string {
+  const agents = started.agents.map((a) => `${a.name} (${a.tool})`);
+  const project = started.project_id;
+  const tips = demoTips(project);
   const width = Math.max(...tips.map(([command]) => command.length)) + 2;
   return [
     `brains demo started (pid ${started.pid}): project ${project} with ${agents.slice(0, -1).join(', ')} and ${agents.at(-1)}, busy every ${demoIntervalMs() / 1000}s.`,

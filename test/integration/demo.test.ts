@@ -319,6 +319,18 @@ describe('brains demo: stopping, cleaning, and one driver only', () => {
     assert.match(readFileSync(join(daemon.home, 'logs', 'demo.log'), 'utf8'), /the demo project was deleted; the demo stopped/);
   });
 
+  test('brains demo says what to try next: plain brains watch (readable lines), never --pretty (indented JSON)', async () => {
+    const started = await demo(daemon.home);
+    try {
+      assert.equal(started.code, 0, started.stderr);
+      const tips = started.stdout.split('\n').filter((line) => line.startsWith('  brains '));
+      assert.match(tips.find((line) => line.includes('what they do, live')) ?? '', /^ {2}brains watch +what they do, live$/);
+      assert.doesNotMatch(started.stdout, /--pretty/);
+    } finally {
+      await demo(daemon.home, '--stop');
+    }
+  });
+
   test('--clean stops the driver and removes the project with everything in it; a second --clean says there is nothing', async () => {
     const { pid } = await startedDemo(daemon.home);
     const cleaned = await demo(daemon.home, '--clean');
