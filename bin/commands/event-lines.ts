@@ -49,6 +49,18 @@ function heldBy(lease: { holder_text?: string | undefined }, lead = ' by'): stri
   return lease.holder_text ? `${lead} ${short(lease.holder_text, 80)}` : '';
 }
 
+/**
+ * How a lease ended, said once. The daemon sends a reason (released, expired, holder_gone, member_left) and a detail that
+ * opens by repeating it ("released by its holder", "expired: its ttl passed…", "holder gone: session … ended"): the
+ * opening is dropped, and a release by its holder names the holder instead.
+ */
+function leaseEnd(verb: 'released' | 'expired', lease: { reason: string; detail: string; holder_text?: string | undefined }): string {
+  const reason = lease.reason.replace(/[^A-Za-z]+/g, ' ').trim();
+  const why = lease.detail.trim().replace(new RegExp(`^(?:${verb}|${reason || verb})\\b\\s*:?\\s*`, 'i'), '');
+  if (/^by its holder$/i.test(why)) return `${verb}${heldBy(lease) || ' by its holder'}`;
+  return `${verb}${heldBy(lease, ', was held by')}${why ? `: ${short(why)}` : ''}`;
+}
+
 /** Who did it and what happened, from the event's own data. */
 function describe(event: SubscribedEvent): { who: string; what: string } {
   const at = short(event.subject, 60);
@@ -110,7 +122,7 @@ function describe(event: SubscribedEvent): { who: string; what: string } {
       return said(event.data.holder_label, `${at}${lockRoot(event.data)} (${event.data.mode}) renewed${heldBy(event.data)} until ${clock(event.data.expires_at)}`);
     case 'lock.released':
     case 'lock.expired':
-      return said(event.data.holder_label, `${at}${lockRoot(event.data)} ${event.type === 'lock.expired' ? 'expired' : 'released'} (${event.data.reason})${heldBy(event.data, ', was held by')}: ${short(event.data.detail)}`);
+      return said(event.data.holder_label, `${at}${lockRoot(event.data)} ${leaseEnd(event.type === 'lock.expired' ? 'expired' : 'released', event.data)}`);
     case 'task.created':
       return said(event.data.created_by, `${at}: ${event.data.task_id} ${quoted(event.data.title)} (${event.data.priority})`);
     case 'task.claimed':

@@ -238,7 +238,9 @@ describe('brains watch, readable', () => {
       await watch.waitFor(/Ctrl-C to stop\.\n/, 'the first line');
       assert.equal(watch.out, `Watching events (user.*, message.sent, lock.*, approval.*, task.created) after seq ${head}; Ctrl-C to stop.\n`);
       await c.call('message.send', { project_id: 'wh', from_agent: 'backend', to_agent: 'frontend', reply_expected: true, payload: `schema?${ESC}[31m\nnext` });
-      await c.call('lock.acquire', { key: 'src/api/**', project_id: 'wh', agent_name: 'backend', ttl_seconds: 600 });
+      const lease = await c.call('lock.acquire', { key: 'src/api/**', project_id: 'wh', agent_name: 'backend', ttl_seconds: 600 });
+      if (lease.timed_out) assert.fail('the lock was free');
+      await c.call('lock.release', { lease_id: lease.lease_id, fencing_token: lease.fencing_token });
       const asked = await c.call('approval.request', { project_id: 'wh', agent_name: 'frontend', title: 'Ship v2?' });
       await c.call('approval.decide', { approval_id: asked.approval_id, decision: 'deny', comment: 'not yet' });
       await c.call('task.create', { project_id: 'wh', title: 'Write resolvers' });
@@ -250,6 +252,8 @@ describe('brains watch, readable', () => {
       const expected: Array<[string, string, RegExp]> = [
         ['message.sent', 'backend', /^wh: → frontend ↩ "schema\?\\u001B\[31m next"$/],
         ['lock.acquired', 'backend@wh', /^src\/api\/\*\* \(exclusive\) held by backend in wh until \d\d:\d\d:\d\d$/],
+        // Said once: the reason (released) and the daemon's detail (released by its holder) are the same news.
+        ['lock.released', 'backend@wh', /^src\/api\/\*\* released by backend in wh$/],
         ['approval.requested', 'frontend', new RegExp(`^wh: approval ${asked.approval_id} "Ship v2\\?" is pending$`)],
         // The decision reaches the requester as a message from the operator, in the same transaction as approval.decided.
         ['message.sent', 'operator', /^wh: → frontend "/],

@@ -50,14 +50,27 @@ test('an event line names who did it and what happened, from the data', () => {
   const hidden = eventLine(event('message.sent', 'api', { from_agent: 'a', to_agent: 'b', broadcast: false, reply_expected: true, preview: null }), plain);
   assert.deepEqual(summaryOf(hidden), ['a', 'api: → b ↩ (not yours to read)']);
   const lock = eventLine(event('lock.released', 'src/**', { holder_label: 'backend@api', mode: 'exclusive', reason: 'released', detail: 'by its holder' }), plain);
-  assert.deepEqual(summaryOf(lock), ['backend@api', 'src/** released (released): by its holder'], 'a lease from before holder texts');
+  assert.deepEqual(summaryOf(lock), ['backend@api', 'src/** released by its holder'], 'a lease from before holder texts');
   const scoped = eventLine(
     event('lock.acquired', 'src/x.ts', { holder_label: 'alice@shop', holder_text: 'alice in shop (claude-code, ~/work/shop)', root: '~/work/shop', scope: 'repo:abc', mode: 'exclusive', expires_at: TIME, waited_ms: 0 }),
     plain,
   );
   assert.match(summaryOf(scoped)[1]!, /^src\/x\.ts in ~\/work\/shop \(exclusive\) held by alice in shop \(claude-code, ~\/work\/shop\) until \d\d:\d\d:\d\d$/);
   const ended = eventLine(event('lock.expired', 'src/x.ts', { holder_label: 'alice@shop', holder_text: 'alice in shop (claude-code, ~/work/shop)', root: '~/work/shop', mode: 'exclusive', reason: 'expired', detail: 'its lease ran out' }), plain);
-  assert.deepEqual(summaryOf(ended), ['alice@shop', 'src/x.ts in ~/work/shop expired (expired), was held by alice in shop (claude-code, ~/work/shop): its lease ran out']);
+  assert.deepEqual(summaryOf(ended), ['alice@shop', 'src/x.ts in ~/work/shop expired, was held by alice in shop (claude-code, ~/work/shop): its lease ran out']);
+  // What the daemon sends (daemon/planes/locks): each reason with its detail, said once.
+  const alice = { holder_label: 'alice@shop', holder_text: 'alice in shop (claude-code, ~/work/shop)', root: '~/work/shop', mode: 'exclusive' };
+  const ending = (type: string, reason: string, detail: string) => summaryOf(eventLine(event(type, 'src/**', { ...alice, reason, detail }), plain))[1];
+  assert.equal(ending('lock.released', 'released', 'released by its holder'), 'src/** in ~/work/shop released by alice in shop (claude-code, ~/work/shop)');
+  assert.equal(ending('lock.expired', 'expired', 'expired: its ttl passed without a renew'), 'src/** in ~/work/shop expired, was held by alice in shop (claude-code, ~/work/shop): its ttl passed without a renew');
+  assert.equal(
+    ending('lock.released', 'holder_gone', 'holder gone: session 0f3a ended (the demo was stopped)'),
+    'src/** in ~/work/shop released, was held by alice in shop (claude-code, ~/work/shop): session 0f3a ended (the demo was stopped)',
+  );
+  assert.equal(ending('lock.released', 'member_left', 'member left: alice left shop'), 'src/** in ~/work/shop released, was held by alice in shop (claude-code, ~/work/shop): alice left shop');
+  for (const line of [ending('lock.released', 'released', 'released by its holder'), ending('lock.expired', 'expired', 'expired: its ttl passed without a renew')]) {
+    assert.doesNotMatch(line!, /(released|expired).*\1/, `one "released" or "expired" per line: ${line}`);
+  }
   const decided = eventLine(event('approval.decided', 'api', { approval_id: 'approval-3', title: 'Which db?', status: 'decided', decision: 'postgres', decided_by: 'operator', comment: null }), plain);
   assert.deepEqual(summaryOf(decided), ['operator', 'api: approval-3 "Which db?" decided: postgres']);
   const released = eventLine(event('task.released', 'api', { task_id: 'task-2', agent_name: null, released_by: null, reason: 'its session ended' }), plain);
