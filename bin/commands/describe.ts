@@ -3,7 +3,7 @@ import { contract, type MethodName } from '../../rpc/contract/index.js';
 import { describeEvents, describeMethod } from '../../rpc/contract/json-schema.js';
 import { catalogueEntries } from '../../rpc/contract/catalogue.js';
 import { mcpToolOf } from '../../rpc/contract/face-names.js';
-import { optionalParams, requiredParams } from '../../rpc/contract/required-params.js';
+import { filledForOperator, optionalParams, requiredOfOperator } from '../../rpc/contract/required-params.js';
 import { nearestName } from '../../rpc/nearest-name.js';
 import { exampleCall, placeholder, typeLabel } from './example-call.js';
 import { EXIT } from './exit-codes.js';
@@ -18,7 +18,10 @@ const WIDEST_REQUIRED_COLUMN = 36;
 export interface MethodEntry {
   method: string;
   plane: string;
+  /** What you (the operator) must pass. */
   required: string[];
+  /** Required of agents, filled in for you: the daemon acts as operator when you leave them out. */
+  filled_for_operator: string[];
   optional: string[];
   mcp_tool: string | null;
   summary: string;
@@ -29,7 +32,8 @@ export function methodEntries(): MethodEntry[] {
   return (Object.keys(contract) as MethodName[]).map((method) => ({
     method,
     plane: method.split('.')[0]!,
-    required: requiredParams(contract[method].params),
+    required: requiredOfOperator(contract[method]),
+    filled_for_operator: filledForOperator(contract[method]),
     optional: optionalParams(contract[method].params),
     mcp_tool: mcpToolOf(method) ?? null,
     summary: contract[method].summary,
@@ -65,17 +69,22 @@ export function listMethods(json: boolean, mode: OutputMode): number {
   return EXIT.OK;
 }
 
-/** What a person reads before the schema: the summary, each param with its type, the MCP tool, and a call to paste. */
+/**
+ * What a person reads before the schema: the summary, each param with its type, the actor params filled in for you, the MCP
+ * tool, and a call to paste (without the filled ones: `brains rpc` is the operator's).
+ */
 export function methodSummary(method: MethodName): string {
   const params = contract[method].params;
   const schema = describeMethod(method)!.params_schema;
   const properties = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
   const typed = (keys: string[]) => keys.map((key) => `${key} (${typeLabel(properties[key])})`).join(', ') || 'none';
-  const required = requiredParams(params);
+  const required = requiredOfOperator(contract[method]);
+  const filled = filledForOperator(contract[method]);
   const example = Object.fromEntries(required.map((key) => [key, placeholder(key, properties[key])]));
   return [
     `${method}: ${contract[method].summary}`,
     `Required: ${typed(required)}`,
+    ...(filled.length > 0 ? [`${typed(filled)}: you (operator) unless you act as an agent`] : []),
     `Optional: ${typed(optionalParams(params))}`,
     `MCP tool: ${mcpToolOf(method) ?? '- (not offered to agents)'}`,
     `Example: ${exampleCall(method, example)}`,

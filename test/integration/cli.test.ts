@@ -7,7 +7,9 @@ import { CLI, envFor, runCli, startDaemon, tempHome, waitFor, withEmptyHome, typ
 import { withDaemon } from '../helpers/with-daemon.js';
 import { COMMANDS } from '../../bin/command-table.js';
 import { UsageError, parsePairs, parseParams, parseValue } from '../../rpc/params.js';
-import { contract } from '../../rpc/contract/index.js';
+import { contract, type MethodName } from '../../rpc/contract/index.js';
+import { filledForOperator } from '../../rpc/contract/required-params.js';
+import { RpcCallError, RpcCodes } from '../../rpc/errors.js';
 import { catalogueEntries } from '../../rpc/contract/catalogue.js';
 import type { BrainsClient } from '../../rpc/client.js';
 import { formatMethodList, methodEntries, methodSummary } from '../../bin/commands/describe.js';
@@ -90,6 +92,23 @@ describe('brains rpc: params forms, exit codes, output modes', () => {
         const { events } = await client.call('events.list', { after: seq! - 1, limit: 1 });
         assert.equal(events[0]!.type, 'user.example');
       }
+    }
+  });
+
+  test('the actor params --describe leaves out for the operator are filled in by the daemon: no example call is refused for them', async () => {
+    const methods = (Object.keys(contract) as MethodName[]).filter((method) => filledForOperator(contract[method]).length > 0);
+    for (const method of ['message.send', 'message.receive', 'task.claim', 'handoff.submit'] as const) assert.ok(methods.includes(method), `${method} in ${methods.join(' ')}`);
+    for (const method of methods) {
+      const example = /^Example: brains rpc (\S+)(.*)$/m.exec(methodSummary(method))!;
+      const params = ((await parseParams(shellWords(example[2]!), refuseStdin)) ?? {}) as Record<string, unknown>;
+      for (const param of filledForOperator(contract[method])) assert.ok(!(param in params), `${method}: the example leaves ${param} out`);
+      // The example's project does not exist: an answer past validation (NOT_FOUND) shows the params were complete.
+      const refusal = await (client.call as (m: MethodName, p: unknown) => Promise<unknown>)(method, params).then(
+        () => null,
+        (error: unknown) => error as RpcCallError,
+      );
+      assert.ok(refusal === null || refusal instanceof RpcCallError, `${method}: ${String(refusal)}`);
+      assert.notEqual(refusal?.code, RpcCodes.INVALID_PARAMS, `${method} ${example[2]}: ${refusal?.message}`);
     }
   });
 
@@ -286,27 +305,29 @@ describe('discovery, help and version', () => {
       assert.ok(headings.includes('approval') && headings.includes('handoff') && headings.includes('system'));
 
       const lineOf = (name: string) => result.stdout.split('\n').find((line) => line.trim().split(/\s+/)[0] === name)!;
-      assert.match(lineOf('message.send'), /^ {2}message\.send\s+project_id from_agent payload\s+send_message\s+/);
+      assert.match(lineOf('message.send'), /^ {2}message\.send\s+project_id payload\s+send_message\s+/, 'from_agent is filled in for the operator');
       assert.ok(lineOf('message.send').endsWith(contract['message.send'].summary));
       assert.match(lineOf('system.ping'), /^ {2}system\.ping\s+-\s+-\s+Check that the daemon answers\.$/, 'no required params, no MCP tool');
-      assert.match(lineOf('resource.store'), /^ {2}resource\.store\s+project_id resource_id agent_name name content\s+store_resource\s+/, 'a long list stays whole');
+      assert.match(lineOf('resource.store'), /^ {2}resource\.store\s+project_id resource_id name content\s+store_resource\s+/, 'a long list stays whole');
+      assert.match(lineOf('project.join'), /^ {2}project\.join\s+project_id agent_name\s+join_project\s+/, 'a name to take is never filled in');
       const column = (name: string, word: string) => lineOf(name).indexOf(` ${word}`);
       assert.equal(column('message.send', 'send_message'), column('project.create', 'create_project'), 'the tool column is aligned');
     });
   });
 
-  test('rpc --list --json gives method, plane, required, optional, mcp_tool and summary for every method', async () => {
+  test('rpc --list --json gives method, plane, required, filled_for_operator, optional, mcp_tool and summary for every method', async () => {
     await withEmptyHome(async (home) => {
       const result = await runCli(['rpc', '--list', '--json'], { home });
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.stdout.trimEnd().split('\n').length, 1, 'one line in a pipe');
-      const entries = JSON.parse(result.stdout) as Array<{ method: string; plane: string; required: string[]; optional: string[]; mcp_tool: string | null; summary: string }>;
+      const entries = JSON.parse(result.stdout) as Array<{ method: string; plane: string; required: string[]; filled_for_operator: string[]; optional: string[]; mcp_tool: string | null; summary: string }>;
       assert.deepEqual(entries.map((entry) => entry.method).sort(), Object.keys(contract).sort());
       const send = entries.find((entry) => entry.method === 'message.send')!;
       assert.deepEqual(send, {
         method: 'message.send',
         plane: 'message',
-        required: ['project_id', 'from_agent', 'payload'],
+        required: ['project_id', 'payload'],
+        filled_for_operator: ['from_agent'],
         optional: ['to_agent', 'broadcast', 'reply_expected', 'metadata', 'reply_to', 'idempotency_key'],
         mcp_tool: 'send_message',
         summary: contract['message.send'].summary,
@@ -335,15 +356,16 @@ describe('discovery, help and version', () => {
       const [human, json] = splitDescribe(result.stdout);
       assert.deepEqual(human.split('\n'), [
         `message.send: ${contract['message.send'].summary}`,
-        'Required: project_id (string), from_agent (string), payload (any JSON)',
+        'Required: project_id (string), payload (any JSON)',
+        'from_agent (string): you (operator) unless you act as an agent',
         'Optional: to_agent (string), broadcast (boolean), reply_expected (boolean), metadata (object), reply_to (string), idempotency_key (string)',
         'MCP tool: send_message',
-        'Example: brains rpc message.send project_id=my-project from_agent=my-from-agent payload=hello',
+        'Example: brains rpc message.send project_id=my-project payload=hello',
       ]);
       assert.ok(json.split('\n').length > 10, 'pretty by default, in a pipe too');
       const described = JSON.parse(json) as { name: string; params_schema: { required: string[] }; result_schema: unknown; mcp_tool: string };
       assert.equal(described.name, 'message.send');
-      assert.deepEqual(described.params_schema.required, ['project_id', 'from_agent', 'payload']);
+      assert.deepEqual(described.params_schema.required, ['project_id', 'from_agent', 'payload'], 'still required of agents');
       assert.equal(described.mcp_tool, 'send_message');
       assert.equal(typeof described.result_schema, 'object');
 
@@ -402,7 +424,9 @@ describe('discovery, help and version', () => {
       assert.ok(example, `${method} has an example`);
       assert.equal(example[1], method);
       const params = (await parseParams(shellWords(example[2]!), refuseStdin)) ?? {};
-      const parsed = contract[method].params.safeParse(params);
+      // brains rpc is the operator's: the actor params left out of the example are filled in by the daemon (tested below).
+      const filled = Object.fromEntries(filledForOperator(contract[method]).map((param) => [param, 'operator']));
+      const parsed = contract[method].params.safeParse({ ...params, ...filled });
       assert.ok(parsed.success, `${method}: ${example[0]} → ${JSON.stringify(parsed.error?.issues)}`);
     }
   });
