@@ -9,6 +9,8 @@ import { isDaemonAnswering } from '../../rpc/autostart.js';
 import { statePaths } from '../../rpc/paths.js';
 import { stoppedByUser } from '../../rpc/stopped.js';
 import { sayStartingStopped } from './connect.js';
+import { Refusal, withDaemon } from './daemon-call.js';
+import { NAME, checkedProject, projectOfAgent, shown } from './agent-target.js';
 
 export async function tuiCommand(argv: string[], extra: { banner?: string } = {}): Promise<number> {
   const parsed = parseFlags('tui', argv, {
@@ -26,7 +28,16 @@ export async function tuiCommand(argv: string[], extra: { banner?: string } = {}
     const near = nearestName(pane, PANES);
     return usage(`no pane ${JSON.stringify(pane.length > 40 ? `${pane.slice(0, 40)}…` : pane)}${near ? `; did you mean ${near}?` : ''} (panes: ${PANES.join(', ')})`);
   }
-  if (values.agent !== undefined && values.project === undefined) return usage('--agent needs --project (an agent name is per project)');
+  for (const flag of ['agent', 'project'] as const) {
+    const name = values[flag];
+    if (name !== undefined && !NAME.test(name)) return usage(`--${flag} takes ${flag === 'agent' ? 'an agent name' : 'a project id'} (letters, digits, _ or -), not ${JSON.stringify(shown(name))}`);
+  }
+  let project = values.project;
+  if (values.agent !== undefined || project !== undefined) {
+    const checked = await checkTarget(values.agent, project, values['no-start'] ?? false);
+    if (typeof checked === 'number') return checked;
+    project = checked;
+  }
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     process.stderr.write('brains tui: needs a terminal; in a script or a pipe use `brains watch`, `brains status` or `brains inbox`\n');
     return EXIT.USAGE;
@@ -42,9 +53,28 @@ export async function tuiCommand(argv: string[], extra: { banner?: string } = {}
     bell: !values['no-bell'],
     ...(pane ? { only: pane as PaneName } : {}),
     ...(values.agent ? { agent: values.agent } : {}),
-    ...(values.project ? { project: values.project } : {}),
+    ...(project ? { project } : {}),
     ...(extra.banner ? { banner: extra.banner } : {}),
   });
+}
+
+/**
+ * --agent and --project checked against the daemon before the cockpit starts: a wrong name would otherwise show
+ * "loading…" or an empty conversation whose every send fails. Without --project, the one project the agent is in (as
+ * brains send does). Resolves to the project, or to the exit code of a refusal (a usage error) or of no daemon.
+ */
+async function checkTarget(agent: string | undefined, project: string | undefined, noStart: boolean): Promise<string | number> {
+  let found: string | undefined;
+  const code = await withDaemon('tui', { noStart, json: false }, async (client) => {
+    try {
+      found = agent === undefined ? await checkedProject(client, project!) : await projectOfAgent(client, agent, project);
+    } catch (error) {
+      if (error instanceof Refusal) throw new Refusal(error.appCode, error.message, EXIT.USAGE, error.details);
+      throw error;
+    }
+    return EXIT.OK;
+  });
+  return found ?? code;
 }
 
 function usage(message: string): number {
