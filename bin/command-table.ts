@@ -230,7 +230,8 @@ const TABLE = {
     details: [
       'Starts the daemon if needed, then a driver process in the background (pid in $BRAINS_HOME/demo.pid, log in logs/demo.log) that acts as',
       'three agents of project demo, each a live session of its own: every few seconds they message each other (and now and then you),',
-      'take and release locks, claim and finish tasks, and keep one handoff waiting for your approval. Message one of them and it answers.',
+      'take and release locks, claim and finish tasks, and keep one handoff waiting for your approval (each task and handoff once, so the',
+      'project does not grow however long it runs). Message one of them and it answers.',
       'The driver survives the terminal closing and carries on when the daemon restarts. A second brains demo says it already runs.',
       '--stop ends it (its sessions end; their locks and claimed tasks are released); --clean also deletes the demo project and its data.',
       '--status says whether it runs (exit 0 running, 3 not). BRAINS_DEMO_INTERVAL_MS sets the pace (default 3000).',

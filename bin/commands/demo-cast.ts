@@ -61,7 +61,7 @@ export const TASK_IDEAS: readonly TaskIdea[] = [
   { title: 'Return 409 on duplicate e-mail in POST /api/users', label: 'api', priority: 'p2' },
 ];
 
-/** Lines each exchange draws from, one after the other, so a long-running demo does not repeat itself at once. */
+/** Lines each exchange draws from, one after the other, so a long-running demo does not repeat itself at once; handoffs are each handed in once. */
 export const LINES = {
   plannerAsksBackend: [
     'Can you take the rate limiting on /api/login next? Ping me if it touches the session store.',
@@ -99,6 +99,8 @@ export const LINES = {
   handoffs: [
     { title: 'Settings page ready for review', summary: 'Notification toggles wired to /api/profile, with tests. Check it at /settings with a test account.' },
     { title: 'Dashboard dark mode ready for review', summary: 'Dark theme behind the system preference; contrast checked on every page. Toggle it in your OS settings to try it.' },
+    { title: 'Project list cache ready for review', summary: 'The web client keeps the project list for a minute and refreshes it in the background. Open /projects twice to see it.' },
+    { title: 'Sign-up test no longer flaky', summary: 'The end-to-end test waits for the confirmation e-mail instead of sleeping; 200 runs in a row passed.' },
   ],
   taskNotes: ['Done, with tests.', 'Merged; follow-ups noted in the ticket.', 'Finished and reviewed by a second agent.'],
 } as const;

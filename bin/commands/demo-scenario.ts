@@ -1,5 +1,6 @@
 // What the demo's agents do: make sure the project, its members and some tasks exist, then one step of work per tick —
 // messages, a lock taken and given back, a task claimed and finished, one handoff waiting for you, a question for you.
+// What they make is decided in demo-plan.ts: each task and handoff once, so the project does not grow without end.
 import { RpcCallError, type BrainsClient } from '../../rpc/client.js';
 import type { DemoAgent } from './demo-agent.js';
 import {
@@ -15,11 +16,14 @@ import {
   pick,
   type AgentName,
 } from './demo-cast.js';
+import { afterWork, handoffToSubmit, tasksToCreate } from './demo-plan.js';
 
 const OPERATOR = 'operator';
 const LOCK_TTL_SECONDS = 300;
 /** The planner keeps at least this many open tasks per work area. */
 const OPEN_TASKS_PER_AREA = 2;
+/** More than the demo ever makes (its task ideas, its handoffs), and the most one list call gives. */
+const ALL = 1000;
 
 type Worker = keyof typeof WORK_AREAS;
 
@@ -127,13 +131,20 @@ export class DemoScenario {
     }
   }
 
-  /** Finish its task and give its lock back; one that was taken from it meanwhile (released, expired, cancelled) is let go. */
+  /**
+   * Finish its task (or, the last of its area, give it back to be claimed again) and give its lock back; one taken from it
+   * meanwhile (released, expired, cancelled) is let go.
+   */
   private async finishWork(worker: Worker): Promise<void> {
     const rpc = this.agents[worker].rpc;
     const taskId = this.claimed.get(worker);
     if (taskId !== undefined) {
       this.claimed.delete(worker);
-      await forgivingGone(() => rpc.call('task.update', { project_id: DEMO_PROJECT_ID, task_id: taskId, agent_name: worker, status: 'done', note: pick(LINES.taskNotes, this.cycle) }));
+      const label = WORK_AREAS[worker].taskLabel;
+      const { tasks } = await rpc.call('task.list', { project_id: DEMO_PROJECT_ID, labels: [label], limit: ALL });
+      const task = { project_id: DEMO_PROJECT_ID, task_id: taskId, agent_name: worker };
+      if (afterWork(label, tasks, TASK_IDEAS) === 'done') await forgivingGone(() => rpc.call('task.update', { ...task, status: 'done', note: pick(LINES.taskNotes, this.cycle) }));
+      else await forgivingGone(() => rpc.call('task.release', task));
     }
     const lease = this.leases.get(worker);
     if (lease) {
@@ -142,30 +153,21 @@ export class DemoScenario {
     }
   }
 
-  /** One handoff waits for you at a time: a new one only once the last was decided or withdrawn. */
+  /** One handoff waits for you at a time: the next once the last was decided, and none that was submitted before. */
   private async handIn(from: AgentName): Promise<void> {
     const rpc = this.agents[from].rpc;
-    const { approvals } = await rpc.call('approval.list', { project_id: DEMO_PROJECT_ID, status: 'pending' });
-    if (approvals.some((a) => a.kind === 'handoff')) return;
-    const handoff = pick(LINES.handoffs, this.cycle);
+    const { approvals } = await rpc.call('approval.list', { project_id: DEMO_PROJECT_ID, limit: ALL });
+    const handoff = handoffToSubmit(approvals.filter((a) => a.kind === 'handoff'), LINES.handoffs);
+    if (!handoff) return;
     await rpc.call('handoff.submit', { project_id: DEMO_PROJECT_ID, agent_name: from, title: handoff.title, summary: handoff.summary });
   }
 
-  /** The planner keeps each work area's queue from running dry. */
+  /** The planner keeps each work area's queue from running dry, with task ideas it has not added before. */
   private async topUpTasks(): Promise<void> {
     const rpc = this.agents.planner.rpc;
-    const { tasks } = await rpc.call('task.list', { project_id: DEMO_PROJECT_ID, status: 'open', limit: 1000 });
-    const { total: made } = await rpc.call('task.list', { project_id: DEMO_PROJECT_ID, limit: 1 });
-    let next = made;
-    for (const area of Object.values(WORK_AREAS)) {
-      let open = tasks.filter((t) => t.labels.includes(area.taskLabel)).length;
-      const ideas = TASK_IDEAS.filter((idea) => idea.label === area.taskLabel);
-      while (open < OPEN_TASKS_PER_AREA) {
-        const idea = pick(ideas, next);
-        await rpc.call('task.create', { project_id: DEMO_PROJECT_ID, title: idea.title, priority: idea.priority, labels: [idea.label], created_by: 'planner' });
-        open += 1;
-        next += 1;
-      }
+    const { tasks } = await rpc.call('task.list', { project_id: DEMO_PROJECT_ID, limit: ALL });
+    for (const idea of tasksToCreate(tasks, TASK_IDEAS, OPEN_TASKS_PER_AREA)) {
+      await rpc.call('task.create', { project_id: DEMO_PROJECT_ID, title: idea.title, priority: idea.priority, labels: [idea.label], created_by: 'planner' });
     }
   }
 

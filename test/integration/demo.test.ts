@@ -10,6 +10,7 @@ import { processAlive } from '../../rpc/process-alive.js';
 import { envFor, runCli, startDaemon, tempHome, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { refusedWith } from '../helpers/rpc-assert.js';
 import { isFreshState, startDemo, stopDemo } from '../../bin/commands/demo-control.js';
+import { LINES, TASK_IDEAS } from '../../bin/commands/demo-cast.js';
 
 /** Fast enough that a whole cycle of the script passes in about a second. */
 const DEMO_ENV = { BRAINS_DEMO_INTERVAL_MS: '50' };
@@ -214,6 +215,51 @@ describe('brains demo: a running demo', () => {
       pidfile: join(daemon.home, 'demo.pid'),
       log: join(daemon.home, 'logs', 'demo.log'),
     });
+  });
+});
+
+describe('brains demo: left running, it stays the same size', () => {
+  let daemon: TestDaemon;
+  let c: BrainsClient;
+
+  before(async () => {
+    daemon = await startDaemon();
+    c = await daemon.client();
+    await startedDemo(daemon.home);
+  });
+  after(async () => {
+    await stopDriver(daemon.home);
+    await daemon.cleanup();
+  });
+
+  const handoffs = async () => (await c.call('approval.list', { project_id: 'demo', limit: 1000 })).approvals.filter((a) => a.kind === 'handoff');
+
+  test('each handoff is handed in once: approve them as they come and, after the last, none follows', async () => {
+    while ((await handoffs()).filter((a) => a.status !== 'pending').length < LINES.handoffs.length) {
+      const from = (await c.call('system.info')).event_seq;
+      const waiting = (await handoffs()).find((a) => a.status === 'pending')?.approval_id;
+      const id = waiting ?? (data(await nextEvent(c, ['approval.requested'], from, (e) => data(e).kind === 'handoff')).approval_id as string);
+      await c.call('approval.decide', { approval_id: id, decision: 'approve' });
+    }
+    const decidedAt = (await c.call('system.info')).event_seq;
+    const later = await cyclesPass(c, decidedAt, 3);
+    const { events } = await c.call('events.list', { after: decidedAt, types: ['approval.requested'], limit: 1000 });
+    assert.deepEqual(events.filter((e) => e.seq <= later), [], 'nothing handed in again after every handoff was decided');
+    const titles = (await handoffs()).map((a) => a.title);
+    assert.deepEqual([...titles].sort(), LINES.handoffs.map((h) => h.title).sort(), 'each handoff once');
+  });
+
+  test('each task idea is added once; the last task of each area goes back in the queue and is claimed again', async () => {
+    for (const worker of ['backend', 'frontend']) await nextEvent(c, ['task.released'], 0, (e) => data(e).agent_name === worker);
+    const settled = (await c.call('system.info')).event_seq;
+    const later = await cyclesPass(c, settled, 3);
+    const { tasks, total } = await c.call('task.list', { project_id: 'demo', limit: 1000 });
+    assert.equal(total, TASK_IDEAS.length, tasks.map((t) => `${t.status} ${t.title}`).join('\n'));
+    assert.deepEqual(tasks.map((t) => t.title).sort(), TASK_IDEAS.map((idea) => idea.title).sort(), 'each idea once');
+    const { events } = await c.call('events.list', { after: settled, types: ['task.created', 'task.claimed'], limit: 1000 });
+    const meanwhile = events.filter((e) => e.seq <= later);
+    assert.deepEqual(meanwhile.filter((e) => e.type === 'task.created'), [], 'nothing added once every idea was made');
+    for (const worker of ['backend', 'frontend']) assert.ok(meanwhile.some((e) => e.type === 'task.claimed' && data(e).agent_name === worker), `${worker} still claims a task`);
   });
 });
 
