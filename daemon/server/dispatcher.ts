@@ -4,6 +4,7 @@
 import { JSONRPCErrorException, type JSONRPCResponse } from 'json-rpc-2.0';
 import { z } from 'zod';
 import type { MethodDef } from '../../rpc/contract/define.js';
+import { filledForOperator } from '../../rpc/contract/required-params.js';
 import { BrainsError, RpcCallError, RpcCodes, type RpcErrorObject } from '../../rpc/errors.js';
 import { errorResponse, invalidRequest, isRequestObject, parseFrame, type ErrorResponse } from './requests.js';
 import type { CallerLink } from './caller-link.js';
@@ -207,7 +208,7 @@ export class Dispatcher {
     }
     if (forbidden) throw new JSONRPCErrorException(`Invalid params for ${name}: ${forbidden.path.join('.')}: ${forbidden.message}`, RpcCodes.INVALID_PARAMS, { code: 'INVALID', issues: [forbidden] });
     const checked = def.params.safeParse(filled);
-    if (!checked.success) throw invalidParams(name, def.params, checked.error.issues, filled);
+    if (!checked.success) throw invalidParams(name, def.params, checked.error.issues, filled, principal.kind === 'operator' ? filledForOperator(def) : []);
     const params = checked.data as Record<string, unknown>;
     const authorized = access.authorize(name, def, params, principal, scope);
     if (principal.kind === 'instance') this.opts.onInstanceCall?.(principal.session_id);

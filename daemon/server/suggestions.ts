@@ -35,8 +35,14 @@ export function methodNotFound(method: string, names: readonly string[], id: str
   return errorResponse(RpcCodes.METHOD_NOT_FOUND, message, id, { code: 'NOT_FOUND', hint });
 }
 
-/** -32602 for params the contract refuses: what is missing, the first few other issues, and a Required: line. */
-export function invalidParams(name: string, schema: z.ZodType, issues: readonly z.core.$ZodIssue[], params: unknown): JSONRPCErrorException {
+/**
+ * -32602 for params the contract refuses: what is missing, the first few other issues, and a Required: line. `filled`:
+ * params the daemon fills in for this caller (the operator's from_agent once the project is named), neither missing nor
+ * required of it.
+ */
+export function invalidParams(name: string, schema: z.ZodType, issues: readonly z.core.$ZodIssue[], params: unknown, filled: readonly string[] = []): JSONRPCErrorException {
+  const filledIn = (issue: z.core.$ZodIssue) => issue.path.length === 1 && filled.includes(String(issue.path[0]));
+  issues = issues.filter((issue) => !(filledIn(issue) && isMissing(issue, params)));
   const missing = issues.filter((issue) => isMissing(issue, params)).map((issue) => issue.path.map(String).join('.'));
   const others = issues.filter((issue) => !isMissing(issue, params));
   const shown = others.slice(0, MAX_ISSUES).map((issue) => paramIssue(issue, schema));
@@ -45,7 +51,7 @@ export function invalidParams(name: string, schema: z.ZodType, issues: readonly 
     ...shown.slice(0, ISSUES_IN_MESSAGE).map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message)),
   ];
   if (others.length > ISSUES_IN_MESSAGE) parts.push(`and ${others.length - ISSUES_IN_MESSAGE} more issue${others.length - ISSUES_IN_MESSAGE === 1 ? '' : 's'}`);
-  const required = requiredParams(schema);
+  const required = requiredParams(schema).filter((param) => !filled.includes(param));
   const tail = missing.length > 0 && required.length > 0 ? `\nRequired: ${required.join(', ')}` : '';
   const data: Record<string, unknown> = {
     code: 'INVALID',
