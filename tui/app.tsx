@@ -9,6 +9,7 @@ import { PANES, PANE_TITLES, commandFor, keyName, type CommandName, type PaneNam
 import { editKey, emptyEditor, insertText, type EditorState } from './editor.js';
 import { layoutFor, visiblePanes } from './layout.js';
 import { filtered, linesFor, type ListItems, type ListPane } from './panes/lines.js';
+import { NO_SELECTION, itemKey, resolveSelection, selectAt, selectKey, type Selection } from './selection.js';
 import { ListRows, PaneFrame } from './components/pane-frame.js';
 import { ConversationView } from './panes/conversation-view.js';
 import { EditorLine } from './components/editor-line.js';
@@ -37,7 +38,7 @@ export interface AppProps {
 type Mode =
   | { kind: 'normal' }
   | { kind: 'filter'; editor: EditorState }
-  | { kind: 'compose'; editor: EditorState }
+  | { kind: 'compose'; editor: EditorState; target: Target }
   | { kind: 'comment'; editor: EditorState; approval: ApprovalSummary }
   | { kind: 'reply'; editor: EditorState; item: InboxItem }
   | { kind: 'palette'; editor: EditorState; options: string[] }
@@ -45,6 +46,7 @@ type Mode =
   | { kind: 'detail'; title: string; lines: string[]; scroll: number };
 
 const EDITING = new Set(['filter', 'compose', 'comment', 'reply', 'palette']);
+const LIST_PANES: readonly ListPane[] = ['sessions', 'inbox', 'locks', 'approvals', 'tasks'];
 
 /** State whose newest value the key handler can read at once, between keys that arrive in one chunk. */
 function useSyncState<T>(initial: T): [T, (next: T | ((current: T) => T)) => void, { current: T }] {
@@ -94,7 +96,12 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
   );
   const size = useTerminalSize(givenSize);
   const [focus, setFocus, focusRef] = useSyncState<PaneName>(only ?? (agent ? 'conversation' : 'sessions'));
-  const [selected, setSelected, selectedRef] = useSyncState<Record<PaneName, number>>(Object.fromEntries(PANES.map((p) => [p, 0])) as Record<PaneName, number>);
+  // Each list's selection is an item's identity; it is resolved against the rows on every render (see selection.ts).
+  const selectionRef = useRef<Record<ListPane, Selection>>({
+    ...(Object.fromEntries(LIST_PANES.map((p) => [p, NO_SELECTION])) as Record<ListPane, Selection>),
+    ...(agent && project ? { sessions: selectKey(`${project}/${agent}`) } : {}),
+  });
+  const [, setSelectionMoves] = useState(0);
   const [filters, setFilters] = useState<Record<PaneName, string>>(() => Object.fromEntries(PANES.map((p) => [p, ''])) as Record<PaneName, string>);
   const [mode, setMode, modeRef] = useSyncState<Mode>({ kind: 'normal' });
   const [pendingComment, setPendingComment, pendingCommentRef] = useSyncState<{ approval: ApprovalSummary; text: string } | null>(null);
@@ -114,24 +121,30 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
   // and leaves the other panes' elements as they were.
   const widthOf = (pane: PaneName) => (layout.find((c) => c.panes.some((p) => p.pane === pane))?.width ?? size.columns) - 3;
   const rowsOf = (pane: ListPane, deps: unknown[]) =>
-    useMemo(() => filtered(linesFor(pane, state, widthOf(pane), now), filters[pane]), [...deps, filters[pane], now, widthOf(pane)]);
+    useMemo(() => {
+      const shown = filtered(linesFor(pane, state, widthOf(pane), now), filters[pane]);
+      return { ...shown, keys: shown.items.map((item) => itemKey(pane, item)) };
+    }, [...deps, filters[pane], now, widthOf(pane)]);
   const panes = {
     sessions: rowsOf('sessions', [state.projects, state.sessions, state.unread, state.approvals, state.inbox]),
     inbox: rowsOf('inbox', [state.inbox]),
     locks: rowsOf('locks', [state.locks]),
     approvals: rowsOf('approvals', [state.approvals]),
     tasks: rowsOf('tasks', [state.tasks]),
-  } as { [P in ListPane]: ReturnType<typeof linesFor> };
+  } as { [P in ListPane]: ReturnType<typeof linesFor> & { keys: string[] } };
+  // Resolving is idempotent, so doing it while rendering is safe: the key handler then reads what the screen shows.
+  for (const pane of LIST_PANES) selectionRef.current[pane] = resolveSelection(selectionRef.current[pane], panes[pane].keys);
 
   const selectedItem = <P extends ListPane>(pane: P): ListItems[P] | undefined => {
     const items = panes[pane].items as Array<ListItems[P]>;
-    return items[Math.min(selectedRef.current[pane], items.length - 1)];
+    return items[selectionRef.current[pane].index];
   };
 
   // The agent selected in Sessions drives the conversation (unless one was named on the command line).
   const selectedAgent = selectedItem('sessions') as AgentRow | undefined;
   useEffect(() => {
-    if (focus !== 'sessions' || !selectedAgent?.project_id) return;
+    // While the human types, the input line's agent stays the one it was opened for.
+    if (focus !== 'sessions' || !selectedAgent?.project_id || modeRef.current.kind === 'compose') return;
     const next = { project_id: selectedAgent.project_id, agent: selectedAgent.name };
     if (!target || target.project_id !== next.project_id || target.agent !== next.agent) setTarget(next);
   }, [focus, selectedAgent?.key]);
@@ -163,10 +176,11 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
       setScroll((s) => (absolute === 'first' ? Number.MAX_SAFE_INTEGER : absolute === 'last' ? 0 : Math.max(0, s - delta * (Math.abs(delta) > 1 ? page : 1))));
       return;
     }
-    const count = panes[pane].items.length;
-    const at = absolute === 'first' ? 0 : absolute === 'last' ? Math.max(0, count - 1) : Math.min(Math.max(0, count - 1), Math.max(0, selectedRef.current[pane] + delta));
-    setSelected((sel) => ({ ...sel, [pane]: at }));
-    const row = pane === 'sessions' ? (panes.sessions.items[at] as AgentRow | undefined) : undefined;
+    const { keys } = panes[pane];
+    const at = absolute === 'first' ? 0 : absolute === 'last' ? keys.length - 1 : selectionRef.current[pane].index + delta;
+    selectionRef.current[pane] = selectAt(keys, at);
+    setSelectionMoves((n) => n + 1);
+    const row = pane === 'sessions' ? (panes.sessions.items[selectionRef.current.sessions.index] as AgentRow | undefined) : undefined;
     if (row?.project_id) setTarget({ project_id: row.project_id, agent: row.name });
   };
 
@@ -239,13 +253,13 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
       case 'close':
         if (filters[focus]) setFilters((f) => ({ ...f, [focus]: '' }));
         return;
-      case 'compose':
-        if (focus === 'sessions' && selectedAgent?.project_id) {
-          setTarget({ project_id: selectedAgent.project_id, agent: selectedAgent.name });
-          if (!only) setFocus('conversation');
-        }
-        if (!target && !(focus === 'sessions' && selectedAgent?.project_id)) return problem('pick an agent in Sessions first (1, then j/k)');
-        return setMode({ kind: 'compose', editor: emptyEditor(composeHistory) });
+      case 'compose': {
+        const chosen = focus === 'sessions' && selectedAgent?.project_id ? { project_id: selectedAgent.project_id, agent: selectedAgent.name } : target;
+        if (!chosen) return problem('pick an agent in Sessions first (1, then j/k)');
+        setTarget(chosen);
+        if (focus === 'sessions' && !only) setFocus('conversation');
+        return setMode({ kind: 'compose', editor: emptyEditor(composeHistory), target: chosen });
+      }
       case 'open':
         return open();
       case 'approval.approve':
@@ -307,10 +321,11 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
     switch (mode.kind) {
       case 'filter':
         setFilters((f) => ({ ...f, [focus]: text }));
-        setSelected((s) => ({ ...s, [focus]: 0 }));
+        if (focus !== 'conversation') selectionRef.current[focus] = NO_SELECTION;
         return setMode({ kind: 'normal' });
       case 'compose':
-        if (conversation) void conversation.send(text);
+        if (conversation && sameTarget(conversation.target, mode.target)) void conversation.send(text);
+        else problem(`not sent: the conversation with ${mode.target.agent} is not open`);
         setScroll(0);
         return; // stay in the input line: the next message is typed right away
       case 'comment':
@@ -350,7 +365,7 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
       if (outcome.kind === 'submit') {
         if (mode.kind === 'compose') {
           setComposeHistory(outcome.state.history);
-          setMode({ kind: 'compose', editor: outcome.state });
+          setMode({ ...mode, editor: outcome.state });
         } else if (mode.kind === 'palette') setMode({ ...mode, editor: outcome.state });
         return submitEditor(outcome.text);
       }
@@ -392,7 +407,7 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
             loaded={conversation?.loaded ?? false}
             hasTarget={target !== null}
           />
-          {mode.kind === 'compose' && focused ? <EditorLine prompt={`to ${target?.agent ?? '?'}› `} editor={mode.editor} width={width - 2} /> : null}
+          {mode.kind === 'compose' && focused ? <EditorLine prompt={`to ${mode.target.agent}› `} editor={mode.editor} width={width - 2} /> : null}
         </PaneFrame>
       );
     }
@@ -411,7 +426,7 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
         note={note}
         header={lines.header}
         lines={lines.lines}
-        selected={Math.min(selected[pane], Math.max(0, lines.lines.length - 1))}
+        selected={selectionRef.current[pane].index}
         empty={emptyText(pane, filter)}
       />
     );
@@ -492,6 +507,10 @@ function StatusLine({ mode, focus, notice, pendingComment, width }: { mode: Mode
       <Text color={tint('gray')}>{`${hints[focus]} · / filter · : palette · ? help · q quit`}</Text>
     </Text>
   );
+}
+
+function sameTarget(a: Target, b: Target): boolean {
+  return a.project_id === b.project_id && a.agent === b.agent;
 }
 
 function emptyText(pane: PaneName, filter: string): string {

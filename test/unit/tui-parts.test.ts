@@ -9,6 +9,7 @@ import { notificationSequence } from '../../tui/terminal/notify.js';
 import { layoutFor, visiblePanes } from '../../tui/layout.js';
 import { completions, parseCall, splitWords, type MethodInfo } from '../../tui/palette.js';
 import { slicesFor } from '../../tui/model/slices.js';
+import { NO_SELECTION, resolveSelection, selectAt, selectKey } from '../../tui/selection.js';
 
 test('no key means two things in one place: each pane binding and each global key is unique', () => {
   for (const pane of PANES) {
@@ -120,4 +121,21 @@ test('events map to the slices they make stale; unknown types touch none', () =>
 test('the README shows the key table exactly as the cockpit binds it', () => {
   const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
   assert.ok(readme.includes(keyTableMarkdown()), 'README.md lacks the current key table: paste keyTableMarkdown() into its cockpit section');
+});
+
+test('a selection is an identity: it follows its item through re-sorts and inserts, and goes to a neighbour when the item goes', () => {
+  let sel = selectAt(['a', 'b', 'c'], 1);
+  assert.equal(sel.key, 'b');
+  sel = resolveSelection(sel, ['c', 'a', 'b']);
+  assert.deepEqual([sel.key, sel.index], ['b', 2], 'a re-sort');
+  sel = resolveSelection(sel, ['x', 'c', 'a', 'b']);
+  assert.deepEqual([sel.key, sel.index], ['b', 3], 'an insert above');
+  assert.equal(resolveSelection(sel, sel.order), sel, 'resolving again against the same rows changes nothing');
+  assert.deepEqual(resolveSelection(sel, ['x', 'c', 'a']).key, 'a', 'the last one gone: the one above it');
+  assert.deepEqual(resolveSelection(selectAt(['a', 'b', 'c'], 1), ['c', 'a']).key, 'c', 'gone from the middle: the one below it');
+  assert.deepEqual(resolveSelection(selectAt(['a', 'b'], 1), ['y', 'z']), { key: 'z', index: 1, order: ['y', 'z'] }, 'nothing of its neighbours left: the same row');
+  const wanted = resolveSelection(selectKey('demo/frontend'), ['demo/backend']);
+  assert.deepEqual([wanted.key, wanted.index], ['demo/frontend', 0], 'asked for by name: waited for');
+  assert.deepEqual(resolveSelection(wanted, ['demo/backend', 'demo/frontend']).index, 1, 'and taken once listed');
+  assert.equal(resolveSelection(NO_SELECTION, ['q']).key, 'q', 'nothing selected yet: the first row');
 });
