@@ -105,7 +105,7 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
   const [filters, setFilters] = useState<Record<PaneName, string>>(() => Object.fromEntries(PANES.map((p) => [p, ''])) as Record<PaneName, string>);
   const [mode, setMode, modeRef] = useSyncState<Mode>({ kind: 'normal' });
   const [pendingComment, setPendingComment, pendingCommentRef] = useSyncState<{ approval: ApprovalSummary; text: string } | null>(null);
-  const [target, setTarget] = useState<Target | null>(agent && project ? { project_id: project, agent } : null);
+  const [target, setTarget, targetRef] = useSyncState<Target | null>(agent && project ? { project_id: project, agent } : null);
   const [conversation, setConversation] = useState<Conversation | null>(null);
   const [, setConversationVersion] = useState(0);
   const [scroll, setScroll] = useState(0);
@@ -166,6 +166,28 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
       setMode((m) => (EDITING.has(m.kind) && 'editor' in m ? { ...m, editor: insertText(m.editor, m.kind === 'compose' || m.kind === 'reply' ? text : text.replace(/\n/g, ' ')) } : m));
     });
   }, [onPasteRegister]);
+
+  // A deleted project takes its conversation, and anything being written about it, with it.
+  const dropDeletedProject = (projectId: string) => {
+    const mode = modeRef.current;
+    if (projectOf(mode) === projectId) {
+      const draft = mode.kind === 'compose' ? mode.editor.text : '';
+      if (draft.trim()) setComposeHistory((h) => [...h.filter((x) => x !== draft), draft]);
+      setMode({ kind: 'normal' });
+      problem(`project ${projectId} was deleted${draft.trim() ? "; what you typed is in the input line's history (↑)" : ''}`);
+    }
+    if (pendingCommentRef.current?.approval.project_id === projectId) setPendingComment(null);
+    if (targetRef.current?.project_id === projectId) setTarget(null);
+  };
+  const onProjectDeleted = useRef(dropDeletedProject);
+  onProjectDeleted.current = dropDeletedProject;
+  useEffect(
+    () =>
+      cockpit.onEvent((event) => {
+        if (event.type === 'project.deleted' && event.subject) onProjectDeleted.current(event.subject);
+      }),
+    [cockpit],
+  );
 
   const counts = needsYou(state);
   const problem = useCallback((text: string) => cockpit.notify(text), [cockpit]);
@@ -507,6 +529,14 @@ function StatusLine({ mode, focus, notice, pendingComment, width }: { mode: Mode
       <Text color={tint('gray')}>{`${hints[focus]} · / filter · : palette · ? help · q quit`}</Text>
     </Text>
   );
+}
+
+/** The project an open input line writes to, if any. */
+function projectOf(mode: Mode): string | null {
+  if (mode.kind === 'compose') return mode.target.project_id;
+  if (mode.kind === 'comment') return mode.approval.project_id;
+  if (mode.kind === 'reply') return mode.item.project_id;
+  return null;
 }
 
 function sameTarget(a: Target, b: Target): boolean {

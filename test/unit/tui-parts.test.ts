@@ -112,6 +112,7 @@ test('events map to the slices they make stale; unknown types touch none', () =>
   assert.deepEqual(slicesFor('lock.acquired'), ['locks']);
   assert.ok(slicesFor('approval.requested').includes('approvals'));
   assert.deepEqual(slicesFor('user.deploy'), []);
+  assert.ok(['approvals', 'inbox'].every((slice) => slicesFor('project.deleted').includes(slice as never)), 'a deleted project takes its approvals and mail with it');
   assert.deepEqual(slicesFor('nonsense'), []);
   assert.deepEqual(slicesFor('message.sent', { from_agent: 'a', to_agent: 'b', broadcast: false, recipients: ['b'] }), ['unread'], 'mail between agents leaves the inbox alone');
   assert.deepEqual(slicesFor('message.sent', { from_agent: 'a', to_agent: 'operator', broadcast: false, recipients: ['operator'] }), ['unread', 'inbox']);

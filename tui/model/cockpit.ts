@@ -14,6 +14,7 @@ import {
   type SliceName,
   type TaskSummary,
 } from './slices.js';
+import { forgetProject, withoutProjects } from './forget-project.js';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'stopped';
 
@@ -73,6 +74,8 @@ export class Cockpit {
   private readonly eventListeners = new Set<(e: SubscribedEvent) => void>();
   private readonly stale = new Set<SliceName>();
   private readonly loading = new Set<SliceName>();
+  /** Projects deleted while a slice read was under way, in order; a read drops the ones deleted after it began. */
+  private deletedDuringReads: string[] = [];
   private refreshTimer: NodeJS.Timeout | null = null;
   private stopped = false;
 
@@ -172,6 +175,7 @@ export class Cockpit {
     try {
       if (typeof event?.seq !== 'number' || typeof event.type !== 'string') return;
       if (event.seq > this.state.lastSeq) this.state.lastSeq = event.seq;
+      if (event.type === 'project.deleted' && event.subject) this.forget(event.subject);
       const touched = slicesFor(event.type, event.data);
       if (touched.length > 0) this.refresh(touched);
       const attention = attentionFor(event);
@@ -180,6 +184,12 @@ export class Cockpit {
     } catch {
       // A malformed event never takes the cockpit down; the next snapshot read is the truth anyway.
     }
+  }
+
+  /** A deleted project leaves every pane at once; the reads its event asks for then confirm it. */
+  private forget(projectId: string): void {
+    if (this.loading.size > 0) this.deletedDuringReads.push(projectId);
+    this.set(forgetProject(this.state, projectId));
   }
 
   private scheduleRefresh(): void {
@@ -200,12 +210,18 @@ export class Cockpit {
     }
     await Promise.all(
       due.map(async (slice) => {
+        const deletedBefore = this.deletedDuringReads.length;
         try {
-          this.set(await this.load(client, slice));
+          const read = await this.load(client, slice);
+          const projectsBefore = projectIds(this.state.projects);
+          this.set(withoutProjects(read, this.deletedDuringReads.slice(deletedBefore)));
+          // Tasks are read project by project: a project that came or went (archived, say) needs them read again.
+          if (slice === 'projects' && projectIds(this.state.projects) !== projectsBefore) this.stale.add('tasks');
         } catch (error) {
           if (!client.isClosed) this.set({ notice: `could not read ${slice}: ${(error as Error).message}` });
         } finally {
           this.loading.delete(slice);
+          if (this.loading.size === 0) this.deletedDuringReads = [];
         }
       }),
     );
@@ -303,6 +319,10 @@ function attentionFor(event: SubscribedEvent): Attention | null {
     if (toOperator && data.from_agent !== OPERATOR) return { kind: 'message', text: `${data.from_agent ?? 'an agent'}: ${data.preview ?? ''}` };
   }
   return null;
+}
+
+function projectIds(projects: readonly ProjectView[]): string {
+  return projects.map((p) => p.project_id).join('\n');
 }
 
 /** approval-9 before approval-10. */
