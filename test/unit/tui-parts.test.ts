@@ -9,6 +9,8 @@ import { notificationSequence } from '../../tui/terminal/notify.js';
 import { layoutFor, visiblePanes } from '../../tui/layout.js';
 import { completions, parseCall, splitWords, type MethodInfo } from '../../tui/palette.js';
 import { slicesFor } from '../../tui/model/slices.js';
+import { actorsOf, latestTime } from '../../tui/model/seen.js';
+import type { SubscribedEvent } from '../../rpc/client.js';
 import { NO_SELECTION, resolveSelection, selectAt, selectKey } from '../../tui/selection.js';
 
 test('no key means two things in one place: each pane binding and each global key is unique', () => {
@@ -139,4 +141,20 @@ test('a selection is an identity: it follows its item through re-sorts and inser
   assert.deepEqual([wanted.key, wanted.index], ['demo/frontend', 0], 'asked for by name: waited for');
   assert.deepEqual(resolveSelection(wanted, ['demo/backend', 'demo/frontend']).index, 1, 'and taken once listed');
   assert.equal(resolveSelection(NO_SELECTION, ['q']).key, 'q', 'nothing selected yet: the first row');
+});
+
+test('who an event shows acting: senders, takers, lock holders that act themselves, claimers, sessions coming back; no one for expiries', () => {
+  const at = (type: string, data: unknown, subject = 'demo') => actorsOf({ seq: 1, time: 't', type, subject, data } as SubscribedEvent);
+  assert.deepEqual(at('message.sent', { from_agent: 'frontend', to_agent: 'backend' }), ['member:demo/frontend']);
+  assert.deepEqual(at('message.acked', { agent_name: 'backend', message_ids: [] }), ['member:demo/backend']);
+  assert.deepEqual(at('lock.acquired', { holder: { project_id: 'shop', agent_name: 'alice' } }, 'src/**'), ['member:shop/alice']);
+  assert.deepEqual(at('lock.acquired', { holder: { session_id: 's-1' } }, 'src/**'), ['session:s-1']);
+  assert.deepEqual(at('lock.released', { holder: { project_id: 'shop', agent_name: 'alice' }, reason: 'holder_gone' }, 'src/**'), [], 'released for it is not its doing');
+  assert.deepEqual(at('lock.expired', { holder: { project_id: 'shop', agent_name: 'alice' }, reason: 'expired' }, 'src/**'), []);
+  assert.deepEqual(at('task.claimed', { agent_name: 'backend' }), ['member:demo/backend']);
+  assert.deepEqual(at('approval.requested', { requested_by: 'frontend' }), ['member:demo/frontend']);
+  assert.deepEqual(at('session.active', { client_id: 'demo-frontend' }, 's-2'), ['session:s-2', 'client:demo-frontend']);
+  assert.deepEqual(at('session.idle', { client_id: 'demo-frontend' }, 's-2'), [], 'going idle is no sign of life');
+  assert.deepEqual(at('approval.decided', { requested_by: 'frontend', decided_by: 'operator' }), [], "the operator's decision is not the agent acting");
+  assert.equal(latestTime('2026-01-01T00:00:00.000Z', undefined, '2026-01-02T00:00:00.000Z', null), '2026-01-02T00:00:00.000Z');
 });

@@ -15,6 +15,7 @@ import {
   type TaskSummary,
 } from './slices.js';
 import { forgetProject, withoutProjects } from './forget-project.js';
+import { actorsOf, type SeenKey } from './seen.js';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'stopped';
 
@@ -31,6 +32,8 @@ export interface CockpitState {
   locks: LockEntry[];
   tasks: TaskSummary[];
   inbox: InboxItem[];
+  /** When events last showed each agent (member, identity or session) acting: newer than the lists' last_seen. */
+  seen: ReadonlyMap<SeenKey, string>;
   /** The newest problem worth showing in the status line (a refused call, a slice that failed to load). */
   notice: string | null;
   /** Bumped whenever anything changes, so views can tell. */
@@ -65,6 +68,7 @@ export class Cockpit {
     locks: [],
     tasks: [],
     inbox: [],
+    seen: new Map(),
     notice: null,
     version: 0,
   };
@@ -76,6 +80,8 @@ export class Cockpit {
   private readonly loading = new Set<SliceName>();
   /** Projects deleted while a slice read was under way, in order; a read drops the ones deleted after it began. */
   private deletedDuringReads: string[] = [];
+  /** Seen times from events not shown yet: they go on screen with the next batch of reads, not one frame per event. */
+  private readonly pendingSeen = new Map<SeenKey, string>();
   private refreshTimer: NodeJS.Timeout | null = null;
   private stopped = false;
 
@@ -176,6 +182,7 @@ export class Cockpit {
       if (typeof event?.seq !== 'number' || typeof event.type !== 'string') return;
       if (event.seq > this.state.lastSeq) this.state.lastSeq = event.seq;
       if (event.type === 'project.deleted' && event.subject) this.forget(event.subject);
+      this.noteSeen(event.time, actorsOf(event));
       const touched = slicesFor(event.type, event.data);
       if (touched.length > 0) this.refresh(touched);
       const attention = attentionFor(event);
@@ -192,10 +199,24 @@ export class Cockpit {
     this.set(forgetProject(this.state, projectId));
   }
 
+  private noteSeen(time: string, actors: readonly SeenKey[]): void {
+    if (actors.length === 0 || typeof time !== 'string') return;
+    for (const actor of actors) if (time > (this.pendingSeen.get(actor) ?? this.state.seen.get(actor) ?? '')) this.pendingSeen.set(actor, time);
+    this.scheduleRefresh();
+  }
+
+  private flushSeen(): void {
+    if (this.pendingSeen.size === 0) return;
+    const seen = new Map([...this.state.seen, ...this.pendingSeen]);
+    this.pendingSeen.clear();
+    this.set({ seen });
+  }
+
   private scheduleRefresh(): void {
-    if (this.refreshTimer || this.stale.size === 0) return;
+    if (this.refreshTimer || (this.stale.size === 0 && this.pendingSeen.size === 0)) return;
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = null;
+      this.flushSeen();
       void this.refreshStale();
     }, REFRESH_DELAY_MS);
   }
