@@ -37,4 +37,21 @@ describe('a Sessions row', () => {
       await ui.close();
     }
   });
+
+  test('a gone agent whose handoff still waits shows that it is gone and that something of it waits (○⚑), a live one ●⚑', async () => {
+    await client.call('project.create', { name: 'Stopped', agent_name: 'quitter', working_directory: '/tmp', client_id: 'stopped-quitter' });
+    await client.call('project.join', { project_id: 'stopped', agent_name: 'stayer', working_directory: '/tmp', client_id: 'stopped-stayer' });
+    const quitter = await client.call('session.start', { tool: 'other', client_id: 'stopped-quitter' });
+    await client.call('session.start', { tool: 'other', client_id: 'stopped-stayer' });
+    for (const agent_name of ['quitter', 'stayer']) await client.call('handoff.submit', { project_id: 'stopped', agent_name, title: `${agent_name} is done`, summary: 'ready' });
+    const ui = await renderCockpit(daemon);
+    try {
+      await ui.waitForFrame((f) => /●⚑ quitter/.test(f) && /●⚑ stayer/.test(f), 'both live and waiting');
+      await client.call('session.end', { session_id: quitter.session_id, reason: 'demo stopped' });
+      const frame = await ui.waitForFrame((f) => /○⚑ quitter/.test(f), 'the quitter gone, its handoff still waiting');
+      assert.match(frame, /●⚑ stayer/);
+    } finally {
+      await ui.close();
+    }
+  });
 });
