@@ -5,7 +5,8 @@ import { memo, useCallback, useEffect, useMemo, useRef, useState, useSyncExterna
 import { OPERATOR } from '../rpc/operator.js';
 import type { Cockpit } from './model/cockpit.js';
 import { Conversation, type Target } from './model/conversation.js';
-import { PANES, PANE_TITLES, commandFor, keyName, type CommandName, type PaneName } from './keys.js';
+import { PANES, PANE_TITLES, commandFor, type CommandName, type PaneName } from './keys.js';
+import { keyPresses } from './key-presses.js';
 import { editKey, emptyEditor, insertText, type EditorState } from './editor.js';
 import { layoutFor, visiblePanes } from './layout.js';
 import { filtered, linesFor, type ListItems, type ListPane } from './panes/lines.js';
@@ -405,14 +406,8 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
   };
 
   useInput((input, key) => {
-    const name = keyName(input, key);
-    // Keys typed faster than a frame (tmux send-keys, a fast typist) arrive as one chunk: take them one at a time, so a
-    // key that opens the input line sends the rest into it. Pastes never come here (the stdin filter takes them out).
-    if (name === input && input.length > 1) {
-      for (const ch of input) handleKey(ch === '\r' ? 'enter' : ch, ch === '\r' ? '' : ch);
-      return;
-    }
-    handleKey(name, input);
+    // One at a time, so a key that opens the input line sends the rest into it, and Esc typed with a key leaves it first.
+    for (const press of keyPresses(input, key, EDITING.has(modeRef.current.kind))) handleKey(press.name, press.input);
   });
 
   const paneView = (pane: PaneName, width: number, height: number) => {

@@ -9,6 +9,7 @@ import { notificationSequence } from '../../tui/terminal/notify.js';
 import { layoutFor, visiblePanes } from '../../tui/layout.js';
 import { completions, parseCall, splitWords, type MethodInfo } from '../../tui/palette.js';
 import { slicesFor } from '../../tui/model/slices.js';
+import { keyPresses } from '../../tui/key-presses.js';
 import { actorsOf, latestTime } from '../../tui/model/seen.js';
 import type { SubscribedEvent } from '../../rpc/client.js';
 import { NO_SELECTION, resolveSelection, selectAt, selectKey } from '../../tui/selection.js';
@@ -157,4 +158,12 @@ test('who an event shows acting: senders, takers, lock holders that act themselv
   assert.deepEqual(at('session.idle', { client_id: 'demo-frontend' }, 's-2'), [], 'going idle is no sign of life');
   assert.deepEqual(at('approval.decided', { requested_by: 'frontend', decided_by: 'operator' }), [], "the operator's decision is not the agent acting");
   assert.equal(latestTime('2026-01-01T00:00:00.000Z', undefined, '2026-01-02T00:00:00.000Z', null), '2026-01-02T00:00:00.000Z');
+});
+
+test('key presses: a chunk is its characters, and meta+<printable> in an input line is Esc then the key', () => {
+  assert.deepEqual(keyPresses('q', { meta: true }, true), [{ name: 'escape', input: '' }, { name: 'q', input: 'q' }]);
+  assert.deepEqual(keyPresses('q', { meta: true }, false), [{ name: 'q', input: 'q' }], 'outside an input line it is the key');
+  assert.deepEqual(keyPresses('', { return: true, meta: true }, true), [{ name: 'alt+enter', input: '' }], 'Alt+Enter stays a new line');
+  assert.deepEqual(keyPresses('', { escape: true, meta: true }, true), [{ name: 'escape', input: '' }]);
+  assert.deepEqual(keyPresses('ab\r', {}, true), [{ name: 'a', input: 'a' }, { name: 'b', input: 'b' }, { name: 'enter', input: '' }]);
 });
