@@ -7,13 +7,16 @@ import type { Cockpit } from './model/cockpit.js';
 import { Conversation, type Target } from './model/conversation.js';
 import { PANES, PANE_TITLES, commandFor, type CommandName, type PaneName } from './keys.js';
 import { keyPresses } from './key-presses.js';
-import { editKey, emptyEditor, insertText, type EditorState } from './editor.js';
+import { editKey, emptyEditor, insertText } from './editor.js';
+import { EDITING, projectOf, type Mode } from './mode.js';
+import { useActionStatus, type Report } from './action-status.js';
 import { layoutFor, visiblePanes } from './layout.js';
 import { filtered, linesFor, type ListItems, type ListPane } from './panes/lines.js';
 import { NO_SELECTION, itemKey, resolveSelection, selectAt, selectKey, type Selection } from './selection.js';
 import { ListRows, PaneFrame } from './components/pane-frame.js';
 import { ConversationView } from './panes/conversation-view.js';
 import { EditorLine } from './components/editor-line.js';
+import { StatusLine } from './components/status-line.js';
 import { HelpOverlay, DetailOverlay } from './components/overlays.js';
 import { clockInterval, lockDetail, needsYou, type AgentRow, type LockRow } from './rows.js';
 import { tint } from './components/theme.js';
@@ -36,17 +39,6 @@ export interface AppProps {
   onPasteRegister?: (handler: (text: string) => void) => void;
 }
 
-type Mode =
-  | { kind: 'normal' }
-  | { kind: 'filter'; editor: EditorState }
-  | { kind: 'compose'; editor: EditorState; target: Target }
-  | { kind: 'comment'; editor: EditorState; approval: ApprovalSummary }
-  | { kind: 'reply'; editor: EditorState; item: InboxItem }
-  | { kind: 'palette'; editor: EditorState; options: string[] }
-  | { kind: 'help' }
-  | { kind: 'detail'; title: string; lines: string[]; scroll: number };
-
-const EDITING = new Set(['filter', 'compose', 'comment', 'reply', 'palette']);
 const LIST_PANES: readonly ListPane[] = ['sessions', 'inbox', 'locks', 'approvals', 'tasks'];
 
 /** State whose newest value the key handler can read at once, between keys that arrive in one chunk. */
@@ -191,7 +183,9 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
   );
 
   const counts = needsYou(state);
+  /** A problem that is no answer to a key (a project deleted elsewhere): a notice, until the next action. */
   const problem = useCallback((text: string) => cockpit.notify(text), [cockpit]);
+  const { status, begin } = useActionStatus(cockpit);
 
   const move = (pane: PaneName, delta: number, absolute?: 'first' | 'last') => {
     if (pane === 'conversation') {
@@ -207,9 +201,9 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
     if (row?.project_id) setTarget({ project_id: row.project_id, agent: row.name });
   };
 
-  const runPalette = async (line: string) => {
+  const runPalette = async (line: string, report: Report) => {
     const client = cockpit.rpc;
-    if (!client) return problem('not connected to the daemon; wait for it to reconnect');
+    if (!client) return report('not connected to the daemon; wait for it to reconnect');
     try {
       const call = parseCall(line, methods.current ?? []);
       const result = await client.callRaw(call.method, call.params);
@@ -229,15 +223,16 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
     }
   };
 
-  const decide = async (decision: 'approve' | 'deny', comment?: string, chosen?: ApprovalSummary) => {
+  const decide = async (report: Report, decision: 'approve' | 'deny', comment?: string, chosen?: ApprovalSummary) => {
     const approval = chosen ?? (selectedItem('approvals') as ApprovalSummary | undefined);
-    if (!approval) return problem('no pending approval to decide');
-    const outcome = await decideApproval(cockpit, approval, decision, comment);
-    problem(outcome);
+    if (!approval) return report('no pending approval to decide');
+    report(await decideApproval(cockpit, approval, decision, comment));
   };
 
   const command = (name: CommandName) => {
     const focus = focusRef.current;
+    // Moving about leaves the footer's account of the last action; anything that acts starts a new one.
+    const report = isNavigation(name) ? problem : begin();
     if (name.startsWith('focus.') && name !== 'focus.next' && name !== 'focus.previous') {
       const pane = name.slice('focus.'.length) as PaneName;
       if (!only) setFocus(pane);
@@ -278,40 +273,40 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
         return;
       case 'compose': {
         const chosen = focus === 'sessions' && selectedAgent?.project_id ? { project_id: selectedAgent.project_id, agent: selectedAgent.name } : target;
-        if (!chosen) return problem('pick an agent in Sessions first (1, then j/k)');
+        if (!chosen) return report('pick an agent in Sessions first (1, then j/k)');
         setTarget(chosen);
         if (focus === 'sessions' && !only) setFocus('conversation');
         return setMode({ kind: 'compose', editor: emptyEditor(composeHistory), target: chosen });
       }
       case 'open':
-        return open();
+        return open(report);
       case 'approval.approve':
-        return void decide('approve');
+        return void decide(report, 'approve');
       case 'approval.deny':
-        return void decide('deny');
+        return void decide(report, 'deny');
       case 'approval.comment': {
         const approval = selectedItem('approvals') as ApprovalSummary | undefined;
-        if (!approval) return problem('no pending approval to comment on');
+        if (!approval) return report('no pending approval to comment on');
         return setMode({ kind: 'comment', editor: emptyEditor(), approval });
       }
       case 'inbox.reply': {
         const item = selectedItem('inbox') as InboxItem | undefined;
-        if (!item) return problem('the inbox is empty');
+        if (!item) return report('the inbox is empty');
         return setMode({ kind: 'reply', editor: emptyEditor(), item });
       }
       case 'inbox.ack': {
         const item = selectedItem('inbox') as InboxItem | undefined;
-        if (!item) return problem('the inbox is empty');
-        void acknowledgeInbox(cockpit, item).then(problem);
+        if (!item) return report('the inbox is empty');
+        void acknowledgeInbox(cockpit, item).then(report);
         return;
       }
     }
   };
 
-  const open = () => {
+  const open = (report: Report) => {
     const focus = focusRef.current;
     if (focus === 'sessions') {
-      if (!selectedAgent?.project_id) return problem('this session holds no name in a project yet');
+      if (!selectedAgent?.project_id) return report('this session holds no name in a project yet');
       setTarget({ project_id: selectedAgent.project_id, agent: selectedAgent.name });
       if (!only) setFocus('conversation');
       return;
@@ -341,25 +336,28 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
   const submitEditor = (text: string) => {
     const mode = modeRef.current;
     const focus = focusRef.current;
+    const report = begin();
     switch (mode.kind) {
       case 'filter':
         setFilters((f) => ({ ...f, [focus]: text }));
         if (focus !== 'conversation') selectionRef.current[focus] = NO_SELECTION;
         return setMode({ kind: 'normal' });
       case 'compose':
-        if (conversation && sameTarget(conversation.target, mode.target)) void conversation.send(text);
-        else problem(`not sent: the conversation with ${mode.target.agent} is not open`);
+        if (conversation && sameTarget(conversation.target, mode.target)) {
+          report(`sending to ${mode.target.agent}…`);
+          void conversation.send(text).then(report);
+        } else report(`not sent: the conversation with ${mode.target.agent} is not open`);
         setScroll(0);
         return; // stay in the input line: the next message is typed right away
       case 'comment':
         setMode({ kind: 'normal' });
         return setPendingComment({ approval: mode.approval, text });
       case 'reply':
-        void replyTo(cockpit, mode.item, text).then(problem);
+        void replyTo(cockpit, mode.item, text).then(report);
         return setMode({ kind: 'normal' });
       case 'palette':
         setPaletteHistory((h) => [...h.filter((x) => x !== text), text].slice(-100));
-        return void runPalette(text);
+        return void runPalette(text, report);
     }
   };
 
@@ -396,9 +394,10 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
       return setMode({ ...mode, editor: outcome.state } as Mode);
     }
     const commented = pendingCommentRef.current;
-    if (commented && focus === 'approvals' && (name === 'a' || name === 'd')) {
+    const decision = commandFor(name, 'approvals');
+    if (commented && focus === 'approvals' && (decision === 'approval.approve' || decision === 'approval.deny')) {
       setPendingComment(null);
-      return void decide(name === 'a' ? 'approve' : 'deny', commented.text, commented.approval);
+      return void decide(begin(), decision === 'approval.approve' ? 'approve' : 'deny', commented.text, commented.approval);
     }
     if (name === 'escape' && commented) return setPendingComment(null);
     const commandName = commandFor(name, focus);
@@ -481,7 +480,7 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
           ))}
         </Box>
       )}
-      <StatusLine mode={mode} focus={focus} notice={state.notice ?? state.connectionNote} pendingComment={pendingComment?.text ?? null} width={size.columns} />
+      <StatusLine mode={mode} focus={focus} status={status} notice={state.notice ?? state.connectionNote} pendingComment={pendingComment?.text ?? null} width={size.columns} />
     </Box>
   );
 }
@@ -497,41 +496,9 @@ const ListPaneView = memo(function ListPaneView(props: { number: number; title: 
   );
 });
 
-function StatusLine({ mode, focus, notice, pendingComment, width }: { mode: Mode; focus: PaneName; notice: string | null; pendingComment: string | null; width: number }) {
-  if (mode.kind === 'palette') {
-    return (
-      <Box flexDirection="column" width={width}>
-        {mode.options.length > 0 ? <Text wrap="truncate-end" color={tint('gray')}>{mode.options.join('  ')}</Text> : null}
-        <EditorLine prompt=": " editor={mode.editor} width={width} />
-      </Box>
-    );
-  }
-  if (mode.kind === 'comment') return <EditorLine prompt={`comment on ${mode.approval.approval_id}› `} editor={mode.editor} width={width} />;
-  if (mode.kind === 'reply') return <EditorLine prompt={`reply to ${mode.item.from_agent}› `} editor={mode.editor} width={width} />;
-  if (mode.kind === 'filter') return <EditorLine prompt="/" editor={mode.editor} width={width} />;
-  if (pendingComment !== null) return <Text wrap="truncate-end" color={tint('yellow')}>{`comment ready: a approves or d denies with it, Esc drops it`}</Text>;
-  const hints: Record<PaneName, string> = {
-    sessions: 'j/k select · Enter open conversation · i type to agent',
-    conversation: 'i/Enter type · PgUp/PgDn scroll · Esc leave typing',
-    inbox: 'Enter open · r reply · x mark read',
-    locks: 'Enter details',
-    approvals: 'a approve · d deny · c comment · Enter details',
-    tasks: 'Enter details',
-  };
-  return (
-    <Text wrap="truncate-end">
-      {notice ? <Text color={tint('yellow')}>{`${notice}  `}</Text> : null}
-      <Text color={tint('gray')}>{`${hints[focus]} · / filter · : palette · ? help · q quit`}</Text>
-    </Text>
-  );
-}
-
-/** The project an open input line writes to, if any. */
-function projectOf(mode: Mode): string | null {
-  if (mode.kind === 'compose') return mode.target.project_id;
-  if (mode.kind === 'comment') return mode.approval.project_id;
-  if (mode.kind === 'reply') return mode.item.project_id;
-  return null;
+/** Keys that only move about: they leave the footer's account of the last action as it is. */
+function isNavigation(name: CommandName): boolean {
+  return name.startsWith('focus.') || name.startsWith('move.') || name.startsWith('page.') || name === 'help';
 }
 
 function sameTarget(a: Target, b: Target): boolean {
