@@ -5,10 +5,10 @@ import { memo, useCallback, useEffect, useMemo, useRef, useState, useSyncExterna
 import { OPERATOR } from '../rpc/operator.js';
 import type { Cockpit } from './model/cockpit.js';
 import { Conversation, type Target } from './model/conversation.js';
-import { PANES, PANE_TITLES, commandFor, type CommandName, type PaneName } from './keys.js';
+import { DETAIL_VIEW_KEYS, PANES, PANE_TITLES, commandFor, detailCommandFor, detailScroll, type CommandName, type PaneName } from './keys.js';
 import { keyPresses } from './key-presses.js';
 import { editKey, emptyEditor, insertText } from './editor.js';
-import { EDITING, projectOf, type Mode } from './mode.js';
+import { EDITING, projectOf, type DetailSubject, type Mode } from './mode.js';
 import { useActionStatus, type Report } from './action-status.js';
 import { layoutFor, visiblePanes } from './layout.js';
 import { filtered, linesFor, type ListItems, type ListPane } from './panes/lines.js';
@@ -281,26 +281,30 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
       case 'open':
         return open(report);
       case 'approval.approve':
-        return void decide(report, 'approve');
       case 'approval.deny':
-        return void decide(report, 'deny');
       case 'approval.comment': {
         const approval = selectedItem('approvals') as ApprovalSummary | undefined;
-        if (!approval) return report('no pending approval to comment on');
-        return setMode({ kind: 'comment', editor: emptyEditor(), approval });
+        if (!approval) return report(`no pending approval to ${name === 'approval.comment' ? 'comment on' : 'decide'}`);
+        return actOn({ pane: 'approvals', approval }, name, report);
       }
-      case 'inbox.reply': {
-        const item = selectedItem('inbox') as InboxItem | undefined;
-        if (!item) return report('the inbox is empty');
-        return setMode({ kind: 'reply', editor: emptyEditor(), item });
-      }
+      case 'inbox.reply':
       case 'inbox.ack': {
         const item = selectedItem('inbox') as InboxItem | undefined;
         if (!item) return report('the inbox is empty');
-        void acknowledgeInbox(cockpit, item).then(report);
-        return;
+        return actOn({ pane: 'inbox', item }, name, report);
       }
     }
+  };
+
+  /** An approval's or a message's command, on the one selected in its pane or the one open in a detail view. */
+  const actOn = (subject: DetailSubject, name: CommandName, report: Report) => {
+    if (subject.pane === 'approvals') {
+      if (name === 'approval.comment') return setMode({ kind: 'comment', editor: emptyEditor(), approval: subject.approval });
+      if (name === 'approval.approve' || name === 'approval.deny') void decide(report, name === 'approval.approve' ? 'approve' : 'deny', undefined, subject.approval);
+      return;
+    }
+    if (name === 'inbox.reply') return setMode({ kind: 'reply', editor: emptyEditor(), item: subject.item });
+    if (name === 'inbox.ack') void acknowledgeInbox(cockpit, subject.item).then(report);
   };
 
   const open = (report: Report) => {
@@ -314,12 +318,12 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
     if (focus === 'approvals') {
       const approval = selectedItem('approvals') as ApprovalSummary | undefined;
       if (!approval) return;
-      void approvalDetail(cockpit, approval).then((detail) => setMode({ kind: 'detail', ...detail, scroll: 0 }));
+      void approvalDetail(cockpit, approval).then((detail) => setMode({ kind: 'detail', ...detail, scroll: 0, subject: { pane: 'approvals', approval } }));
       return;
     }
     if (focus === 'inbox') {
       const item = selectedItem('inbox') as InboxItem | undefined;
-      if (item) setMode({ kind: 'detail', ...inboxDetail(item), scroll: 0 });
+      if (item) setMode({ kind: 'detail', ...inboxDetail(item), scroll: 0, subject: { pane: 'inbox', item } });
       return;
     }
     if (focus === 'locks') {
@@ -371,8 +375,14 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
       return;
     }
     if (mode.kind === 'detail') {
-      if (name === 'escape' || name === 'q' || name === 'enter') return setMode({ kind: 'normal' });
-      const step = name === 'j' || name === 'down' ? 1 : name === 'k' || name === 'up' ? -1 : name === 'pagedown' ? 10 : name === 'pageup' ? -10 : 0;
+      if ((DETAIL_VIEW_KEYS.close as readonly string[]).includes(name)) return setMode({ kind: 'normal' });
+      // The keys it advertises act on the item it shows; deciding or marking read closes it.
+      const action = mode.subject ? detailCommandFor(name, mode.subject.pane) : null;
+      if (action && mode.subject) {
+        setMode({ kind: 'normal' });
+        return actOn(mode.subject, action, begin());
+      }
+      const step = detailScroll(name);
       if (step) setMode({ ...mode, scroll: Math.max(0, Math.min(mode.lines.length - 1, mode.scroll + step)) });
       return;
     }

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { KEY_TABLE, PANES, commandFor, keyName, keyTableMarkdown } from '../../tui/keys.js';
+import { DETAIL_VIEW_KEYS, KEY_TABLE, PANES, commandFor, detailCommandFor, detailKeysLine, keyName, keyTableMarkdown } from '../../tui/keys.js';
 import { editKey, emptyEditor, insertText, type EditorState } from '../../tui/editor.js';
 import { PasteSplitter } from '../../tui/terminal/paste-filter.js';
 import { notificationSequence } from '../../tui/terminal/notify.js';
@@ -33,6 +33,13 @@ test('no key means two things in one place: each pane binding and each global ke
   assert.equal(commandFor('5', 'tasks'), 'focus.approvals');
   assert.equal(keyName('', { tab: true, shift: true }), 'shift+tab');
   assert.equal(keyName('c', { ctrl: true }), 'ctrl+c');
+  // A key a detail view acts with never means closing or scrolling it.
+  const detailOwn = Object.values(DETAIL_VIEW_KEYS).flat() as string[];
+  for (const binding of KEY_TABLE.filter((b) => b.inDetail !== undefined)) for (const key of binding.keys) assert.ok(!detailOwn.includes(key), `${key} acts in a detail and also closes or scrolls it`);
+  assert.equal(detailCommandFor('a', 'approvals'), 'approval.approve');
+  assert.equal(detailCommandFor('x', 'inbox'), 'inbox.ack');
+  assert.equal(detailCommandFor('a', 'inbox'), null);
+  assert.equal(detailKeysLine('approvals'), 'a approves · d denies · c comments first');
 });
 
 test('the input line: typing, Alt+Enter and Ctrl+J for new lines, Enter submits, history with up and down', () => {
