@@ -43,7 +43,7 @@ describe('detail views', () => {
 
       const fyi = await client.call('message.send', { project_id: 'det', from_agent: 'asker', to_agent: 'operator', payload: 'just so you know' });
       const question = await client.call('message.send', { project_id: 'det', from_agent: 'asker', to_agent: 'operator', payload: 'which branch?', reply_expected: true });
-      await ui.waitForFrame((f) => f.includes('which branch?') && f.includes('just so you know'), 'the mail');
+      await ui.waitForFrame((f) => f.includes('✉ 2 unread'), 'the mail in the inbox');
       await ui.press('3', 'g', KEYS.enter);
       await ui.waitForFrame((f) => f.includes('expects a reply') && f.includes(detailKeysLine('inbox')), 'the question open, with its keys');
       await ui.press('r', ...'main'.split(''), KEYS.enter);

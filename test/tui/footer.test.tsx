@@ -16,7 +16,7 @@ describe('the footer', () => {
     await client.call('message.send', { project_id: 'foot', from_agent: 'teller', to_agent: 'operator', payload: 'status please' });
     const ui = await renderCockpit(daemon, { agent: 'teller', project: 'foot' });
     try {
-      await ui.waitForFrame((f) => f.includes('status please'), 'the mail');
+      await ui.waitForFrame((f) => f.includes('✉ 1 unread'), 'the mail in the inbox');
       await ui.press('3', 'x');
       await ui.waitForFrame((f) => footer(f).includes("marked read: teller's message"), 'x said what it did');
 

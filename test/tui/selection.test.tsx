@@ -66,7 +66,7 @@ describe('the selection follows its item', () => {
     await client.call('message.send', { project_id: 'sel-two', from_agent: 'dev', to_agent: 'operator', payload: 'newer note' });
     const ui = await renderCockpit(daemon);
     try {
-      await ui.waitForFrame((f) => f.includes('Third ask') && f.includes('older note'), 'approvals and mail');
+      await ui.waitForFrame((f) => f.includes('Third ask') && f.includes('✉ 2 unread'), 'approvals and mail');
       await ui.press('5', 'j');
       await ui.waitForFrame((f) => selected(f, second!.approval_id), 'the second approval selected');
       // The oldest is decided elsewhere: the row above goes.
@@ -81,7 +81,7 @@ describe('the selection follows its item', () => {
       await ui.press('3', 'j');
       await ui.waitForFrame((f) => selected(f, 'older note'), 'the older note selected');
       await client.call('message.send', { project_id: 'sel-two', from_agent: 'dev', to_agent: 'operator', payload: 'newest note' });
-      frame = await ui.waitForFrame((f) => f.includes('newest note'), 'the new mail');
+      frame = await ui.waitForFrame((f) => f.includes('✉ 3 unread') && f.includes('newest note'), 'the new mail in the inbox');
       assert.ok(selected(frame, 'older note'), `the older note is still selected:\n${frame}`);
       await ui.press('x');
       await waitFor(async () => !(await client.call('message.inbox', { unread_only: true })).messages.some((m) => m.message_id === older.message_id), 10_000, 'x marking the selected one read');
