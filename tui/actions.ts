@@ -1,6 +1,7 @@
 // What the cockpit's keys do on the daemon: decide an approval, show a request in full, reply to and acknowledge mail.
 // Each answers with one line for the status bar, so a refusal is shown, never thrown.
 import { OPERATOR } from '../rpc/operator.js';
+import { detailKeysLine } from './keys.js';
 import type { Cockpit } from './model/cockpit.js';
 import { payloadText, type ApprovalSummary, type InboxItem } from './model/slices.js';
 
@@ -44,7 +45,7 @@ export async function approvalDetail(cockpit: Cockpit, approval: ApprovalSummary
         lines.push(`(cannot read it: ${(error as Error).message})`);
       }
     }
-    lines.push('', 'a approves · d denies · c comments first (from the Approvals pane)');
+    lines.push('', detailKeysLine('approvals'));
     return { title, lines };
   } catch (error) {
     return { title, lines: [...head, `(cannot read it: ${(error as Error).message})`] };
@@ -54,7 +55,7 @@ export async function approvalDetail(cockpit: Cockpit, approval: ApprovalSummary
 export function inboxDetail(item: InboxItem): { title: string; lines: string[] } {
   return {
     title: `${item.from_agent} in ${item.project_id} · ${item.created_at}${item.reply_expected ? ' · expects a reply' : ''}`,
-    lines: [...payloadText(item.payload).split('\n'), '', `state: ${item.state}`, 'r replies · x marks it read (from the Inbox pane)'],
+    lines: [...payloadText(item.payload).split('\n'), '', `state: ${item.state}`, detailKeysLine('inbox')],
   };
 }
 

@@ -5,13 +5,18 @@ import { memo, useCallback, useEffect, useMemo, useRef, useState, useSyncExterna
 import { OPERATOR } from '../rpc/operator.js';
 import type { Cockpit } from './model/cockpit.js';
 import { Conversation, type Target } from './model/conversation.js';
-import { PANES, PANE_TITLES, commandFor, keyName, type CommandName, type PaneName } from './keys.js';
-import { editKey, emptyEditor, insertText, type EditorState } from './editor.js';
+import { DETAIL_VIEW_KEYS, PANES, PANE_TITLES, commandFor, detailCommandFor, detailScroll, type CommandName, type PaneName } from './keys.js';
+import { keyPresses } from './key-presses.js';
+import { editKey, emptyEditor, insertText } from './editor.js';
+import { EDITING, projectOf, type DetailSubject, type Mode } from './mode.js';
+import { useActionStatus, type Report } from './action-status.js';
 import { layoutFor, visiblePanes } from './layout.js';
 import { filtered, linesFor, type ListItems, type ListPane } from './panes/lines.js';
+import { NO_SELECTION, itemKey, resolveSelection, selectAt, selectKey, type Selection } from './selection.js';
 import { ListRows, PaneFrame } from './components/pane-frame.js';
 import { ConversationView } from './panes/conversation-view.js';
 import { EditorLine } from './components/editor-line.js';
+import { StatusLine } from './components/status-line.js';
 import { HelpOverlay, DetailOverlay } from './components/overlays.js';
 import { clockInterval, lockDetail, needsYou, type AgentRow, type LockRow } from './rows.js';
 import { tint } from './components/theme.js';
@@ -34,17 +39,7 @@ export interface AppProps {
   onPasteRegister?: (handler: (text: string) => void) => void;
 }
 
-type Mode =
-  | { kind: 'normal' }
-  | { kind: 'filter'; editor: EditorState }
-  | { kind: 'compose'; editor: EditorState }
-  | { kind: 'comment'; editor: EditorState; approval: ApprovalSummary }
-  | { kind: 'reply'; editor: EditorState; item: InboxItem }
-  | { kind: 'palette'; editor: EditorState; options: string[] }
-  | { kind: 'help' }
-  | { kind: 'detail'; title: string; lines: string[]; scroll: number };
-
-const EDITING = new Set(['filter', 'compose', 'comment', 'reply', 'palette']);
+const LIST_PANES: readonly ListPane[] = ['sessions', 'inbox', 'locks', 'approvals', 'tasks'];
 
 /** State whose newest value the key handler can read at once, between keys that arrive in one chunk. */
 function useSyncState<T>(initial: T): [T, (next: T | ((current: T) => T)) => void, { current: T }] {
@@ -94,11 +89,16 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
   );
   const size = useTerminalSize(givenSize);
   const [focus, setFocus, focusRef] = useSyncState<PaneName>(only ?? (agent ? 'conversation' : 'sessions'));
-  const [selected, setSelected, selectedRef] = useSyncState<Record<PaneName, number>>(Object.fromEntries(PANES.map((p) => [p, 0])) as Record<PaneName, number>);
+  // Each list's selection is an item's identity; it is resolved against the rows on every render (see selection.ts).
+  const selectionRef = useRef<Record<ListPane, Selection>>({
+    ...(Object.fromEntries(LIST_PANES.map((p) => [p, NO_SELECTION])) as Record<ListPane, Selection>),
+    ...(agent && project ? { sessions: selectKey(`${project}/${agent}`) } : {}),
+  });
+  const [, setSelectionMoves] = useState(0);
   const [filters, setFilters] = useState<Record<PaneName, string>>(() => Object.fromEntries(PANES.map((p) => [p, ''])) as Record<PaneName, string>);
   const [mode, setMode, modeRef] = useSyncState<Mode>({ kind: 'normal' });
   const [pendingComment, setPendingComment, pendingCommentRef] = useSyncState<{ approval: ApprovalSummary; text: string } | null>(null);
-  const [target, setTarget] = useState<Target | null>(agent && project ? { project_id: project, agent } : null);
+  const [target, setTarget, targetRef] = useSyncState<Target | null>(agent && project ? { project_id: project, agent } : null);
   const [conversation, setConversation] = useState<Conversation | null>(null);
   const [, setConversationVersion] = useState(0);
   const [scroll, setScroll] = useState(0);
@@ -114,24 +114,30 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
   // and leaves the other panes' elements as they were.
   const widthOf = (pane: PaneName) => (layout.find((c) => c.panes.some((p) => p.pane === pane))?.width ?? size.columns) - 3;
   const rowsOf = (pane: ListPane, deps: unknown[]) =>
-    useMemo(() => filtered(linesFor(pane, state, widthOf(pane), now), filters[pane]), [...deps, filters[pane], now, widthOf(pane)]);
+    useMemo(() => {
+      const shown = filtered(linesFor(pane, state, widthOf(pane), now), filters[pane]);
+      return { ...shown, keys: shown.items.map((item) => itemKey(pane, item)) };
+    }, [...deps, filters[pane], now, widthOf(pane)]);
   const panes = {
-    sessions: rowsOf('sessions', [state.projects, state.sessions, state.unread, state.approvals, state.inbox]),
+    sessions: rowsOf('sessions', [state.projects, state.sessions, state.unread, state.approvals, state.inbox, state.seen]),
     inbox: rowsOf('inbox', [state.inbox]),
     locks: rowsOf('locks', [state.locks]),
     approvals: rowsOf('approvals', [state.approvals]),
     tasks: rowsOf('tasks', [state.tasks]),
-  } as { [P in ListPane]: ReturnType<typeof linesFor> };
+  } as { [P in ListPane]: ReturnType<typeof linesFor> & { keys: string[] } };
+  // Resolving is idempotent, so doing it while rendering is safe: the key handler then reads what the screen shows.
+  for (const pane of LIST_PANES) selectionRef.current[pane] = resolveSelection(selectionRef.current[pane], panes[pane].keys);
 
   const selectedItem = <P extends ListPane>(pane: P): ListItems[P] | undefined => {
     const items = panes[pane].items as Array<ListItems[P]>;
-    return items[Math.min(selectedRef.current[pane], items.length - 1)];
+    return items[selectionRef.current[pane].index];
   };
 
   // The agent selected in Sessions drives the conversation (unless one was named on the command line).
   const selectedAgent = selectedItem('sessions') as AgentRow | undefined;
   useEffect(() => {
-    if (focus !== 'sessions' || !selectedAgent?.project_id) return;
+    // While the human types, the input line's agent stays the one it was opened for.
+    if (focus !== 'sessions' || !selectedAgent?.project_id || modeRef.current.kind === 'compose') return;
     const next = { project_id: selectedAgent.project_id, agent: selectedAgent.name };
     if (!target || target.project_id !== next.project_id || target.agent !== next.agent) setTarget(next);
   }, [focus, selectedAgent?.key]);
@@ -154,8 +160,32 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
     });
   }, [onPasteRegister]);
 
+  // A deleted project takes its conversation, and anything being written about it, with it.
+  const dropDeletedProject = (projectId: string) => {
+    const mode = modeRef.current;
+    if (projectOf(mode) === projectId) {
+      const draft = mode.kind === 'compose' ? mode.editor.text : '';
+      if (draft.trim()) setComposeHistory((h) => [...h.filter((x) => x !== draft), draft]);
+      setMode({ kind: 'normal' });
+      problem(`project ${projectId} was deleted${draft.trim() ? "; what you typed is in the input line's history (↑)" : ''}`);
+    }
+    if (pendingCommentRef.current?.approval.project_id === projectId) setPendingComment(null);
+    if (targetRef.current?.project_id === projectId) setTarget(null);
+  };
+  const onProjectDeleted = useRef(dropDeletedProject);
+  onProjectDeleted.current = dropDeletedProject;
+  useEffect(
+    () =>
+      cockpit.onEvent((event) => {
+        if (event.type === 'project.deleted' && event.subject) onProjectDeleted.current(event.subject);
+      }),
+    [cockpit],
+  );
+
   const counts = needsYou(state);
+  /** A problem that is no answer to a key (a project deleted elsewhere): a notice, until the next action. */
   const problem = useCallback((text: string) => cockpit.notify(text), [cockpit]);
+  const { status, begin } = useActionStatus(cockpit);
 
   const move = (pane: PaneName, delta: number, absolute?: 'first' | 'last') => {
     if (pane === 'conversation') {
@@ -163,16 +193,17 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
       setScroll((s) => (absolute === 'first' ? Number.MAX_SAFE_INTEGER : absolute === 'last' ? 0 : Math.max(0, s - delta * (Math.abs(delta) > 1 ? page : 1))));
       return;
     }
-    const count = panes[pane].items.length;
-    const at = absolute === 'first' ? 0 : absolute === 'last' ? Math.max(0, count - 1) : Math.min(Math.max(0, count - 1), Math.max(0, selectedRef.current[pane] + delta));
-    setSelected((sel) => ({ ...sel, [pane]: at }));
-    const row = pane === 'sessions' ? (panes.sessions.items[at] as AgentRow | undefined) : undefined;
+    const { keys } = panes[pane];
+    const at = absolute === 'first' ? 0 : absolute === 'last' ? keys.length - 1 : selectionRef.current[pane].index + delta;
+    selectionRef.current[pane] = selectAt(keys, at);
+    setSelectionMoves((n) => n + 1);
+    const row = pane === 'sessions' ? (panes.sessions.items[selectionRef.current.sessions.index] as AgentRow | undefined) : undefined;
     if (row?.project_id) setTarget({ project_id: row.project_id, agent: row.name });
   };
 
-  const runPalette = async (line: string) => {
+  const runPalette = async (line: string, report: Report) => {
     const client = cockpit.rpc;
-    if (!client) return problem('not connected to the daemon; wait for it to reconnect');
+    if (!client) return report('not connected to the daemon; wait for it to reconnect');
     try {
       const call = parseCall(line, methods.current ?? []);
       const result = await client.callRaw(call.method, call.params);
@@ -192,15 +223,16 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
     }
   };
 
-  const decide = async (decision: 'approve' | 'deny', comment?: string, chosen?: ApprovalSummary) => {
+  const decide = async (report: Report, decision: 'approve' | 'deny', comment?: string, chosen?: ApprovalSummary) => {
     const approval = chosen ?? (selectedItem('approvals') as ApprovalSummary | undefined);
-    if (!approval) return problem('no pending approval to decide');
-    const outcome = await decideApproval(cockpit, approval, decision, comment);
-    problem(outcome);
+    if (!approval) return report('no pending approval to decide');
+    report(await decideApproval(cockpit, approval, decision, comment));
   };
 
   const command = (name: CommandName) => {
     const focus = focusRef.current;
+    // Moving about leaves the footer's account of the last action; anything that acts starts a new one.
+    const report = isNavigation(name) ? problem : begin();
     if (name.startsWith('focus.') && name !== 'focus.next' && name !== 'focus.previous') {
       const pane = name.slice('focus.'.length) as PaneName;
       if (!only) setFocus(pane);
@@ -239,42 +271,46 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
       case 'close':
         if (filters[focus]) setFilters((f) => ({ ...f, [focus]: '' }));
         return;
-      case 'compose':
-        if (focus === 'sessions' && selectedAgent?.project_id) {
-          setTarget({ project_id: selectedAgent.project_id, agent: selectedAgent.name });
-          if (!only) setFocus('conversation');
-        }
-        if (!target && !(focus === 'sessions' && selectedAgent?.project_id)) return problem('pick an agent in Sessions first (1, then j/k)');
-        return setMode({ kind: 'compose', editor: emptyEditor(composeHistory) });
+      case 'compose': {
+        const chosen = focus === 'sessions' && selectedAgent?.project_id ? { project_id: selectedAgent.project_id, agent: selectedAgent.name } : target;
+        if (!chosen) return report('pick an agent in Sessions first (1, then j/k)');
+        setTarget(chosen);
+        if (focus === 'sessions' && !only) setFocus('conversation');
+        return setMode({ kind: 'compose', editor: emptyEditor(composeHistory), target: chosen });
+      }
       case 'open':
-        return open();
+        return open(report);
       case 'approval.approve':
-        return void decide('approve');
       case 'approval.deny':
-        return void decide('deny');
       case 'approval.comment': {
         const approval = selectedItem('approvals') as ApprovalSummary | undefined;
-        if (!approval) return problem('no pending approval to comment on');
-        return setMode({ kind: 'comment', editor: emptyEditor(), approval });
+        if (!approval) return report(`no pending approval to ${name === 'approval.comment' ? 'comment on' : 'decide'}`);
+        return actOn({ pane: 'approvals', approval }, name, report);
       }
-      case 'inbox.reply': {
-        const item = selectedItem('inbox') as InboxItem | undefined;
-        if (!item) return problem('the inbox is empty');
-        return setMode({ kind: 'reply', editor: emptyEditor(), item });
-      }
+      case 'inbox.reply':
       case 'inbox.ack': {
         const item = selectedItem('inbox') as InboxItem | undefined;
-        if (!item) return problem('the inbox is empty');
-        void acknowledgeInbox(cockpit, item).then(problem);
-        return;
+        if (!item) return report('the inbox is empty');
+        return actOn({ pane: 'inbox', item }, name, report);
       }
     }
   };
 
-  const open = () => {
+  /** An approval's or a message's command, on the one selected in its pane or the one open in a detail view. */
+  const actOn = (subject: DetailSubject, name: CommandName, report: Report) => {
+    if (subject.pane === 'approvals') {
+      if (name === 'approval.comment') return setMode({ kind: 'comment', editor: emptyEditor(), approval: subject.approval });
+      if (name === 'approval.approve' || name === 'approval.deny') void decide(report, name === 'approval.approve' ? 'approve' : 'deny', undefined, subject.approval);
+      return;
+    }
+    if (name === 'inbox.reply') return setMode({ kind: 'reply', editor: emptyEditor(), item: subject.item });
+    if (name === 'inbox.ack') void acknowledgeInbox(cockpit, subject.item).then(report);
+  };
+
+  const open = (report: Report) => {
     const focus = focusRef.current;
     if (focus === 'sessions') {
-      if (!selectedAgent?.project_id) return problem('this session holds no name in a project yet');
+      if (!selectedAgent?.project_id) return report('this session holds no name in a project yet');
       setTarget({ project_id: selectedAgent.project_id, agent: selectedAgent.name });
       if (!only) setFocus('conversation');
       return;
@@ -282,12 +318,12 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
     if (focus === 'approvals') {
       const approval = selectedItem('approvals') as ApprovalSummary | undefined;
       if (!approval) return;
-      void approvalDetail(cockpit, approval).then((detail) => setMode({ kind: 'detail', ...detail, scroll: 0 }));
+      void approvalDetail(cockpit, approval).then((detail) => setMode({ kind: 'detail', ...detail, scroll: 0, subject: { pane: 'approvals', approval } }));
       return;
     }
     if (focus === 'inbox') {
       const item = selectedItem('inbox') as InboxItem | undefined;
-      if (item) setMode({ kind: 'detail', ...inboxDetail(item), scroll: 0 });
+      if (item) setMode({ kind: 'detail', ...inboxDetail(item), scroll: 0, subject: { pane: 'inbox', item } });
       return;
     }
     if (focus === 'locks') {
@@ -304,24 +340,28 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
   const submitEditor = (text: string) => {
     const mode = modeRef.current;
     const focus = focusRef.current;
+    const report = begin();
     switch (mode.kind) {
       case 'filter':
         setFilters((f) => ({ ...f, [focus]: text }));
-        setSelected((s) => ({ ...s, [focus]: 0 }));
+        if (focus !== 'conversation') selectionRef.current[focus] = NO_SELECTION;
         return setMode({ kind: 'normal' });
       case 'compose':
-        if (conversation) void conversation.send(text);
+        if (conversation && sameTarget(conversation.target, mode.target)) {
+          report(`sending to ${mode.target.agent}…`);
+          void conversation.send(text).then(report);
+        } else report(`not sent: the conversation with ${mode.target.agent} is not open`);
         setScroll(0);
         return; // stay in the input line: the next message is typed right away
       case 'comment':
         setMode({ kind: 'normal' });
         return setPendingComment({ approval: mode.approval, text });
       case 'reply':
-        void replyTo(cockpit, mode.item, text).then(problem);
+        void replyTo(cockpit, mode.item, text).then(report);
         return setMode({ kind: 'normal' });
       case 'palette':
         setPaletteHistory((h) => [...h.filter((x) => x !== text), text].slice(-100));
-        return void runPalette(text);
+        return void runPalette(text, report);
     }
   };
 
@@ -335,8 +375,14 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
       return;
     }
     if (mode.kind === 'detail') {
-      if (name === 'escape' || name === 'q' || name === 'enter') return setMode({ kind: 'normal' });
-      const step = name === 'j' || name === 'down' ? 1 : name === 'k' || name === 'up' ? -1 : name === 'pagedown' ? 10 : name === 'pageup' ? -10 : 0;
+      if ((DETAIL_VIEW_KEYS.close as readonly string[]).includes(name)) return setMode({ kind: 'normal' });
+      // The keys it advertises act on the item it shows; deciding or marking read closes it.
+      const action = mode.subject ? detailCommandFor(name, mode.subject.pane) : null;
+      if (action && mode.subject) {
+        setMode({ kind: 'normal' });
+        return actOn(mode.subject, action, begin());
+      }
+      const step = detailScroll(name);
       if (step) setMode({ ...mode, scroll: Math.max(0, Math.min(mode.lines.length - 1, mode.scroll + step)) });
       return;
     }
@@ -350,7 +396,7 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
       if (outcome.kind === 'submit') {
         if (mode.kind === 'compose') {
           setComposeHistory(outcome.state.history);
-          setMode({ kind: 'compose', editor: outcome.state });
+          setMode({ ...mode, editor: outcome.state });
         } else if (mode.kind === 'palette') setMode({ ...mode, editor: outcome.state });
         return submitEditor(outcome.text);
       }
@@ -358,9 +404,10 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
       return setMode({ ...mode, editor: outcome.state } as Mode);
     }
     const commented = pendingCommentRef.current;
-    if (commented && focus === 'approvals' && (name === 'a' || name === 'd')) {
+    const decision = commandFor(name, 'approvals');
+    if (commented && focus === 'approvals' && (decision === 'approval.approve' || decision === 'approval.deny')) {
       setPendingComment(null);
-      return void decide(name === 'a' ? 'approve' : 'deny', commented.text, commented.approval);
+      return void decide(begin(), decision === 'approval.approve' ? 'approve' : 'deny', commented.text, commented.approval);
     }
     if (name === 'escape' && commented) return setPendingComment(null);
     const commandName = commandFor(name, focus);
@@ -368,14 +415,8 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
   };
 
   useInput((input, key) => {
-    const name = keyName(input, key);
-    // Keys typed faster than a frame (tmux send-keys, a fast typist) arrive as one chunk: take them one at a time, so a
-    // key that opens the input line sends the rest into it. Pastes never come here (the stdin filter takes them out).
-    if (name === input && input.length > 1) {
-      for (const ch of input) handleKey(ch === '\r' ? 'enter' : ch, ch === '\r' ? '' : ch);
-      return;
-    }
-    handleKey(name, input);
+    // One at a time, so a key that opens the input line sends the rest into it, and Esc typed with a key leaves it first.
+    for (const press of keyPresses(input, key, EDITING.has(modeRef.current.kind))) handleKey(press.name, press.input);
   });
 
   const paneView = (pane: PaneName, width: number, height: number) => {
@@ -392,7 +433,7 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
             loaded={conversation?.loaded ?? false}
             hasTarget={target !== null}
           />
-          {mode.kind === 'compose' && focused ? <EditorLine prompt={`to ${target?.agent ?? '?'}› `} editor={mode.editor} width={width - 2} /> : null}
+          {mode.kind === 'compose' && focused ? <EditorLine prompt={`to ${mode.target.agent}› `} editor={mode.editor} width={width - 2} /> : null}
         </PaneFrame>
       );
     }
@@ -411,7 +452,7 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
         note={note}
         header={lines.header}
         lines={lines.lines}
-        selected={Math.min(selected[pane], Math.max(0, lines.lines.length - 1))}
+        selected={selectionRef.current[pane].index}
         empty={emptyText(pane, filter)}
       />
     );
@@ -449,7 +490,7 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
           ))}
         </Box>
       )}
-      <StatusLine mode={mode} focus={focus} notice={state.notice ?? state.connectionNote} pendingComment={pendingComment?.text ?? null} width={size.columns} />
+      <StatusLine mode={mode} focus={focus} status={status} notice={state.notice ?? state.connectionNote} pendingComment={pendingComment?.text ?? null} width={size.columns} />
     </Box>
   );
 }
@@ -465,33 +506,13 @@ const ListPaneView = memo(function ListPaneView(props: { number: number; title: 
   );
 });
 
-function StatusLine({ mode, focus, notice, pendingComment, width }: { mode: Mode; focus: PaneName; notice: string | null; pendingComment: string | null; width: number }) {
-  if (mode.kind === 'palette') {
-    return (
-      <Box flexDirection="column" width={width}>
-        {mode.options.length > 0 ? <Text wrap="truncate-end" color={tint('gray')}>{mode.options.join('  ')}</Text> : null}
-        <EditorLine prompt=": " editor={mode.editor} width={width} />
-      </Box>
-    );
-  }
-  if (mode.kind === 'comment') return <EditorLine prompt={`comment on ${mode.approval.approval_id}› `} editor={mode.editor} width={width} />;
-  if (mode.kind === 'reply') return <EditorLine prompt={`reply to ${mode.item.from_agent}› `} editor={mode.editor} width={width} />;
-  if (mode.kind === 'filter') return <EditorLine prompt="/" editor={mode.editor} width={width} />;
-  if (pendingComment !== null) return <Text wrap="truncate-end" color={tint('yellow')}>{`comment ready: a approves or d denies with it, Esc drops it`}</Text>;
-  const hints: Record<PaneName, string> = {
-    sessions: 'j/k select · Enter open conversation · i type to agent',
-    conversation: 'i/Enter type · PgUp/PgDn scroll · Esc leave typing',
-    inbox: 'Enter open · r reply · x mark read',
-    locks: 'Enter details',
-    approvals: 'a approve · d deny · c comment · Enter details',
-    tasks: 'Enter details',
-  };
-  return (
-    <Text wrap="truncate-end">
-      {notice ? <Text color={tint('yellow')}>{`${notice}  `}</Text> : null}
-      <Text color={tint('gray')}>{`${hints[focus]} · / filter · : palette · ? help · q quit`}</Text>
-    </Text>
-  );
+/** Keys that only move about: they leave the footer's account of the last action as it is. */
+function isNavigation(name: CommandName): boolean {
+  return name.startsWith('focus.') || name.startsWith('move.') || name.startsWith('page.') || name === 'help';
+}
+
+function sameTarget(a: Target, b: Target): boolean {
+  return a.project_id === b.project_id && a.agent === b.agent;
 }
 
 function emptyText(pane: PaneName, filter: string): string {

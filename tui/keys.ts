@@ -41,6 +41,8 @@ export interface KeyBinding {
   /** Only in this pane; global when absent. A pane binding wins over a global one on the same key. */
   pane?: PaneName;
   description: string;
+  /** Also works in the pane's detail view (Enter), on the item shown there; how that view's key line says it. */
+  inDetail?: string;
 }
 
 export const KEY_TABLE: readonly KeyBinding[] = [
@@ -56,11 +58,11 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { command: 'compose', keys: ['i', 'enter'], pane: 'conversation', description: 'type to the agent: Enter sends, Alt+Enter or Ctrl+J a new line, up/down history, Esc leaves' },
   { command: 'compose', keys: ['i'], pane: 'sessions', description: 'type to the selected agent' },
   { command: 'open', keys: ['enter'], description: 'open the selected row (an agent opens its conversation)' },
-  { command: 'approval.approve', keys: ['a'], pane: 'approvals', description: 'approve the selected approval (the oldest when none is selected)' },
-  { command: 'approval.deny', keys: ['d'], pane: 'approvals', description: 'deny the selected approval' },
-  { command: 'approval.comment', keys: ['c'], pane: 'approvals', description: 'write a comment, then a approves or d denies with it' },
-  { command: 'inbox.reply', keys: ['r'], pane: 'inbox', description: 'reply to the selected message' },
-  { command: 'inbox.ack', keys: ['x'], pane: 'inbox', description: 'acknowledge the selected message (mark it read)' },
+  { command: 'approval.approve', keys: ['a'], pane: 'approvals', description: 'approve the selected approval (the oldest when none is selected), or the one open', inDetail: 'approves' },
+  { command: 'approval.deny', keys: ['d'], pane: 'approvals', description: 'deny the selected approval, or the one open', inDetail: 'denies' },
+  { command: 'approval.comment', keys: ['c'], pane: 'approvals', description: 'write a comment, then a approves or d denies with it', inDetail: 'comments first' },
+  { command: 'inbox.reply', keys: ['r'], pane: 'inbox', description: 'reply to the selected message, or the one open', inDetail: 'replies' },
+  { command: 'inbox.ack', keys: ['x'], pane: 'inbox', description: 'acknowledge the selected message, or the one open (mark it read)', inDetail: 'marks it read' },
   { command: 'filter', keys: ['/'], description: 'filter the focused list (Esc clears)' },
   { command: 'palette', keys: [':'], description: 'command palette: call any method, e.g. lock.list project_id=demo' },
   { command: 'help', keys: ['?'], description: 'this help' },
@@ -73,6 +75,40 @@ export function commandFor(key: string, pane: PaneName): CommandName | null {
   const local = KEY_TABLE.find((b) => b.pane === pane && b.keys.includes(key));
   if (local) return local.command;
   return KEY_TABLE.find((b) => b.pane === undefined && b.keys.includes(key))?.command ?? null;
+}
+
+/** The keys a detail view keeps for itself: closing it, and scrolling by a line or by ten. */
+export const DETAIL_VIEW_KEYS = {
+  close: ['escape', 'q', 'enter'],
+  down: ['j', 'down'],
+  up: ['k', 'up'],
+  pageDown: ['pagedown'],
+  pageUp: ['pageup'],
+} as const satisfies Record<string, readonly string[]>;
+
+/** How far a key scrolls a detail view (0: not a scroll key). */
+export function detailScroll(key: string): number {
+  const { down, up, pageDown, pageUp } = DETAIL_VIEW_KEYS;
+  const is = (keys: readonly string[]) => keys.includes(key);
+  return is(down) ? 1 : is(up) ? -1 : is(pageDown) ? 10 : is(pageUp) ? -10 : 0;
+}
+
+/** The command a key means in the detail view opened from a pane (acting on the item shown), if any. */
+export function detailCommandFor(key: string, pane: PaneName): CommandName | null {
+  return KEY_TABLE.find((b) => b.pane === pane && b.inDetail !== undefined && b.keys.includes(key))?.command ?? null;
+}
+
+/** The key line a detail view opened from a pane shows: `a approves · d denies · c comments first`. */
+export function detailKeysLine(pane: PaneName): string {
+  return KEY_TABLE.filter((b) => b.pane === pane && b.inDetail !== undefined)
+    .map((b) => `${b.keys.map(keyLabel).join('/')} ${b.inDetail}`)
+    .join(' · ');
+}
+
+/** Where a binding works, as the help and the README say it. */
+export function whereLabel(binding: KeyBinding): string {
+  if (!binding.pane) return 'everywhere';
+  return binding.inDetail ? `${PANE_TITLES[binding.pane]} and its detail` : PANE_TITLES[binding.pane];
 }
 
 /** What Ink reports for a key press, as the names the table uses. */
@@ -133,6 +169,6 @@ export function keyLabel(key: string): string {
 
 /** The key table as the README shows it (a test holds the README to it). */
 export function keyTableMarkdown(): string {
-  const rows = KEY_TABLE.map((b) => `| ${b.keys.map((k) => `\`${keyLabel(k)}\``).join(' ')} | ${b.pane ? PANE_TITLES[b.pane] : 'everywhere'} | ${b.description} |`);
+  const rows = KEY_TABLE.map((b) => `| ${b.keys.map((k) => `\`${keyLabel(k)}\``).join(' ')} | ${whereLabel(b)} | ${b.description} |`);
   return ['| keys | where | does |', '| --- | --- | --- |', ...rows].join('\n');
 }

@@ -2,6 +2,7 @@
 import { OPERATOR } from '../rpc/operator.js';
 import type { CockpitState } from './model/cockpit.js';
 import { payloadText, type ApprovalSummary, type InboxItem, type TaskSummary } from './model/slices.js';
+import { clientSeenKey, latestTime, memberSeenKey, sessionSeenKey } from './model/seen.js';
 
 export interface AgentRow {
   key: string;
@@ -59,7 +60,13 @@ export function agentRows(state: CockpitState): AgentRow[] {
         tool: session?.tool ?? '—',
         presence: live ? live.state : 'gone',
         waiting: waitingFor.has(key),
-        last_seen: latest(member.last_seen, session?.last_seen),
+        last_seen: latestTime(
+          member.last_seen,
+          session?.last_seen,
+          state.seen.get(memberSeenKey(project.project_id, member.agent_name)),
+          member.client_id ? state.seen.get(clientSeenKey(member.client_id)) : undefined,
+          session ? state.seen.get(sessionSeenKey(session.session_id)) : undefined,
+        ),
         unread: state.unread.get(key) ?? 0,
       });
     }
@@ -73,7 +80,7 @@ export function agentRows(state: CockpitState): AgentRow[] {
       tool: session.tool,
       presence: session.state,
       waiting: false,
-      last_seen: session.last_seen,
+      last_seen: latestTime(session.last_seen, state.seen.get(clientSeenKey(clientId)), state.seen.get(sessionSeenKey(session.session_id))),
       unread: 0,
     });
   }
@@ -130,10 +137,6 @@ export function needsYou(state: CockpitState): { approvals: number; unread: numb
 
 export function inboxText(m: InboxItem): string {
   return payloadText(m.payload);
-}
-
-function latest(a: string, b: string | undefined): string {
-  return b && b > a ? b : a;
 }
 
 /** How long ago, coarse enough that a clock ticking every 10 s keeps it true: now, 20s, 5m, 3h05m, 2d. */

@@ -100,7 +100,7 @@ describe('the cockpit over a live daemon', () => {
     try {
       let frame = await ui.waitForFrame((f) => f.includes('which port?') && f.includes('build is green'), 'both messages in the inbox');
       assert.match(frame, /✉ 2 unread/);
-      frame = await ui.waitForFrame((f) => /⚑ {2}asker/.test(f), 'the agent that waits for a reply flagged in Sessions');
+      frame = await ui.waitForFrame((f) => /○⚑ asker/.test(f), 'the agent that waits for a reply flagged in Sessions (beside its presence)');
       await ui.press('3');
       const inboxLine = (f: string, text: string) => f.split('\n').find((line) => line.includes(text)) ?? '';
       // Newest first among the unread: "build is green" is selected; move to the question and reply.

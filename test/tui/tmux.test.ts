@@ -7,7 +7,7 @@ import { CLI, envFor, startDaemon, tempHome, waitFor } from '../helpers/daemon.j
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 
-test('brains tui in tmux: approve with 5 then a, type to an agent, resize, quit and give the terminal back', { skip: hasTmux ? false : 'tmux is not installed' }, async () => {
+test('brains tui in tmux: approve with 5 then a, type to an agent, resize, Esc q out of typing to quit and give the terminal back', { skip: hasTmux ? false : 'tmux is not installed' }, async () => {
   const daemon = await startDaemon();
   const server = `brains-test-${process.pid}`;
   const tmux = (...args: string[]) => execFileSync('tmux', ['-L', server, ...args], { encoding: 'utf8' });
@@ -57,7 +57,12 @@ test('brains tui in tmux: approve with 5 then a, type to an agent, resize, quit 
     s = await waitForScreen((text) => text.trimEnd().split('\n').length <= 24 && !text.includes('6 Tasks') && text.includes('1 Sessions'), 'the layout for 80x24');
     for (const line of s.split('\n')) assert.ok([...line].length <= 80, `no line wider than the window: ${line}`);
 
-    tmux('send-keys', '-t', 'cockpit', 'q');
+    // Esc then q typed at once (one write: "\x1bq", meta+q to Ink) leaves the input line and quits; the q is not typed.
+    tmux('send-keys', '-t', 'cockpit', 'i');
+    await waitForScreen((text) => text.includes('to helper›'), 'the input line again');
+    tmux('send-keys', '-t', 'cockpit', '-l', 'never sent');
+    await waitForScreen((text) => text.includes('never sent'), 'the draft');
+    tmux('send-keys', '-t', 'cockpit', 'Escape', 'q');
     const ending = () => tmux('display-message', '-p', '-t', 'cockpit', '#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}').trim();
     await waitFor(() => ending().startsWith('1|'), 15_000, 'the cockpit to exit');
     // tmux 3.3 marks the pane dead before it records how the process ended, and sometimes never records it: judge the
@@ -66,6 +71,8 @@ test('brains tui in tmux: approve with 5 then a, type to an agent, resize, quit 
     assert.ok(['1|0|', '1||'].includes(ending()), `the cockpit exited cleanly, not with ${ending()}`);
     assert.equal(tmux('display-message', '-p', '-t', 'cockpit', '#{alternate_on}').trim(), '0', 'the alternate screen was left');
     assert.ok(!screen().includes('1 Sessions'), 'the cockpit is gone from the screen');
+    const sent = (await c.call('message.list', { project_id: 'tmux', member: 'helper' })).messages.map((m) => m.payload);
+    assert.ok(!sent.some((p) => typeof p === 'string' && p.startsWith('never sent')), 'the draft was never sent');
   } finally {
     spawnSync('tmux', ['-L', server, 'kill-server']);
     await daemon.cleanup();

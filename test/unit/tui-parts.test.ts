@@ -2,13 +2,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { KEY_TABLE, PANES, commandFor, keyName, keyTableMarkdown } from '../../tui/keys.js';
+import { DETAIL_VIEW_KEYS, KEY_TABLE, PANES, commandFor, detailCommandFor, detailKeysLine, keyName, keyTableMarkdown } from '../../tui/keys.js';
 import { editKey, emptyEditor, insertText, type EditorState } from '../../tui/editor.js';
 import { PasteSplitter } from '../../tui/terminal/paste-filter.js';
 import { notificationSequence } from '../../tui/terminal/notify.js';
 import { layoutFor, visiblePanes } from '../../tui/layout.js';
 import { completions, parseCall, splitWords, type MethodInfo } from '../../tui/palette.js';
 import { slicesFor } from '../../tui/model/slices.js';
+import { keyPresses } from '../../tui/key-presses.js';
+import { actorsOf, latestTime } from '../../tui/model/seen.js';
+import type { SubscribedEvent } from '../../rpc/client.js';
+import { NO_SELECTION, resolveSelection, selectAt, selectKey } from '../../tui/selection.js';
 
 test('no key means two things in one place: each pane binding and each global key is unique', () => {
   for (const pane of PANES) {
@@ -29,6 +33,13 @@ test('no key means two things in one place: each pane binding and each global ke
   assert.equal(commandFor('5', 'tasks'), 'focus.approvals');
   assert.equal(keyName('', { tab: true, shift: true }), 'shift+tab');
   assert.equal(keyName('c', { ctrl: true }), 'ctrl+c');
+  // A key a detail view acts with never means closing or scrolling it.
+  const detailOwn = Object.values(DETAIL_VIEW_KEYS).flat() as string[];
+  for (const binding of KEY_TABLE.filter((b) => b.inDetail !== undefined)) for (const key of binding.keys) assert.ok(!detailOwn.includes(key), `${key} acts in a detail and also closes or scrolls it`);
+  assert.equal(detailCommandFor('a', 'approvals'), 'approval.approve');
+  assert.equal(detailCommandFor('x', 'inbox'), 'inbox.ack');
+  assert.equal(detailCommandFor('a', 'inbox'), null);
+  assert.equal(detailKeysLine('approvals'), 'a approves · d denies · c comments first');
 });
 
 test('the input line: typing, Alt+Enter and Ctrl+J for new lines, Enter submits, history with up and down', () => {
@@ -111,6 +122,7 @@ test('events map to the slices they make stale; unknown types touch none', () =>
   assert.deepEqual(slicesFor('lock.acquired'), ['locks']);
   assert.ok(slicesFor('approval.requested').includes('approvals'));
   assert.deepEqual(slicesFor('user.deploy'), []);
+  assert.ok(['approvals', 'inbox'].every((slice) => slicesFor('project.deleted').includes(slice as never)), 'a deleted project takes its approvals and mail with it');
   assert.deepEqual(slicesFor('nonsense'), []);
   assert.deepEqual(slicesFor('message.sent', { from_agent: 'a', to_agent: 'b', broadcast: false, recipients: ['b'] }), ['unread'], 'mail between agents leaves the inbox alone');
   assert.deepEqual(slicesFor('message.sent', { from_agent: 'a', to_agent: 'operator', broadcast: false, recipients: ['operator'] }), ['unread', 'inbox']);
@@ -120,4 +132,45 @@ test('events map to the slices they make stale; unknown types touch none', () =>
 test('the README shows the key table exactly as the cockpit binds it', () => {
   const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
   assert.ok(readme.includes(keyTableMarkdown()), 'README.md lacks the current key table: paste keyTableMarkdown() into its cockpit section');
+});
+
+test('a selection is an identity: it follows its item through re-sorts and inserts, and goes to a neighbour when the item goes', () => {
+  let sel = selectAt(['a', 'b', 'c'], 1);
+  assert.equal(sel.key, 'b');
+  sel = resolveSelection(sel, ['c', 'a', 'b']);
+  assert.deepEqual([sel.key, sel.index], ['b', 2], 'a re-sort');
+  sel = resolveSelection(sel, ['x', 'c', 'a', 'b']);
+  assert.deepEqual([sel.key, sel.index], ['b', 3], 'an insert above');
+  assert.equal(resolveSelection(sel, sel.order), sel, 'resolving again against the same rows changes nothing');
+  assert.deepEqual(resolveSelection(sel, ['x', 'c', 'a']).key, 'a', 'the last one gone: the one above it');
+  assert.deepEqual(resolveSelection(selectAt(['a', 'b', 'c'], 1), ['c', 'a']).key, 'c', 'gone from the middle: the one below it');
+  assert.deepEqual(resolveSelection(selectAt(['a', 'b'], 1), ['y', 'z']), { key: 'z', index: 1, order: ['y', 'z'] }, 'nothing of its neighbours left: the same row');
+  const wanted = resolveSelection(selectKey('demo/frontend'), ['demo/backend']);
+  assert.deepEqual([wanted.key, wanted.index], ['demo/frontend', 0], 'asked for by name: waited for');
+  assert.deepEqual(resolveSelection(wanted, ['demo/backend', 'demo/frontend']).index, 1, 'and taken once listed');
+  assert.equal(resolveSelection(NO_SELECTION, ['q']).key, 'q', 'nothing selected yet: the first row');
+});
+
+test('who an event shows acting: senders, takers, lock holders that act themselves, claimers, sessions coming back; no one for expiries', () => {
+  const at = (type: string, data: unknown, subject = 'demo') => actorsOf({ seq: 1, time: 't', type, subject, data } as SubscribedEvent);
+  assert.deepEqual(at('message.sent', { from_agent: 'frontend', to_agent: 'backend' }), ['member:demo/frontend']);
+  assert.deepEqual(at('message.acked', { agent_name: 'backend', message_ids: [] }), ['member:demo/backend']);
+  assert.deepEqual(at('lock.acquired', { holder: { project_id: 'shop', agent_name: 'alice' } }, 'src/**'), ['member:shop/alice']);
+  assert.deepEqual(at('lock.acquired', { holder: { session_id: 's-1' } }, 'src/**'), ['session:s-1']);
+  assert.deepEqual(at('lock.released', { holder: { project_id: 'shop', agent_name: 'alice' }, reason: 'holder_gone' }, 'src/**'), [], 'released for it is not its doing');
+  assert.deepEqual(at('lock.expired', { holder: { project_id: 'shop', agent_name: 'alice' }, reason: 'expired' }, 'src/**'), []);
+  assert.deepEqual(at('task.claimed', { agent_name: 'backend' }), ['member:demo/backend']);
+  assert.deepEqual(at('approval.requested', { requested_by: 'frontend' }), ['member:demo/frontend']);
+  assert.deepEqual(at('session.active', { client_id: 'demo-frontend' }, 's-2'), ['session:s-2', 'client:demo-frontend']);
+  assert.deepEqual(at('session.idle', { client_id: 'demo-frontend' }, 's-2'), [], 'going idle is no sign of life');
+  assert.deepEqual(at('approval.decided', { requested_by: 'frontend', decided_by: 'operator' }), [], "the operator's decision is not the agent acting");
+  assert.equal(latestTime('2026-01-01T00:00:00.000Z', undefined, '2026-01-02T00:00:00.000Z', null), '2026-01-02T00:00:00.000Z');
+});
+
+test('key presses: a chunk is its characters, and meta+<printable> in an input line is Esc then the key', () => {
+  assert.deepEqual(keyPresses('q', { meta: true }, true), [{ name: 'escape', input: '' }, { name: 'q', input: 'q' }]);
+  assert.deepEqual(keyPresses('q', { meta: true }, false), [{ name: 'q', input: 'q' }], 'outside an input line it is the key');
+  assert.deepEqual(keyPresses('', { return: true, meta: true }, true), [{ name: 'alt+enter', input: '' }], 'Alt+Enter stays a new line');
+  assert.deepEqual(keyPresses('', { escape: true, meta: true }, true), [{ name: 'escape', input: '' }]);
+  assert.deepEqual(keyPresses('ab\r', {}, true), [{ name: 'a', input: 'a' }, { name: 'b', input: 'b' }, { name: 'enter', input: '' }]);
 });

@@ -1,11 +1,11 @@
 // Full-screen overlays: the help generated from the key table, and a scrollable detail view (a request, a message, a result).
 import { escapeInvisible } from '../../rpc/visible-text.js';
 import { Box, Text } from 'ink';
-import { KEY_TABLE, PANE_TITLES, keyLabel } from '../keys.js';
+import { KEY_TABLE, keyLabel, whereLabel } from '../keys.js';
 import { tint } from './theme.js';
 
 export function helpLines(): string[] {
-  return KEY_TABLE.map((b) => `${b.keys.map(keyLabel).join(' / ').padEnd(14)} ${b.pane ? `[${PANE_TITLES[b.pane]}] ` : ''}${b.description}`);
+  return KEY_TABLE.map((b) => `${b.keys.map(keyLabel).join(' / ').padEnd(14)} ${b.pane ? `[${whereLabel(b)}] ` : ''}${b.description}`);
 }
 
 export function HelpOverlay({ width, height }: { width: number; height: number }) {

@@ -14,6 +14,8 @@ import {
   type SliceName,
   type TaskSummary,
 } from './slices.js';
+import { forgetProject, withoutProjects } from './forget-project.js';
+import { actorsOf, type SeenKey } from './seen.js';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'stopped';
 
@@ -30,6 +32,8 @@ export interface CockpitState {
   locks: LockEntry[];
   tasks: TaskSummary[];
   inbox: InboxItem[];
+  /** When events last showed each agent (member, identity or session) acting: newer than the lists' last_seen. */
+  seen: ReadonlyMap<SeenKey, string>;
   /** The newest problem worth showing in the status line (a refused call, a slice that failed to load). */
   notice: string | null;
   /** Bumped whenever anything changes, so views can tell. */
@@ -64,6 +68,7 @@ export class Cockpit {
     locks: [],
     tasks: [],
     inbox: [],
+    seen: new Map(),
     notice: null,
     version: 0,
   };
@@ -73,6 +78,10 @@ export class Cockpit {
   private readonly eventListeners = new Set<(e: SubscribedEvent) => void>();
   private readonly stale = new Set<SliceName>();
   private readonly loading = new Set<SliceName>();
+  /** Projects deleted while a slice read was under way, in order; a read drops the ones deleted after it began. */
+  private deletedDuringReads: string[] = [];
+  /** Seen times from events not shown yet: they go on screen with the next batch of reads, not one frame per event. */
+  private readonly pendingSeen = new Map<SeenKey, string>();
   private refreshTimer: NodeJS.Timeout | null = null;
   private stopped = false;
 
@@ -172,6 +181,8 @@ export class Cockpit {
     try {
       if (typeof event?.seq !== 'number' || typeof event.type !== 'string') return;
       if (event.seq > this.state.lastSeq) this.state.lastSeq = event.seq;
+      if (event.type === 'project.deleted' && event.subject) this.forget(event.subject);
+      this.noteSeen(event.time, actorsOf(event));
       const touched = slicesFor(event.type, event.data);
       if (touched.length > 0) this.refresh(touched);
       const attention = attentionFor(event);
@@ -182,10 +193,30 @@ export class Cockpit {
     }
   }
 
+  /** A deleted project leaves every pane at once; the reads its event asks for then confirm it. */
+  private forget(projectId: string): void {
+    if (this.loading.size > 0) this.deletedDuringReads.push(projectId);
+    this.set(forgetProject(this.state, projectId));
+  }
+
+  private noteSeen(time: string, actors: readonly SeenKey[]): void {
+    if (actors.length === 0 || typeof time !== 'string') return;
+    for (const actor of actors) if (time > (this.pendingSeen.get(actor) ?? this.state.seen.get(actor) ?? '')) this.pendingSeen.set(actor, time);
+    this.scheduleRefresh();
+  }
+
+  private flushSeen(): void {
+    if (this.pendingSeen.size === 0) return;
+    const seen = new Map([...this.state.seen, ...this.pendingSeen]);
+    this.pendingSeen.clear();
+    this.set({ seen });
+  }
+
   private scheduleRefresh(): void {
-    if (this.refreshTimer || this.stale.size === 0) return;
+    if (this.refreshTimer || (this.stale.size === 0 && this.pendingSeen.size === 0)) return;
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = null;
+      this.flushSeen();
       void this.refreshStale();
     }, REFRESH_DELAY_MS);
   }
@@ -200,12 +231,18 @@ export class Cockpit {
     }
     await Promise.all(
       due.map(async (slice) => {
+        const deletedBefore = this.deletedDuringReads.length;
         try {
-          this.set(await this.load(client, slice));
+          const read = await this.load(client, slice);
+          const projectsBefore = projectIds(this.state.projects);
+          this.set(withoutProjects(read, this.deletedDuringReads.slice(deletedBefore)));
+          // Tasks are read project by project: a project that came or went (archived, say) needs them read again.
+          if (slice === 'projects' && projectIds(this.state.projects) !== projectsBefore) this.stale.add('tasks');
         } catch (error) {
           if (!client.isClosed) this.set({ notice: `could not read ${slice}: ${(error as Error).message}` });
         } finally {
           this.loading.delete(slice);
+          if (this.loading.size === 0) this.deletedDuringReads = [];
         }
       }),
     );
@@ -303,6 +340,10 @@ function attentionFor(event: SubscribedEvent): Attention | null {
     if (toOperator && data.from_agent !== OPERATOR) return { kind: 'message', text: `${data.from_agent ?? 'an agent'}: ${data.preview ?? ''}` };
   }
   return null;
+}
+
+function projectIds(projects: readonly ProjectView[]): string {
+  return projects.map((p) => p.project_id).join('\n');
 }
 
 /** approval-9 before approval-10. */

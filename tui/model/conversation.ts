@@ -63,8 +63,9 @@ export class Conversation {
     this.listeners.clear();
   }
 
-  /** Send text from the operator, expecting a reply; the line shows at once and follows the message's state. */
-  async send(text: string): Promise<void> {
+  /** Send text from the operator, expecting a reply; the line shows at once and follows the message's state. Answers
+   * with one line for the status bar: sent, or why not. */
+  async send(text: string): Promise<string> {
     const entry: Outgoing = { id: `local-${this.nextLocalId++}`, text, time: new Date().toISOString(), message_id: null, failed: null };
     this.outbox.push(entry);
     this.rebuild();
@@ -72,7 +73,7 @@ export class Conversation {
     if (!client) {
       entry.failed = 'not connected to the daemon; press Enter on it again once reconnected';
       this.rebuild();
-      return;
+      return `not sent to ${this.target.agent}: ${entry.failed}`;
     }
     try {
       const sent = await client.call('message.send', {
@@ -88,6 +89,7 @@ export class Conversation {
     }
     this.rebuild();
     this.reload();
+    return entry.failed ? `not sent to ${this.target.agent}: ${entry.failed}` : `sent to ${this.target.agent}`;
   }
 
   /** Failed lines, newest last: the composer offers them again. */

@@ -36,7 +36,8 @@ export function slicesFor(type: string, data?: unknown): SliceName[] {
   const plane = type.slice(0, type.indexOf('.'));
   switch (plane) {
     case 'project':
-      return ['projects', 'sessions', 'unread', 'tasks', 'locks'];
+      // A deleted project takes its mail and approvals with it; an archived one keeps them (they can still be answered).
+      return type === 'project.deleted' || type === 'project.archived' ? [...SLICES] : ['projects', 'sessions', 'unread', 'tasks', 'locks'];
     case 'session':
       return ['sessions', 'projects'];
     case 'message':

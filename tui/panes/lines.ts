@@ -23,6 +23,8 @@ export interface ListItems {
 }
 
 const PRESENCE_MARK = { active: '●', idle: '◐', gone: '○' } as const;
+/** Something of the agent's waits for the human: a pending approval, or a question to you that expects a reply. */
+const WAITING_MARK = '⚑';
 
 function flex(width: number, fixed: number): number {
   return Math.max(6, width - fixed);
@@ -41,11 +43,12 @@ export function sessionLines(state: CockpitState, width: number, now: number): P
     items,
     lines: items.map((r) =>
       line({
-        mark: r.waiting ? '⚑' : PRESENCE_MARK[r.presence],
+        // Presence and the flag side by side: a gone agent whose question still waits shows both (○⚑).
+        mark: `${PRESENCE_MARK[r.presence]}${r.waiting ? WAITING_MARK : ' '}`,
         name: r.name,
         project: r.project_id ?? '—',
         tool: r.tool,
-        state: r.waiting ? 'waits' : r.presence,
+        state: r.presence,
         seen: age(r.last_seen, now),
         new: r.unread > 0 ? String(r.unread) : '',
       }),
