@@ -91,7 +91,7 @@ export class ProjectRepo {
   }
 
   member(projectId: string, agentName: string): Readonly<MemberRow> | null {
-    return this.memberRows.get(JSON.stringify([projectId, agentName]), () => (this.sql('SELECT * FROM members WHERE project_id = ? AND agent_name = ?').get(projectId, agentName) as MemberRow | undefined) ?? null);
+    return this.memberRows.get(`${projectId}\u0000${agentName}`, () => (this.sql('SELECT * FROM members WHERE project_id = ? AND agent_name = ?').get(projectId, agentName) as MemberRow | undefined) ?? null);
   }
 
   members(projectId: string): MemberRow[] {
