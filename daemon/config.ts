@@ -22,6 +22,8 @@ export interface DaemonConfig {
   mcpPortIsDefault: boolean;
   /** An MCP HTTP session with no request open for this long is closed. */
   mcpIdleMs: number;
+  /** A managed agent's failed turn is retried after this, doubling per attempt (BRAINS_AGENT_BACKOFF_MS; tests shorten it). */
+  agentBackoffMs: number;
 }
 
 export const DEFAULT_MCP_PORT = 9877;
@@ -70,6 +72,7 @@ export function loadConfig(args: readonly string[], env: NodeJS.ProcessEnv = pro
     mcpPort: get(S.mcpPort) === 'off' ? null : integer(get(S.mcpPort), DEFAULT_MCP_PORT, 0, 65535, S.mcpPort),
     mcpPortIsDefault: get(S.mcpPort) === undefined,
     mcpIdleMs: (optionalDuration(get(S.mcpIdle), 3600, S.mcpIdle) ?? 365 * 86400) * 1000,
+    agentBackoffMs: Number(env.BRAINS_AGENT_BACKOFF_MS) > 0 ? Number(env.BRAINS_AGENT_BACKOFF_MS) : 1000,
   };
 }
 

@@ -37,6 +37,8 @@ import { JobGuard, repeatingJob } from './services/backoff.js';
 import { LoopDelayMonitor } from './services/loop-delay.js';
 import { WalCheckpoints } from './services/wal-checkpoints.js';
 import { outsideCall } from './principals/call-scope.js';
+import { AgentRuntime } from './agents/runtime.js';
+import { createDrivers } from './agents/drivers/index.js';
 
 export const EXIT_ALREADY_RUNNING = DAEMON_ALREADY_RUNNING_EXIT;
 
@@ -268,6 +270,11 @@ async function startDaemon(paths: StatePaths, config: DaemonConfig, settings: Ru
       },
     });
   }
+
+  // Last in, first out: agent processes end before the socket and the MCP endpoint close.
+  const agents = new AgentRuntime(deps, { drivers: createDrivers({ claudePath: process.env.BRAINS_CLAUDE_PATH, log: (message) => log.warn(message) }), daemonEnv: process.env, backoffMs: config.agentBackoffMs });
+  deps.agents = agents;
+  services.add(agents);
 
   // The first write: a store that cannot be written (read-only, full, locked) stops the start here, before any socket exists.
   outsideCall(() => mutate((emit) => emit('daemon.started', null, { pid: process.pid, version: VERSION })));

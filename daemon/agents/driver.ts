@@ -47,8 +47,11 @@ export interface AgentSpec {
   env: Record<string, string>;
   /** The native session to resume, when one is stored. */
   nativeSessionId: string | null;
-  /** The MCP servers config to hand the CLI (claude's --mcp-config), putting the agent in the fabric; null for none. */
-  mcpConfig: Record<string, unknown> | null;
+  /**
+   * A file (0600, in the state directory) holding the MCP servers config to hand the CLI (claude's --mcp-config): it
+   * names `brains mcp` with the agent's token, so the agent is in the fabric. A file, because argv is readable by anyone.
+   */
+  mcpConfigPath: string | null;
   /** The command line of the `command` backend (argv[0] and its arguments). */
   command: readonly string[] | null;
   /** Caps on what one turn may print before it is cut (bytes). */

@@ -16,6 +16,7 @@ import { tasksHandlers } from './tasks/handlers.js';
 import { approvalsHandlers } from './approvals/handlers.js';
 import { nudgesHandlers } from './nudges/handlers.js';
 import { mcpTokensHandlers } from './tokens/handlers.js';
+import { agentsHandlers } from './agents/handlers.js';
 
 export function createHandlers(deps: PlaneDeps): HandlersFor<Contract> {
   return {
@@ -33,5 +34,6 @@ export function createHandlers(deps: PlaneDeps): HandlersFor<Contract> {
     ...approvalsHandlers(deps),
     ...nudgesHandlers(deps),
     ...mcpTokensHandlers(deps),
+    ...agentsHandlers(deps),
   };
 }

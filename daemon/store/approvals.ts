@@ -1,7 +1,7 @@
 // SQL for approvals and handoffs: insert, a decision that only lands on a pending row, and the operator's list order.
 import type { Db } from './open.js';
 
-export type ApprovalKind = 'approval' | 'handoff';
+export type ApprovalKind = 'approval' | 'handoff' | 'permission';
 export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'decided' | 'cancelled';
 
 export interface ApprovalRow {

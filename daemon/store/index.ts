@@ -14,6 +14,7 @@ import { AuditRepo } from './audit.js';
 import { NudgeRepo } from './nudges.js';
 import { McpTokenRepo } from './mcp-tokens.js';
 import { IdentityRepo } from './identities.js';
+import { AgentRepo } from './agents.js';
 
 export class Store {
   readonly events: EventLog;
@@ -28,6 +29,7 @@ export class Store {
   readonly nudges: NudgeRepo;
   readonly mcpTokens: McpTokenRepo;
   readonly identities: IdentityRepo;
+  readonly agents: AgentRepo;
   private readonly changes;
   private closed = false;
 
@@ -47,6 +49,7 @@ export class Store {
     this.nudges = new NudgeRepo(db);
     this.mcpTokens = new McpTokenRepo(db);
     this.identities = new IdentityRepo(db);
+    this.agents = new AgentRepo(db);
     this.changes = db.prepare('SELECT total_changes()').pluck();
   }
 

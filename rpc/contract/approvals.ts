@@ -4,7 +4,9 @@ import { OPERATOR_ONLY, defineMethods } from './define.js';
 import { DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS, identifier, visibleOnOneLine } from './common.js';
 import { taskId } from './tasks.js';
 
-export const APPROVAL_KINDS = ['approval', 'handoff'] as const;
+export const APPROVAL_KINDS = ['approval', 'handoff', 'permission'] as const;
+/** A managed agent's tool permission: allow once, allow the tool for the agent until #new, or deny. */
+export const PERMISSION_OPTIONS = ['allow', 'allow_always', 'deny'] as const;
 /** approved / denied for the default options; decided when another option was chosen (see `decision`). */
 export const APPROVAL_STATUSES = ['pending', 'approved', 'denied', 'decided', 'cancelled'] as const;
 export const DEFAULT_APPROVAL_OPTIONS = ['approve', 'deny'] as const;

@@ -5,6 +5,7 @@ import { lockHolder, LOCK_MODES, LOCK_END_REASONS } from './locks.js';
 import { TASK_PRIORITIES, TASK_STATUSES } from './tasks.js';
 import { APPROVAL_KINDS, APPROVAL_STATUSES } from './approvals.js';
 import { HOOK_EVENTS, HOOK_TOOLS } from './nudges.js';
+import { agentEvents } from './agent-events.js';
 
 /** Longest payload preview a message.sent event carries (its text form, cut here). */
 export const MESSAGE_PREVIEW_CHARS = 200;
@@ -364,6 +365,7 @@ export const catalogue = {
   ...lockEvents,
   ...taskEvents,
   ...approvalEvents,
+  ...agentEvents,
 };
 
 export type Catalogue = typeof catalogue;

@@ -24,6 +24,28 @@ export const settingsShape = {
     .max(600)
     .default(5)
     .describe('How long a call that must write waits for another process to free the database (the daemon keeps answering meanwhile) before it is answered UNAVAILABLE.'),
+  agent_concurrency: z.number().int().min(1).max(64).default(5).describe('How many managed agents may run a turn at the same time; the others queue.'),
+  agent_turn_timeout_seconds: z
+    .number()
+    .min(1)
+    .max(7 * 86400)
+    .default(900)
+    .describe('A managed agent\'s turn running longer than this (not counting time waiting for a permission) is ended, its whole process tree killed.'),
+  agent_permission_timeout_seconds: z
+    .number()
+    .min(0)
+    .max(7 * 86400)
+    .default(0)
+    .describe('A permission request nobody decided within this is denied; 0 waits for the human without a limit.'),
+  agent_retry_attempts: z.number().int().min(1).max(10).default(3).describe('How many times a managed agent\'s turn is tried when it fails for a passing reason (a crash, an overloaded provider).'),
+  agent_auto_reply_max_hops: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(6)
+    .describe('Auto-replies in one thread of messages before the agents stop answering each other (a note says so in the thread).'),
+  agent_stop_grace_seconds: z.number().min(0.1).max(300).default(5).describe('How long an agent process has to end after its input closes and SIGTERM, before SIGKILL.'),
   lock_max_ttl_seconds: z.number().min(1).max(30 * 86400).default(86400).describe('Longest lease a lock.acquire may ask for.'),
 };
 export const settingsSchema = z.object(settingsShape).strict();

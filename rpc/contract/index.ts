@@ -14,6 +14,7 @@ import { tasksMethods } from './tasks.js';
 import { approvalsMethods } from './approvals.js';
 import { nudgesMethods } from './nudges.js';
 import { mcpMethods } from './mcp.js';
+import { agentsMethods } from './agents.js';
 
 export const contract = {
   ...systemMethods,
@@ -30,6 +31,7 @@ export const contract = {
   ...approvalsMethods,
   ...nudgesMethods,
   ...mcpMethods,
+  ...agentsMethods,
 };
 
 export const notifications = {

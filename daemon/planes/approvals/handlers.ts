@@ -48,7 +48,7 @@ const recordOf = (row: ApprovalRow): ApprovalRecord => ({ ...summaryOf(row), bod
 
 /** The default options read as approved / denied; any other chosen option leaves the approval `decided`. */
 function statusFor(decision: string): Exclude<ApprovalStatus, 'pending' | 'cancelled'> {
-  if (decision === 'approve') return 'approved';
+  if (decision === 'approve' || decision === 'allow' || decision === 'allow_always') return 'approved';
   if (decision === 'deny') return 'denied';
   return 'decided';
 }
@@ -135,7 +135,8 @@ export function approvalsHandlers(deps: PlaneDeps): HandlersFor<typeof approvals
   /** The decision reaches the requester (and a handoff's cc) as a message, and everyone else as approval.decided. */
   const notifyRequester = (emit: Emit, row: ApprovalRow): void => {
     const approvalId = approvalIdOf(row.approval_no);
-    const message_ids = sendDecisionMessages(deps, emit, row, approvalId);
+    // A permission's decision goes back to the agent's CLI in its own protocol (the agent runtime hears approval.decided).
+    const message_ids = row.kind === 'permission' ? [] : sendDecisionMessages(deps, emit, row, approvalId);
     emit('approval.decided', row.project_id, { ...decisionNotice(row, approvalId), to_agent: row.requested_by, message_ids });
   };
 
@@ -187,6 +188,8 @@ export function approvalsHandlers(deps: PlaneDeps): HandlersFor<typeof approvals
         const row = requireApproval(approval_id);
         if (row.status !== 'pending') throw new BrainsError('CONFLICT', `${approval_id} cannot be decided: ${describeClosed(row)}`, { status: row.status, decision: row.decision });
         const options = JSON.parse(row.options) as string[];
+        // brains approve / deny say approve and deny; a permission calls them allow and deny.
+        if (row.kind === 'permission' && decision === 'approve') decision = 'allow';
         if (!options.includes(decision)) throw new BrainsError('INVALID', `${decision} is not an option of ${approval_id}; choose one of: ${options.join(', ')}`, { options });
         store.approvals.close(row.approval_no, { status: statusFor(decision), decision, decided_by: decider, decided_at: new Date().toISOString(), comment: comment ?? null });
         const decided = store.approvals.get(row.approval_no)!;

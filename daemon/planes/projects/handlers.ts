@@ -1,5 +1,4 @@
 // The projects plane: create, join, leave, archive, delete and hand over coordination, with exactly one coordinator.
-import { randomUUID } from 'node:crypto';
 import { OPERATOR } from '../../../rpc/contract/common.js';
 import { ROLE_DESCRIPTIONS, projectsMethods } from '../../../rpc/contract/projects.js';
 import { BrainsError } from '../../../rpc/errors.js';
@@ -9,6 +8,7 @@ import type { MemberRow, ProjectRow } from '../../store/projects.js';
 import { encodeBoundedJson } from '../../store/json-limits.js';
 import type { HandlersFor } from '../shared/call.js';
 import type { PlaneDeps } from '../shared/deps.js';
+import { newMember, removeMemberOf } from './membership.js';
 import { requireMember, requireProject } from '../shared/guards.js';
 import { callerIdentity } from '../sessions/identity.js';
 
@@ -47,19 +47,7 @@ export function projectsHandlers(deps: PlaneDeps): HandlersFor<typeof projectsMe
     joined_at: m.joined_at,
   });
 
-  /** Remove a member; a leaving coordinator passes the role to the longest-standing member left. */
-  const removeMember = (emit: Emit, projectId: string, agentName: string): string | null => {
-    const wasCoordinator = store.projects.member(projectId, agentName)?.role === 'coordinator';
-    for (const release of deps.hooks.memberLeft) release(emit, { project_id: projectId, agent_name: agentName });
-    store.projects.removeMember(projectId, agentName);
-    emit('project.left', projectId, { agent_name: agentName });
-    if (!wasCoordinator) return null;
-    const successor = store.projects.members(projectId)[0];
-    if (!successor) return null;
-    store.projects.setRole(projectId, successor.agent_name, 'coordinator');
-    emit('project.coordinator_changed', projectId, { from_agent: agentName, to_agent: successor.agent_name, reason: 'the coordinator left' });
-    return successor.agent_name;
-  };
+  const removeMember = (emit: Emit, projectId: string, agentName: string) => removeMemberOf(deps, emit, projectId, agentName);
 
   return {
     'project.create': (params, ctx) => {
@@ -248,19 +236,6 @@ export function projectsHandlers(deps: PlaneDeps): HandlersFor<typeof projectsMe
   };
 }
 
-function newMember(projectId: string, agentName: string, clientId: string | null, role: 'coordinator' | 'contributor', capabilities: string[], labels: Record<string, string>, now: string): MemberRow {
-  return {
-    project_id: projectId,
-    agent_name: agentName,
-    agent_id: randomUUID(),
-    client_id: clientId,
-    role,
-    capabilities: JSON.stringify(capabilities),
-    labels: JSON.stringify(labels),
-    joined_at: now,
-    last_seen: now,
-  };
-}
 
 /** A safe project_id from a name: lower-case words joined by -, made unique with a counter. */
 function freeProjectId(deps: PlaneDeps, name: string): string {

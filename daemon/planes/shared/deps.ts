@@ -22,6 +22,20 @@ export interface MaintenanceReport {
   wal_bytes_after: number;
 }
 
+/** What the agents plane asks of the agent runtime (a service the planes never import): it lives in daemon/agents. */
+export interface AgentControl {
+  /** A turn was queued for this agent: run it when its turn comes. */
+  queued(agentName: string): void;
+  /** Stop the agent's running turn; the turn it stopped, if any. */
+  interrupt(agentName: string): string | null;
+  /** The agent's settings changed: its process ends after the running turn; fresh drops the native session too. */
+  reconfigured(agentName: string, fresh: boolean): void;
+  /** The agent was removed: end its process now. */
+  removed(agentName: string): void;
+  /** What only the runtime knows: the process running now and the turn it runs. */
+  live(agentName: string): { pid: number | null; runningTurnNo: number | null };
+}
+
 export interface PlaneDeps {
   store: Store;
   bus: EventBus;
@@ -48,6 +62,8 @@ export interface PlaneDeps {
   mcpHttp?(): McpHttpStatus;
   /** Whether an agent instance has a connection open now (its brains mcp runs). */
   instanceConnected?(sessionId: string): boolean;
+  /** The managed-agent runtime, once it is built (main.ts sets it before any call). */
+  agents?: AgentControl;
   /** The event loop's worst delays (system.info). */
   eventLoop?(): LoopDelayFigures;
 }

@@ -1,0 +1,39 @@
+// Checks on what a person sets for a managed agent (directories, env, command), before anything is stored.
+import { statSync } from 'node:fs';
+import { MAX_SYSTEM_PROMPT_BYTES } from '../../../rpc/contract/agents.js';
+import { BrainsError } from '../../../rpc/errors.js';
+
+/** Variables the daemon sets for every agent process itself; an agent's env may not replace them. */
+export const DAEMON_SET_ENV = ['BRAINS_AGENT_TOKEN', 'BRAINS_AGENT', 'BRAINS_HOME', 'BRAINS_TOOL'] as const;
+
+export function requireDirectory(path: string, what: string): void {
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch {
+    throw new BrainsError('INVALID', `${what} ${path} does not exist; create it first or name an existing directory`, { path });
+  }
+  if (!isDirectory) throw new BrainsError('INVALID', `${what} ${path} is a file, not a directory; name its directory`, { path });
+}
+
+export function checkEnv(env: Record<string, string> | undefined): void {
+  if (!env) return;
+  const reserved = Object.keys(env).filter((name) => (DAEMON_SET_ENV as readonly string[]).includes(name));
+  if (reserved.length > 0) throw new BrainsError('INVALID', `env may not set ${reserved.join(', ')}: the daemon sets it for every agent process`, { names: reserved });
+}
+
+export function checkSystemPrompt(prompt: string | null | undefined): void {
+  if (prompt === null || prompt === undefined) return;
+  const bytes = Buffer.byteLength(prompt);
+  if (bytes > MAX_SYSTEM_PROMPT_BYTES) throw new BrainsError('LIMIT_EXCEEDED', `system_prompt is ${bytes} bytes, over the ${MAX_SYSTEM_PROMPT_BYTES}-byte limit; shorten it`, { limit: MAX_SYSTEM_PROMPT_BYTES, size: bytes });
+}
+
+/** The command backend needs a command line; the others must not be given one they would ignore. */
+export function checkCommand(backend: string, command: readonly string[] | null | undefined): void {
+  if (backend === 'command' && (command === null || command === undefined)) {
+    throw new BrainsError('INVALID', 'backend command needs command: the program and its arguments, e.g. command=\'["my-cli","--flag"]\'');
+  }
+  if (backend !== 'command' && command !== null && command !== undefined) {
+    throw new BrainsError('INVALID', `command is for backend command only; ${backend} runs its own CLI (leave command out)`);
+  }
+}
