@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DriverEvent, DriverSession } from '../../daemon/agents/driver.js';
-import { eventLog, FAKE_CLAUDE, fakeClaude } from '../helpers/fake-claude.js';
+import { ClaudeDriver } from '../../daemon/agents/drivers/claude.js';
+import { processAlive } from '../../rpc/process-alive.js';
+import { eventLog, FAKE_CLAUDE, fakeClaude, until } from '../helpers/fake-claude.js';
 
 const GUARD = { timeout: 30_000 };
 
@@ -142,4 +144,34 @@ test('a tool used without asking arrives as a tool_use and its tool_result', GUA
     assert.deepEqual(use, { type: 'tool_use', toolUseId: (use as { toolUseId: string }).toolUseId, name: 'Read', summary: 'read src/a.ts' });
     assert.equal((result as { isError: boolean }).isError, false);
   });
+});
+
+test('an interrupt while a permission waits withdraws the request: the turn is interrupted and a late answer goes nowhere', GUARD, async () => {
+  const fake = fakeClaude();
+  const session = await fake.driver.start(fake.spec());
+  await withSession(session, async () => {
+    const log = eventLog();
+    const turn = session.turn('[permission Bash: make deploy]', log.onEvent);
+    const permission = (await log.next('permission')) as Extract<DriverEvent, { type: 'permission' }>;
+    await session.interrupt();
+    assert.equal((await turn).status, 'interrupted');
+    session.answerPermission(permission.requestId, { behavior: 'allow', updatedInput: permission.input });
+    assert.equal(fake.records('stdin').filter((r) => r.message.type === 'control_response').length, 0);
+    assert.equal((await session.turn('next', () => {})).status, 'done');
+  });
+});
+
+test('a CLI that ignores an interrupt is killed after the grace period, and the turn still ends as interrupted', GUARD, async () => {
+  const fake = fakeClaude();
+  const driver = new ClaudeDriver({ binaryPath: FAKE_CLAUDE, interruptGraceMs: 300, log: (msg) => fake.logs.push(msg) });
+  const session = await driver.start(fake.spec());
+  const pid = session.pid!;
+  const log = eventLog();
+  const turn = session.turn('[deaf]', log.onEvent);
+  await log.next('session');
+  await session.interrupt();
+  const outcome = await turn;
+  assert.deepEqual([outcome.status, outcome.error], ['interrupted', 'claude did not stop when interrupted; its process was killed']);
+  await until(() => !processAlive(pid));
+  assert.equal((await session.turn('next', () => {})).transient, true);
 });
