@@ -40,7 +40,7 @@ export function fakeClaude(options: { binaryPath?: string | null } = {}): FakeCl
       addDirs: [],
       env: { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, HOME: state, FAKE_CLAUDE_STATE: state },
       nativeSessionId: null,
-      mcpConfig: null,
+      mcpConfigPath: null,
       command: null,
       maxOutputBytes: 4 * 1024 * 1024,
       ...over,

@@ -33,7 +33,7 @@ const spec = (over: Partial<AgentSpec> = {}): AgentSpec => ({
   addDirs: [],
   env: {},
   nativeSessionId: null,
-  mcpConfig: null,
+  mcpConfigPath: null,
   command: null,
   maxOutputBytes: 1_000_000,
   ...over,
@@ -55,13 +55,13 @@ test('the command line is one long-lived stream-json process that asks permissio
 
 test('resume, model, system prompt, MCP config and extra dirs bind their values with =, so a leading dash stays a value', () => {
   const args = claudeArgs(
-    spec({ nativeSessionId: 'abc-123', model: '-opus', systemPrompt: 'You are ada.\nBe brief.', mcpConfig: { mcpServers: { brains: { command: 'brains', args: ['mcp'] } } }, addDirs: ['/a', '/b c'] }),
+    spec({ nativeSessionId: 'abc-123', model: '-opus', systemPrompt: 'You are ada.\nBe brief.', mcpConfigPath: '/home/me/.brains/agents/ada/mcp.json', addDirs: ['/a', '/b c'] }),
   );
   assert.deepEqual(args.slice(9), [
     '--resume=abc-123',
     '--model=-opus',
     '--append-system-prompt=You are ada.\nBe brief.',
-    '--mcp-config={"mcpServers":{"brains":{"command":"brains","args":["mcp"]}}}',
+    '--mcp-config=/home/me/.brains/agents/ada/mcp.json',
     '--add-dir=/a',
     '--add-dir=/b c',
   ]);

@@ -9,7 +9,7 @@ export function claudeArgs(spec: AgentSpec): string[] {
   if (spec.nativeSessionId) args.push(`--resume=${spec.nativeSessionId}`);
   if (spec.model) args.push(`--model=${spec.model}`);
   if (spec.systemPrompt) args.push(`--append-system-prompt=${spec.systemPrompt}`);
-  if (spec.mcpConfig) args.push(`--mcp-config=${JSON.stringify(spec.mcpConfig)}`);
+  if (spec.mcpConfigPath) args.push(`--mcp-config=${spec.mcpConfigPath}`);
   for (const dir of spec.addDirs) args.push(`--add-dir=${dir}`);
   return args;
 }

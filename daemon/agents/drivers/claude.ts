@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { DriverStartError, type AgentDriver, type AgentSpec, type DriverEvent, type DriverSession, type PermissionAnswer, type TurnOutcome } from '../driver.js';
-import { CliChild, findExecutable, type ChildExit } from './cli-child.js';
+import { findProgram } from './find-program.js';
+import { CliChild, type ChildExit } from './cli-child.js';
 import {
   claudeArgs,
   encodeControlError,
@@ -31,7 +32,7 @@ export class ClaudeDriver implements AgentDriver {
   constructor(private readonly options: ClaudeDriverOptions = {}) {}
 
   async start(spec: AgentSpec): Promise<DriverSession> {
-    const binary = await findExecutable(this.options.binaryPath || 'claude', spec.env.PATH);
+    const binary = findProgram(this.options.binaryPath || 'claude', spec.env.PATH, spec.workingDirectory);
     if (!binary) throw new DriverStartError('claude not found: install Claude Code or set BRAINS_CLAUDE_PATH', 'NOT_FOUND');
     const isDirectory = await stat(spec.workingDirectory).then((s) => s.isDirectory(), () => false);
     if (!isDirectory) throw new DriverStartError(`working directory ${spec.workingDirectory} is not a directory`, 'INVALID');

@@ -1,7 +1,6 @@
 // An agent CLI's process in a group of its own: stdout as bounded lines, a tail of stderr, and the whole tree signalled at once.
-import { access, constants, stat } from 'node:fs/promises';
-import { delimiter, isAbsolute, join } from 'node:path';
 import { execa } from 'execa';
+import { signalGroup } from '../process-group.js';
 
 const STDERR_TAIL_CHARS = 2000;
 const CLOSE_GRACE_MS = 1000;
@@ -102,11 +101,7 @@ export class CliChild {
 
   /** Signals every process in the group (the CLI, its tools, their children); a group already gone is no error. */
   signal(signal: NodeJS.Signals): void {
-    try {
-      process.kill(-this.pid, signal);
-    } catch {
-      // ESRCH: nothing is left in the group
-    }
+    signalGroup(this.pid, signal);
   }
 
   /** Resolves true when the CLI has exited, or false once `ms` has passed (never, without `ms`). */
@@ -147,18 +142,4 @@ export class CliChild {
     }
     this.pending.push(part);
   }
-}
-
-/** The executable a name means: an explicit path, or the first match on a PATH string; null when there is none. */
-export async function findExecutable(nameOrPath: string, pathEnv: string | undefined): Promise<string | null> {
-  const candidates = nameOrPath.includes('/') ? [nameOrPath] : (pathEnv ?? '').split(delimiter).filter(isAbsolute).map((dir) => join(dir, nameOrPath));
-  for (const candidate of candidates) {
-    try {
-      await access(candidate, constants.X_OK);
-      if ((await stat(candidate)).isFile()) return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return null;
 }

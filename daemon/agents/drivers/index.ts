@@ -1,5 +1,6 @@
 // The backends a managed agent can run on, by name.
 import type { AgentDriver } from '../driver.js';
+import { ClaudeDriver } from './claude.js';
 import { CommandDriver } from './command.js';
 import { EchoDriver } from './echo.js';
 
@@ -9,7 +10,8 @@ export interface DriverOptions {
   log?: (message: string) => void;
 }
 
-export function createDrivers(_options: DriverOptions = {}): Map<string, AgentDriver> {
-  const drivers: AgentDriver[] = [new EchoDriver(), new CommandDriver()];
+export function createDrivers(options: DriverOptions = {}): Map<string, AgentDriver> {
+  const claude = new ClaudeDriver({ ...(options.claudePath ? { binaryPath: options.claudePath } : {}), ...(options.log ? { log: options.log } : {}) });
+  const drivers: AgentDriver[] = [new EchoDriver(), new CommandDriver(), claude];
   return new Map(drivers.map((driver) => [driver.backend, driver]));
 }
