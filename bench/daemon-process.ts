@@ -35,8 +35,8 @@ export function requireBindableSocket(socket: string): void {
   if (problem) throw new Error(`${problem} (TMPDIR is too deep for the benchmark)`);
 }
 
-export async function startDaemon(home: string): Promise<BenchDaemon> {
-  const env = brainsEnv(home);
+export async function startDaemon(home: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<BenchDaemon> {
+  const env = { ...brainsEnv(home), ...extraEnv };
   const socket = statePaths(env).socket;
   requireBindableSocket(socket);
   // Launched exactly as `brains up` launches it.

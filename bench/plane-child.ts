@@ -11,6 +11,7 @@ import { measureMcpHttpFigures } from './mcp-http-figures.js';
 import { measureMessageFigures } from './messages-figures.js';
 import { measureTuiFigures } from './tui-figures.js';
 import { measureDbLockFigures } from './db-lock-figures.js';
+import { measureAgentFigures } from './agents-figures.js';
 
 const PLANES = {
   messages: measureMessageFigures,
@@ -19,6 +20,7 @@ const PLANES = {
   'mcp-http': measureMcpHttpFigures,
   tui: measureTuiFigures,
   'db-lock': measureDbLockFigures,
+  agents: measureAgentFigures,
 } satisfies Record<string, (sizes: BenchSizes, ctx: PlaneBenchContext) => Promise<Figure[]>>;
 
 export type PlaneName = keyof typeof PLANES;

@@ -14,14 +14,14 @@ export interface PlaneRig {
 }
 
 /** Start the echo server and the daemon under ctx.home/<dir>; both are stopped by the run's cleanup. */
-export async function startPlaneRig(ctx: PlaneBenchContext, dir: string): Promise<PlaneRig> {
+export async function startPlaneRig(ctx: PlaneBenchContext, dir: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<PlaneRig> {
   const home = join(ctx.home, dir);
   mkdirSync(home, { recursive: true, mode: 0o700 });
   const echoSocket = join(home, 'echo.sock');
   requireBindableSocket(echoSocket);
   const echo = await startEchoServer(echoSocket);
   ctx.cleanup.add(() => echo.stop());
-  const daemon = await startDaemon(home);
+  const daemon = await startDaemon(home, extraEnv);
   ctx.cleanup.add(() => daemon.stop());
   return { home, echoSocket, echo, daemon };
 }
