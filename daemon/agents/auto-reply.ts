@@ -10,8 +10,10 @@ import { turnIdOf } from '../planes/agents/records.js';
 import type { TurnRow } from '../store/agents.js';
 import { outsideCall } from '../principals/call-scope.js';
 
+/** What auto_reply reads of a message's metadata: notes and messages marked no_auto_reply are never answered by an agent. */
 interface Metadata {
   system?: boolean;
+  no_auto_reply?: boolean;
   brains_hops?: number;
 }
 
@@ -67,7 +69,7 @@ export class AutoReply {
           const message = store.messages.byId(messageId);
           if (!message) return;
           const metadata = metadataOf(message.metadata);
-          if (metadata.system) return;
+          if (metadata.system || metadata.no_auto_reply) return;
           const hops = Number.isInteger(metadata.brains_hops) ? metadata.brains_hops! : 0;
           const maxHops = settings.get('agent_auto_reply_max_hops');
           for (const name of takers) {
