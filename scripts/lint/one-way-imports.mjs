@@ -22,6 +22,12 @@ export const BOUNDARIES = [
     fix: 'call through the dispatcher or move the shared type into daemon/planes/shared',
   },
   {
+    from: 'daemon/agents',
+    forbid: ['daemon/server', 'daemon/mcp', 'daemon/http', 'daemon/gateway', 'daemon/scheduler', 'daemon/main.ts'],
+    why: 'the agent runtime writes through the planes and the store; it knows no server, mcp, http, gateway or scheduler module, nor daemon/main.ts',
+    fix: 'give the runtime what it needs through its options in main.ts, or move the shared code into daemon/planes or daemon/agents',
+  },
+  {
     from: 'daemon',
     allow: ['daemon', 'rpc'],
     why: 'the daemon knows no CLI or cockpit; it may import rpc and daemon',
