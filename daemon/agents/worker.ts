@@ -41,8 +41,9 @@ export class AgentWorker {
   private session: DriverSession | null = null;
   private stale = false;
   private running: Running | null = null;
-  private pumping = false;
+  private pumping: Promise<void> | null = null;
   private readonly ended = new AbortController();
+  private endReason = 'the agent was stopped';
 
   constructor(
     readonly agentName: string,
@@ -60,8 +61,9 @@ export class AgentWorker {
   /** Run what is queued, unless a run is under way (it picks new turns up itself). */
   kick(): void {
     if (this.pumping || this.ended.signal.aborted) return;
-    this.pumping = true;
-    void this.pump().finally(() => (this.pumping = false));
+    this.pumping = this.pump()
+      .catch((error: unknown) => this.ctx.deps.log.error('a managed agent stopped taking turns', { agent_name: this.agentName, error: String(error) }))
+      .finally(() => (this.pumping = null));
   }
 
   interrupt(): string | null {
@@ -81,6 +83,7 @@ export class AgentWorker {
 
   /** The agent was removed, or the daemon stops: end the running turn and the process. */
   async end(why: string): Promise<void> {
+    this.endReason = why;
     this.ended.abort();
     const running = this.running;
     if (running) {
@@ -89,6 +92,8 @@ export class AgentWorker {
     }
     this.ctx.permissions.withdrawAllOf(this.agentName, why);
     await this.endSession(this.grace());
+    // The running turn is written down (interrupted, with why) before the store may close.
+    await this.pumping;
   }
 
   private grace(): number {
@@ -164,7 +169,7 @@ export class AgentWorker {
     }
     this.ctx.permissions.withdrawAllOf(this.agentName, 'the turn ended before a decision');
     const status = running.timedOut ? 'timed_out' : running.interrupted && outcome.status !== 'done' ? 'interrupted' : outcome.status;
-    const error = status === 'done' ? null : (outcome.error ?? (status === 'interrupted' ? (this.ended.signal.aborted ? 'stopped with the agent' : 'interrupted') : null));
+    const error = status === 'done' ? null : status === 'interrupted' ? (this.ended.signal.aborted ? this.endReason : (outcome.error ?? 'interrupted')) : (outcome.error ?? null);
     this.record((emit, agent) => {
       finishTurn(deps, emit, agent, turn.turn_no, { status, text: outcome.text, toolUses, usage: outcome.usage ?? null, costUsd: outcome.costUsd ?? null, error });
       if (outcome.nativeSessionId && outcome.nativeSessionId !== agent.native_session_id) deps.store.agents.update(agent.agent_name, { native_session_id: outcome.nativeSessionId });
