@@ -40,7 +40,12 @@ export class AutoReply {
     private readonly queued: (agentName: string) => void,
   ) {}
 
+  /** Who answers messages, kept in memory: every message.sent asks, and only agent changes change it. */
+  private answering: Set<string> | null = null;
+  private unlistenAgents: (() => void) | null = null;
+
   start(bus: EventBus): void {
+    this.unlistenAgents = bus.listen(['agent.created', 'agent.updated', 'agent.removed', 'project.deleted'], () => (this.answering = null));
     this.unlisten = bus.listen(['message.sent'], (event) => {
       const data = event.data as { message_id: string; from_agent: string; recipients: string[] };
       const projectId = event.subject;
@@ -53,11 +58,12 @@ export class AutoReply {
 
   stop(): void {
     this.unlisten?.();
+    this.unlistenAgents?.();
   }
 
   private answers(projectId: string, agentName: string): boolean {
-    const agent = this.deps.store.agents.get(agentName);
-    return agent !== null && agent.auto_reply === 1 && agent.project_id === projectId;
+    this.answering ??= new Set(this.deps.store.agents.autoReplying());
+    return this.answering.size > 0 && this.answering.has(`${projectId}\0${agentName}`);
   }
 
   private take(projectId: string, messageId: string, takers: readonly string[]): void {

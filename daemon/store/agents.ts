@@ -79,6 +79,11 @@ export class AgentRepo {
     return this.sql('SELECT * FROM agents ORDER BY agent_name').all() as AgentRow[];
   }
 
+  /** Agents that answer messages (auto_reply), as project_id NUL agent_name keys. */
+  autoReplying(): string[] {
+    return this.sql("SELECT project_id || char(0) || agent_name FROM agents WHERE auto_reply = 1").pluck().all() as string[];
+  }
+
   names(): string[] {
     return this.sql('SELECT agent_name FROM agents ORDER BY agent_name').pluck().all() as string[];
   }
