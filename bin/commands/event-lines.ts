@@ -31,7 +31,7 @@ export function startLine(headSeq: number, since: number | undefined, types: rea
 function colourOf(type: string): Colour {
   if (type.endsWith('.dead') || type.endsWith('.expired') || type === 'daemon.stopping' || type === 'session.gone') return 'red';
   const family = type.slice(0, type.indexOf('.'));
-  const colours: Record<string, Colour> = { message: 'cyan', lock: 'yellow', approval: 'magenta', task: 'blue', project: 'green', resource: 'green', user: 'bold' };
+  const colours: Record<string, Colour> = { message: 'cyan', lock: 'yellow', approval: 'magenta', task: 'blue', project: 'green', resource: 'green', agent: 'cyan', user: 'bold' };
   return colours[family] ?? 'dim';
 }
 
@@ -139,6 +139,28 @@ function describe(event: SubscribedEvent): { who: string; what: string } {
     }
     case 'approval.cancelled':
       return said(event.data.requested_by, `${at}: ${event.data.approval_id} cancelled${event.data.reason ? ` (${short(event.data.reason)})` : ''}`);
+    case 'agent.created':
+      return said(event.data.agent_name, `created in ${event.data.project_id}: ${event.data.backend} in ${short(event.data.working_directory, 60)}`);
+    case 'agent.updated':
+      return said(event.data.agent_name, `changed ${event.data.changed.join(', ')}${event.data.fresh_session ? '; a fresh session next turn' : ''}`);
+    case 'agent.removed':
+      return said(event.data.agent_name, `removed from ${event.data.project_id}`);
+    case 'agent.turn_queued':
+      return said(event.data.agent_name, `${event.data.turn_id} queued${event.data.from_agent ? ` (message from ${short(event.data.from_agent, 40)})` : ''}: ${quoted(event.data.text)}`);
+    case 'agent.turn_started':
+      return said(event.data.agent_name, `${event.data.turn_id} started${event.data.attempt > 1 ? ` (attempt ${event.data.attempt})` : ''}`);
+    case 'agent.output':
+      return said(event.data.agent_name, `${event.data.turn_id}: ${quoted(event.data.delta)}`);
+    case 'agent.tool_use': {
+      const result = event.data.result === null ? '' : ` → ${event.data.is_error ? 'error: ' : ''}${short(event.data.result, 60)}`;
+      return said(event.data.agent_name, `${event.data.turn_id}: ${short(event.data.name, 40)} ${short(event.data.summary, 80)}${result}`);
+    }
+    case 'agent.turn_finished': {
+      const cost = event.data.cost_usd ? `, $${event.data.cost_usd.toFixed(4)}` : '';
+      return said(event.data.agent_name, `${event.data.turn_id} ${event.data.status}${cost}${event.data.error ? `: ${short(event.data.error)}` : `: ${quoted(event.data.text)}`}`);
+    }
+    case 'agent.state_changed':
+      return said(event.data.agent_name, `${event.data.state}${event.data.detail ? `: ${short(event.data.detail)}` : ''}`);
     default:
       return said('-', `${event.subject === null ? '' : `${at}: `}${short(jsonText(event.data), 200)}`);
   }

@@ -59,6 +59,8 @@ export async function watchCommand(argv: string[]): Promise<number> {
     let early: SubscribedEvent[] | null = human ? [] : null;
     client.onEvent((event) => {
       since = event.seq;
+      // A managed agent's answer streams in many small pieces; the feed shows its turns, unless asked for them by type.
+      if (!types && event.type === 'agent.output') return;
       if (early) early.push(event);
       else print(event);
     });

@@ -77,6 +77,16 @@ test('an event line names who did it and what happened, from the data', () => {
   assert.deepEqual(summaryOf(released), ['-', 'api: task-2 back in the queue (its session ended)']);
 });
 
+test("a managed agent's turn reads as a story: queued, started, a tool, finished with its cost; its state", () => {
+  const line = (type: string, data: Record<string, unknown>) => summaryOf(eventLine(event(type, 'ada', { agent_name: 'ada', project_id: 'agents', ...data }), plain));
+  assert.deepEqual(line('agent.turn_queued', { turn_id: 'turn-2', user_turn_id: 'turn-1', text: 'fix the build', source: 'operator', from_agent: null }), ['ada', 'turn-2 queued: "fix the build"']);
+  assert.deepEqual(line('agent.turn_started', { turn_id: 'turn-2', attempt: 2 }), ['ada', 'turn-2 started (attempt 2)']);
+  assert.deepEqual(line('agent.tool_use', { turn_id: 'turn-2', tool_use_id: 't', name: 'Bash', summary: 'npm test', result: 'ok', is_error: false }), ['ada', 'turn-2: Bash npm test → ok']);
+  assert.deepEqual(line('agent.turn_finished', { turn_id: 'turn-2', status: 'done', text: 'fixed', error: null, usage: null, cost_usd: 0.0123 }), ['ada', 'turn-2 done, $0.0123: "fixed"']);
+  assert.deepEqual(line('agent.turn_finished', { turn_id: 'turn-3', status: 'timed_out', text: '', error: 'the turn ran past 900 s', usage: null, cost_usd: null }), ['ada', 'turn-3 timed_out: the turn ran past 900 s']);
+  assert.deepEqual(line('agent.state_changed', { state: 'needs_permission', detail: 'approval-4 Bash: rm -rf build' }), ['ada', 'needs_permission: approval-4 Bash: rm -rf build']);
+});
+
 test('user events and types this CLI does not know fall back to subject and data; hostile text stays on one line', () => {
   assert.deepEqual(summaryOf(eventLine(event('user.deploy', 'api', { sha: 'abc' }), plain)), ['-', 'api: {"sha":"abc"}']);
   assert.deepEqual(summaryOf(eventLine(event('user.note', null, 'plain text'), plain)), ['-', 'plain text']);
