@@ -119,7 +119,7 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
       return { ...shown, keys: shown.items.map((item) => itemKey(pane, item)) };
     }, [...deps, filters[pane], now, widthOf(pane)]);
   const panes = {
-    sessions: rowsOf('sessions', [state.projects, state.sessions, state.unread, state.approvals, state.inbox, state.seen]),
+    sessions: rowsOf('sessions', [state.projects, state.sessions, state.unread, state.approvals, state.inbox, state.seen, state.agents]),
     inbox: rowsOf('inbox', [state.inbox]),
     locks: rowsOf('locks', [state.locks]),
     approvals: rowsOf('approvals', [state.approvals]),

@@ -1,7 +1,7 @@
 // The rows each list pane shows, built from the cockpit's state alone (pure, so tests check them without a terminal).
 import { OPERATOR } from '../rpc/operator.js';
 import type { CockpitState } from './model/cockpit.js';
-import { payloadText, type ApprovalSummary, type InboxItem, type TaskSummary } from './model/slices.js';
+import { payloadText, type ApprovalSummary, type InboxItem, type ManagedAgent, type TaskSummary } from './model/slices.js';
 import { clientSeenKey, latestTime, memberSeenKey, sessionSeenKey } from './model/seen.js';
 
 export interface AgentRow {
@@ -13,6 +13,29 @@ export interface AgentRow {
   waiting: boolean;
   last_seen: string;
   unread: number;
+  /** Set for an agent the daemon runs itself: its backend and state (the cockpit types to it with agent.send). */
+  managed: ManagedState | null;
+}
+
+export interface ManagedState {
+  backend: ManagedAgent['backend'];
+  state: ManagedAgent['state'];
+  detail: string | null;
+}
+
+/** A managed agent's state as presence: working or waiting on you is active, idle is idle, in error or stopped is gone. */
+const PRESENCE_OF_STATE: Record<ManagedAgent['state'], AgentRow['presence']> = {
+  working: 'active',
+  needs_permission: 'active',
+  needs_answer: 'active',
+  idle: 'idle',
+  error: 'gone',
+  stopped: 'gone',
+};
+
+/** The states in which a managed agent waits for the human. */
+export function waitsForYou(state: ManagedAgent['state']): boolean {
+  return state === 'needs_permission' || state === 'needs_answer';
 }
 
 export interface LockRow {
@@ -44,6 +67,9 @@ export function agentRows(state: CockpitState): AgentRow[] {
   for (const a of state.approvals) waitingFor.add(`${a.project_id}/${a.requested_by}`);
   for (const m of state.inbox) if (m.reply_expected && m.unread) waitingFor.add(`${m.project_id}/${m.from_agent}`);
 
+  const managedBy = new Map(state.agents.map((a) => [`${a.project_id}/${a.agent_name}`, a]));
+  const listed = new Set<string>();
+
   const named = new Set<string>();
   const rows: AgentRow[] = [];
   for (const project of state.projects) {
@@ -53,13 +79,15 @@ export function agentRows(state: CockpitState): AgentRow[] {
       const session = member.client_id ? (liveByClient.get(member.client_id) ?? newestByClient.get(member.client_id)) : undefined;
       if (member.client_id) named.add(member.client_id);
       const live = session && session.state !== 'gone' ? session : undefined;
+      const managed = managedBy.get(key);
+      listed.add(key);
       rows.push({
         key,
         name: member.agent_name,
         project_id: project.project_id,
-        tool: session?.tool ?? '—',
-        presence: live ? live.state : 'gone',
-        waiting: waitingFor.has(key),
+        tool: managed?.backend ?? session?.tool ?? '—',
+        presence: managed ? PRESENCE_OF_STATE[managed.state] : live ? live.state : 'gone',
+        waiting: waitingFor.has(key) || (managed !== undefined && waitsForYou(managed.state)),
         last_seen: latestTime(
           member.last_seen,
           session?.last_seen,
@@ -68,8 +96,24 @@ export function agentRows(state: CockpitState): AgentRow[] {
           session ? state.seen.get(sessionSeenKey(session.session_id)) : undefined,
         ),
         unread: state.unread.get(key) ?? 0,
+        managed: managed ? managedState(managed) : null,
       });
     }
+  }
+  // A managed agent is a member of its project; one not listed there yet (the project read lags) still shows.
+  for (const [key, agent] of managedBy) {
+    if (listed.has(key)) continue;
+    rows.push({
+      key,
+      name: agent.agent_name,
+      project_id: agent.project_id,
+      tool: agent.backend,
+      presence: PRESENCE_OF_STATE[agent.state],
+      waiting: waitingFor.has(key) || waitsForYou(agent.state),
+      last_seen: latestTime(agent.updated_at, state.seen.get(memberSeenKey(agent.project_id, agent.agent_name))),
+      unread: state.unread.get(key) ?? 0,
+      managed: managedState(agent),
+    });
   }
   for (const [clientId, session] of liveByClient) {
     if (named.has(clientId)) continue;
@@ -82,10 +126,20 @@ export function agentRows(state: CockpitState): AgentRow[] {
       waiting: false,
       last_seen: latestTime(session.last_seen, state.seen.get(clientSeenKey(clientId)), state.seen.get(sessionSeenKey(session.session_id))),
       unread: 0,
+      managed: null,
     });
   }
   const order = { active: 0, idle: 1, gone: 2 } as const;
   return rows.sort((a, b) => Number(b.waiting) - Number(a.waiting) || order[a.presence] - order[b.presence] || a.key.localeCompare(b.key));
+}
+
+function managedState(agent: ManagedAgent): ManagedState {
+  return { backend: agent.backend, state: agent.state, detail: agent.state_detail };
+}
+
+/** The managed agent a conversation target names, if it is one. */
+export function managedAgentOf(state: CockpitState, target: { project_id: string; agent: string } | null): ManagedAgent | undefined {
+  return target ? state.agents.find((a) => a.agent_name === target.agent && a.project_id === target.project_id) : undefined;
 }
 
 export function lockRows(state: CockpitState): LockRow[] {

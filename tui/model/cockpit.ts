@@ -9,6 +9,7 @@ import {
   type ApprovalSummary,
   type InboxItem,
   type LockEntry,
+  type ManagedAgent,
   type ProjectView,
   type SessionRecord,
   type SliceName,
@@ -32,6 +33,8 @@ export interface CockpitState {
   locks: LockEntry[];
   tasks: TaskSummary[];
   inbox: InboxItem[];
+  /** The agents the daemon runs itself (agent.list), with their state. */
+  agents: ManagedAgent[];
   /** When events last showed each agent (member, identity or session) acting: newer than the lists' last_seen. */
   seen: ReadonlyMap<SeenKey, string>;
   /** The newest problem worth showing in the status line (a refused call, a slice that failed to load). */
@@ -68,6 +71,7 @@ export class Cockpit {
     locks: [],
     tasks: [],
     inbox: [],
+    agents: [],
     seen: new Map(),
     notice: null,
     version: 0,
@@ -274,6 +278,10 @@ export class Cockpit {
         return { tasks: await loadTasks(client, this.state.projects) };
       case 'inbox':
         return { inbox: await loadInbox(client) };
+      case 'agents': {
+        const { agents } = await client.call('agent.list', {});
+        return { agents };
+      }
     }
   }
 

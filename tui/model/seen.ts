@@ -1,5 +1,6 @@
 // Who an event shows acting, and when: the daemon refreshes last_seen without an event, so the Sessions "seen" column
-// follows agents through the events they cause (mail they send, take or acknowledge, locks, tasks, approvals, presence).
+// follows agents through the events they cause (mail they send, take or acknowledge, locks, tasks, approvals, presence,
+// a managed agent's turns).
 import type { SubscribedEvent } from '../../rpc/client.js';
 
 /** `member:project/agent`, `client:<client_id>` or `session:<session_id>`: whom a seen time belongs to. */
@@ -40,6 +41,11 @@ export function actorsOf(event: SubscribedEvent): SeenKey[] {
     case 'lock.released':
       // Only a release its holder made; one that followed the holder's leaving or going says nothing of it acting.
       return data.reason === 'released' ? holderKeys(data.holder) : [];
+    case 'agent.turn_started':
+    case 'agent.tool_use':
+    case 'agent.turn_finished':
+      // A managed agent's events name it as their subject, and its project in their data.
+      return typeof data.project_id === 'string' && typeof data.agent_name === 'string' ? [memberSeenKey(data.project_id, data.agent_name)] : [];
     case 'session.started':
     case 'session.active':
     case 'hook.nudged':

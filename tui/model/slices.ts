@@ -9,6 +9,8 @@ export type ApprovalSummary = Result<'approval.list'>['approvals'][number];
 export type LockEntry = Result<'lock.list'>['locks'][number];
 export type TaskSummary = Result<'task.list'>['tasks'][number];
 export type HistoryMessage = Result<'message.list'>['messages'][number];
+/** A managed agent (one the daemon runs) with its state. */
+export type ManagedAgent = Result<'agent.list'>['agents'][number];
 
 export interface ProjectView {
   project_id: string;
@@ -28,8 +30,8 @@ export interface InboxItem {
   unread: boolean;
 }
 
-export type SliceName = 'projects' | 'sessions' | 'unread' | 'approvals' | 'locks' | 'tasks' | 'inbox';
-export const SLICES: readonly SliceName[] = ['projects', 'sessions', 'unread', 'approvals', 'locks', 'tasks', 'inbox'];
+export type SliceName = 'projects' | 'sessions' | 'unread' | 'approvals' | 'locks' | 'tasks' | 'inbox' | 'agents';
+export const SLICES: readonly SliceName[] = ['projects', 'sessions', 'unread', 'approvals', 'locks', 'tasks', 'inbox', 'agents'];
 
 /** Which slices an event makes stale; an unknown type touches none (the cockpit ignores it). */
 export function slicesFor(type: string, data?: unknown): SliceName[] {
@@ -49,6 +51,9 @@ export function slicesFor(type: string, data?: unknown): SliceName[] {
       return ['locks'];
     case 'task':
       return ['tasks'];
+    case 'agent':
+      // A turn's own events (its text, tools, start and end) are the conversation's; Sessions shows the state they bring.
+      return type === 'agent.created' || type === 'agent.updated' || type === 'agent.removed' || type === 'agent.state_changed' ? ['agents'] : [];
     case 'daemon':
       return type === 'daemon.started' ? [...SLICES] : [];
     default:

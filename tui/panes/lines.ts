@@ -23,8 +23,12 @@ export interface ListItems {
 }
 
 const PRESENCE_MARK = { active: '●', idle: '◐', gone: '○' } as const;
+/** A managed agent's state in a word short enough for the state column; the conversation pane names it in full. */
+export const STATE_LABEL = { working: 'working', needs_permission: 'allow?', needs_answer: 'answer?', idle: 'idle', error: 'error', stopped: 'stopped' } as const;
 /** Something of the agent's waits for the human: a pending approval, or a question to you that expects a reply. */
 const WAITING_MARK = '⚑';
+/** A managed agent whose last turn failed (the next one you type still runs). */
+const ERROR_MARK = '✗';
 
 function flex(width: number, fixed: number): number {
   return Math.max(6, width - fixed);
@@ -33,9 +37,16 @@ function flex(width: number, fixed: number): number {
 export function sessionLines(state: CockpitState, width: number, now: number): PaneLines<AgentRow> {
   const items = agentRows(state);
   type Cell = 'mark' | 'name' | 'project' | 'tool' | 'state' | 'seen' | 'new';
-  // Narrower panes drop the tool and the state (the mark shows it), then the project; the name takes what is left.
-  const shown: Cell[] = width >= 62 ? ['mark', 'name', 'project', 'tool', 'state', 'seen', 'new'] : width >= 36 ? ['mark', 'name', 'project', 'seen', 'new'] : ['mark', 'name', 'seen', 'new'];
-  const widths: Record<Cell, number> = { mark: 2, name: 0, project: 11, tool: 11, state: 6, seen: 6, new: 3 };
+  // Narrower panes drop the tool and the state (the mark shows it; a managed agent's state stays while there is room),
+  // then the project; the name takes what is left.
+  const managed = items.some((r) => r.managed);
+  const shown: Cell[] =
+    width >= 62
+      ? ['mark', 'name', 'project', 'tool', 'state', 'seen', 'new']
+      : width >= 36
+        ? ['mark', 'name', 'project', ...(managed ? (['state'] as const) : []), 'seen', 'new']
+        : ['mark', 'name', 'seen', 'new'];
+  const widths: Record<Cell, number> = { mark: 2, name: 0, project: managed && width < 62 ? 9 : 11, tool: 11, state: 7, seen: 6, new: 3 };
   widths.name = Math.max(8, Math.min(18, width - shown.filter((c) => c !== 'name').reduce((sum, c) => sum + widths[c] + 1, 1)));
   const line = (cells: Record<Cell, string>) => columns(shown.map((c) => [cells[c], widths[c]]));
   return {
@@ -44,11 +55,11 @@ export function sessionLines(state: CockpitState, width: number, now: number): P
     lines: items.map((r) =>
       line({
         // Presence and the flag side by side: a gone agent whose question still waits shows both (○⚑).
-        mark: `${PRESENCE_MARK[r.presence]}${r.waiting ? WAITING_MARK : ' '}`,
+        mark: `${r.managed?.state === 'error' ? ERROR_MARK : PRESENCE_MARK[r.presence]}${r.waiting ? WAITING_MARK : ' '}`,
         name: r.name,
         project: r.project_id ?? '—',
         tool: r.tool,
-        state: r.presence,
+        state: r.managed ? STATE_LABEL[r.managed.state] : r.presence,
         seen: age(r.last_seen, now),
         new: r.unread > 0 ? String(r.unread) : '',
       }),
