@@ -1,5 +1,5 @@
-// What the cockpit's keys do on the daemon: decide an approval, show a request in full, reply to and acknowledge mail.
-// Each answers with one line for the status bar, so a refusal is shown, never thrown.
+// What the cockpit's keys do on the daemon: decide an approval, show a request in full, reply to and acknowledge mail,
+// stop a managed agent's turn. Each answers with one line for the status bar, so a refusal is shown, never thrown.
 import { OPERATOR } from '../rpc/operator.js';
 import { detailKeysLine } from './keys.js';
 import type { Cockpit } from './model/cockpit.js';
@@ -85,5 +85,17 @@ export async function acknowledgeInbox(cockpit: Cockpit, item: InboxItem): Promi
     return `not marked read: ${result.refused?.[0]?.reason ?? 'the daemon refused it'}`;
   } catch (error) {
     return `could not mark it read: ${(error as Error).message}`;
+  }
+}
+
+/** Stop a managed agent's running turn (its queued turns still run). */
+export async function interruptAgent(cockpit: Cockpit, agent: string): Promise<string> {
+  const client = cockpit.rpc;
+  if (!client) return 'not connected to the daemon; try again once it has reconnected';
+  try {
+    const result = await client.call('agent.interrupt', { agent_name: agent });
+    return result.interrupted ? `stopping ${agent}'s turn (${result.turn_id})` : `${agent} has no turn running`;
+  } catch (error) {
+    return `could not stop ${agent}: ${(error as Error).message}`;
   }
 }

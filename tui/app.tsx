@@ -5,6 +5,7 @@ import { memo, useCallback, useEffect, useMemo, useRef, useState, useSyncExterna
 import { OPERATOR } from '../rpc/operator.js';
 import type { Cockpit } from './model/cockpit.js';
 import { Conversation, type Target } from './model/conversation.js';
+import { AgentConversation } from './model/agent-conversation.js';
 import { DETAIL_VIEW_KEYS, PANES, PANE_TITLES, commandFor, detailCommandFor, detailScroll, type CommandName, type PaneName } from './keys.js';
 import { keyPresses } from './key-presses.js';
 import { editKey, emptyEditor, insertText } from './editor.js';
@@ -14,14 +15,15 @@ import { layoutFor, visiblePanes } from './layout.js';
 import { filtered, linesFor, type ListItems, type ListPane } from './panes/lines.js';
 import { NO_SELECTION, itemKey, resolveSelection, selectAt, selectKey, type Selection } from './selection.js';
 import { ListRows, PaneFrame } from './components/pane-frame.js';
-import { ConversationView } from './panes/conversation-view.js';
+import { ConversationView, conversationRows } from './panes/conversation-view.js';
+import { agentTurnRows, type Waiting } from './panes/agent-turn-rows.js';
 import { EditorLine } from './components/editor-line.js';
 import { StatusLine } from './components/status-line.js';
 import { HelpOverlay, DetailOverlay } from './components/overlays.js';
-import { clockInterval, lockDetail, needsYou, type AgentRow, type LockRow } from './rows.js';
+import { clockInterval, lockDetail, managedAgentOf, needsYou, waitsForYou, type AgentRow, type LockRow } from './rows.js';
 import { tint } from './components/theme.js';
 import { completions, methodInfos, parseCall, type MethodInfo } from './palette.js';
-import { approvalDetail, decideApproval, inboxDetail, acknowledgeInbox, replyTo } from './actions.js';
+import { approvalDetail, decideApproval, inboxDetail, acknowledgeInbox, interruptAgent, replyTo } from './actions.js';
 import type { ApprovalSummary, InboxItem } from './model/slices.js';
 
 export interface AppProps {
@@ -99,8 +101,8 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
   const [mode, setMode, modeRef] = useSyncState<Mode>({ kind: 'normal' });
   const [pendingComment, setPendingComment, pendingCommentRef] = useSyncState<{ approval: ApprovalSummary; text: string } | null>(null);
   const [target, setTarget, targetRef] = useSyncState<Target | null>(agent && project ? { project_id: project, agent } : null);
-  const [conversation, setConversation] = useState<Conversation | null>(null);
-  const [, setConversationVersion] = useState(0);
+  const [conversation, setConversation] = useState<Conversation | AgentConversation | null>(null);
+  const [conversationVersion, setConversationVersion] = useState(0);
   const [scroll, setScroll] = useState(0);
   const [composeHistory, setComposeHistory] = useState<readonly string[]>([]);
   const [paletteHistory, setPaletteHistory] = useState<readonly string[]>([]);
@@ -142,9 +144,12 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
     if (!target || target.project_id !== next.project_id || target.agent !== next.agent) setTarget(next);
   }, [focus, selectedAgent?.key]);
 
+  // A managed agent's conversation is its turns (agent.history and agent.* events); anyone else's is its mail. A new
+  // connection opens it again, reading the history: what streamed while the cockpit was away is not replayed.
+  const managedTarget = managedAgentOf(state, target);
   useEffect(() => {
     if (!target) return;
-    const c = new Conversation(cockpit, target);
+    const c = managedTarget ? new AgentConversation(cockpit, target) : new Conversation(cockpit, target);
     const stop = c.subscribe(() => setConversationVersion((v) => v + 1));
     setConversation(c);
     setScroll(0);
@@ -152,7 +157,7 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
       stop();
       c.close();
     };
-  }, [target?.project_id, target?.agent, state.connection === 'live']);
+  }, [target?.project_id, target?.agent, state.connection === 'live', managedTarget !== undefined]);
 
   useEffect(() => {
     onPasteRegister?.((text) => {
@@ -293,6 +298,13 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
         if (!item) return report('the inbox is empty');
         return actOn({ pane: 'inbox', item }, name, report);
       }
+      case 'agent.interrupt': {
+        const chosen = focus === 'sessions' && selectedAgent?.project_id ? { project_id: selectedAgent.project_id, agent: selectedAgent.name } : target;
+        if (!chosen) return report('pick an agent in Sessions first (1, then j/k)');
+        if (!managedAgentOf(cockpit.current, chosen)) return report(`${chosen.agent} is not run by brains: s stops a managed agent's turn`);
+        void interruptAgent(cockpit, chosen.agent).then(report);
+        return;
+      }
     }
   };
 
@@ -347,7 +359,9 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
         if (focus !== 'conversation') selectionRef.current[focus] = NO_SELECTION;
         return setMode({ kind: 'normal' });
       case 'compose':
-        if (conversation && sameTarget(conversation.target, mode.target)) {
+        // Typing to a managed agent is agent.send, never mail: wait for its conversation to be the one open.
+        if (managedAgentOf(cockpit.current, mode.target) && !(conversation instanceof AgentConversation)) report(`not sent: ${mode.target.agent}'s conversation is still opening; ↑ brings it back to send again`);
+        else if (conversation && sameTarget(conversation.target, mode.target)) {
           report(`sending to ${mode.target.agent}…`);
           void conversation.send(text).then(report);
         } else report(`not sent: the conversation with ${mode.target.agent} is not open`);
@@ -419,19 +433,33 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
     for (const press of keyPresses(input, key, EDITING.has(modeRef.current.kind))) handleKey(press.name, press.input);
   });
 
+  // The conversation's rows are rebuilt only when it changed or the pane's width did.
+  const shownConversation = conversation && target && sameTarget(conversation.target, target) ? conversation : null;
+  const waiting = managedTarget && waitsForYou(managedTarget.state) ? { state: managedTarget.state as Waiting['state'], detail: managedTarget.state_detail } : null;
+  const conversationRowsMemo = useMemo(() => new Map<number, ReturnType<typeof conversationRows>>(), [shownConversation, conversationVersion, waiting?.state, waiting?.detail]);
+  const conversationRowsOf = (width: number) => {
+    let rows = conversationRowsMemo.get(width);
+    if (!rows) {
+      rows = !shownConversation ? [] : shownConversation instanceof AgentConversation ? agentTurnRows(shownConversation.entries, shownConversation.target.agent, width, waiting) : conversationRows(shownConversation.lines, width);
+      conversationRowsMemo.set(width, rows);
+    }
+    return rows;
+  };
+
   const paneView = (pane: PaneName, width: number, height: number) => {
     const number = PANES.indexOf(pane) + 1;
     const focused = pane === focus;
     if (pane === 'conversation') {
+      const about = managedTarget ? ` · ${managedTarget.backend} · ${managedTarget.state}` : '';
       return (
-        <PaneFrame key={pane} number={number} title={PANE_TITLES[pane]} focused={focused} width={width} height={height} note={target ? `${target.agent} in ${target.project_id}` : 'pick an agent in Sessions'}>
+        <PaneFrame key={pane} number={number} title={PANE_TITLES[pane]} focused={focused} width={width} height={height} note={target ? `${target.agent} in ${target.project_id}${about}` : 'pick an agent in Sessions'}>
           <ConversationView
-            lines={conversation && target && conversation.target.project_id === target.project_id && conversation.target.agent === target.agent ? conversation.lines : []}
-            width={width - 2}
+            rows={conversationRowsOf(width - 2)}
             height={height - 3 - (mode.kind === 'compose' && focused ? mode.editor.text.split('\n').length : 0)}
             scroll={scroll}
             loaded={conversation?.loaded ?? false}
             hasTarget={target !== null}
+            empty={managedTarget ? 'no turns yet: press i and type to this agent (#help lists its commands)' : 'no messages yet: press i and type to this agent'}
           />
           {mode.kind === 'compose' && focused ? <EditorLine prompt={`to ${mode.target.agent}› `} editor={mode.editor} width={width - 2} /> : null}
         </PaneFrame>

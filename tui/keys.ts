@@ -33,7 +33,8 @@ export type CommandName =
   | 'approval.deny'
   | 'approval.comment'
   | 'inbox.reply'
-  | 'inbox.ack';
+  | 'inbox.ack'
+  | 'agent.interrupt';
 
 export interface KeyBinding {
   command: CommandName;
@@ -56,7 +57,9 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { command: 'move.first', keys: ['home', 'g'], description: 'first (oldest in the conversation)' },
   { command: 'move.last', keys: ['end', 'G'], description: 'last (newest in the conversation)' },
   { command: 'compose', keys: ['i', 'enter'], pane: 'conversation', description: 'type to the agent: Enter sends, Alt+Enter or Ctrl+J a new line, up/down history, Esc leaves' },
-  { command: 'compose', keys: ['i'], pane: 'sessions', description: 'type to the selected agent' },
+  { command: 'compose', keys: ['i'], pane: 'sessions', description: 'type to the selected agent (a managed one: a turn, or a #command such as #status)' },
+  { command: 'agent.interrupt', keys: ['s'], pane: 'conversation', description: 'stop the running turn of the managed agent shown (queued turns still run)' },
+  { command: 'agent.interrupt', keys: ['s'], pane: 'sessions', description: "stop the selected managed agent's running turn" },
   { command: 'open', keys: ['enter'], description: 'open the selected row (an agent opens its conversation)' },
   { command: 'approval.approve', keys: ['a'], pane: 'approvals', description: 'approve the selected approval (the oldest when none is selected), or the one open', inDetail: 'approves' },
   { command: 'approval.deny', keys: ['d'], pane: 'approvals', description: 'deny the selected approval, or the one open', inDetail: 'denies' },

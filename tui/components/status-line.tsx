@@ -7,8 +7,8 @@ import { EditorLine } from './editor-line.js';
 import { tint } from './theme.js';
 
 const PANE_HINTS: Record<PaneName, string> = {
-  sessions: 'j/k select · Enter open conversation · i type to agent',
-  conversation: 'i/Enter type · PgUp/PgDn scroll · Esc leave typing',
+  sessions: 'j/k select · Enter open conversation · i type to agent · s stop its turn',
+  conversation: 'i/Enter type · s stop the turn · PgUp/PgDn scroll · Esc leave typing',
   inbox: 'Enter open · r reply · x mark read',
   locks: 'Enter details',
   approvals: 'a approve · d deny · c comment · Enter details',
