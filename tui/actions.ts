@@ -7,20 +7,34 @@ import { payloadText, type ApprovalSummary, type InboxItem } from './model/slice
 
 const RESOURCE_PREVIEW_LINES = 12;
 
-/** approve / deny, or the request's own first and last option when it was asked with other options. */
-export function optionFor(approval: ApprovalSummary, decision: 'approve' | 'deny'): string {
+/** What a key decides: approve (a tool permission's allow once), deny, or allow_always (a tool permission's A). */
+export type Decision = 'approve' | 'deny' | 'allow_always';
+
+/** approve / deny, or the request's own first and last option when it was asked with other options (a tool permission's
+ * allow and deny); allow_always only where it is an option. */
+export function optionFor(approval: ApprovalSummary, decision: Decision): string | null {
   if (approval.options.includes(decision)) return decision;
+  if (decision === 'allow_always') return null;
   return decision === 'approve' ? approval.options[0]! : approval.options[approval.options.length - 1]!;
 }
 
-export async function decideApproval(cockpit: Cockpit, approval: ApprovalSummary, decision: 'approve' | 'deny', comment?: string): Promise<string> {
+function decided(approval: ApprovalSummary, option: string): string {
+  if (option === 'approve') return 'approved';
+  if (option === 'deny') return 'denied';
+  if (approval.kind !== 'permission') return `decided: ${option}`;
+  const tool = approval.title.split(':')[0];
+  return option === 'allow' ? `allowed once (${tool})` : option === 'allow_always' ? `${tool} allowed for ${approval.requested_by} until #new` : `decided: ${option}`;
+}
+
+export async function decideApproval(cockpit: Cockpit, approval: ApprovalSummary, decision: Decision, comment?: string): Promise<string> {
   const client = cockpit.rpc;
   if (!client) return 'not connected to the daemon; try again once it has reconnected';
   const option = optionFor(approval, decision);
+  if (option === null) return `${approval.approval_id} is no tool permission: A allows a tool for its agent; a approves, d denies`;
   try {
     await client.call('approval.decide', { approval_id: approval.approval_id, decision: option, ...(comment ? { comment } : {}) });
     cockpit.refresh(['approvals', 'sessions', 'inbox']);
-    return `${approval.approval_id} ${option === 'approve' ? 'approved' : option === 'deny' ? 'denied' : `decided: ${option}`}${comment ? ' with your comment' : ''}`;
+    return `${approval.approval_id} ${decided(approval, option)}${comment ? ' with your comment' : ''}`;
   } catch (error) {
     cockpit.refresh(['approvals']);
     return `${approval.approval_id}: ${(error as Error).message}`;

@@ -23,7 +23,7 @@ import { HelpOverlay, DetailOverlay } from './components/overlays.js';
 import { clockInterval, lockDetail, managedAgentOf, needsYou, waitsForYou, type AgentRow, type LockRow } from './rows.js';
 import { tint } from './components/theme.js';
 import { completions, methodInfos, parseCall, type MethodInfo } from './palette.js';
-import { approvalDetail, decideApproval, inboxDetail, acknowledgeInbox, interruptAgent, replyTo } from './actions.js';
+import { approvalDetail, decideApproval, inboxDetail, acknowledgeInbox, interruptAgent, replyTo, type Decision } from './actions.js';
 import type { ApprovalSummary, InboxItem } from './model/slices.js';
 
 export interface AppProps {
@@ -42,6 +42,8 @@ export interface AppProps {
 }
 
 const LIST_PANES: readonly ListPane[] = ['sessions', 'inbox', 'locks', 'approvals', 'tasks'];
+/** What each deciding key decides. */
+const DECISIONS: Partial<Record<CommandName, Decision>> = { 'approval.approve': 'approve', 'approval.deny': 'deny', 'approval.allow_always': 'allow_always' };
 
 /** State whose newest value the key handler can read at once, between keys that arrive in one chunk. */
 function useSyncState<T>(initial: T): [T, (next: T | ((current: T) => T)) => void, { current: T }] {
@@ -228,7 +230,7 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
     }
   };
 
-  const decide = async (report: Report, decision: 'approve' | 'deny', comment?: string, chosen?: ApprovalSummary) => {
+  const decide = async (report: Report, decision: Decision, comment?: string, chosen?: ApprovalSummary) => {
     const approval = chosen ?? (selectedItem('approvals') as ApprovalSummary | undefined);
     if (!approval) return report('no pending approval to decide');
     report(await decideApproval(cockpit, approval, decision, comment));
@@ -286,6 +288,7 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
       case 'open':
         return open(report);
       case 'approval.approve':
+      case 'approval.allow_always':
       case 'approval.deny':
       case 'approval.comment': {
         const approval = selectedItem('approvals') as ApprovalSummary | undefined;
@@ -312,7 +315,8 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
   const actOn = (subject: DetailSubject, name: CommandName, report: Report) => {
     if (subject.pane === 'approvals') {
       if (name === 'approval.comment') return setMode({ kind: 'comment', editor: emptyEditor(), approval: subject.approval });
-      if (name === 'approval.approve' || name === 'approval.deny') void decide(report, name === 'approval.approve' ? 'approve' : 'deny', undefined, subject.approval);
+      const decision = DECISIONS[name];
+      if (decision) void decide(report, decision, undefined, subject.approval);
       return;
     }
     if (name === 'inbox.reply') return setMode({ kind: 'reply', editor: emptyEditor(), item: subject.item });
@@ -418,10 +422,10 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
       return setMode({ ...mode, editor: outcome.state } as Mode);
     }
     const commented = pendingCommentRef.current;
-    const decision = commandFor(name, 'approvals');
-    if (commented && focus === 'approvals' && (decision === 'approval.approve' || decision === 'approval.deny')) {
+    const decision = DECISIONS[commandFor(name, 'approvals') ?? 'help'];
+    if (commented && focus === 'approvals' && decision) {
       setPendingComment(null);
-      return void decide(begin(), decision === 'approval.approve' ? 'approve' : 'deny', commented.text, commented.approval);
+      return void decide(begin(), decision, commented.text, commented.approval);
     }
     if (name === 'escape' && commented) return setPendingComment(null);
     const commandName = commandFor(name, focus);

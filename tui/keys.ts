@@ -30,6 +30,7 @@ export type CommandName =
   | 'close'
   | 'quit'
   | 'approval.approve'
+  | 'approval.allow_always'
   | 'approval.deny'
   | 'approval.comment'
   | 'inbox.reply'
@@ -61,9 +62,10 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { command: 'agent.interrupt', keys: ['s'], pane: 'conversation', description: 'stop the running turn of the managed agent shown (queued turns still run)' },
   { command: 'agent.interrupt', keys: ['s'], pane: 'sessions', description: "stop the selected managed agent's running turn" },
   { command: 'open', keys: ['enter'], description: 'open the selected row (an agent opens its conversation)' },
-  { command: 'approval.approve', keys: ['a'], pane: 'approvals', description: 'approve the selected approval (the oldest when none is selected), or the one open', inDetail: 'approves' },
+  { command: 'approval.approve', keys: ['a'], pane: 'approvals', description: 'approve the selected approval (the oldest when none is selected), or the one open; a tool permission: allow once', inDetail: 'approves' },
+  { command: 'approval.allow_always', keys: ['A'], pane: 'approvals', description: 'a tool permission: allow that tool for its agent until #new', inDetail: 'allows always' },
   { command: 'approval.deny', keys: ['d'], pane: 'approvals', description: 'deny the selected approval, or the one open', inDetail: 'denies' },
-  { command: 'approval.comment', keys: ['c'], pane: 'approvals', description: 'write a comment, then a approves or d denies with it', inDetail: 'comments first' },
+  { command: 'approval.comment', keys: ['c'], pane: 'approvals', description: 'write a comment, then a, A or d decides with it (a denied agent reads why)', inDetail: 'comments first' },
   { command: 'inbox.reply', keys: ['r'], pane: 'inbox', description: 'reply to the selected message, or the one open', inDetail: 'replies' },
   { command: 'inbox.ack', keys: ['x'], pane: 'inbox', description: 'acknowledge the selected message, or the one open (mark it read)', inDetail: 'marks it read' },
   { command: 'filter', keys: ['/'], description: 'filter the focused list (Esc clears)' },

@@ -11,7 +11,7 @@ const PANE_HINTS: Record<PaneName, string> = {
   conversation: 'i/Enter type · s stop the turn · PgUp/PgDn scroll · Esc leave typing',
   inbox: 'Enter open · r reply · x mark read',
   locks: 'Enter details',
-  approvals: 'a approve · d deny · c comment · Enter details',
+  approvals: 'a approve/allow · A allow always · d deny · c comment · Enter details',
   tasks: 'Enter details',
 };
 
@@ -38,7 +38,7 @@ export function StatusLine({ mode, focus, status, notice, pendingComment, width 
   if (mode.kind === 'comment') return <EditorLine prompt={`comment on ${mode.approval.approval_id}› `} editor={mode.editor} width={width} />;
   if (mode.kind === 'reply') return <EditorLine prompt={`reply to ${mode.item.from_agent}› `} editor={mode.editor} width={width} />;
   if (mode.kind === 'filter') return <EditorLine prompt="/" editor={mode.editor} width={width} />;
-  if (pendingComment !== null) return <Text wrap="truncate-end" color={tint('yellow')}>{`comment ready: a approves or d denies with it, Esc drops it`}</Text>;
+  if (pendingComment !== null) return <Text wrap="truncate-end" color={tint('yellow')}>{`comment ready: a approves, A allows always or d denies with it, Esc drops it`}</Text>;
   const said = [status, notice].filter((s): s is string => Boolean(s)).join(' · ');
   return (
     <Text wrap="truncate-end">
