@@ -52,7 +52,9 @@ export async function decideCommand(decision: 'approve' | 'deny', argv: string[]
     if (json) process.stdout.write(`${formatJson(decided, outputMode({}))}\n`);
     else {
       const what = `${decided.kind} "${oneLine(decided.title, 80)}" from ${decided.requested_by} in ${decided.project_id}`;
-      process.stdout.write(`${decision === 'approve' ? 'Approved' : 'Denied'} ${decided.approval_id} (${what}); ${decided.requested_by} has been told.\n`);
+      // A tool permission's approve is its allow (once).
+      const verb = decision === 'deny' ? 'Denied' : decided.kind === 'permission' ? 'Allowed' : 'Approved';
+      process.stdout.write(`${verb} ${decided.approval_id} (${what}); ${decided.requested_by} has been told.\n`);
     }
     return EXIT.OK;
   });
