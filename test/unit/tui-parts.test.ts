@@ -39,7 +39,11 @@ test('no key means two things in one place: each pane binding and each global ke
   assert.equal(detailCommandFor('a', 'approvals'), 'approval.approve');
   assert.equal(detailCommandFor('x', 'inbox'), 'inbox.ack');
   assert.equal(detailCommandFor('a', 'inbox'), null);
-  assert.equal(detailKeysLine('approvals'), 'a approves · d denies · c comments first');
+  assert.equal(detailKeysLine('approvals'), 'a approves · A allows always · d denies · c comments first');
+  assert.equal(commandFor('A', 'approvals'), 'approval.allow_always');
+  assert.equal(commandFor('s', 'conversation'), 'agent.interrupt');
+  assert.equal(commandFor('s', 'sessions'), 'agent.interrupt');
+  assert.equal(commandFor('s', 'inbox'), null, 's means nothing where no agent is chosen');
 });
 
 test('the input line: typing, Alt+Enter and Ctrl+J for new lines, Enter submits, history with up and down', () => {
@@ -127,6 +131,9 @@ test('events map to the slices they make stale; unknown types touch none', () =>
   assert.deepEqual(slicesFor('message.sent', { from_agent: 'a', to_agent: 'b', broadcast: false, recipients: ['b'] }), ['unread'], 'mail between agents leaves the inbox alone');
   assert.deepEqual(slicesFor('message.sent', { from_agent: 'a', to_agent: 'operator', broadcast: false, recipients: ['operator'] }), ['unread', 'inbox']);
   assert.deepEqual(slicesFor('message.acked', { agent_name: 'operator', message_ids: [] }), ['unread', 'inbox']);
+  assert.deepEqual(slicesFor('agent.state_changed'), ['agents']);
+  assert.deepEqual(slicesFor('agent.output'), [], "a managed agent's streamed text is the conversation's alone");
+  assert.deepEqual(slicesFor('agent.turn_finished'), []);
 });
 
 test('the README shows the key table exactly as the cockpit binds it', () => {
@@ -164,6 +171,7 @@ test('who an event shows acting: senders, takers, lock holders that act themselv
   assert.deepEqual(at('session.active', { client_id: 'demo-frontend' }, 's-2'), ['session:s-2', 'client:demo-frontend']);
   assert.deepEqual(at('session.idle', { client_id: 'demo-frontend' }, 's-2'), [], 'going idle is no sign of life');
   assert.deepEqual(at('approval.decided', { requested_by: 'frontend', decided_by: 'operator' }), [], "the operator's decision is not the agent acting");
+  assert.deepEqual(at('agent.turn_finished', { agent_name: 'coder', project_id: 'agents', turn_id: 'turn-2' }, 'coder'), ['member:agents/coder'], 'a managed agent names its project in the data');
   assert.equal(latestTime('2026-01-01T00:00:00.000Z', undefined, '2026-01-02T00:00:00.000Z', null), '2026-01-02T00:00:00.000Z');
 });
 
