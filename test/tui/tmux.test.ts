@@ -7,7 +7,7 @@ import { CLI, envFor, startDaemon, tempHome, waitFor } from '../helpers/daemon.j
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 
-test('brains tui in tmux: approve with 5 then a, type to an agent, resize, Esc q out of typing to quit and give the terminal back', { skip: hasTmux ? false : 'tmux is not installed' }, async () => {
+test('brains tui in tmux: approve with 5 then a, type to a managed agent and to an agent, resize, Esc q out of typing to quit and give the terminal back', { skip: hasTmux ? false : 'tmux is not installed' }, async () => {
   const daemon = await startDaemon();
   const server = `brains-test-${process.pid}`;
   const tmux = (...args: string[]) => execFileSync('tmux', ['-L', server, ...args], { encoding: 'utf8' });
@@ -25,6 +25,7 @@ test('brains tui in tmux: approve with 5 then a, type to an agent, resize, Esc q
     await c.call('project.create', { name: 'Tmux', agent_name: 'lead', working_directory: '/tmp' });
     await c.call('project.join', { project_id: 'tmux', agent_name: 'helper', working_directory: '/tmp' });
     const handoff = await c.call('handoff.submit', { project_id: 'tmux', agent_name: 'helper', title: 'Parser rewritten', summary: 'all green' });
+    await c.call('agent.create', { agent_name: 'echoer', backend: 'echo', working_directory: '/tmp', project_id: 'tmux' });
 
     // CI=true on purpose: the cockpit must still draw on a real terminal (Ink would otherwise hold every frame).
     const env = `BRAINS_HOME='${daemon.home}' NO_COLOR=1 CI=true TERM=xterm-256color`;
@@ -39,9 +40,33 @@ test('brains tui in tmux: approve with 5 then a, type to an agent, resize, Esc q
     await waitFor(async () => (await c.call('approval.get', { approval_id: handoff.approval_id })).status === 'approved', 15_000, 'the approval stored');
     await waitForScreen((text) => text.includes('⚑ 0 pending'), 'the header count going down');
 
+    // A managed agent (the built-in echo backend): typed into, its answer streams back into the conversation.
+    tmux('send-keys', '-t', 'cockpit', '1');
+    await waitForScreen((text) => text.includes('[1 Sessions]') && /echoer .*idle/.test(text), 'the managed agent in Sessions, idle');
+    tmux('send-keys', '-t', 'cockpit', '/', 'echoer', 'Enter');
+    await waitForScreen((text) => text.includes('filter: echoer'), 'Sessions filtered to echoer');
+    tmux('send-keys', '-t', 'cockpit', 'i');
+    await waitForScreen((text) => text.includes('to echoer›') && text.includes('echoer in tmux · echo'), 'the input line for the managed agent');
+    tmux('send-keys', '-t', 'cockpit', '-l', 'echo this back');
+    tmux('send-keys', '-t', 'cockpit', 'Enter');
+    await waitFor(
+      async () => (await c.call('agent.history', { agent_name: 'echoer' })).turns.some((t) => t.role === 'assistant' && t.status === 'done' && t.text === 'echo this back'),
+      15_000,
+      'the turn answered',
+    );
+    await waitForScreen((text) => text.includes('you → echoer') && text.split('echo this back').length === 3 && text.includes('─ done'), 'what was typed and the answer');
+    tmux('send-keys', '-t', 'cockpit', 'Escape');
+    tmux('send-keys', '-t', 'cockpit', '1');
+    await waitForScreen((text) => text.includes('[1 Sessions]'), 'Sessions focused again');
+    tmux('send-keys', '-t', 'cockpit', 'Escape');
+    await waitForScreen((text) => text.includes('helper'), 'the filter cleared');
+
     tmux('send-keys', '-t', 'cockpit', '1');
     await waitForScreen((text) => text.includes('[1 Sessions]'), 'Sessions focused');
-    tmux('send-keys', '-t', 'cockpit', '/', 'helper', 'Enter', 'i');
+    // i waits for the filtered list on screen: in the same write it would still see the row selected before (echoer).
+    tmux('send-keys', '-t', 'cockpit', '/', 'helper', 'Enter');
+    await waitForScreen((text) => text.includes('filter: helper') && !text.includes('to echoer›'), 'Sessions filtered to helper');
+    tmux('send-keys', '-t', 'cockpit', 'i');
     await waitForScreen((text) => text.includes('to helper›'), 'the input line for helper');
     tmux('send-keys', '-t', 'cockpit', '-l', 'please rerun the suite');
     tmux('send-keys', '-t', 'cockpit', 'Enter');
