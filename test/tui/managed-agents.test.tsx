@@ -3,7 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { runCli, waitFor } from '../helpers/daemon.js';
+import { runCli, startDaemon, waitFor } from '../helpers/daemon.js';
 import { KEYS, renderCockpit } from '../helpers/cockpit.js';
 import { withDaemon } from '../helpers/with-daemon.js';
 
@@ -133,4 +133,31 @@ describe('managed agents in the cockpit', () => {
       await waitFor(async () => (await lastText()).includes(expected), 15_000, `${verb} reaching the agent`);
     }
   });
+});
+
+test("a managed agent's conversation is read again after the daemon restarts, and typing to it carries on", async () => {
+  const first = await startDaemon();
+  const setup = await first.client();
+  await setup.call('agent.create', { agent_name: 'keeper', backend: 'echo', working_directory: '/tmp' });
+  await setup.call('agent.send', { agent_name: 'keeper', text: 'before the restart' });
+  const ui = await renderCockpit(first, { agent: 'keeper', project: 'agents' });
+  let second: Awaited<ReturnType<typeof startDaemon>> | null = null;
+  const times = (frame: string, text: string) => frame.split(text).length - 1;
+  try {
+    await ui.waitForFrame((f) => times(f, 'before the restart') === 2 && f.includes('─ done'), 'the turn before the restart, typed and answered');
+    await setup.close();
+    await first.stop();
+    await ui.waitForFrame((f) => f.includes('reconnecting'), 'the reconnecting state');
+    second = await startDaemon({ home: first.home });
+    const c = await second.client();
+    await c.call('agent.send', { agent_name: 'keeper', text: 'while you were away' });
+    await ui.waitForFrame((f) => f.includes('● live') && times(f, 'while you were away') === 2 && times(f, 'before the restart') === 2, 'both turns after the restart');
+    await ui.press('i', ...'and now'.split(''), KEYS.enter);
+    await waitFor(async () => (await c.call('agent.history', { agent_name: 'keeper' })).turns.some((t) => t.role === 'assistant' && t.status === 'done' && t.text === 'and now'), 10_000, 'the typed turn answered');
+    await ui.waitForFrame((f) => times(f, 'and now') === 2, 'the new turn in the pane');
+  } finally {
+    await ui.close();
+    await second?.cleanup();
+    await first.cleanup();
+  }
 });

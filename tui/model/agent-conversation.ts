@@ -18,6 +18,8 @@ export interface Note {
 export type Entry = { kind: 'turn'; turn: Turn } | { kind: 'note'; note: Note };
 
 const HISTORY_LIMIT = 100;
+/** Streamed pieces within this long of each other cost one redraw (a fast answer sends hundreds a second). */
+const OUTPUT_DELAY_MS = 30;
 
 export class AgentConversation {
   private turns: readonly Turn[] = [];
@@ -26,6 +28,7 @@ export class AgentConversation {
   private loading = false;
   private again = false;
   private nextNote = 1;
+  private outputTimer: NodeJS.Timeout | null = null;
   private readonly listeners = new Set<() => void>();
   private readonly stopEvents: () => void;
   /** Turns and notes in time order; a new array whenever anything changed. */
@@ -45,6 +48,7 @@ export class AgentConversation {
   }
 
   close(): void {
+    if (this.outputTimer) clearTimeout(this.outputTimer);
     this.stopEvents();
     this.listeners.clear();
   }
@@ -110,6 +114,11 @@ export class AgentConversation {
       return;
     }
     const next = applyAgentEvent(this.turns, this.target.agent, event);
+    if (event.type === 'agent.output') {
+      this.turns = next;
+      this.outputTimer ??= setTimeout(() => this.rebuild(), OUTPUT_DELAY_MS);
+      return;
+    }
     if (next !== this.turns) this.set(next);
     // The finished turn is stored whole (the event carries 2,000 characters of it, and what was typed likewise).
     if (event.type === 'agent.turn_finished') this.reload();
@@ -131,6 +140,8 @@ export class AgentConversation {
   }
 
   private rebuild(): void {
+    if (this.outputTimer) clearTimeout(this.outputTimer);
+    this.outputTimer = null;
     const entries: Entry[] = this.turns.map((turn) => ({ kind: 'turn', turn }));
     // Each note goes after the turns that began before it.
     for (const note of this.notes) {
