@@ -43,6 +43,8 @@ export class AgentWorker {
   private running: Running | null = null;
   private pumping = false;
   private readonly ended = new AbortController();
+  /** Why the worker ended (the daemon stopped, the agent was removed): the error of the turn it cut short. */
+  private endReason = 'the agent stopped';
 
   constructor(
     readonly agentName: string,
@@ -81,6 +83,7 @@ export class AgentWorker {
 
   /** The agent was removed, or the daemon stops: end the running turn and the process. */
   async end(why: string): Promise<void> {
+    this.endReason = why;
     this.ended.abort();
     const running = this.running;
     if (running) {
@@ -164,7 +167,8 @@ export class AgentWorker {
     }
     this.ctx.permissions.withdrawAllOf(this.agentName, 'the turn ended before a decision');
     const status = running.timedOut ? 'timed_out' : running.interrupted && outcome.status !== 'done' ? 'interrupted' : outcome.status;
-    const error = status === 'done' ? null : (outcome.error ?? (status === 'interrupted' ? (this.ended.signal.aborted ? 'stopped with the agent' : 'interrupted') : null));
+    const cutShort = status === 'interrupted' && this.ended.signal.aborted;
+    const error = status === 'done' ? null : cutShort ? `${this.endReason} while this turn ran; send it again if it is still wanted` : (outcome.error ?? (status === 'interrupted' ? 'interrupted' : null));
     this.record((emit, agent) => {
       finishTurn(deps, emit, agent, turn.turn_no, { status, text: outcome.text, toolUses, usage: outcome.usage ?? null, costUsd: outcome.costUsd ?? null, error });
       if (outcome.nativeSessionId && outcome.nativeSessionId !== agent.native_session_id) deps.store.agents.update(agent.agent_name, { native_session_id: outcome.nativeSessionId });
