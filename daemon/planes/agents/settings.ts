@@ -1,5 +1,6 @@
 // Checks on what a person sets for a managed agent (directories, env, command), before anything is stored.
 import { statSync } from 'node:fs';
+import { posix } from 'node:path';
 import { MAX_SYSTEM_PROMPT_BYTES } from '../../../rpc/contract/agents.js';
 import { BrainsError } from '../../../rpc/errors.js';
 
@@ -7,6 +8,9 @@ import { BrainsError } from '../../../rpc/errors.js';
 export const DAEMON_SET_ENV = ['BRAINS_AGENT_TOKEN', 'BRAINS_AGENT', 'BRAINS_HOME', 'BRAINS_TOOL'] as const;
 
 export function requireDirectory(path: string, what: string): void {
+  if (path.split('/').some((part) => part === '.' || part === '..')) {
+    throw new BrainsError('INVALID', `${what} ${path} has . or .. parts; name the directory itself, e.g. ${posix.resolve(path)}`, { path });
+  }
   let isDirectory = false;
   try {
     isDirectory = statSync(path).isDirectory();
