@@ -5,7 +5,7 @@ import { MAX_SYSTEM_PROMPT_BYTES } from '../../../rpc/contract/agents.js';
 import { BrainsError } from '../../../rpc/errors.js';
 
 /** Variables the daemon sets for every agent process itself; an agent's env may not replace them. */
-export const DAEMON_SET_ENV = ['BRAINS_AGENT_TOKEN', 'BRAINS_AGENT', 'BRAINS_HOME', 'BRAINS_TOOL'] as const;
+export const DAEMON_SET_ENV = ['BRAINS_AGENT_TOKEN', 'BRAINS_AGENT', 'BRAINS_HOME', 'BRAINS_SOCKET', 'BRAINS_TOOL'] as const;
 
 export function requireDirectory(path: string, what: string): void {
   if (path.split('/').some((part) => part === '.' || part === '..')) {
