@@ -120,7 +120,11 @@ export class AgentWorker {
         await this.run(next);
       } catch (error) {
         this.ctx.deps.log.error('a managed agent turn failed in the runtime', { agent_name: this.agentName, turn_id: turnIdOf(next.turn_no), error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-        this.record((emit, agent) => finishTurn(this.ctx.deps, emit, agent, next.turn_no, { status: 'error', text: '', toolUses: [], usage: null, costUsd: null, error: 'brains failed to run this turn; see the daemon log' }));
+        const why = 'brains failed to run this turn; see the daemon log';
+        this.record((emit, agent) => {
+          finishTurn(this.ctx.deps, emit, agent, next.turn_no, { status: 'error', text: '', toolUses: [], usage: null, costUsd: null, error: why });
+          setState(this.ctx.deps, emit, agent, 'error', why);
+        });
       } finally {
         release();
       }
