@@ -1,10 +1,12 @@
 // The command backend through a real daemon: a script that reads the prompt on stdin streams its answer; a failing
 // one is an error turn carrying its stderr; a missing program is a clear NOT_FOUND-style error and the agent in error.
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { startDaemon } from '../helpers/daemon.js';
 import { withDaemon } from '../helpers/with-daemon.js';
 import { EventTap, agentWhen, ask, finished, scratchDir, turns } from '../helpers/agents.js';
 
@@ -77,5 +79,40 @@ describe('the command backend', () => {
     writeFileSync(join(dir, 'plain.txt'), 'not a program');
     await c.call('agent.update', { agent_name: 'none', command: [join(dir, 'plain.txt')] });
     assert.match((await ask(c, 'none', 'anyone?')).error!, /plain\.txt not found/);
+  });
+
+  test('a program that is there but cannot be started says so, and the agent is in error', async () => {
+    const dir = scratchDir();
+    const script = join(dir, 'orphaned-script');
+    writeFileSync(script, '#!/nonexistent/interpreter\necho hi\n', { mode: 0o755 });
+    await c.call('agent.create', { agent_name: 'nostart', backend: 'command', working_directory: dir, command: [script] });
+    const turn = await ask(c, 'nostart', 'go');
+    assert.equal(turn.status, 'error');
+    assert.match(turn.error!, /orphaned-script could not start: .*ENOENT/);
+    assert.equal((await agentWhen(c, 'nostart', (a) => a.state === 'error', 'state error')).state_detail, turn.error);
+  });
+});
+
+describe('a command line stored before brains refused it', () => {
+  test('a NUL in a stored argument fails the turn with a clear error, and the agent is not left working', async () => {
+    const d = await startDaemon();
+    after(() => d.cleanup());
+    const c2 = await d.client();
+    const dir = scratchDir();
+    await c2.call('agent.create', { agent_name: 'old', backend: 'command', working_directory: dir, command: [process.execPath, SCRIPT] });
+    assert.equal(await d.stop(), 0);
+    // What an older brains let through: no call can store this now.
+    const db = new Database(d.paths.db);
+    db.prepare('UPDATE agents SET command = ? WHERE agent_name = ?').run(JSON.stringify([process.execPath, 'a\u0000b']), 'old');
+    db.close();
+    const again = await startDaemon({ home: d.home });
+    after(() => again.cleanup());
+    const c3 = await again.client();
+    const turn = await ask(c3, 'old', 'hello');
+    assert.equal(turn.status, 'error');
+    assert.match(turn.error!, /could not start: .*null bytes/);
+    const agent = await agentWhen(c3, 'old', (a) => a.state !== 'working', 'the agent to leave working');
+    assert.equal(agent.state, 'error');
+    assert.equal(agent.running_turn_id, null);
   });
 });
