@@ -227,8 +227,14 @@ export class AgentWorker {
     if (!agent) throw new DriverStartError(`${this.agentName} was removed`, 'NOT_FOUND');
     const driver = this.ctx.drivers.get(agent.backend);
     if (!driver) throw new DriverStartError(`backend ${agent.backend} is not available in this brains; choose one of ${[...this.ctx.drivers.keys()].join(', ')}`, 'INVALID');
-    this.session = await this.ctx.startSession(driver, agent);
-    return this.session;
+    const session = await this.ctx.startSession(driver, agent);
+    // Ended while the process started (removed, the daemon stopping): nothing else would ever stop it.
+    if (this.ended.signal.aborted) {
+      await session.stop(this.grace()).catch(() => undefined);
+      throw new DriverStartError(this.endReason, 'UNAVAILABLE');
+    }
+    this.session = session;
+    return session;
   }
 
   private onEvent(event: DriverEvent, running: Running, session: DriverSession, clock: TurnClock, toolUses: ToolUseRecord[], say: (delta: string) => void): void {
