@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { startDaemon } from '../helpers/daemon.js';
+import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { withDaemon } from '../helpers/with-daemon.js';
 import { EventTap, agentWhen, ask, finished, scratchDir, turns } from '../helpers/agents.js';
 
@@ -96,7 +96,12 @@ describe('the command backend', () => {
 describe('a command line stored before brains refused it', () => {
   test('a NUL in a stored argument fails the turn with a clear error, and the agent is not left working', async () => {
     const d = await startDaemon();
-    after(() => d.cleanup());
+    let again: TestDaemon | undefined;
+    // The restarted daemon first (it shares the home the first one's cleanup removes).
+    after(async () => {
+      await again?.cleanup();
+      await d.cleanup();
+    });
     const c2 = await d.client();
     const dir = scratchDir();
     await c2.call('agent.create', { agent_name: 'old', backend: 'command', working_directory: dir, command: [process.execPath, SCRIPT] });
@@ -105,8 +110,7 @@ describe('a command line stored before brains refused it', () => {
     const db = new Database(d.paths.db);
     db.prepare('UPDATE agents SET command = ? WHERE agent_name = ?').run(JSON.stringify([process.execPath, 'a\u0000b']), 'old');
     db.close();
-    const again = await startDaemon({ home: d.home });
-    after(() => again.cleanup());
+    again = await startDaemon({ home: d.home });
     const c3 = await again.client();
     const turn = await ask(c3, 'old', 'hello');
     assert.equal(turn.status, 'error');
