@@ -32,6 +32,17 @@ describe('claude processes and agent changes', () => {
     assert.ok(!(await c.call('agent.list', {})).agents.some((a) => a.agent_name === 'doomed'));
   });
 
+  test('project.delete takes its agents with it, processes included', async () => {
+    await c.call('project.create', { project_id: 'doomed-project', name: 'doomed' });
+    const state = scratchDir();
+    await c.call('agent.create', { agent_name: 'inside', backend: 'claude', working_directory: state, project_id: 'doomed-project', env: { FAKE_CLAUDE_STATE: state } });
+    await c.call('agent.send', { agent_name: 'inside', text: '[hang] busy' });
+    await waitFor(() => userLines(state).length === 1, AGENT_WAIT_MS, 'the turn to reach the fake');
+    await c.call('project.delete', { project_id: 'doomed-project' });
+    await gone(userLines(state)[0]!.pid, 'the process of an agent whose project was deleted');
+    assert.ok(!(await c.call('agent.list', {})).agents.some((a) => a.agent_name === 'inside'));
+  });
+
   test('agent.remove while the process is still starting ends it once it has started', async () => {
     const state = await claudeAgent('early', { FAKE_CLAUDE_INIT_DELAY_MS: '1500' });
     await c.call('agent.send', { agent_name: 'early', text: 'never mind' });
