@@ -43,7 +43,8 @@ export class AgentWorker {
   private running: Running | null = null;
   private pumping: Promise<void> | null = null;
   private readonly ended = new AbortController();
-  private endReason = 'the agent was stopped';
+  /** Why the worker ended (the daemon stopped, the agent was removed): the error of the turn it cut short. */
+  private endReason = 'the agent stopped';
 
   constructor(
     readonly agentName: string,
@@ -122,7 +123,11 @@ export class AgentWorker {
         await this.run(next);
       } catch (error) {
         this.ctx.deps.log.error('a managed agent turn failed in the runtime', { agent_name: this.agentName, turn_id: turnIdOf(next.turn_no), error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-        this.record((emit, agent) => finishTurn(this.ctx.deps, emit, agent, next.turn_no, { status: 'error', text: '', toolUses: [], usage: null, costUsd: null, error: 'brains failed to run this turn; see the daemon log' }));
+        const why = 'brains failed to run this turn; see the daemon log';
+        this.record((emit, agent) => {
+          finishTurn(this.ctx.deps, emit, agent, next.turn_no, { status: 'error', text: '', toolUses: [], usage: null, costUsd: null, error: why });
+          setState(this.ctx.deps, emit, agent, 'error', why);
+        });
       } finally {
         release();
       }
@@ -169,7 +174,8 @@ export class AgentWorker {
     }
     this.ctx.permissions.withdrawAllOf(this.agentName, 'the turn ended before a decision');
     const status = running.timedOut ? 'timed_out' : running.interrupted && outcome.status !== 'done' ? 'interrupted' : outcome.status;
-    const error = status === 'done' ? null : status === 'interrupted' ? (this.ended.signal.aborted ? this.endReason : (outcome.error ?? 'interrupted')) : (outcome.error ?? null);
+    const cutShort = status === 'interrupted' && this.ended.signal.aborted;
+    const error = status === 'done' ? null : cutShort ? `${this.endReason} while this turn ran; send it again if it is still wanted` : (outcome.error ?? (status === 'interrupted' ? 'interrupted' : null));
     this.record((emit, agent) => {
       finishTurn(deps, emit, agent, turn.turn_no, { status, text: outcome.text, toolUses, usage: outcome.usage ?? null, costUsd: outcome.costUsd ?? null, error });
       if (outcome.nativeSessionId && outcome.nativeSessionId !== agent.native_session_id) deps.store.agents.update(agent.agent_name, { native_session_id: outcome.nativeSessionId });
@@ -224,8 +230,14 @@ export class AgentWorker {
     if (!agent) throw new DriverStartError(`${this.agentName} was removed`, 'NOT_FOUND');
     const driver = this.ctx.drivers.get(agent.backend);
     if (!driver) throw new DriverStartError(`backend ${agent.backend} is not available in this brains; choose one of ${[...this.ctx.drivers.keys()].join(', ')}`, 'INVALID');
-    this.session = await this.ctx.startSession(driver, agent);
-    return this.session;
+    const session = await this.ctx.startSession(driver, agent);
+    // Ended while the process started (removed, the daemon stopping): nothing else would ever stop it.
+    if (this.ended.signal.aborted) {
+      await session.stop(this.grace()).catch(() => undefined);
+      throw new DriverStartError(this.endReason, 'UNAVAILABLE');
+    }
+    this.session = session;
+    return session;
   }
 
   private onEvent(event: DriverEvent, running: Running, session: DriverSession, clock: TurnClock, toolUses: ToolUseRecord[], say: (delta: string) => void): void {

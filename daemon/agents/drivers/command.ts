@@ -22,18 +22,23 @@ class CommandSession implements DriverSession {
 
   async turn(text: string, onEvent: (event: DriverEvent) => void): Promise<TurnOutcome> {
     this.ending = null;
-    const [, ...args] = this.spec.command!;
-    const child = execa(this.program, args, {
-      cwd: this.spec.workingDirectory,
-      env: this.spec.env,
-      extendEnv: false,
-      detached: true,
-      input: text,
-      reject: false,
-      buffer: false,
-      stdout: 'pipe',
-      stderr: 'pipe',
-    });
+    const [name, ...args] = this.spec.command!;
+    let child: ResultPromise;
+    try {
+      child = execa(this.program, args, {
+        cwd: this.spec.workingDirectory,
+        env: this.spec.env,
+        extendEnv: false,
+        detached: true,
+        input: text,
+        reject: false,
+        buffer: false,
+        stdout: 'pipe',
+        stderr: 'pipe',
+      });
+    } catch (error) {
+      return { status: 'error', text: '', error: `${name} could not start: ${error instanceof Error ? error.message : String(error)}` };
+    }
     this.child = child;
     const decoder = new StringDecoder('utf8');
     let said = '';
@@ -60,6 +65,10 @@ class CommandSession implements DriverSession {
     const ending = this.ending as CommandSession['ending'];
     if (ending) return { status: ending.status, text: said, ...(ending.error ? { error: ending.error } : {}) };
     if (result.exitCode === 0) return { status: 'done', text: said };
+    // Neither an exit code nor a signal: the program never ran (a missing interpreter, a bad working directory).
+    if (result.exitCode === undefined && result.signal === undefined) {
+      return { status: 'error', text: said, error: `${name} could not start: ${'originalMessage' in result && result.originalMessage ? result.originalMessage : 'the process did not start'}` };
+    }
     const why = result.exitCode !== undefined ? `exited with code ${result.exitCode}` : `was ended by ${result.signal ?? 'a signal'}`;
     return { status: 'error', text: said, error: `${this.spec.command![0]} ${why}${stderr.trim() ? `: ${stderr.trim()}` : ''}` };
   }

@@ -1,5 +1,5 @@
 // Runs the conversation commands typed into a managed agent (#new, #model NAME...): each is agent.update or agent.reset.
-import { AGENT_BACKENDS } from '../../../rpc/contract/agents.js';
+import { AGENT_BACKENDS, agentsMethods } from '../../../rpc/contract/agents.js';
 import { agentCommandsHelp, parseAgentInput } from '../../../rpc/agent-commands.js';
 import { BrainsError } from '../../../rpc/errors.js';
 import type { AgentRow } from '../../store/agents.js';
@@ -52,7 +52,10 @@ export function runConversationCommand(deps: PlaneDeps, agent: AgentRow, text: s
     case 'model': {
       if (arg === '') return done(`model ${agent.model ?? 'the CLI default'}`);
       const model = arg === 'default' || arg === 'reset' ? null : arg;
-      if (model !== null && /\s/.test(model)) throw new BrainsError('INVALID', 'a model name has no spaces, e.g. #model claude-sonnet-4-5');
+      // The rule agent.update holds a model to: no spaces or control characters, at most 200 characters.
+      if (model !== null && !agentsMethods['agent.update'].params.shape.model.safeParse(model).success) {
+        throw new BrainsError('INVALID', 'a model name is up to 200 characters without spaces or control characters, e.g. #model claude-sonnet-4-5');
+      }
       changeAgent(deps, agent.agent_name, { model });
       return done(model === null ? 'model: the CLI default' : `model ${model}`);
     }

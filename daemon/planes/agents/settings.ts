@@ -1,12 +1,19 @@
 // Checks on what a person sets for a managed agent (directories, env, command), before anything is stored.
 import { statSync } from 'node:fs';
+import { posix } from 'node:path';
 import { MAX_SYSTEM_PROMPT_BYTES } from '../../../rpc/contract/agents.js';
 import { BrainsError } from '../../../rpc/errors.js';
 
 /** Variables the daemon sets for every agent process itself; an agent's env may not replace them. */
-export const DAEMON_SET_ENV = ['BRAINS_AGENT_TOKEN', 'BRAINS_AGENT', 'BRAINS_HOME', 'BRAINS_TOOL'] as const;
+export const DAEMON_SET_ENV = ['BRAINS_AGENT_TOKEN', 'BRAINS_AGENT', 'BRAINS_HOME', 'BRAINS_SOCKET', 'BRAINS_TOOL'] as const;
+
+/** No argument or environment value of a process can hold a NUL: refused here, not when every turn fails to start. */
+const hasNul = (value: string): boolean => value.includes('\0');
 
 export function requireDirectory(path: string, what: string): void {
+  if (path.split('/').some((part) => part === '.' || part === '..')) {
+    throw new BrainsError('INVALID', `${what} ${path} has . or .. parts; name the directory itself, e.g. ${posix.resolve(path)}`, { path });
+  }
   let isDirectory = false;
   try {
     isDirectory = statSync(path).isDirectory();
@@ -20,10 +27,13 @@ export function checkEnv(env: Record<string, string> | undefined): void {
   if (!env) return;
   const reserved = Object.keys(env).filter((name) => (DAEMON_SET_ENV as readonly string[]).includes(name));
   if (reserved.length > 0) throw new BrainsError('INVALID', `env may not set ${reserved.join(', ')}: the daemon sets it for every agent process`, { names: reserved });
+  const withNul = Object.keys(env).filter((name) => hasNul(env[name]!));
+  if (withNul.length > 0) throw new BrainsError('INVALID', `env ${withNul.join(', ')} holds a NUL character (\\0), which no process environment can carry`, { names: withNul });
 }
 
 export function checkSystemPrompt(prompt: string | null | undefined): void {
   if (prompt === null || prompt === undefined) return;
+  if (hasNul(prompt)) throw new BrainsError('INVALID', 'system_prompt holds a NUL character (\\0), which no command line can carry; remove it');
   const bytes = Buffer.byteLength(prompt);
   if (bytes > MAX_SYSTEM_PROMPT_BYTES) throw new BrainsError('LIMIT_EXCEEDED', `system_prompt is ${bytes} bytes, over the ${MAX_SYSTEM_PROMPT_BYTES}-byte limit; shorten it`, { limit: MAX_SYSTEM_PROMPT_BYTES, size: bytes });
 }
@@ -33,6 +43,7 @@ export function checkCommand(backend: string, command: readonly string[] | null 
   if (backend === 'command' && (command === null || command === undefined)) {
     throw new BrainsError('INVALID', 'backend command needs command: the program and its arguments, e.g. command=\'["my-cli","--flag"]\'');
   }
+  if (command?.some(hasNul)) throw new BrainsError('INVALID', 'command holds a NUL character (\\0), which no command line can carry; remove it');
   if (backend !== 'command' && command !== null && command !== undefined) {
     throw new BrainsError('INVALID', `command is for backend command only; ${backend} runs its own CLI (leave command out)`);
   }
