@@ -183,10 +183,10 @@ export async function mcpCommand(argv: string[]): Promise<number> {
   const noStart = values['no-start'] ?? false;
   const paths = statePaths();
   // The SDK loads while the socket connects: start-up is the slower of the two, not their sum.
-  const [first, { createMcpServer }, { StdioServerTransport }] = await Promise.all([
+  const [first, { createMcpServer }, { StdioLineTransport }] = await Promise.all([
     connectFirst(paths, !noStart),
     import('../../daemon/mcp/server.js'),
-    import('@modelcontextprotocol/sdk/server/stdio.js'),
+    import('../../daemon/mcp/stdio-transport.js'),
   ]);
   const token = agentTokenFromEnv();
   const login = new InstanceLogin(token, registrationFromEnv());
@@ -225,7 +225,7 @@ export async function mcpCommand(argv: string[]): Promise<number> {
     }
   };
   const server = createMcpServer({ call, version: VERSION, progressIntervalMs: progressInterval() });
-  const transport = new StdioServerTransport();
+  const transport = new StdioLineTransport();
   transport.onerror = (error) => log(`stdio: ${error.message}`);
 
   const ended = new Promise<void>((resolve) => {
