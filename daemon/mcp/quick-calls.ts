@@ -1,5 +1,4 @@
-// brains mcp answers its everyday tool calls itself, beside the SDK's server: the SDK's path checks each message with a
-// half-dozen schema parses and an AbortController, several times brains mcp's own work on a quick call.
+// brains mcp answers its everyday tool calls itself, beside the SDK's server, whose schema parses cost more than the call.
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { CancelledNotificationSchema, RELATED_TASK_META_KEY, type CallToolResult, type JSONRPCMessage, type MessageExtraInfo, type RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { toolCall, type ToolCall } from './run-tool.js';
@@ -16,6 +15,7 @@ export interface QuickTools {
  * answer at once (no wait, arguments the tool accepts, no task) and answers them as the SDK would, byte for byte; every
  * other message goes on to the server, which also sees every cancellation. Messages arrive checked by the inner
  * transport (a _meta is one the SDK accepts), and a quick call never sends progress, so its _meta changes nothing.
+ * The SDK's own path checks each message with half a dozen schema parses and makes an AbortController per request.
  */
 export class QuickCallTransport implements Transport {
   onclose?: () => void;
