@@ -66,7 +66,15 @@ test('the hand check returns what the SDK schema would, or leaves the message to
     { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'x', arguments: { a: 1 } } },
     { method: 'tools/list', id: 'a', jsonrpc: '2.0' },
     { params: {}, jsonrpc: '2.0', method: 'notifications/initialized' },
-    { jsonrpc: '2.0', id: 1, method: 'x', params: { _meta: { z: 1, progressToken: 2 }, b: 1 } },
+    { jsonrpc: '2.0', id: 1, method: 'x', params: { b: 1, _meta: { z: 1, progressToken: 2 }, c: 2 } },
+    { jsonrpc: '2.0', id: 1, method: 'x', params: { _meta: { z: [1] } } },
+    { jsonrpc: '2.0', method: 'x', params: { _meta: {}, a: 1 } },
+    { jsonrpc: '2.0', id: 1, method: 'x', params: { _meta: { progressToken: 'p' } } },
+    { jsonrpc: '2.0', id: 1, method: 'x', params: { _meta: { progressToken: 1.5 } } },
+    { jsonrpc: '2.0', id: 1, method: 'x', params: { _meta: { progressToken: null } } },
+    { jsonrpc: '2.0', id: 1, method: 'x', params: { _meta: null } },
+    { jsonrpc: '2.0', id: 1, method: 'x', params: { _meta: { 'io.modelcontextprotocol/related-task': { taskId: 't', more: 1 } } } },
+    JSON.parse('{"jsonrpc":"2.0","id":1,"method":"x","params":{"_meta":{"__proto__":{"a":1}}}}'),
     { jsonrpc: '2.0', id: 1, result: {} },
     { jsonrpc: '2.0', id: 1, error: { code: 1, message: 'm', extra: 1 } },
     { jsonrpc: '2.0', id: 2 ** 53, method: 'x' },
@@ -84,7 +92,7 @@ test('the hand check returns what the SDK schema would, or leaves the message to
     handled += 1;
     assert.equal(JSON.stringify(quick), JSON.stringify(JSONRPCMessageSchema.parse(message)), JSON.stringify(message));
   }
-  assert.equal(handled, 3);
+  assert.equal(handled, 7);
 });
 
 test('each message leaves in one write; a full pipe holds the send until it drains; close pauses stdin and says so', async () => {
