@@ -61,18 +61,26 @@ export class QuickCallTransport implements Transport {
     if (message.method !== 'tools/call') return false;
     const call = this.quickCall(message.params);
     if (!call) return false;
-    const id = message.id;
+    void this.respond(message.id, call);
+    return true;
+  }
+
+  private async respond(id: RequestId, call: ToolCall): Promise<void> {
     const state = { cancelled: false };
     this.inFlight.set(id, state);
-    this.tools
-      .run(call)
-      .catch((error: unknown) => toolError(error instanceof Error ? error.message : String(error)))
-      .then((result) => (state.cancelled ? undefined : this.inner.send({ result, jsonrpc: '2.0', id })))
-      .catch((error: unknown) => this.onerror?.(new Error(`Failed to send response: ${error}`)))
-      .finally(() => {
-        if (this.inFlight.get(id) === state) this.inFlight.delete(id);
-      });
-    return true;
+    let result: CallToolResult;
+    try {
+      result = await this.tools.run(call);
+    } catch (error) {
+      result = toolError(error instanceof Error ? error.message : String(error));
+    }
+    try {
+      if (!state.cancelled) await this.inner.send({ result, jsonrpc: '2.0', id });
+    } catch (error) {
+      this.onerror?.(new Error(`Failed to send response: ${error}`));
+    } finally {
+      if (this.inFlight.get(id) === state) this.inFlight.delete(id);
+    }
   }
 
   private quickCall(params: unknown): ToolCall | undefined {
