@@ -129,14 +129,17 @@ function socketCaller(first: BrainsClient | null, connect: () => Promise<BrainsC
     // Refused here as the daemon would: encoding params this deep for the socket would overflow the stack.
     const tooDeep = paramsTooDeep(params);
     if (tooDeep) throw tooDeep;
-    if (!opts.waits) return abortable((await sharedClient()).callRaw(method, params), opts.signal);
+    if (!opts.waits) {
+      const work = (await sharedClient()).callRaw(method, params);
+      return opts.signal ? abortable(work, opts.signal) : work;
+    }
     const client = track(await connect());
     const hangUp = () => void client.close();
-    opts.signal.addEventListener('abort', hangUp, { once: true });
+    opts.signal?.addEventListener('abort', hangUp, { once: true });
     try {
       return await client.callRaw(method, params);
     } finally {
-      opts.signal.removeEventListener('abort', hangUp);
+      opts.signal?.removeEventListener('abort', hangUp);
       void client.close();
     }
   };
@@ -183,10 +186,11 @@ export async function mcpCommand(argv: string[]): Promise<number> {
   const noStart = values['no-start'] ?? false;
   const paths = statePaths();
   // The SDK loads while the socket connects: start-up is the slower of the two, not their sum.
-  const [first, { createMcpServer }, { StdioServerTransport }] = await Promise.all([
+  const [first, { createMcpServerWithQuickTools }, { StdioLineTransport }, { QuickCallTransport }] = await Promise.all([
     connectFirst(paths, !noStart),
     import('../../daemon/mcp/server.js'),
-    import('@modelcontextprotocol/sdk/server/stdio.js'),
+    import('../../daemon/mcp/stdio-transport.js'),
+    import('../../daemon/mcp/quick-calls.js'),
   ]);
   const token = agentTokenFromEnv();
   const login = new InstanceLogin(token, registrationFromEnv());
@@ -224,8 +228,8 @@ export async function mcpCommand(argv: string[]): Promise<number> {
       throw error;
     }
   };
-  const server = createMcpServer({ call, version: VERSION, progressIntervalMs: progressInterval() });
-  const transport = new StdioServerTransport();
+  const { server, quickTools } = createMcpServerWithQuickTools({ call, version: VERSION, progressIntervalMs: progressInterval() });
+  const transport = new QuickCallTransport(new StdioLineTransport(), quickTools);
   transport.onerror = (error) => log(`stdio: ${error.message}`);
 
   const ended = new Promise<void>((resolve) => {

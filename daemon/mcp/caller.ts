@@ -1,7 +1,7 @@
 // What the MCP server needs from whoever carries its calls to the daemon: the stdio proxy forwards over the socket, the daemon calls in-process.
 export interface CallOptions {
-  /** Aborted when the MCP client cancels the request (or its session goes away). */
-  signal: AbortSignal;
+  /** Aborted when the MCP client cancels the request (or its session goes away); absent for a quick call, whose answer a cancel drops. */
+  signal?: AbortSignal;
   /** True for a call that parks in the daemon (wait: true, approval.wait): run it where an abort can release it. */
   waits: boolean;
   /** Optional progress from the carrier itself; the server already sends its own while a call waits. */

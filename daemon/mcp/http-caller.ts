@@ -54,17 +54,17 @@ export class InProcessCaller {
 
   readonly call: DaemonCall = async (method, params, opts: CallOptions) => {
     if (this.closed) throw new BrainsError('UNAVAILABLE', 'this MCP session has ended; start a new one');
-    if (opts.signal.aborted) throw new BrainsError('UNAVAILABLE', 'the call was cancelled');
+    if (opts.signal?.aborted) throw new BrainsError('UNAVAILABLE', 'the call was cancelled');
     const link = new CallLink(this.principal);
     this.open.add(link);
     const cancel = () => link.close(new BrainsError('UNAVAILABLE', 'the call was cancelled'));
-    opts.signal.addEventListener('abort', cancel, { once: true });
+    opts.signal?.addEventListener('abort', cancel, { once: true });
     try {
       const work = this.dispatcher.callInProcess(method, params, link);
       // A cancelled call answers at once; its wait is released in the daemon through the link's signal.
       return await Promise.race([work, new Promise<never>((_resolve, reject) => link.signal.addEventListener('abort', () => reject(link.signal.reason), { once: true }))]);
     } finally {
-      opts.signal.removeEventListener('abort', cancel);
+      opts.signal?.removeEventListener('abort', cancel);
       this.open.delete(link);
       link.close(new BrainsError('UNAVAILABLE', 'the call is over'));
     }

@@ -17,12 +17,13 @@ export function withToolNameHints(result: Record<string, unknown>): Record<strin
   return out;
 }
 
+/** Keys in the order the SDK's result schema gives them, so a result sent without that parse reads the same. */
 export function toolResult(structured: Record<string, unknown>): CallToolResult {
-  return { structuredContent: structured, content: [{ type: 'text', text: JSON.stringify(structured) }] };
+  return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
 }
 
 export function toolError(text: string): CallToolResult {
-  return { isError: true, content: [{ type: 'text', text }] };
+  return { content: [{ type: 'text', text }], isError: true };
 }
 
 /** One line: the stable code and the daemon's actionable message (for invalid params it names the fields), in tool names. */

@@ -4,16 +4,17 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { BrainsError, RpcCallError } from '../../rpc/errors.js';
+import { RpcCallError } from '../../rpc/errors.js';
 import { invalidParams } from '../server/suggestions.js';
 import { nearestName } from '../../rpc/nearest-name.js';
 import { escapeInvisible } from '../../rpc/visible-text.js';
 import type { DaemonCall } from './caller.js';
-import { toContractArguments, toolAnswer } from './compat.js';
 import { registerPrompts } from './prompts.js';
-import { describeFailure, toolError, toolResult, withToolNameHints } from './results.js';
+import type { QuickTools } from './quick-calls.js';
+import { describeFailure, toolError, toolResult } from './results.js';
+import { toolCall, toolRunner } from './run-tool.js';
 import { contractTools, type ToolSpec } from './tools.js';
-import { DEFAULT_PROGRESS_INTERVAL_MS, isWaitingCall, withProgress } from './waiting.js';
+import { DEFAULT_PROGRESS_INTERVAL_MS } from './waiting.js';
 
 export type { DaemonCall, CallOptions } from './caller.js';
 
@@ -37,11 +38,17 @@ const INSTRUCTIONS = [
 
 /** One server per MCP session. */
 export function createMcpServer(opts: McpServerOptions): McpServer {
+  return createMcpServerWithQuickTools(opts).server;
+}
+
+/** The server, and what a QuickCallTransport needs to answer its quick tool calls beside it (the same tools, the same runs). */
+export function createMcpServerWithQuickTools(opts: McpServerOptions): { server: McpServer; quickTools: QuickTools } {
   const server = new McpServer({ name: 'brains', version: opts.version }, { instructions: INSTRUCTIONS });
-  const progressMs = opts.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
+  const run = toolRunner(opts.call, opts.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS);
 
   const specs = contractTools();
   answerBadArgumentsAsTheDaemon(server, specs);
+  checkToolResultsOnce(server, specs);
   answerUnknownToolsWithTheNearest(server, [...specs.map((spec) => spec.tool), 'version']);
   for (const spec of specs) {
     server.registerTool(
@@ -52,7 +59,7 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
         outputSchema: spec.output,
         annotations: { readOnlyHint: !spec.mutates, destructiveHint: spec.method.endsWith('.delete'), openWorldHint: false },
       },
-      (args: Record<string, unknown>, extra: Extra) => runTool(spec, args, extra),
+      (args: Record<string, unknown>, extra: Extra) => run(toolCall(spec, args), extra),
     );
   }
 
@@ -75,25 +82,7 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
   );
 
   registerPrompts(server, { call: opts.call });
-
-  async function runTool(spec: ToolSpec, args: Record<string, unknown>, extra: Extra): Promise<CallToolResult> {
-    const params = toContractArguments(spec.tool, args);
-    const waits = isWaitingCall(spec.shape, params);
-    try {
-      const pending = opts.call(spec.method, params, { signal: extra.signal, waits });
-      const result = waits ? await withProgress(extra, progressMs, spec.tool, pending) : await pending;
-      const answer = toolAnswer(spec.tool, withToolNameHints(result as Record<string, unknown>));
-      if ('error' in answer) return toolError(answer.error);
-      const checked = spec.output.safeParse(answer.result);
-      if (!checked.success) throw new BrainsError('UNAVAILABLE', `the daemon answered ${spec.method} with a result this MCP server does not understand; update brains`);
-      return toolResult(checked.data as Record<string, unknown>);
-    } catch (error) {
-      if (extra.signal.aborted) return toolError('CANCELLED: the call was cancelled');
-      return toolError(describeFailure(error));
-    }
-  }
-
-  return server;
+  return { server, quickTools: { specs, run } };
 }
 
 /** The SDK answers a mistyped tool name with "Tool X not found"; ours name the nearest tool, like the daemon's methods. */
@@ -107,6 +96,14 @@ function answerUnknownToolsWithTheNearest(server: McpServer, tools: readonly str
     const nearest = name.length <= 100 ? nearestName(name, tools) : undefined;
     return sdkError(`NOT_FOUND: no tool ${escapeInvisible(name.length > 60 ? `${name.slice(0, 60)}…` : name)}; ${nearest ? `did you mean ${nearest}? ` : ''}tools/list lists them all`);
   };
+}
+
+/** toolRunner checks a contract tool's result against its output schema (and says what to do); the SDK need not again. */
+function checkToolResultsOnce(server: McpServer, specs: readonly ToolSpec[]): void {
+  const tools = new Set(specs.map((spec) => spec.tool));
+  const sdk = server as unknown as { validateToolOutput(tool: unknown, result: unknown, name: string): Promise<void> };
+  const sdkCheck = sdk.validateToolOutput.bind(server);
+  sdk.validateToolOutput = (tool, result, name) => (tools.has(name) ? Promise.resolve() : sdkCheck(tool, result, name));
 }
 
 /**
