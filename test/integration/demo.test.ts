@@ -456,44 +456,6 @@ describe('brains demo: stopping, cleaning, and one driver only', () => {
     assert.match(again.stderr, /no demo project to remove/);
   });
 
-  test('a project named demo that the demo did not create is neither taken over nor removed', async () => {
-    await c.call('project.create', { project_id: 'demo', name: 'Mine' });
-    const start = await demo(daemon.home);
-    assert.equal(start.code, 1);
-    assert.match(start.stderr, /brains demo did not create it/);
-    assert.equal(demoPid(daemon.home), null);
-    const clean = await demo(daemon.home, '--clean');
-    assert.equal(clean.code, 1);
-    assert.match(clean.stderr, /brains demo did not create it/);
-    const info = await c.call('project.info', { project_id: 'demo' });
-    if (info.timed_out) assert.fail('the project is still there');
-    assert.equal(info.project.name, 'Mine');
-    assert.deepEqual(info.members, []);
-  });
-
-  test('usage: --stop, --clean and --status exclude each other; unknown flags are refused', async () => {
-    const both = await demo(daemon.home, '--stop', '--clean');
-    assert.equal(both.code, 2);
-    assert.match(both.stderr, /do not go together/);
-    const unknown = await demo(daemon.home, '--bogus');
-    assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /usage: brains demo/);
-  });
-});
-
-describe('brains demo: names it does not own, and a demo from before', () => {
-  let daemon: TestDaemon;
-  let c: BrainsClient;
-
-  before(async () => {
-    daemon = await startDaemon();
-    c = await daemon.client();
-  });
-  after(async () => {
-    await stopDriver(daemon.home);
-    await daemon.cleanup();
-  });
-
   test('a managed agent of yours named backend in another project stops the demo before it makes anything, and is left alone', async () => {
     await c.call('project.create', { project_id: 'mine', name: 'Mine' });
     await c.call('agent.create', { agent_name: 'backend', backend: 'echo', working_directory: daemon.home, project_id: 'mine' });
@@ -517,6 +479,30 @@ describe('brains demo: names it does not own, and a demo from before', () => {
     assert.equal(info.coordinator, 'planner');
     assert.equal((await demoAgents(c)).length, 3);
     await nextEvent(c, ['task.claimed'], (await c.call('system.info')).event_seq);
+    assert.equal((await demo(daemon.home, '--clean')).code, 0);
+  });
+  test('a project named demo that the demo did not create is neither taken over nor removed', async () => {
+    await c.call('project.create', { project_id: 'demo', name: 'Mine' });
+    const start = await demo(daemon.home);
+    assert.equal(start.code, 1);
+    assert.match(start.stderr, /brains demo did not create it/);
+    assert.equal(demoPid(daemon.home), null);
+    const clean = await demo(daemon.home, '--clean');
+    assert.equal(clean.code, 1);
+    assert.match(clean.stderr, /brains demo did not create it/);
+    const info = await c.call('project.info', { project_id: 'demo' });
+    if (info.timed_out) assert.fail('the project is still there');
+    assert.equal(info.project.name, 'Mine');
+    assert.deepEqual(info.members, []);
+  });
+
+  test('usage: --stop, --clean and --status exclude each other; unknown flags are refused', async () => {
+    const both = await demo(daemon.home, '--stop', '--clean');
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /do not go together/);
+    const unknown = await demo(daemon.home, '--bogus');
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /usage: brains demo/);
   });
 });
 
