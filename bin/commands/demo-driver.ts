@@ -147,7 +147,7 @@ class DemoDriver {
       if (period.signal.aborted) break;
       try {
         if (this.needsSetup) {
-          await setStage(this.backstageClient(), this.paths.home, false);
+          await setStage(this.backstageClient(), this.paths.home, false, driverLog);
           await this.scenario.setup();
           this.needsSetup = false;
         }
@@ -180,7 +180,7 @@ class DemoDriver {
   private async connectAll(mayCreate: boolean): Promise<void> {
     const backstage = await BrainsClient.connect(this.paths.socket);
     this.backstage = backstage;
-    await setStage(backstage, this.paths.home, mayCreate);
+    await setStage(backstage, this.paths.home, mayCreate, driverLog);
     for (const agent of Object.values(this.agents)) await agent.connect(this.paths.socket, backstage);
   }
 

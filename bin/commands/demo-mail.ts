@@ -18,7 +18,7 @@ export function leftToTheAgent(metadata: Record<string, unknown> | null): boolea
 }
 
 export class DemoMail {
-  private answered = 0;
+  private readonly answered = new Map<AgentName, number>();
 
   constructor(private readonly log: (line: string) => void) {}
 
@@ -38,14 +38,15 @@ export class DemoMail {
       return;
     }
     if (!message.reply_expected) return;
+    const answered = this.answered.get(name) ?? 0;
     await agent.call('message.send', {
       project_id: DEMO_PROJECT_ID,
       from_agent: name,
       to_agent: message.from_agent,
       reply_to: message.message_id,
-      payload: pick(ANSWERS[name], this.answered),
+      payload: pick(ANSWERS[name], answered),
       metadata: DEMO_METADATA,
     });
-    this.answered += 1;
+    this.answered.set(name, answered + 1);
   }
 }

@@ -25,27 +25,27 @@ export class DemoOverError extends Error {}
  * The project and its agents, as they must be for the script to run. Only a driver's first setup creates the project: one
  * deleted (or archived) while the demo runs means you are done with it.
  */
-export async function setStage(operator: BrainsClient, home: string, mayCreate: boolean): Promise<void> {
+export async function setStage(operator: BrainsClient, home: string, mayCreate: boolean, log: (line: string) => void): Promise<void> {
   const missing: AgentName[] = [];
   for (const name of CAST) if (!(await isOurs(operator, name))) missing.push(name);
-  const members = await demoMembers(operator, mayCreate);
-  await retireOldPlayers(operator, members);
+  const members = await demoMembers(operator, mayCreate, log);
+  await retireOldPlayers(operator, members, log);
   for (const name of missing) {
     const workingDirectory = demoWorkingDirectory(home, name);
     mkdirSync(workingDirectory, { recursive: true, mode: 0o700 });
     await operator.call('agent.create', { agent_name: name, backend: DEMO_BACKEND, working_directory: workingDirectory, project_id: DEMO_PROJECT_ID, auto_reply: true });
+    log(`created ${DEMO_BACKEND} agent ${name} in ${workingDirectory}`);
   }
 }
 
-/** The demo's managed agents, removed (each leaves the project); names held by agents of other projects are left alone. */
+/** Every managed agent of the demo project, removed with agent.remove (stopped, and gone with its history); others are left alone. */
 export async function removeDemoAgents(operator: BrainsClient): Promise<string[]> {
   const { agents } = await operator.call('agent.list', { project_id: DEMO_PROJECT_ID });
-  const ours = agents.filter((agent) => (CAST as readonly string[]).includes(agent.agent_name));
-  for (const agent of ours) await operator.call('agent.remove', { agent_name: agent.agent_name });
-  return ours.map((agent) => agent.agent_name);
+  for (const agent of agents) await operator.call('agent.remove', { agent_name: agent.agent_name });
+  return agents.map((agent) => agent.agent_name);
 }
 
-async function demoMembers(operator: BrainsClient, mayCreate: boolean): Promise<Member[]> {
+async function demoMembers(operator: BrainsClient, mayCreate: boolean, log: (line: string) => void): Promise<Member[]> {
   try {
     const info = await operator.call('project.info', { project_id: DEMO_PROJECT_ID });
     if (info.timed_out) throw new Error(info.message);
@@ -61,15 +61,17 @@ async function demoMembers(operator: BrainsClient, mayCreate: boolean): Promise<
       description: DEMO_DESCRIPTION,
       context: { [DEMO_MARKER]: true, goal: 'Ship the settings page and the API it needs by Friday.' },
     });
+    log(`created project ${DEMO_PROJECT_ID}`);
     return [];
   }
 }
 
 /** A demo project from before the agents were managed holds their names for the old instances (demo-planner…): free them. */
-async function retireOldPlayers(operator: BrainsClient, members: readonly Member[]): Promise<void> {
+async function retireOldPlayers(operator: BrainsClient, members: readonly Member[], log: (line: string) => void): Promise<void> {
   for (const member of members) {
     if (member.client_id !== `demo-${member.agent_name}`) continue;
     await operator.call('project.leave', { project_id: DEMO_PROJECT_ID, agent_name: member.agent_name });
+    log(`${member.agent_name}: the old demo instance ${member.client_id} left; a managed agent takes the name`);
   }
 }
 
