@@ -518,25 +518,32 @@ describe('brains demo: the daemon restarts under it', () => {
     rmSync(home, { recursive: true, force: true });
   });
 
-  test('the driver reconnects as the same three agents, with the tokens it had, and carries on', async () => {
+  test('the driver reconnects as the same three agents, with the tokens it had; one minted anew meanwhile is minted again', async () => {
     first = await startDaemon({ home });
     const c1 = await BrainsClient.connect(first.paths.socket);
     await startedDemo(home);
     const agents = (await demoAgents(c1)).map((a) => [a.agent_name, a.created_at]);
     await nextEvent(c1, ['lock.acquired'], 0);
+    // As the runtime does when an agent starts a process of its own: the driver's token for frontend stops working.
+    await c1.call('mcp.token', { project_id: 'demo', agent_name: 'frontend' });
     await c1.close();
     assert.equal(await first.stop(), 0);
 
     second = await startDaemon({ home });
     const c2 = await second.client();
     const restartedAt = (await c2.call('system.info')).event_seq;
-    const taken = await nextEvent(c2, ['lock.acquired'], restartedAt);
-    assert.equal(data(taken).holder.project_id, 'demo');
+    const taken = await nextEvent(c2, ['lock.acquired'], restartedAt, (e) => e.subject === 'src/web/**');
+    assert.deepEqual(data(taken).holder, { project_id: 'demo', agent_name: 'frontend' });
     await nextEvent(c2, ['message.sent'], restartedAt, (e) => AGENTS.includes(data(e).from_agent));
     assert.deepEqual((await demoAgents(c2)).map((a) => [a.agent_name, a.created_at]), agents, 'the same agents, not new ones');
     const { events } = await c2.call('events.list', { after: restartedAt, types: ['mcp.token_minted', 'agent.created'], limit: 100 });
-    assert.deepEqual(events, [], 'nothing minted or created again');
+    assert.deepEqual(
+      events.map((e) => [e.type, data(e).agent_name, data(e).replaced]),
+      [['mcp.token_minted', 'frontend', true]],
+      'only the refused token was minted again; nothing created again',
+    );
   });
+
 });
 
 describe('the cockpit calls: isFreshState and startDemo', () => {
