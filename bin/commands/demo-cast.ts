@@ -1,4 +1,5 @@
 // Who plays in `brains demo` and what they say: the demo project, its three agents, their tasks and their lines.
+import { join } from 'node:path';
 
 export const DEMO_PROJECT_ID = 'demo';
 export const DEMO_PROJECT_NAME = 'Demo';
@@ -6,7 +7,7 @@ export const DEMO_PROJECT_NAME = 'Demo';
 export const DEMO_MARKER = 'brains_demo';
 
 export const DEMO_DESCRIPTION =
-  'Three simulated agents (brains demo) talking, locking, claiming tasks and handing work in. Stop them with brains demo --stop; remove all of it with brains demo --clean.';
+  'Three echo agents the daemon runs (brains demo), talking, locking, claiming tasks and handing work in; type into one with agent.send. Stop the script with brains demo --stop; remove all of it with brains demo --clean.';
 
 /** Whether a project's shared context carries the demo's mark. */
 export function isDemoContext(context: Record<string, unknown>): boolean {
@@ -17,21 +18,21 @@ export function foreignProjectMessage(): string {
   return `a project "${DEMO_PROJECT_ID}" already exists and brains demo did not create it; the demo leaves it alone (rename or delete it to run the demo)`;
 }
 
-export type DemoTool = 'claude-code' | 'codex' | 'copilot';
-
 export type AgentName = 'planner' | 'backend' | 'frontend';
 
-export interface CastMember {
-  name: AgentName;
-  tool: DemoTool;
-}
+/** Managed agents on the built-in echo backend: no program to install, and what you type to one comes back to you. */
+export const DEMO_BACKEND = 'echo';
 
-/** The planner creates the project (so it is the coordinator); the other two join it and do the work. */
-export const CAST: readonly CastMember[] = [
-  { name: 'planner', tool: 'claude-code' },
-  { name: 'backend', tool: 'codex' },
-  { name: 'frontend', tool: 'copilot' },
-];
+/** The planner joins first (so it is the coordinator); the other two do the work. */
+export const CAST: readonly AgentName[] = ['planner', 'backend', 'frontend'];
+
+/** What marks each message the demo's agents send: never answered by auto_reply, so the script cannot start echo ping-pong. */
+export const DEMO_METADATA = { no_auto_reply: true } as const;
+
+/** Where a demo agent works: its own directory in the state dir. */
+export function demoWorkingDirectory(home: string, name: AgentName): string {
+  return join(home, 'demo', name);
+}
 
 /** What a worker holds while it works: a lock on its files, and tasks with its label. */
 export interface WorkArea {
@@ -87,6 +88,7 @@ export const LINES = {
     'How far along is the settings page? I would like to demo it on Friday.',
     'Can you check the dashboard against the new contrast guidelines?',
   ],
+  plannerAnswers: ['Thanks, noted in the plan.', 'Good, I will tell the others.'],
   frontendAnswers: [
     'Nearly there: toggles work, copy needs a review.',
     'Checked: two buttons fail contrast, fixing them now.',

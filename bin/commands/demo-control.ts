@@ -7,7 +7,8 @@ import { BrainsClient, RpcCallError } from '../../rpc/client.js';
 import { DAEMON_ENV, DAEMON_NODE_FLAGS, connectOrStart, isDaemonAnswering, processAlive, startDaemon } from '../../rpc/autostart.js';
 import { statePaths, type StatePaths } from '../../rpc/paths.js';
 import { readPidfile } from '../../daemon/lifecycle/pidfile.js';
-import { CAST, DEMO_PROJECT_ID, foreignProjectMessage, isDemoContext } from './demo-cast.js';
+import { CAST, DEMO_BACKEND, DEMO_PROJECT_ID, foreignProjectMessage, isDemoContext } from './demo-cast.js';
+import { removeDemoAgents } from './demo-stage.js';
 import { DEMO_ALREADY_RUNNING_EXIT, DRIVER_FLAG, type DriverReport } from './demo-handshake.js';
 
 const READY_TIMEOUT_MS = 20_000;
@@ -26,7 +27,7 @@ export interface DemoStatus {
 export interface DemoStarted extends DemoStatus {
   /** false when a driver was already running (then nothing was started). */
   started: boolean;
-  agents: Array<{ name: string; tool: string }>;
+  agents: Array<{ name: string; backend: string }>;
 }
 
 /** The demo cannot do what was asked; the message says why and what to do. */
@@ -42,11 +43,11 @@ export function demoStatus(env: NodeJS.ProcessEnv = process.env): DemoStatus {
 
 /**
  * Start the demo: the daemon first (like `brains rpc`), then its driver, detached; resolves once the project and its three
- * agents are live. A driver already running is left as it is ({started: false}). Throws DemoError when it cannot start.
+ * managed agents are there and the driver acts as them. A driver already running is left as it is ({started: false}). Throws DemoError when it cannot start.
  */
 export async function startDemo(env: NodeJS.ProcessEnv = process.env): Promise<DemoStarted> {
   const paths = statePaths(env);
-  const agents = CAST.map(({ name, tool }) => ({ name, tool }));
+  const agents = CAST.map((name) => ({ name, backend: DEMO_BACKEND }));
   const before = demoStatus(env);
   if (before.running) return { ...before, started: false, agents };
   try {
@@ -63,7 +64,7 @@ export async function startDemo(env: NodeJS.ProcessEnv = process.env): Promise<D
   return { running: true, pid: outcome.pid, project_id: outcome.project_id, pidfile: paths.demoPidfile, log: paths.demoLog, started: true, agents };
 }
 
-/** Stop the driver (it ends its agents' sessions, which releases their locks and claims); {stopped: false} when none ran. */
+/** Stop the driver (its agents give back their locks and claimed tasks, and stay); {stopped: false} when none ran. */
 export async function stopDemo(env: NodeJS.ProcessEnv = process.env): Promise<{ stopped: boolean; pid: number | null }> {
   const paths = statePaths(env);
   const status = demoStatus(env);
@@ -85,8 +86,8 @@ export async function stopDemo(env: NodeJS.ProcessEnv = process.env): Promise<{ 
   return { stopped: true, pid };
 }
 
-/** Stop the driver and delete the demo project with everything in it. Throws DemoError when there is no demo project to remove. */
-export async function cleanDemo(env: NodeJS.ProcessEnv = process.env): Promise<{ stopped: boolean; removed: true }> {
+/** Stop the driver, remove its managed agents and delete the demo project with everything in it. Throws DemoError when there is no demo project to remove. */
+export async function cleanDemo(env: NodeJS.ProcessEnv = process.env): Promise<{ stopped: boolean; removed: true; agents: string[] }> {
   const paths = statePaths(env);
   const { stopped } = await stopDemo(env);
   const state = await demoProjectState(paths, { start: true, env });
@@ -94,11 +95,12 @@ export async function cleanDemo(env: NodeJS.ProcessEnv = process.env): Promise<{
   if (state === 'foreign') throw new DemoError(foreignProjectMessage());
   const client = await BrainsClient.connect(paths.socket);
   try {
+    const agents = await removeDemoAgents(client);
     await client.call('project.delete', { project_id: DEMO_PROJECT_ID });
+    return { stopped, removed: true, agents };
   } finally {
     await client.close();
   }
-  return { stopped, removed: true };
 }
 
 /**

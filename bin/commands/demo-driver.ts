@@ -1,18 +1,20 @@
-// The demo's driver process (`brains demo --driver`, started detached by `brains demo`): plays the three agents over the
-// socket until SIGTERM, waits for the daemon and carries on when it restarts, and ends its sessions when it stops.
+// The demo's driver process (`brains demo --driver`, started detached by `brains demo`): sets up the three managed echo
+// agents and plays the script as them over the socket until SIGTERM, waits for the daemon and carries on when it restarts,
+// and has them give back their locks and tasks when it stops (the agents stay).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BrainsClient, DaemonUnreachableError, RpcCallError } from '../../rpc/client.js';
 import { statePaths, type StatePaths } from '../../rpc/paths.js';
 import { acquireInstanceLock } from '../../daemon/lifecycle/instance-lock.js';
 import { removePidfile, writePidfile } from '../../daemon/lifecycle/pidfile.js';
 import { DemoAgent } from './demo-agent.js';
-import { CAST, DEMO_PROJECT_ID, type AgentName } from './demo-cast.js';
-import { DemoOverError, DemoScenario } from './demo-scenario.js';
+import { CAST, DEMO_BACKEND, DEMO_PROJECT_ID, type AgentName } from './demo-cast.js';
+import { DemoScenario } from './demo-scenario.js';
+import { DemoOverError, setStage } from './demo-stage.js';
 import { DEMO_ALREADY_RUNNING_EXIT, demoIntervalMs, type DriverReport } from './demo-handshake.js';
 
 const RECONNECT_FIRST_MS = 250;
 const RECONNECT_MAX_MS = 5000;
-const END_SESSION_TIMEOUT_MS = 3000;
+const PUT_DOWN_TIMEOUT_MS = 3000;
 
 /** The driver's main: one per state dir (the demo lock), pidfile while it runs. Resolves to the exit code. */
 export async function runDemoDriver(env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -79,7 +81,7 @@ class DemoDriver {
     private readonly intervalMs: number,
   ) {
     const agents = {} as Record<AgentName, DemoAgent>;
-    for (const member of CAST) agents[member.name] = new DemoAgent(member, paths.home, driverLog);
+    for (const name of CAST) agents[name] = new DemoAgent(name);
     this.agents = agents;
     this.scenario = new DemoScenario(agents, () => this.backstageClient(), driverLog);
   }
@@ -99,13 +101,12 @@ class DemoDriver {
     let wait = RECONNECT_FIRST_MS;
     while (!this.stopped) {
       try {
-        await this.connectAll();
-        await this.scenario.setup(!ready);
+        await this.connectAll(!ready);
+        await this.scenario.setup();
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         if (!ready || error instanceof DemoOverError) {
           driverLog(`cannot run the demo: ${message}`);
-          await this.endAll();
           await this.disconnectAll();
           report({ type: 'failed', message });
           return 1;
@@ -116,10 +117,10 @@ class DemoDriver {
         wait = Math.min(wait * 2, RECONNECT_MAX_MS);
         continue;
       }
-      driverLog(`${ready ? 'reconnected' : 'running'}: ${CAST.map((m) => `${m.name} (session ${this.agents[m.name].sessionId})`).join(', ')}`);
+      driverLog(`${ready ? 'reconnected' : 'running'}: ${CAST.join(', ')} (${DEMO_BACKEND} agents) in project ${DEMO_PROJECT_ID}`);
       if (!ready) {
         ready = true;
-        report({ type: 'ready', pid: process.pid, project_id: DEMO_PROJECT_ID, agents: CAST.map((m) => ({ name: m.name, tool: m.tool, session_id: this.agents[m.name].sessionId })) });
+        report({ type: 'ready', pid: process.pid, project_id: DEMO_PROJECT_ID, agents: CAST.map((name) => ({ name, backend: DEMO_BACKEND })) });
       }
       wait = RECONNECT_FIRST_MS;
       const period = new AbortController();
@@ -131,42 +132,28 @@ class DemoDriver {
           period.abort();
         });
       }
-      const mail = Object.values(this.agents).map((agent) => this.keepReadingMail(agent, period));
       await this.live(period);
-      if (this.stopped) await this.endAll();
+      if (this.stopped) await this.putDown();
       else driverLog(`reconnecting: ${this.lostBecause}`);
-      // Closing the connections ends the receives the mail readers are parked in.
       await this.disconnectAll();
-      await Promise.all(mail);
     }
     return this.exitCode;
   }
 
-  /** One connected period: a step per interval (the agents read their mail meanwhile), until a connection is lost or the driver stops. */
+  /** One connected period: a step per interval, until a connection is lost or the driver stops. */
   private async live(period: AbortController): Promise<void> {
     while (!period.signal.aborted) {
       await this.pause(this.intervalMs, period.signal);
       if (period.signal.aborted) break;
       try {
         if (this.needsSetup) {
-          await this.scenario.setup(false);
+          await setStage(this.backstageClient(), this.paths.home, false, driverLog);
+          await this.scenario.setup();
           this.needsSetup = false;
         }
         await this.scenario.step();
       } catch (error) {
         this.handle(error, period);
-      }
-    }
-  }
-
-  private async keepReadingMail(agent: DemoAgent, period: AbortController): Promise<void> {
-    while (!period.signal.aborted) {
-      try {
-        await agent.readMail(period.signal);
-      } catch (error) {
-        if (period.signal.aborted) return;
-        this.handle(error, period);
-        await this.pause(this.intervalMs, period.signal);
       }
     }
   }
@@ -189,9 +176,12 @@ class DemoDriver {
     driverLog(`a call failed: ${message}`);
   }
 
-  private async connectAll(): Promise<void> {
-    this.backstage = await BrainsClient.connect(this.paths.socket);
-    for (const agent of Object.values(this.agents)) await agent.connect(this.paths.socket);
+  /** The operator's connection, the stage set through it, then a connection as each agent. */
+  private async connectAll(mayCreate: boolean): Promise<void> {
+    const backstage = await BrainsClient.connect(this.paths.socket);
+    this.backstage = backstage;
+    await setStage(backstage, this.paths.home, mayCreate, driverLog);
+    for (const agent of Object.values(this.agents)) await agent.connect(this.paths.socket, backstage);
   }
 
   private backstageClient(): BrainsClient {
@@ -199,14 +189,10 @@ class DemoDriver {
     return this.backstage;
   }
 
-  /** End every session on purpose, each given a few seconds; what is left ends when its connection closes. */
-  private async endAll(): Promise<void> {
-    await Promise.all(
-      Object.values(this.agents).map((agent) =>
-        Promise.race([agent.end('the demo was stopped'), sleep(END_SESSION_TIMEOUT_MS, undefined, { ref: false })]).catch((error: unknown) =>
-          driverLog(`${agent.name}: ending its session failed: ${error instanceof Error ? error.message : String(error)}`),
-        ),
-      ),
+  /** The workers give back what they hold, given a few seconds; what is left runs out with its lock's ttl. */
+  private async putDown(): Promise<void> {
+    await Promise.race([this.scenario.putDown(), sleep(PUT_DOWN_TIMEOUT_MS, undefined, { ref: false })]).catch((error: unknown) =>
+      driverLog(`giving back locks and tasks failed: ${error instanceof Error ? error.message : String(error)}`),
     );
   }
 

@@ -9,7 +9,7 @@ export const DEMO_ALREADY_RUNNING_EXIT = 4;
 
 /** What the driver tells the `brains demo` that started it, over the IPC channel, once. */
 export type DriverReport =
-  | { type: 'ready'; pid: number; project_id: string; agents: Array<{ name: string; tool: string; session_id: string | null }> }
+  | { type: 'ready'; pid: number; project_id: string; agents: Array<{ name: string; backend: string }> }
   | { type: 'failed'; message: string; already_running?: true };
 
 export const DEMO_INTERVAL_ENV = 'BRAINS_DEMO_INTERVAL_MS';

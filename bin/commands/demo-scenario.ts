@@ -1,21 +1,11 @@
-// What the demo's agents do: make sure the project, its members and some tasks exist, then one step of work per tick —
-// messages, a lock taken and given back, a task claimed and finished, one handoff waiting for you, a question for you.
-// What they make is decided in demo-plan.ts: each task and handoff once, so the project does not grow without end.
+// What the demo's agents do once their stage is set (demo-stage.ts): one step of work per tick, each done as the agent
+// through its own connection — messages, a lock taken and given back, a task claimed and finished, one handoff waiting for
+// you, a question for you, mail read and questions answered. What they make is decided in demo-plan.ts: each task and
+// handoff once, so the project does not grow without end.
 import { RpcCallError, type BrainsClient } from '../../rpc/client.js';
 import type { DemoAgent } from './demo-agent.js';
-import {
-  DEMO_DESCRIPTION,
-  DEMO_MARKER,
-  DEMO_PROJECT_ID,
-  DEMO_PROJECT_NAME,
-  LINES,
-  TASK_IDEAS,
-  WORK_AREAS,
-  foreignProjectMessage,
-  isDemoContext,
-  pick,
-  type AgentName,
-} from './demo-cast.js';
+import { DEMO_METADATA, DEMO_PROJECT_ID, LINES, TASK_IDEAS, WORK_AREAS, pick, type AgentName } from './demo-cast.js';
+import { DemoMail } from './demo-mail.js';
 import { afterWork, handoffToSubmit, tasksToCreate } from './demo-plan.js';
 
 const OPERATOR = 'operator';
@@ -27,24 +17,25 @@ const ALL = 1000;
 
 type Worker = keyof typeof WORK_AREAS;
 
-/** The demo cannot go on: its project is somebody else's, or was deleted or archived under it. The driver stops. */
-export class DemoOverError extends Error {}
-
 export class DemoScenario {
   private cycle = 0;
   private position = 0;
   private readonly leases = new Map<Worker, { lease_id: string; fencing_token: number }>();
   private readonly claimed = new Map<Worker, string>();
+  private readonly mail: DemoMail;
   private readonly steps: ReadonlyArray<() => Promise<void>> = [
     () => this.say('planner', 'backend', pick(LINES.plannerAsksBackend, this.cycle), true),
     () => this.startWork('backend'),
+    () => this.readMail('backend'),
     () => this.say('frontend', 'backend', pick(LINES.frontendTellsBackend, this.cycle), false),
     () => this.startWork('frontend'),
     () => this.askOperator('frontend'),
     () => this.finishWork('backend'),
     () => this.say('backend', 'planner', pick(LINES.backendReportsToPlanner, this.cycle), false),
+    () => this.readMail('planner'),
     () => this.handIn('frontend'),
     () => this.say('planner', 'frontend', pick(LINES.plannerAsksFrontend, this.cycle), true),
+    () => this.readMail('frontend'),
     () => this.finishWork('frontend'),
     () => this.topUpTasks(),
   ];
@@ -54,40 +45,27 @@ export class DemoScenario {
     /** The driver's own (operator) connection: what no agent may see, such as whether your inbox is empty. */
     private readonly backstage: () => BrainsClient,
     private readonly log: (line: string) => void,
-  ) {}
+  ) {
+    this.mail = new DemoMail(log);
+  }
 
-  /**
-   * Project, members and a first queue of tasks; what the workers still held from an earlier run is taken up again. Only a
-   * driver's first setup creates the project: one deleted (or archived) while the demo runs means you are done with it.
-   */
-  async setup(mayCreate: boolean): Promise<void> {
-    const planner = this.agents.planner.rpc;
-    let members: string[];
-    try {
-      const info = await planner.call('project.info', { project_id: DEMO_PROJECT_ID });
-      if (info.timed_out) throw new Error(info.message);
-      if (!isDemoContext(info.project.context)) throw new DemoOverError(foreignProjectMessage());
-      if (info.project.archived) throw new DemoOverError('the demo project is archived; brains demo --clean removes it, then brains demo starts afresh');
-      members = info.members.map((m) => m.agent_name);
-    } catch (error) {
-      if (!(error instanceof RpcCallError) || error.appCode !== 'NOT_FOUND') throw error;
-      if (!mayCreate) throw new DemoOverError('the demo project was deleted; the demo stopped (brains demo starts it again)');
-      await planner.call('project.create', {
-        project_id: DEMO_PROJECT_ID,
-        name: DEMO_PROJECT_NAME,
-        description: DEMO_DESCRIPTION,
-        context: { [DEMO_MARKER]: true, goal: 'Ship the settings page and the API it needs by Friday.' },
-        agent_name: 'planner',
-      });
-      members = ['planner'];
-      this.log(`created project ${DEMO_PROJECT_ID}`);
-    }
-    for (const agent of Object.values(this.agents)) {
-      if (members.includes(agent.name)) continue;
-      await agent.rpc.call('project.join', { project_id: DEMO_PROJECT_ID, agent_name: agent.name, labels: { tool: agent.member.tool } });
-    }
+  /** What the workers still held from an earlier run is taken up again, and the queue of tasks filled. */
+  async setup(): Promise<void> {
     for (const worker of Object.keys(WORK_AREAS) as Worker[]) await this.takeUpLeftovers(worker);
     await this.topUpTasks();
+  }
+
+  /** The demo stops: each worker gives back its task (to the queue) and its lock, so nothing stays held while the script is still. */
+  async putDown(): Promise<void> {
+    for (const worker of Object.keys(WORK_AREAS) as Worker[]) {
+      const rpc = this.agents[worker].rpc;
+      const taskId = this.claimed.get(worker);
+      this.claimed.delete(worker);
+      if (taskId !== undefined) await forgivingGone(() => rpc.call('task.release', { project_id: DEMO_PROJECT_ID, task_id: taskId, agent_name: worker }));
+      const lease = this.leases.get(worker);
+      this.leases.delete(worker);
+      if (lease) await forgivingGone(() => rpc.call('lock.release', lease));
+    }
   }
 
   /** The next step of the script; a cycle ends after the last. */
@@ -102,14 +80,18 @@ export class DemoScenario {
   }
 
   private async say(from: AgentName, to: AgentName, text: string, replyExpected: boolean): Promise<void> {
-    await this.agents[from].rpc.call('message.send', { project_id: DEMO_PROJECT_ID, from_agent: from, to_agent: to, reply_expected: replyExpected, payload: text });
+    await this.agents[from].rpc.call('message.send', { project_id: DEMO_PROJECT_ID, from_agent: from, to_agent: to, reply_expected: replyExpected, payload: text, metadata: DEMO_METADATA });
+  }
+
+  private async readMail(name: AgentName): Promise<void> {
+    await this.mail.read(this.agents[name].rpc, name);
   }
 
   /** A question for you, but only when nothing from the demo already waits in your inbox, so questions never pile up. */
   private async askOperator(from: AgentName): Promise<void> {
     const { total_unread } = await this.backstage().call('message.unread_counts', { project_id: DEMO_PROJECT_ID, agent_name: OPERATOR });
     if (total_unread > 0) return;
-    await this.agents[from].rpc.call('message.send', { project_id: DEMO_PROJECT_ID, from_agent: from, to_agent: OPERATOR, reply_expected: true, payload: pick(LINES.askOperator, this.cycle) });
+    await this.agents[from].rpc.call('message.send', { project_id: DEMO_PROJECT_ID, from_agent: from, to_agent: OPERATOR, reply_expected: true, payload: pick(LINES.askOperator, this.cycle), metadata: DEMO_METADATA });
   }
 
   /** Lock its files and claim a task of its area; a lock someone else holds is waited out by skipping this turn. */
@@ -126,7 +108,7 @@ export class DemoScenario {
       }
     }
     if (!this.claimed.has(worker)) {
-      const { task } = await agent.rpc.call('task.claim', { project_id: DEMO_PROJECT_ID, agent_name: worker, session_id: agent.sessionId ?? undefined, labels: [area.taskLabel] });
+      const { task } = await agent.rpc.call('task.claim', { project_id: DEMO_PROJECT_ID, agent_name: worker, labels: [area.taskLabel] });
       if (task) this.claimed.set(worker, task.task_id);
     }
   }

@@ -1,4 +1,4 @@
-// `brains demo`: a demo project with three simulated agents so the cockpit is alive on a first run; --stop, --clean, --status.
+// `brains demo`: a demo project with three managed echo agents at work, so the cockpit is alive on a first run; --stop, --clean, --status.
 import { usageOf } from '../command-table.js';
 import { EXIT } from './exit-codes.js';
 import { parseFlags } from './flags.js';
@@ -35,7 +35,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
       }
       case 'clean': {
         const result = await cleanDemo();
-        print(result, `${result.stopped ? 'brains demo stopped; ' : ''}the demo project and everything in it were removed.\n`);
+        print(result, `${result.stopped ? 'brains demo stopped; ' : ''}the demo's agents, its project and everything in it were removed.\n`);
         return EXIT.OK;
       }
       default: {
@@ -57,20 +57,23 @@ export function demoTips(project: string): Array<[command: string, what: string]
   return [
     // Plain watch: one readable line per event on a terminal (--pretty would print each event as indented JSON).
     ['brains watch', 'what they do, live'],
-    [`brains rpc message.receive project_id=${project}`, 'the questions they asked you'],
-    [`brains rpc message.send project_id=${project} to_agent=backend payload='"hello"'`, 'backend answers'],
+    ['brains rpc agent.send agent_name=backend text=hello', "type into backend's conversation"],
+    ['brains rpc agent.history agent_name=backend', 'what you typed and its answer (echo says it back)'],
+    [`brains rpc message.send project_id=${project} to_agent=backend payload='"hello"'`, 'backend answers you by message'],
+    [`brains rpc message.receive project_id=${project}`, 'your inbox: their questions, and answers to you'],
     ['brains rpc approval.list status=pending', 'the handoff waiting for your approval'],
-    ['brains demo --stop', 'stop them (--clean also removes the project)'],
+    ['brains demo --stop', 'stop the script (the agents stay; --clean removes them and the project)'],
   ];
 }
 
 function startedText(started: DemoStarted): string {
-  const agents = started.agents.map((a) => `${a.name} (${a.tool})`);
+  const agents = started.agents.map((a) => a.name);
+  const backends = [...new Set(started.agents.map((a) => a.backend))].join('/');
   const project = started.project_id;
   const tips = demoTips(project);
   const width = Math.max(...tips.map(([command]) => command.length)) + 2;
   return [
-    `brains demo started (pid ${started.pid}): project ${project} with ${agents.slice(0, -1).join(', ')} and ${agents.at(-1)}, busy every ${demoIntervalMs() / 1000}s.`,
+    `brains demo started (pid ${started.pid}): project ${project} with ${agents.slice(0, -1).join(', ')} and ${agents.at(-1)}, ${backends} agents the daemon runs, busy every ${demoIntervalMs() / 1000}s.`,
     '',
     'Try:',
     ...tips.map(([command, what]) => `  ${command.padEnd(width)}${what}`),

@@ -11,7 +11,7 @@ export async function startCommand(argv: string[]): Promise<number> {
     const { startDemo } = await import('./demo-control.js');
     try {
       const demo = await startDemo();
-      banner = `demo started: ${demo.agents.map((a) => a.name).join(', ')} in project ${demo.project_id} · brains demo --stop ends it`;
+      banner = `demo started: ${demo.agents.map((a) => a.name).join(', ')} (echo agents) in project ${demo.project_id} · brains demo --stop ends its script`;
     } catch (error) {
       banner = `the demo did not start: ${(error as Error).message}`;
     }

@@ -1,5 +1,6 @@
-// Why this exists: `brains demo` is a detached process playing three agents over the real socket; only real processes, a real
-// daemon and its event log show that the agents live, talk, lock, claim, hand in, answer you, stop cleanly and survive a restart.
+// Why this exists: `brains demo` is a detached process that sets up three managed echo agents and plays a script as them over the
+// real socket; only real processes, a real daemon and its event log show that the agents are there, talk, lock, claim, hand in,
+// answer you (by echo, streamed), stop cleanly and survive a restart.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -16,7 +17,7 @@ import { LINES, TASK_IDEAS } from '../../bin/commands/demo-cast.js';
 const DEMO_ENV = { BRAINS_DEMO_INTERVAL_MS: '50' };
 const AGENTS = ['planner', 'backend', 'frontend'];
 
-type DemoJson = { running: boolean; started: boolean; pid: number; project_id: string; agents: Array<{ name: string; tool: string }> };
+type DemoJson = { running: boolean; started: boolean; pid: number; project_id: string; agents: Array<{ name: string; backend: string }> };
 
 async function demo(home: string, ...args: string[]) {
   return runCli(['demo', ...args], { home, env: DEMO_ENV });
@@ -65,9 +66,8 @@ async function cyclesPass(c: BrainsClient, after: number, cycles: number): Promi
   return cursor;
 }
 
-async function demoSessions(c: BrainsClient) {
-  const { sessions } = await c.call('session.list', {});
-  return sessions.filter((s) => s.client_id.startsWith('demo-'));
+async function demoAgents(c: BrainsClient) {
+  return (await c.call('agent.list', { project_id: 'demo' })).agents;
 }
 
 describe('brains demo: a running demo', () => {
@@ -85,10 +85,11 @@ describe('brains demo: a running demo', () => {
     await daemon.cleanup();
   });
 
-  test('it starts a driver, creates project demo with planner as coordinator, and each agent is a live session of its own', async () => {
+  test('it starts a driver, creates project demo with planner as coordinator, and its agents are three managed echo agents', async () => {
     assert.equal(started.started, true);
     assert.equal(started.running, true);
     assert.equal(started.project_id, 'demo');
+    assert.deepEqual(started.agents, AGENTS.map((name) => ({ name, backend: 'echo' })));
     assert.equal(demoPid(daemon.home), started.pid);
     assert.ok(processAlive(started.pid));
     assert.ok(existsSync(join(daemon.home, 'logs', 'demo.log')));
@@ -100,13 +101,19 @@ describe('brains demo: a running demo', () => {
     assert.equal(info.project.context.brains_demo, true);
     assert.equal(info.coordinator, 'planner');
     assert.deepEqual(info.members.map((m) => m.agent_name).sort(), [...AGENTS].sort());
+    for (const m of info.members) assert.equal(m.client_id, null, `${m.agent_name} is a managed agent's member, no instance's`);
 
-    const sessions = await demoSessions(c);
-    assert.deepEqual(sessions.map((s) => s.client_id).sort(), ['demo-backend', 'demo-frontend', 'demo-planner']);
-    assert.deepEqual(Object.fromEntries(sessions.map((s) => [s.client_id, s.tool])), { 'demo-planner': 'claude-code', 'demo-backend': 'codex', 'demo-frontend': 'copilot' });
-    assert.equal(new Set(sessions.map((s) => s.session_id)).size, 3, 'three sessions, one per agent');
-    for (const s of sessions) assert.notEqual(s.state, 'gone');
-    for (const s of sessions) await nextEvent(c, ['session.started'], 0, (e) => e.subject === s.session_id);
+    const agents = await demoAgents(c);
+    assert.deepEqual(agents.map((a) => a.agent_name).sort(), [...AGENTS].sort());
+    for (const a of agents) {
+      assert.equal(a.backend, 'echo');
+      assert.equal(a.auto_reply, true);
+      assert.equal(a.working_directory, join(daemon.home, 'demo', a.agent_name));
+      assert.ok(existsSync(a.working_directory));
+    }
+    const { sessions } = await c.call('session.list', {});
+    assert.deepEqual(sessions, [], 'the driver acts through tokens: no agent instance sessions');
+    for (const name of AGENTS) await nextEvent(c, ['mcp.token_minted'], 0, (e) => e.subject === 'demo' && data(e).agent_name === name);
   });
 
   test('agents message each other; a question is answered in its thread, and mail is delivered and acknowledged', async () => {
@@ -117,6 +124,19 @@ describe('brains demo: a running demo', () => {
     const answer = await nextEvent(c, ['message.sent'], ask.seq, (e) => data(e).reply_to === id);
     assert.equal(data(answer).from_agent, 'backend');
     assert.equal(data(answer).to_agent, 'planner');
+    const { messages } = await c.call('message.list', { project_id: 'demo', thread: id });
+    assert.equal(messages.length, 2);
+    for (const m of messages) assert.deepEqual(m.metadata, { no_auto_reply: true });
+  });
+
+  test('the script never starts an echo turn: what the agents send each other is marked no_auto_reply', async () => {
+    const from = (await c.call('system.info')).event_seq;
+    const later = await cyclesPass(c, from, 2);
+    const { events } = await c.call('events.list', { after: 0, types: ['message.sent', 'agent.turn_queued'], limit: 1000 });
+    const seen = events.filter((e) => e.seq <= later);
+    assert.ok(seen.some((e) => e.type === 'message.sent' && AGENTS.includes(data(e).to_agent)), 'they did message each other');
+    assert.deepEqual(seen.filter((e) => e.type === 'agent.turn_queued'), [], 'no turn came of it');
+    for (const name of AGENTS) assert.deepEqual((await c.call('agent.history', { agent_name: name })).turns, []);
   });
 
   test('backend takes the lock on src/api/** and gives it back', async () => {
@@ -126,11 +146,9 @@ describe('brains demo: a running demo', () => {
     assert.equal(data(released).reason, 'released');
   });
 
-  test('workers claim tasks of their own area under their sessions and finish them', async () => {
-    const sessions = await demoSessions(c);
-    const backendSession = sessions.find((s) => s.client_id === 'demo-backend')!.session_id;
+  test('workers claim tasks of their own area (as managed agents, under no session) and finish them', async () => {
     const claimed = await nextEvent(c, ['task.claimed'], 0, (e) => data(e).agent_name === 'backend');
-    assert.equal(data(claimed).session_id, backendSession);
+    assert.equal(data(claimed).session_id, null);
     const task = await c.call('task.get', { project_id: 'demo', task_id: data(claimed).task_id });
     assert.deepEqual(task.labels, ['api']);
     await nextEvent(c, ['task.updated'], claimed.seq, (e) => data(e).task_id === task.task_id && data(e).status === 'done');
@@ -166,17 +184,54 @@ describe('brains demo: a running demo', () => {
     );
   });
 
-  test('a message from the operator (brains rpc message.send, as the start text suggests) gets an answer that echoes it', async () => {
+  test('typed into (brains rpc agent.send, as the start text suggests), backend echoes it, streamed, into its history', async () => {
+    const streamed: string[] = [];
+    let finished: (turnId: string) => void = () => {};
+    const done = new Promise<string>((resolve) => (finished = resolve));
+    const off = c.onEvent((event) => {
+      const d = event.data as { agent_name?: string; turn_id?: string; delta?: string };
+      if (d.agent_name !== 'backend') return;
+      if (event.type === 'agent.output') streamed.push(d.delta!);
+      if (event.type === 'agent.turn_finished') finished(d.turn_id!);
+    });
+    try {
+      await c.call('events.subscribe', { types: ['agent.output', 'agent.turn_finished'] });
+      const sent = await runCli(['rpc', 'agent.send', 'agent_name=backend', 'text=hello'], { home: daemon.home });
+      assert.equal(sent.code, 0, sent.stderr);
+      const turnId = (JSON.parse(sent.stdout) as { turn_id: string }).turn_id;
+      assert.equal(await done, turnId);
+      assert.equal(streamed.join(''), 'hello');
+      assert.ok(streamed.length > 1, 'the answer came in pieces');
+    } finally {
+      off();
+    }
+    const history = await runCli(['rpc', 'agent.history', 'agent_name=backend'], { home: daemon.home });
+    assert.equal(history.code, 0, history.stderr);
+    const turns = (JSON.parse(history.stdout) as { turns: Array<{ role: string; text: string; status: string; source: string }> }).turns;
+    assert.deepEqual(
+      turns.slice(-2).map((t) => [t.role, t.source, t.text, t.status]),
+      [
+        ['user', 'operator', 'hello', 'done'],
+        ['assistant', 'operator', 'hello', 'done'],
+      ],
+    );
+  });
+
+  test('a message from the operator (brains rpc message.send, as the start text suggests) is answered by echo auto_reply', async () => {
     const sent = await runCli(['rpc', 'message.send', 'project_id=demo', 'to_agent=backend', 'payload="what are you working on?"'], { home: daemon.home });
     assert.equal(sent.code, 0, sent.stderr);
     const id = (JSON.parse(sent.stdout) as { message_id: string }).message_id;
     const answer = await operatorMessage(c, (m) => m.reply_to === id);
     assert.equal(answer.from_agent, 'backend');
-    assert.equal(answer.payload, 'backend: got it — what are you working on?');
+    assert.match(String(answer.payload), /what are you working on\?$/);
+    assert.equal(answer.metadata?.auto_reply, true);
 
-    const { message_id } = await c.call('message.send', { project_id: 'demo', from_agent: 'operator', to_agent: 'frontend', payload: { text: 'ship the\nsettings page' } });
+    const { message_id } = await c.call('message.send', { project_id: 'demo', from_agent: 'operator', to_agent: 'frontend', payload: 'ship the settings page' });
     const second = await operatorMessage(c, (m) => m.reply_to === message_id);
-    assert.equal(second.payload, 'frontend: got it — ship the settings page');
+    assert.equal(second.from_agent, 'frontend');
+    assert.match(String(second.payload), /ship the settings page$/);
+    const { total_unread } = await c.call('message.unread_counts', { project_id: 'demo', agent_name: 'frontend' });
+    assert.equal(total_unread, 0, 'auto_reply took the message; nothing of yours waits unread');
   });
 
   test('the operator is asked a question now and then, but only while nothing from the demo waits in the inbox', async () => {
@@ -204,7 +259,7 @@ describe('brains demo: a running demo', () => {
     assert.equal(json.started, false);
     assert.equal(json.pid, started.pid);
     assert.equal(demoPid(daemon.home), started.pid);
-    assert.equal((await demoSessions(c)).length, 3);
+    assert.equal((await demoAgents(c)).length, 3);
 
     const status = await demo(daemon.home, '--status', '--json');
     assert.equal(status.code, 0, status.stderr);
@@ -264,7 +319,7 @@ describe('brains demo: left running, it stays the same size', () => {
 });
 
 /** Read the operator's inbox (acknowledging everything read) until a message matches. */
-async function operatorMessage(c: BrainsClient, match: (m: { reply_to: string | null; from_agent: string; payload: unknown }) => boolean) {
+async function operatorMessage(c: BrainsClient, match: (m: { reply_to: string | null; from_agent: string; payload: unknown; metadata: Record<string, unknown> | null }) => boolean) {
   for (;;) {
     const got = await c.call('message.receive', { project_id: 'demo', agent_name: 'operator', wait: true, timeout_seconds: 30, limit: 100 });
     if (got.count > 0) await c.call('message.ack', { project_id: 'demo', agent_name: 'operator', delivery_tokens: got.messages.map((m) => m.delivery_token) });
@@ -304,31 +359,30 @@ describe('brains demo: stopping, cleaning, and one driver only', () => {
     assert.deepEqual(results.map((r) => r.started).sort(), [false, true]);
     const pid = results.find((r) => r.started)!.pid;
     assert.equal(demoPid(daemon.home), pid);
-    const sessions = await demoSessions(c);
-    assert.equal(sessions.length, 3, 'one set of agents');
+    assert.equal((await demoAgents(c)).length, 3, 'one set of agents');
   });
 
-  test('--stop ends the driver and its sessions; their locks and claimed tasks are released', async () => {
+  test('--stop ends the driver; its agents give back their locks and claimed tasks, and stay (echo still answers)', async () => {
     const pid = demoPid(daemon.home)!;
-    const sessions = await demoSessions(c);
-    // Let it hold something first, so there is something to release.
+    const agents = await demoAgents(c);
+    // Let it hold something first, so there is something to give back.
     const taken = await nextEvent(c, ['lock.acquired'], 0);
     await nextEvent(c, ['task.claimed'], taken.seq);
-    const from = (await c.call('system.info')).event_seq;
 
     const stopped = await demo(daemon.home, '--stop');
     assert.equal(stopped.code, 0, stopped.stderr);
     assert.match(stopped.stdout, new RegExp(`stopped \\(pid ${pid}\\)`));
     assert.equal(processAlive(pid), false, 'the driver exited');
     assert.equal(existsSync(join(daemon.home, 'demo.pid')), false);
-    for (const s of sessions) {
-      const ended = await nextEvent(c, ['session.ended', 'session.gone'], from, (e) => e.subject === s.session_id);
-      assert.equal(ended.type, 'session.ended', 'ended on purpose, not reaped');
-      assert.equal(data(ended).reason, 'the demo was stopped');
-    }
-    assert.deepEqual(await demoSessions(c), []);
     assert.deepEqual((await c.call('lock.list', { project_id: 'demo' })).locks, []);
     assert.equal((await c.call('task.list', { project_id: 'demo', status: 'claimed' })).total, 0);
+    assert.deepEqual(
+      (await demoAgents(c)).map((a) => [a.agent_name, a.created_at]),
+      agents.map((a) => [a.agent_name, a.created_at]),
+      'the same agents are still there',
+    );
+    const { turn_id } = await c.call('agent.send', { agent_name: 'planner', text: 'still there?' });
+    await nextEvent(c, ['agent.turn_finished'], 0, (e) => data(e).turn_id === turn_id && data(e).agent_name === 'planner');
 
     const status = await demo(daemon.home, '--status');
     assert.equal(status.code, 3);
@@ -338,51 +392,62 @@ describe('brains demo: stopping, cleaning, and one driver only', () => {
     assert.match(again.stdout, /was not running/);
   });
 
-  test('a restarted demo carries on in the same project, as the same agents', async () => {
+  test('a restarted demo carries on in the same project, as the same agents (their tokens minted again)', async () => {
     const before = await c.call('task.list', { project_id: 'demo', limit: 1 });
+    const agents = await demoAgents(c);
+    const mintedFrom = (await c.call('system.info')).event_seq;
     const restarted = await startedDemo(daemon.home);
     assert.equal(restarted.started, true);
     const info = await c.call('project.info', { project_id: 'demo' });
     if (info.timed_out) assert.fail('the project is there');
     assert.deepEqual(info.members.map((m) => m.agent_name).sort(), [...AGENTS].sort());
     assert.equal(info.coordinator, 'planner');
+    assert.deepEqual(
+      (await demoAgents(c)).map((a) => [a.agent_name, a.created_at]),
+      agents.map((a) => [a.agent_name, a.created_at]),
+    );
+    const { events } = await c.call('events.list', { after: mintedFrom, types: ['mcp.token_minted'], limit: 100 });
+    assert.deepEqual(events.map((e) => [data(e).agent_name, data(e).replaced]).sort(), AGENTS.map((name) => [name, true]).sort());
     const from = (await c.call('system.info')).event_seq;
     await nextEvent(c, ['task.claimed'], from);
     assert.ok((await c.call('task.list', { project_id: 'demo', limit: 1 })).total >= before.total);
   });
 
-  test('deleting the demo project under a running demo stops it (it does not come back by itself)', async () => {
+  test('deleting the demo project under a running demo stops it, its agents going with it (they do not come back by themselves)', async () => {
     const pid = demoPid(daemon.home)!;
-    const sessions = await demoSessions(c);
-    const from = (await c.call('system.info')).event_seq;
     await c.call('project.delete', { project_id: 'demo' });
-    for (const s of sessions) {
-      const ended = await nextEvent(c, ['session.ended', 'session.gone'], from, (e) => e.subject === s.session_id);
-      assert.equal(data(ended).reason, 'the demo was stopped');
-    }
     await waitFor(() => !processAlive(pid), 15_000, 'the driver to exit');
     await refusedWith(c.call('project.info', { project_id: 'demo' }), 'NOT_FOUND');
+    assert.deepEqual((await c.call('agent.list', {})).agents, []);
     assert.match(readFileSync(join(daemon.home, 'logs', 'demo.log'), 'utf8'), /the demo project was deleted; the demo stopped/);
   });
 
-  test('brains demo says what to try next: plain brains watch (readable lines), never --pretty (indented JSON)', async () => {
+  test('brains demo says what to try next: plain brains watch (readable lines), never --pretty (indented JSON); typing into backend', async () => {
     const started = await demo(daemon.home);
     try {
       assert.equal(started.code, 0, started.stderr);
+      assert.match(started.stdout, /project demo with planner, backend and frontend, echo agents the daemon runs/);
       const tips = started.stdout.split('\n').filter((line) => line.startsWith('  brains '));
       assert.match(tips.find((line) => line.includes('what they do, live')) ?? '', /^ {2}brains watch +what they do, live$/);
+      for (const command of ['brains rpc agent.send agent_name=backend text=hello', 'brains rpc agent.history agent_name=backend']) {
+        assert.ok(tips.some((line) => line.startsWith(`  ${command} `)), command);
+      }
       assert.doesNotMatch(started.stdout, /--pretty/);
     } finally {
       await demo(daemon.home, '--stop');
     }
   });
 
-  test('--clean stops the driver and removes the project with everything in it; a second --clean says there is nothing', async () => {
+  test('--clean stops the driver and removes its agents and the project with everything in it; a second --clean says there is nothing', async () => {
     const { pid } = await startedDemo(daemon.home);
+    const from = (await c.call('system.info')).event_seq;
     const cleaned = await demo(daemon.home, '--clean');
     assert.equal(cleaned.code, 0, cleaned.stderr);
     assert.match(cleaned.stdout, /removed/);
     assert.equal(processAlive(pid), false);
+    const { events } = await c.call('events.list', { after: from, types: ['agent.removed'], limit: 100 });
+    assert.deepEqual(events.map((e) => e.subject).sort(), [...AGENTS].sort(), 'each agent removed with agent.remove');
+    assert.deepEqual((await c.call('agent.list', {})).agents, []);
     await refusedWith(c.call('project.info', { project_id: 'demo' }), 'NOT_FOUND');
     assert.equal((await c.call('approval.list', { status: 'pending' })).approvals.filter((a) => a.project_id === 'demo').length, 0);
 
@@ -391,6 +456,31 @@ describe('brains demo: stopping, cleaning, and one driver only', () => {
     assert.match(again.stderr, /no demo project to remove/);
   });
 
+  test('a managed agent of yours named backend in another project stops the demo before it makes anything, and is left alone', async () => {
+    await c.call('project.create', { project_id: 'mine', name: 'Mine' });
+    await c.call('agent.create', { agent_name: 'backend', backend: 'echo', working_directory: daemon.home, project_id: 'mine' });
+    const start = await demo(daemon.home);
+    assert.equal(start.code, 1);
+    assert.match(start.stderr, /a managed agent backend already exists in project mine/);
+    assert.equal(demoPid(daemon.home), null);
+    await refusedWith(c.call('project.info', { project_id: 'demo' }), 'NOT_FOUND');
+    assert.deepEqual((await c.call('agent.list', {})).agents.map((a) => [a.agent_name, a.project_id]), [['backend', 'mine']]);
+    await c.call('agent.remove', { agent_name: 'backend' });
+  });
+
+  test('a demo project whose names its old instances hold (demo-planner…) is taken up: the managed agents take the names', async () => {
+    await c.call('project.create', { project_id: 'demo', name: 'Demo', context: { brains_demo: true } });
+    for (const name of AGENTS) await c.call('project.join', { project_id: 'demo', agent_name: name, client_id: `demo-${name}` });
+    const started = await startedDemo(daemon.home);
+    assert.equal(started.started, true);
+    const info = await c.call('project.info', { project_id: 'demo' });
+    if (info.timed_out) assert.fail('the project is there');
+    assert.deepEqual(info.members.map((m) => [m.agent_name, m.client_id]).sort(), AGENTS.map((name) => [name, null]).sort());
+    assert.equal(info.coordinator, 'planner');
+    assert.equal((await demoAgents(c)).length, 3);
+    await nextEvent(c, ['task.claimed'], (await c.call('system.info')).event_seq);
+    assert.equal((await demo(daemon.home, '--clean')).code, 0);
+  });
   test('a project named demo that the demo did not create is neither taken over nor removed', async () => {
     await c.call('project.create', { project_id: 'demo', name: 'Mine' });
     const start = await demo(daemon.home);
@@ -428,25 +518,32 @@ describe('brains demo: the daemon restarts under it', () => {
     rmSync(home, { recursive: true, force: true });
   });
 
-  test('the driver reconnects as the same three sessions and carries on', async () => {
+  test('the driver reconnects as the same three agents, with the tokens it had; one minted anew meanwhile is minted again', async () => {
     first = await startDaemon({ home });
     const c1 = await BrainsClient.connect(first.paths.socket);
     await startedDemo(home);
-    const sessions = (await demoSessions(c1)).map((s) => s.session_id).sort();
+    const agents = (await demoAgents(c1)).map((a) => [a.agent_name, a.created_at]);
     await nextEvent(c1, ['lock.acquired'], 0);
+    // As the runtime does when an agent starts a process of its own: the driver's token for frontend stops working.
+    await c1.call('mcp.token', { project_id: 'demo', agent_name: 'frontend' });
     await c1.close();
     assert.equal(await first.stop(), 0);
 
     second = await startDaemon({ home });
     const c2 = await second.client();
     const restartedAt = (await c2.call('system.info')).event_seq;
-    const taken = await nextEvent(c2, ['lock.acquired'], restartedAt);
-    assert.equal(data(taken).holder.project_id, 'demo');
+    const taken = await nextEvent(c2, ['lock.acquired'], restartedAt, (e) => e.subject === 'src/web/**');
+    assert.deepEqual(data(taken).holder, { project_id: 'demo', agent_name: 'frontend' });
     await nextEvent(c2, ['message.sent'], restartedAt, (e) => AGENTS.includes(data(e).from_agent));
-    const now = await demoSessions(c2);
-    assert.deepEqual(now.map((s) => s.session_id).sort(), sessions, 'the same agent instances, not new ones');
-    for (const s of now) assert.notEqual(s.state, 'gone');
+    assert.deepEqual((await demoAgents(c2)).map((a) => [a.agent_name, a.created_at]), agents, 'the same agents, not new ones');
+    const { events } = await c2.call('events.list', { after: restartedAt, types: ['mcp.token_minted', 'agent.created'], limit: 100 });
+    assert.deepEqual(
+      events.map((e) => [e.type, data(e).agent_name, data(e).replaced]),
+      [['mcp.token_minted', 'frontend', true]],
+      'only the refused token was minted again; nothing created again',
+    );
   });
+
 });
 
 describe('the cockpit calls: isFreshState and startDemo', () => {

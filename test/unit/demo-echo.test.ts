@@ -1,33 +1,29 @@
-// Why this exists: a demo agent answers the operator by echoing what was typed, whatever JSON the payload is; the echo must read as text and fit a line.
+// Why this exists: the demo's agents are echo agents with auto_reply on; the script's mail must never reach auto_reply (or
+// the echo would answer it), and what auto_reply takes the demo's mail reader must leave to it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { echoOf } from '../../bin/commands/demo-agent.js';
+import { CAST, DEMO_BACKEND, DEMO_METADATA, demoWorkingDirectory } from '../../bin/commands/demo-cast.js';
+import { leftToTheAgent } from '../../bin/commands/demo-mail.js';
 import { demoIntervalMs } from '../../bin/commands/demo-handshake.js';
 
-test('a string payload is echoed as itself, with its whitespace folded', () => {
-  assert.equal(echoOf('hello'), 'hello');
-  assert.equal(echoOf('  two\n\nlines\tand  tabs '), 'two lines and tabs');
+test('the cast is three echo agents, the planner first (it becomes the coordinator), each working in its own directory', () => {
+  assert.deepEqual(CAST, ['planner', 'backend', 'frontend']);
+  assert.equal(DEMO_BACKEND, 'echo');
+  assert.equal(demoWorkingDirectory('/state', 'backend'), '/state/demo/backend');
 });
 
-test('an object payload is echoed by its text field, else as its JSON', () => {
-  assert.equal(echoOf({ text: 'from the cockpit' }), 'from the cockpit');
-  assert.equal(echoOf({ message: 'as Brainstorm sends it' }), 'as Brainstorm sends it');
-  assert.equal(echoOf({ text: 42, body: 'the first string field wins' }), 'the first string field wins');
-  assert.equal(echoOf({ ask: 'schema?' }), '{"ask":"schema?"}');
-  assert.equal(echoOf([1, 2]), '[1,2]');
-  assert.equal(echoOf(null), 'null');
-  assert.equal(echoOf(7), '7');
+test('what the script sends is marked no_auto_reply, and so is left to the agent to read, as are the daemon\'s notices', () => {
+  assert.deepEqual(DEMO_METADATA, { no_auto_reply: true });
+  assert.equal(leftToTheAgent({ ...DEMO_METADATA }), true);
+  assert.equal(leftToTheAgent({ system: true, approval_id: 'approval-1' }), true);
 });
 
-test('a long payload is cut to 200 characters with an ellipsis, never inside a surrogate pair', () => {
-  const long = 'x'.repeat(500);
-  const echoed = echoOf(long);
-  assert.equal([...echoed].length, 200);
-  assert.ok(echoed.endsWith('…'));
-  const emoji = '😀'.repeat(300);
-  const cut = echoOf(emoji);
-  assert.equal([...cut].length, 200);
-  assert.equal(cut, `${'😀'.repeat(199)}…`);
+test('what auto_reply answers (yours, an echo answer with its hops) is not the mail reader\'s', () => {
+  assert.equal(leftToTheAgent(null), false);
+  assert.equal(leftToTheAgent({}), false);
+  assert.equal(leftToTheAgent({ auto_reply: true, brains_hops: 1 }), false);
+  assert.equal(leftToTheAgent({ no_auto_reply: false }), false);
+  assert.equal(leftToTheAgent({ no_auto_reply: 1 }), true, 'truthy, as auto_reply reads it');
 });
 
 test('BRAINS_DEMO_INTERVAL_MS sets the pace; anything but a positive number keeps the default', () => {
