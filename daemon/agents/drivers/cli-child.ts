@@ -1,5 +1,6 @@
 // An agent CLI's process in a group of its own: stdout as bounded lines, a tail of stderr, and the whole tree signalled at once.
-import { execa } from 'execa';
+import type { ResultPromise } from 'execa';
+import { loadExeca } from './execa-lazy.js';
 import { signalGroup } from '../process-group.js';
 
 const STDERR_TAIL_CHARS = 2000;
@@ -33,7 +34,7 @@ export class CliChild {
 
   private constructor(
     readonly pid: number,
-    private readonly subprocess: ReturnType<typeof execa>,
+    private readonly subprocess: ResultPromise,
     private readonly options: CliChildOptions,
   ) {
     subprocess.stdout!.on('data', (chunk: Buffer) => this.readStdout(chunk));
@@ -59,6 +60,7 @@ export class CliChild {
 
   /** Starts the CLI in its own process group; a spawn failure (no such file, not executable) comes back as its message. */
   static async spawn(options: CliChildOptions): Promise<CliChild | { error: string }> {
+    const { execa } = await loadExeca();
     const subprocess = execa(options.file, options.args, {
       cwd: options.cwd,
       env: options.env,

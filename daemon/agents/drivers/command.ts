@@ -1,5 +1,6 @@
 // The command backend: any CLI, one process per turn, the prompt on its stdin, its stdout streamed back as the answer.
-import { execa, type ResultPromise } from 'execa';
+import type { ResultPromise } from 'execa';
+import { loadExeca } from './execa-lazy.js';
 import { StringDecoder } from 'node:string_decoder';
 import { DriverStartError, type AgentDriver, type AgentSpec, type DriverEvent, type DriverSession, type TurnOutcome } from '../driver.js';
 import { endGracefully, signalGroup } from '../process-group.js';
@@ -23,6 +24,7 @@ class CommandSession implements DriverSession {
   async turn(text: string, onEvent: (event: DriverEvent) => void): Promise<TurnOutcome> {
     this.ending = null;
     const [name, ...args] = this.spec.command!;
+    const { execa } = await loadExeca();
     let child: ResultPromise;
     try {
       child = execa(this.program, args, {
