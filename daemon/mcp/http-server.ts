@@ -12,23 +12,29 @@ import type { Logger } from '../log.js';
 import { authenticate, bearerOf, principalFor, sameHolder, type ClientKeyLookup, type KeyHolder, type TokenLookup } from '../http/auth.js';
 import { InProcessCaller } from './http-caller.js';
 import { SessionEventStore } from './event-store.js';
-import { negotiatedVersion, primeByNegotiatedVersion } from './priming.js';
-import { RETRY_MS, ResumeWindow, type PostCalls } from './resume-window.js';
-import { SessionLog } from './session-log.js';
+import { RESUME_WINDOW_MS, RETRY_MS, ResumeWindow, type PostCalls } from './resume-window.js';
 import { DEFAULT_MAX_BODY_BYTES, MCP_PATH, originProblem, pathOf, readBody, refuse } from '../http/guard.js';
 
 /**
  * The MCP SDK (and its large schema module) loads on the first authenticated MCP request, not at daemon start:
  * a daemon that only serves its socket stays small.
  */
-let sdkParts: Promise<{ Transport: typeof StreamableHTTPServerTransport; createMcpServer: typeof import('./server.js').createMcpServer }> | null = null;
-function loadSdk() {
-  sdkParts ??= Promise.all([import('@modelcontextprotocol/sdk/server/streamableHttp.js'), import('./server.js')]).then(([transport, server]) => ({
-    Transport: transport.StreamableHTTPServerTransport,
-    createMcpServer: server.createMcpServer,
-  }));
+interface SdkParts {
+  Transport: typeof StreamableHTTPServerTransport;
+  createMcpServer: typeof import('./server.js').createMcpServer;
+  SessionLog: typeof import('./session-log.js').SessionLog;
+  priming: typeof import('./priming.js');
+}
+let sdkParts: Promise<SdkParts> | null = null;
+function loadSdk(): Promise<SdkParts> {
+  sdkParts ??= Promise.all([import('@modelcontextprotocol/sdk/server/streamableHttp.js'), import('./server.js'), import('./session-log.js'), import('./priming.js')]).then(
+    ([transport, server, sessionLog, priming]) => ({ Transport: transport.StreamableHTTPServerTransport, createMcpServer: server.createMcpServer, SessionLog: sessionLog.SessionLog, priming }),
+  );
   return sdkParts;
 }
+
+/** The SDK's ErrorCode.ConnectionClosed (its types module loads with the SDK, not at daemon start). */
+const CONNECTION_CLOSED = -32000;
 
 /** A JSON-RPC request (has a method and an id), as the SDK's own guard decides it. */
 function isJsonRpcRequest(message: unknown): boolean {
@@ -183,7 +189,7 @@ export class McpHttpServer {
       if (!sameHolder(found.holder, holder)) return refuse(res, 403, 'Forbidden: this session was opened with another key');
       session = found;
     } else if (req.method === 'POST' && isInitializeRequest(body)) {
-      session = await this.openSession(holder, negotiatedVersion(body));
+      session = await this.openSession(holder, body);
     } else {
       return refuse(res, 400, 'Bad Request: send an initialize request first, then the Mcp-Session-Id it returns');
     }
@@ -210,12 +216,16 @@ export class McpHttpServer {
   }
 
   /** A session's principal is its own: a wired key's session takes its own names, a token's tracks its own sessions. */
-  private async openSession(holder: KeyHolder, protocolVersion: string): Promise<Session> {
-    const { Transport, createMcpServer } = await loadSdk();
+  private async openSession(holder: KeyHolder, initialize: unknown): Promise<Session> {
+    const { Transport, createMcpServer, SessionLog, priming } = await loadSdk();
     // Its lines about its calls also go to the daemon's log, at debug, whatever level the client chose.
     const log = new SessionLog((level, message, fields) => this.opts.log.debug(`MCP HTTP ${message}`, { session: session.id, level, ...fields }));
     const caller = new InProcessCaller(this.opts.dispatcher, principalFor(holder), log);
-    const resume = new ResumeWindow((ids) => this.cancel(session, ids, 'the client hung up and did not resume the stream'));
+    const resume = new ResumeWindow((ids, waited) =>
+      waited
+        ? this.cancel(session, ids, `the client hung up and did not resume its stream within ${RESUME_WINDOW_MS / 1000} s`, true)
+        : this.cancel(session, ids, 'the HTTP request was closed', false),
+    );
     const events = new SessionEventStore(resume);
     const session: Session = {
       id: undefined,
@@ -243,7 +253,7 @@ export class McpHttpServer {
         retryInterval: RETRY_MS,
       }),
     };
-    primeByNegotiatedVersion(session.transport, protocolVersion);
+    priming.primeByNegotiatedVersion(session.transport, priming.negotiatedVersion(initialize));
     session.transport.onclose = () => void this.closeSession(session);
     session.transport.onerror = (error) => this.opts.log.debug('MCP HTTP transport', { error: error.message });
     await session.server.connect(session.transport);
@@ -262,17 +272,29 @@ export class McpHttpServer {
       session.active -= 1;
       session.lastActivity = Date.now();
       if (!post || session.closed) return;
-      if (!res.writableFinished) session.resume.lost(post);
+      if (!res.writableFinished) this.lost(session, post);
       else if (post.streamId !== undefined && session.resume.isDone(post)) session.events.forget(post.streamId);
     });
   }
 
-  /** Cancel requests of the session as its client would (their waits are released; no answer is sent). */
-  private cancel(session: Session, requestIds: readonly RequestId[], reason: string): void {
+  private lost(session: Session, post: PostCalls): void {
+    const outcome = session.resume.lost(post);
+    if (outcome === 'waiting') this.opts.log.debug(`MCP HTTP client hung up mid-call; its calls wait ${RESUME_WINDOW_MS / 1000} s for it to resume the stream`, { session: session.id });
+    else if (outcome === 'cancelled') this.opts.log.debug('MCP HTTP client hung up mid-call; its calls are cancelled', { session: session.id });
+  }
+
+  /**
+   * Cancel requests of the session as its client would: their waits are released and the server sends no answer. With
+   * `answer`, each gets an error saying why instead, kept for a client that resumes its stream later still.
+   */
+  private cancel(session: Session, requestIds: readonly RequestId[], reason: string, answer: boolean): void {
     if (session.closed) return;
     for (const requestId of requestIds) {
       const cancel: JSONRPCMessage = { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId, reason } };
       session.transport.onmessage?.(cancel);
+      if (!answer) continue;
+      const error: JSONRPCMessage = { jsonrpc: '2.0', id: requestId, error: { code: CONNECTION_CLOSED, message: `Cancelled: ${reason}; call again` } };
+      session.transport.send(error).catch(() => {});
     }
   }
 

@@ -22,8 +22,8 @@ export class ResumeWindow implements StreamWatch {
   private opening: PostCalls | null = null;
 
   constructor(
-    /** Cancel these requests: their client went away for good. */
-    private readonly cancel: (ids: RequestId[]) => void,
+    /** Cancel these requests: their client went away for good (`waited`: after the window, not at once). */
+    private readonly cancel: (ids: RequestId[], waited: boolean) => void,
     private readonly windowMs = RESUME_WINDOW_MS,
   ) {}
 
@@ -67,18 +67,25 @@ export class ResumeWindow implements StreamWatch {
     return post;
   }
 
-  /** The HTTP response carrying this POST's stream (the POST itself, or a resumed GET) closed before its answers. */
-  lost(post: PostCalls): void {
-    if (done(post)) return;
+  /**
+   * The HTTP response carrying this POST's stream (the POST itself, or a resumed GET) closed before its answers: says
+   * whether its calls were cancelled at once or wait for the client to resume, or were all answered already.
+   */
+  lost(post: PostCalls): 'answered' | 'cancelled' | 'waiting' {
+    if (done(post)) return 'answered';
     const resumable = post.streamId !== undefined && this.byStream.get(post.streamId) === post;
-    if (!resumable) return this.cancel(pending(post));
+    if (!resumable) {
+      this.cancel(pending(post), false);
+      return 'cancelled';
+    }
     clearTimeout(post.timer);
     post.timer = setTimeout(() => {
       post.timer = undefined;
       if (post.streamId !== undefined) this.byStream.delete(post.streamId);
-      this.cancel(pending(post));
+      this.cancel(pending(post), true);
     }, this.windowMs);
     post.timer.unref();
+    return 'waiting';
   }
 
   /** True when every request of the POST was answered. */
