@@ -262,25 +262,25 @@ export class McpHttpServer {
 
   /**
    * Count the request as activity. A response carrying calls (a POST, or a GET resuming its stream) that closes before
-   * their answers leaves them to the resume window: cancelled at once when the client cannot resume the stream, else
-   * when it has not come back in time. One delivered in full lets its stream's kept events go.
+   * their answers, with no other response carrying them, leaves them to the resume window: cancelled at once when the
+   * client cannot resume the stream, else when it has not come back in time. One that delivered every answer lets the
+   * stream's kept events go.
    */
   private track(session: Session, res: ServerResponse, post: PostCalls | undefined): void {
     session.active += 1;
     session.lastActivity = Date.now();
+    if (post) session.resume.attach(post);
     res.once('close', () => {
       session.active -= 1;
       session.lastActivity = Date.now();
       if (!post || session.closed) return;
-      if (!res.writableFinished) this.lost(session, post);
-      else if (post.streamId !== undefined && session.resume.isDone(post)) session.events.forget(post.streamId);
+      // A POST that could not be resumed and was answered in full: nothing is left to do (its answers were not tracked).
+      if (res.writableFinished && post.streamId === undefined) return;
+      const outcome = session.resume.detach(post);
+      if (outcome === 'answered' && res.writableFinished) session.events.forget(post.streamId!);
+      else if (outcome === 'waiting') this.opts.log.debug(`MCP HTTP client hung up mid-call; its calls wait ${RESUME_WINDOW_MS / 1000} s for it to resume the stream`, { session: session.id });
+      else if (outcome === 'cancelled') this.opts.log.debug('MCP HTTP client hung up mid-call; its calls are cancelled', { session: session.id });
     });
-  }
-
-  private lost(session: Session, post: PostCalls): void {
-    const outcome = session.resume.lost(post);
-    if (outcome === 'waiting') this.opts.log.debug(`MCP HTTP client hung up mid-call; its calls wait ${RESUME_WINDOW_MS / 1000} s for it to resume the stream`, { session: session.id });
-    else if (outcome === 'cancelled') this.opts.log.debug('MCP HTTP client hung up mid-call; its calls are cancelled', { session: session.id });
   }
 
   /**

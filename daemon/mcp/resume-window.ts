@@ -14,8 +14,13 @@ export interface PostCalls {
   readonly ids: readonly RequestId[];
   streamId?: StreamId;
   readonly answered: Set<RequestId>;
+  /** HTTP responses carrying its stream right now: the POST's own, a GET resuming it (a refused one briefly too). */
+  attached: number;
   timer?: NodeJS.Timeout;
 }
+
+/** What became of a POST's calls when a response carrying its stream closed. */
+export type Detached = 'answered' | 'attached' | 'cancelled' | 'waiting';
 
 export class ResumeWindow implements StreamWatch {
   private readonly byStream = new Map<StreamId, PostCalls>();
@@ -32,7 +37,7 @@ export class ResumeWindow implements StreamWatch {
    * stream's. The transport stores it synchronously while it takes the POST, so call end() right after handing it over.
    */
   begin(ids: readonly RequestId[]): PostCalls {
-    this.opening = { ids, answered: new Set() };
+    this.opening = { ids, answered: new Set(), attached: 0 };
     return this.opening;
   }
 
@@ -57,22 +62,26 @@ export class ResumeWindow implements StreamWatch {
     }
   }
 
-  /** The client reconnected to this stream with Last-Event-ID: its calls go on; the POST (if its calls still run) is returned. */
+  /** The POST whose stream this is, while its calls still run (a client resuming it with Last-Event-ID). */
   resumed(streamId: StreamId): PostCalls | undefined {
-    const post = this.byStream.get(streamId);
-    if (post) {
-      clearTimeout(post.timer);
-      post.timer = undefined;
-    }
-    return post;
+    return this.byStream.get(streamId);
+  }
+
+  /** A response now carries the POST's stream: its calls go on. */
+  attach(post: PostCalls): void {
+    post.attached += 1;
+    clearTimeout(post.timer);
+    post.timer = undefined;
   }
 
   /**
-   * The HTTP response carrying this POST's stream (the POST itself, or a resumed GET) closed before its answers: says
-   * whether its calls were cancelled at once or wait for the client to resume, or were all answered already.
+   * A response carrying the POST's stream closed. When it was the last and calls are unanswered, they are cancelled at
+   * once if the client cannot resume the stream, else when it has not resumed within the window.
    */
-  lost(post: PostCalls): 'answered' | 'cancelled' | 'waiting' {
+  detach(post: PostCalls): Detached {
+    post.attached -= 1;
     if (done(post)) return 'answered';
+    if (post.attached > 0) return 'attached';
     const resumable = post.streamId !== undefined && this.byStream.get(post.streamId) === post;
     if (!resumable) {
       this.cancel(pending(post), false);
@@ -86,11 +95,6 @@ export class ResumeWindow implements StreamWatch {
     }, this.windowMs);
     post.timer.unref();
     return 'waiting';
-  }
-
-  /** True when every request of the POST was answered. */
-  isDone(post: PostCalls): boolean {
-    return done(post);
   }
 
   close(): void {

@@ -110,6 +110,19 @@ describe('MCP HTTP streams resume with Last-Event-ID', () => {
     assert.equal(await resumed.next(), null, 'the stream ends with its answer');
   });
 
+  test('resuming a stream that is still connected is a conflict (409), and the stream goes on to its answer', async () => {
+    const headers = await session();
+    const before = await waiting();
+    const post = await SseStream.open(url, { headers, body: receive(2) });
+    const priming = (await post.next())!;
+    await waitFor(async () => (await waiting()) === before + 1, 10_000, 'the receive to park');
+    const twice = await raw(url, { method: 'GET', headers: { ...headers, Accept: 'text/event-stream', 'Last-Event-ID': priming.id! } });
+    assert.equal(twice.status, 409, twice.body);
+    await admin.call('message.send', { project_id: 'resume', from_agent: 'operator', to_agent: 'sleeper', payload: 'for the first stream' });
+    const events = await post.until(answers(2));
+    assert.match(JSON.stringify(messageOf(events.at(-1)!).result), /for the first stream/);
+  });
+
   test('a client that does not come back has its call cancelled (its wait released); a late resume gets an error saying why', async () => {
     const headers = await session();
     const before = await waiting();

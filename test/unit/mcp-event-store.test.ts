@@ -95,26 +95,34 @@ test('the resume window: an unprimed POST is cancelled at once; a primed one aft
   }, 1);
   const plain = window.begin([1]);
   window.end();
-  assert.equal(window.lost(plain), 'cancelled');
+  window.attach(plain);
+  assert.equal(window.detach(plain), 'cancelled');
   assert.deepEqual(cancelled, [[[1], false]]);
 
   const primed = window.begin([2, 3]);
   window.primed('s');
   window.end();
+  window.attach(primed);
   window.primed('not-a-post'); // a priming event outside begin/end belongs to no POST
   window.answered('s', 2);
   const fired = new Promise<void>((resolve) => (wake = resolve));
-  assert.equal(window.lost(primed), 'waiting');
+  assert.equal(window.detach(primed), 'waiting');
   await fired;
   assert.deepEqual(cancelled.at(-1), [[3], true], 'only the unanswered request, after the window');
 
   const resumedPost = window.begin([4]);
   window.primed('r');
   window.end();
-  assert.equal(window.lost(resumedPost), 'waiting');
+  window.attach(resumedPost);
+  assert.equal(window.detach(resumedPost), 'waiting');
   assert.equal(window.resumed('r'), resumedPost);
+  window.attach(resumedPost);
+  // A second response for the same stream (a resume the transport refuses as a conflict) closing leaves it carried.
+  window.attach(resumedPost);
+  assert.equal(window.detach(resumedPost), 'attached');
   window.answered('r', 4);
-  assert.equal(window.lost(resumedPost), 'answered');
+  assert.equal(window.resumed('r'), undefined, 'an answered POST is no longer resumable as running');
+  assert.equal(window.detach(resumedPost), 'answered');
   assert.equal(cancelled.length, 2, 'the resumed and answered POST was never cancelled');
   window.close();
 });
