@@ -5,13 +5,24 @@ import type { Dispatcher } from '../server/dispatcher.js';
 import type { CallerLink } from '../server/caller-link.js';
 import type { Principal } from '../principals/principal.js';
 import type { CallOptions, DaemonCall } from './caller.js';
+import type { SessionLog } from './session-log.js';
 
-/** One call's link: it speaks for the session's principal, takes no notifications, and closes when the call is cancelled. */
+/**
+ * One call's link: it speaks for the session's principal, takes no notifications, closes when the call is cancelled,
+ * and passes the daemon's warnings and errors about the call to the session's log.
+ */
 class CallLink implements CallerLink {
   private readonly abort = new AbortController();
   private readonly closeHooks = new Set<() => void>();
 
-  constructor(readonly principal: Principal) {}
+  constructor(
+    readonly principal: Principal,
+    private readonly lines?: (level: 'warning' | 'error', message: string, fields: Record<string, unknown>) => void,
+  ) {}
+
+  log(level: 'warning' | 'error', message: string, fields: Record<string, unknown>): void {
+    this.lines?.(level, message, fields);
+  }
 
   get signal(): AbortSignal {
     return this.abort.signal;
@@ -50,12 +61,14 @@ export class InProcessCaller {
   constructor(
     private readonly dispatcher: Dispatcher,
     readonly principal: Principal,
+    private readonly log?: SessionLog,
   ) {}
 
   readonly call: DaemonCall = async (method, params, opts: CallOptions) => {
     if (this.closed) throw new BrainsError('UNAVAILABLE', 'this MCP session has ended; start a new one');
     if (opts.signal?.aborted) throw new BrainsError('UNAVAILABLE', 'the call was cancelled');
-    const link = new CallLink(this.principal);
+    const log = this.log;
+    const link = new CallLink(this.principal, log && ((level, message, fields) => log.send(level, message, { method, ...fields }, opts.notify)));
     this.open.add(link);
     const cancel = () => link.close(new BrainsError('UNAVAILABLE', 'the call was cancelled'));
     opts.signal?.addEventListener('abort', cancel, { once: true });

@@ -1,5 +1,6 @@
 // MCP Streamable HTTP served by the daemon on 127.0.0.1: one transport and one MCP server per session, behind our own
-// Host/Origin checks and a bearer key; calls go in-process through the dispatcher; idle sessions are closed.
+// Host/Origin checks and a bearer key; calls go in-process through the dispatcher; streams resume with Last-Event-ID;
+// idle sessions are closed.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,20 +11,30 @@ import type { Dispatcher } from '../server/dispatcher.js';
 import type { Logger } from '../log.js';
 import { authenticate, bearerOf, principalFor, sameHolder, type ClientKeyLookup, type KeyHolder, type TokenLookup } from '../http/auth.js';
 import { InProcessCaller } from './http-caller.js';
+import { SessionEventStore } from './event-store.js';
+import { RESUME_WINDOW_MS, RETRY_MS, ResumeWindow, type PostCalls } from './resume-window.js';
 import { DEFAULT_MAX_BODY_BYTES, MCP_PATH, originProblem, pathOf, readBody, refuse } from '../http/guard.js';
 
 /**
  * The MCP SDK (and its large schema module) loads on the first authenticated MCP request, not at daemon start:
  * a daemon that only serves its socket stays small.
  */
-let sdkParts: Promise<{ Transport: typeof StreamableHTTPServerTransport; createMcpServer: typeof import('./server.js').createMcpServer }> | null = null;
-function loadSdk() {
-  sdkParts ??= Promise.all([import('@modelcontextprotocol/sdk/server/streamableHttp.js'), import('./server.js')]).then(([transport, server]) => ({
-    Transport: transport.StreamableHTTPServerTransport,
-    createMcpServer: server.createMcpServer,
-  }));
+interface SdkParts {
+  Transport: typeof StreamableHTTPServerTransport;
+  createMcpServer: typeof import('./server.js').createMcpServer;
+  SessionLog: typeof import('./session-log.js').SessionLog;
+  priming: typeof import('./priming.js');
+}
+let sdkParts: Promise<SdkParts> | null = null;
+function loadSdk(): Promise<SdkParts> {
+  sdkParts ??= Promise.all([import('@modelcontextprotocol/sdk/server/streamableHttp.js'), import('./server.js'), import('./session-log.js'), import('./priming.js')]).then(
+    ([transport, server, sessionLog, priming]) => ({ Transport: transport.StreamableHTTPServerTransport, createMcpServer: server.createMcpServer, SessionLog: sessionLog.SessionLog, priming }),
+  );
   return sdkParts;
 }
+
+/** The SDK's ErrorCode.ConnectionClosed (its types module loads with the SDK, not at daemon start). */
+const CONNECTION_CLOSED = -32000;
 
 /** A JSON-RPC request (has a method and an id), as the SDK's own guard decides it. */
 function isJsonRpcRequest(message: unknown): boolean {
@@ -60,6 +71,10 @@ interface Session {
   transport: StreamableHTTPServerTransport;
   server: McpServer;
   caller: InProcessCaller;
+  /** What its streams sent, for a client that resumes one with Last-Event-ID. */
+  events: SessionEventStore;
+  /** The calls of POSTs whose client hung up, kept for a while in case it resumes. */
+  resume: ResumeWindow;
   /** HTTP requests (POSTs being answered, GET event streams) open on this session right now. */
   active: number;
   lastActivity: number;
@@ -174,25 +189,50 @@ export class McpHttpServer {
       if (!sameHolder(found.holder, holder)) return refuse(res, 403, 'Forbidden: this session was opened with another key');
       session = found;
     } else if (req.method === 'POST' && isInitializeRequest(body)) {
-      session = await this.openSession(holder);
+      session = await this.openSession(holder, body);
     } else {
       return refuse(res, 400, 'Bad Request: send an initialize request first, then the Mcp-Session-Id it returns');
     }
 
-    this.track(session, req, res, body);
-    await session.transport.handleRequest(req, res, body);
+    // A GET with Last-Event-ID resumes a stream: refused here unless the id is one this session sent and still keeps.
+    let post: PostCalls | undefined;
+    const lastEventId = req.method === 'GET' ? req.headers['last-event-id'] : undefined;
+    if (lastEventId !== undefined) {
+      if (typeof lastEventId !== 'string') return refuse(res, 400, 'Bad Request: send one Last-Event-ID');
+      const problem = session.events.problemWith(lastEventId);
+      if (problem) return refuse(res, 400, problem);
+      post = session.resume.resumed(session.events.streamOf(lastEventId)!);
+    }
+
+    const requestIds = req.method === 'POST' ? idsOf(body) : [];
+    if (requestIds.length > 0) post = session.resume.begin(requestIds);
+    this.track(session, res, post);
+    // An async function never throws synchronously: end() runs right after the transport's synchronous part, as it must.
+    const handling = session.transport.handleRequest(req, res, body);
+    session.resume.end();
+    await handling;
     // An initialize that failed never got a session id: nothing will reach this session again.
     if (session.id === undefined) await this.closeSession(session);
   }
 
   /** A session's principal is its own: a wired key's session takes its own names, a token's tracks its own sessions. */
-  private async openSession(holder: KeyHolder): Promise<Session> {
-    const { Transport, createMcpServer } = await loadSdk();
-    const caller = new InProcessCaller(this.opts.dispatcher, principalFor(holder));
+  private async openSession(holder: KeyHolder, initialize: unknown): Promise<Session> {
+    const { Transport, createMcpServer, SessionLog, priming } = await loadSdk();
+    // Its lines about its calls also go to the daemon's log, at debug, whatever level the client chose.
+    const log = new SessionLog((level, message, fields) => this.opts.log.debug(`MCP HTTP ${message}`, { session: session.id, level, ...fields }));
+    const caller = new InProcessCaller(this.opts.dispatcher, principalFor(holder), log);
+    const resume = new ResumeWindow((ids, waited) =>
+      waited
+        ? this.cancel(session, ids, `the client hung up and did not resume its stream within ${RESUME_WINDOW_MS / 1000} s`, true)
+        : this.cancel(session, ids, 'the HTTP request was closed', false),
+    );
+    const events = new SessionEventStore(resume);
     const session: Session = {
       id: undefined,
       holder,
       caller,
+      events,
+      resume,
       active: 0,
       lastActivity: Date.now(),
       closed: false,
@@ -200,6 +240,7 @@ export class McpHttpServer {
         call: caller.call,
         version: this.opts.version,
         progressIntervalMs: this.opts.progressIntervalMs,
+        log,
       }),
       transport: new Transport({
         sessionIdGenerator: () => randomUUID(),
@@ -208,28 +249,53 @@ export class McpHttpServer {
           this.sessions.set(id, session);
         },
         onsessionclosed: () => void this.closeSession(session),
+        eventStore: events,
+        retryInterval: RETRY_MS,
       }),
     };
+    priming.primeByNegotiatedVersion(session.transport, priming.negotiatedVersion(initialize));
     session.transport.onclose = () => void this.closeSession(session);
     session.transport.onerror = (error) => this.opts.log.debug('MCP HTTP transport', { error: error.message });
     await session.server.connect(session.transport);
     return session;
   }
 
-  /** Count the request as activity; a POST whose client hangs up before its answer cancels the calls it carried. */
-  private track(session: Session, req: IncomingMessage, res: ServerResponse, body: unknown): void {
+  /**
+   * Count the request as activity. A response carrying calls (a POST, or a GET resuming its stream) that closes before
+   * their answers, with no other response carrying them, leaves them to the resume window: cancelled at once when the
+   * client cannot resume the stream, else when it has not come back in time. One that delivered every answer lets the
+   * stream's kept events go.
+   */
+  private track(session: Session, res: ServerResponse, post: PostCalls | undefined): void {
     session.active += 1;
     session.lastActivity = Date.now();
-    const requestIds = req.method === 'POST' ? idsOf(body) : [];
+    if (post) session.resume.attach(post);
     res.once('close', () => {
       session.active -= 1;
       session.lastActivity = Date.now();
-      if (res.writableFinished || session.closed) return;
-      for (const requestId of requestIds) {
-        const cancel: JSONRPCMessage = { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId, reason: 'the HTTP request was closed' } };
-        session.transport.onmessage?.(cancel);
-      }
+      if (!post || session.closed) return;
+      // A POST that could not be resumed and was answered in full: nothing is left to do (its answers were not tracked).
+      if (res.writableFinished && post.streamId === undefined) return;
+      const outcome = session.resume.detach(post);
+      if (outcome === 'answered' && res.writableFinished) session.events.forget(post.streamId!);
+      else if (outcome === 'waiting') this.opts.log.debug(`MCP HTTP client hung up mid-call; its calls wait ${RESUME_WINDOW_MS / 1000} s for it to resume the stream`, { session: session.id });
+      else if (outcome === 'cancelled') this.opts.log.debug('MCP HTTP client hung up mid-call; its calls are cancelled', { session: session.id });
     });
+  }
+
+  /**
+   * Cancel requests of the session as its client would: their waits are released and the server sends no answer. With
+   * `answer`, each gets an error saying why instead, kept for a client that resumes its stream later still.
+   */
+  private cancel(session: Session, requestIds: readonly RequestId[], reason: string, answer: boolean): void {
+    if (session.closed) return;
+    for (const requestId of requestIds) {
+      const cancel: JSONRPCMessage = { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId, reason } };
+      session.transport.onmessage?.(cancel);
+      if (!answer) continue;
+      const error: JSONRPCMessage = { jsonrpc: '2.0', id: requestId, error: { code: CONNECTION_CLOSED, message: `Cancelled: ${reason}; call again` } };
+      session.transport.send(error).catch(() => {});
+    }
   }
 
   private closeIdle(): void {
@@ -246,6 +312,7 @@ export class McpHttpServer {
     if (session.closed) return;
     session.closed = true;
     if (session.id !== undefined) this.sessions.delete(session.id);
+    session.resume.close();
     session.caller.close();
     await session.server.close().catch(() => {});
   }

@@ -30,7 +30,7 @@ export function toolCall(spec: ToolSpec, args: Record<string, unknown>): ToolCal
 export function toolRunner(call: DaemonCall, progressMs: number): (run: ToolCall, extra?: Extra) => Promise<CallToolResult> {
   return async ({ spec, params, waits }, extra) => {
     try {
-      const pending = call(spec.method, params, { signal: extra?.signal, waits });
+      const pending = call(spec.method, params, { signal: extra?.signal, waits, notify: extra?.sendNotification });
       const result = waits && extra ? await withProgress(extra, progressMs, spec.tool, pending) : await pending;
       const answer = toolAnswer(spec.tool, withToolNameHints(result as Record<string, unknown>));
       if ('error' in answer) return toolError(answer.error);

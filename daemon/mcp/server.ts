@@ -1,5 +1,5 @@
-// The MCP server factory: contract tools, Brainstorm's version tool and prompts, over any transport. Who the agent is
-// lives in the daemon (the principal of the connection or key carrying the calls), not here.
+// The MCP server factory: contract tools, Brainstorm's version tool and prompts, and the logging capability, over any
+// transport. Who the agent is lives in the daemon (the principal of the connection or key carrying the calls), not here.
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
@@ -9,12 +9,14 @@ import { invalidParams } from '../server/suggestions.js';
 import { nearestName } from '../../rpc/nearest-name.js';
 import { escapeInvisible } from '../../rpc/visible-text.js';
 import type { DaemonCall } from './caller.js';
+import { loggedCalls } from './call-log.js';
 import { registerPrompts } from './prompts.js';
 import type { QuickTools } from './quick-calls.js';
 import { describeFailure, toolError, toolResult } from './results.js';
 import { toolCall, toolRunner } from './run-tool.js';
 import { contractTools, type ToolSpec } from './tools.js';
 import { DEFAULT_PROGRESS_INTERVAL_MS } from './waiting.js';
+import { SessionLog } from './session-log.js';
 
 export type { DaemonCall, CallOptions } from './caller.js';
 
@@ -25,6 +27,8 @@ export interface McpServerOptions {
   version: string;
   /** How often a waiting tool sends notifications/progress when the request has a progressToken. */
   progressIntervalMs?: number;
+  /** The session's log (logging/setLevel and the lines about its calls); one of its own when not given. */
+  log?: SessionLog;
 }
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -44,7 +48,10 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
 /** The server, and what a QuickCallTransport needs to answer its quick tool calls beside it (the same tools, the same runs). */
 export function createMcpServerWithQuickTools(opts: McpServerOptions): { server: McpServer; quickTools: QuickTools } {
   const server = new McpServer({ name: 'brains', version: opts.version }, { instructions: INSTRUCTIONS });
-  const run = toolRunner(opts.call, opts.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS);
+  const log = opts.log ?? new SessionLog();
+  log.attach(server);
+  const call = loggedCalls(opts.call, log);
+  const run = toolRunner(call, opts.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS);
 
   const specs = contractTools();
   answerBadArgumentsAsTheDaemon(server, specs);
@@ -73,7 +80,7 @@ export function createMcpServerWithQuickTools(opts: McpServerOptions): { server:
     },
     async (_args: Record<string, unknown>, extra: Extra) => {
       try {
-        const info = (await opts.call('system.info', {}, { signal: extra.signal, waits: false })) as { version: string; schema_version: number };
+        const info = (await call('system.info', {}, { signal: extra.signal, waits: false, notify: extra.sendNotification })) as { version: string; schema_version: number };
         return toolResult({ name: 'brains', version: info.version, schema_version: info.schema_version });
       } catch (error) {
         return toolError(describeFailure(error));
@@ -81,7 +88,7 @@ export function createMcpServerWithQuickTools(opts: McpServerOptions): { server:
     },
   );
 
-  registerPrompts(server, { call: opts.call });
+  registerPrompts(server, { call });
   return { server, quickTools: { specs, run } };
 }
 

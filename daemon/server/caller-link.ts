@@ -11,4 +11,6 @@ export interface CallerLink extends Subscriber {
   bind(principal: Principal): void;
   callStarted(): void;
   callFinished(): void;
+  /** Where the daemon's own warnings and errors about this link's calls also go (an MCP session's log), if anywhere. */
+  log?(level: 'warning' | 'error', message: string, fields: Record<string, unknown>): void;
 }

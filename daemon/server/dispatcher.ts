@@ -109,7 +109,7 @@ export class Dispatcher {
       // or nothing for a notification. (json-rpc-2.0's server did this with a generator and three promises a call.)
       const result = await this.run(item.method, item.params, ctx).then(
         (value) => ({ jsonrpc: '2.0' as const, id: item.id ?? null, result: value ?? null }),
-        (error: unknown) => this.mapError(item.id ?? null, error),
+        (error: unknown) => this.mapError(item.id ?? null, error, link),
       );
       return item.id === undefined ? null : result;
     } finally {
@@ -240,7 +240,7 @@ export class Dispatcher {
     }
   }
 
-  private mapError(id: string | number | null, error: unknown): ErrorResponse {
+  private mapError(id: string | number | null, error: unknown, link: CallerLink): ErrorResponse {
     if (error instanceof BrainsError) {
       const e = error.toRpcError();
       return errorResponse(e.code, e.message, id, e.data);
@@ -250,10 +250,12 @@ export class Dispatcher {
     const fault = storeFault(error);
     if (fault) {
       this.opts.log.warn('a call could not use the database', { cause: fault.cause, error: error instanceof Error ? error.message : String(error) });
+      link.log?.('warning', `the call could not use the database: ${fault.message}`, { cause: fault.cause });
       const e = new BrainsError('UNAVAILABLE', fault.message, { cause: fault.cause }).toRpcError();
       return errorResponse(e.code, e.message, id, e.data);
     }
     this.opts.log.error('method failed unexpectedly', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    link.log?.('error', 'the call failed unexpectedly (a bug in brains); the daemon log has the details', {});
     return errorResponse(RpcCodes.INTERNAL_ERROR, 'Internal error', id, { code: 'INTERNAL', hint: 'the daemon log has the details' });
   }
 }
