@@ -107,7 +107,9 @@ function offsetChangeBefore(tz: string, ms: number): number {
     if (offsetMinutes(tz, mid) === after) hi = mid;
     else lo = mid;
   }
-  return Math.ceil(hi / 1000) * 1000;
+  // Zones change their offset on a whole minute.
+  const minute = Math.floor(hi / 60_000) * 60_000;
+  return offsetMinutes(tz, minute) === after ? minute : minute + 60_000;
 }
 
 /**
