@@ -1,6 +1,6 @@
 // The audit trail: every mutating call leaves a row naming the principal that called, written in the same transaction as
 // its change (or in one of its own when it changed nothing), its HMAC linked to the row before, so editing the file shows.
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHmac, hash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../store/index.js';
@@ -33,7 +33,7 @@ export function canonicalJson(value: unknown): string {
 
 /** SHA-256 of the params as the caller sent them (hashing, not re-sorting, keeps big payloads cheap). */
 export function digestParams(params: unknown): string {
-  return createHash('sha256').update(JSON.stringify(params ?? null)).digest('hex');
+  return hash('sha256', JSON.stringify(params ?? null), 'hex');
 }
 
 export class AuditTrail {
@@ -57,19 +57,14 @@ export class AuditTrail {
     return createHmac('sha256', this.key).update(`${prevHash}\n${JSON.stringify(fields)}`).digest('hex');
   }
 
-  /** Record the chain's head in the open transaction (once per transaction that appended rows). */
-  sealHead(): void {
-    if (this.head) this.store.audit.recordHead(this.head);
-  }
-
   /**
-   * What the next row chains to: the table's newest row, unless the recorded head is further on (the newest rows were
-   * cut off). Then the chain goes on from the recorded head, so the gap stays visible to verify instead of being papered over.
+   * What the next row chains to: the table's newest row, numbered on from the high-water mark when the newest rows were
+   * cut off, so the gap stays visible to verify instead of being papered over.
    */
   private chainHead(): { seq: number; hash: string } | null {
     const tail = this.store.audit.tail();
-    const recorded = this.store.audit.recordedHead();
-    return recorded && recorded.seq > (tail?.seq ?? 0) ? recorded : tail;
+    const seq = Math.max(this.store.audit.highWater(), tail?.seq ?? 0);
+    return seq === 0 ? null : { seq, hash: tail?.hash ?? GENESIS };
   }
 
   /** Append the call's row inside the caller's transaction (the one that stores its change). */
@@ -92,10 +87,7 @@ export class AuditTrail {
   /** A call that stored nothing (refused, or nothing to change): its row in a transaction of its own. */
   writeAlone(scope: CallScope, outcome: string): void {
     try {
-      this.store.transaction(() => {
-        this.appendInTransaction(scope, outcome);
-        this.sealHead();
-      });
+      this.store.transaction(() => this.appendInTransaction(scope, outcome));
     } catch (error) {
       this.head = undefined;
       throw error;
@@ -119,30 +111,34 @@ export class AuditTrail {
     };
   }
 
-  /** Walk the chain; the first row whose link or hash does not check out is where tampering happened. */
+  /** Walk the chain; the first row whose number, link or hash does not check out is where tampering happened. */
   verify(): { ok: boolean; checked: number; first_broken_seq: number | null; reason: string | null } {
     let prev = GENESIS;
+    let prevSeq = 0;
     let checked = 0;
-    let last: AuditRow | null = null;
     for (const row of this.store.audit.walk()) {
-      const reason = this.problemWith(row, prev);
+      const reason = this.problemWith(row, prev, prevSeq);
       if (reason) return { ok: false, checked, first_broken_seq: row.seq, reason };
       prev = row.hash;
+      prevSeq = row.seq;
       checked += 1;
-      last = row;
     }
-    // Every row links to the one before, so only the head can tell that the newest rows were cut off.
-    const head = this.store.audit.recordedHead();
-    if (head && (!last || last.seq !== head.seq || last.hash !== head.hash)) {
-      const newest = last?.seq ?? 0;
-      const cut = head.seq > newest ? `the newest ${head.seq - newest} row${head.seq - newest === 1 ? ' was' : 's were'} removed` : 'the newest row does not match the recorded head';
-      return { ok: false, checked, first_broken_seq: newest + 1, reason: `${cut}: the chain's head was seq ${head.seq}, the table ends at ${newest === 0 ? 'nothing' : `seq ${newest}`}` };
+    // Every row links to the one before, so only the high-water mark can tell that the newest rows were cut off.
+    const highWater = this.store.audit.highWater();
+    if (highWater > prevSeq) {
+      const cut = highWater - prevSeq;
+      return {
+        ok: false,
+        checked,
+        first_broken_seq: prevSeq + 1,
+        reason: `the newest ${cut} row${cut === 1 ? ' was' : 's were'} removed: the chain reached seq ${highWater}, the table ends at ${prevSeq === 0 ? 'nothing' : `seq ${prevSeq}`}`,
+      };
     }
     return { ok: true, checked, first_broken_seq: null, reason: null };
   }
 
-  private problemWith(row: AuditRow, prev: string): string | null {
-    if (row.prev_hash !== prev) return 'its link to the previous row is broken (a row before it was removed or altered)';
+  private problemWith(row: AuditRow, prev: string, prevSeq: number): string | null {
+    if (row.prev_hash !== prev || row.seq !== prevSeq + 1) return 'its link to the previous row is broken (a row before it was removed or altered)';
     if (this.rowHash(prev, row.seq, row) !== row.hash) return 'its contents do not match its hash (the row was edited)';
     return null;
   }

@@ -25,7 +25,7 @@ export interface MutateOptions {
   /** How to look a type up; the catalogue unless a test brings its own. */
   lookup?: (type: string) => EventDef | null;
   /** Writes a call's audit row inside the transaction that stores its change; told when a transaction rolled back. */
-  audit?: { appendInTransaction(scope: CallScope, outcome: string): void; rolledBack(): void; sealHead(): void };
+  audit?: { appendInTransaction(scope: CallScope, outcome: string): void; rolledBack(): void };
 }
 
 export class UndeclaredEventError extends Error {
@@ -92,12 +92,7 @@ export function createMutate(store: Store, bus: EventBus, opts: MutateOptions = 
     auditedHere = [];
     let result: T;
     try {
-      result = store.transaction(() => {
-        const value = audited(() => fn((type, subject, data) => record(events, type, subject, data)));
-        // Once per transaction, not per row: where the chain now ends, kept where cutting rows off does not reach.
-        if (auditedHere.length > 0) opts.audit?.sealHead();
-        return value;
-      });
+      result = store.transaction(() => audited(() => fn((type, subject, data) => record(events, type, subject, data))));
     } catch (error) {
       for (const scope of auditedHere) scope.audited = false;
       opts.audit?.rolledBack();

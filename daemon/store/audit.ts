@@ -33,8 +33,7 @@ export class AuditRepo {
   private readonly insert;
   private readonly last;
   private readonly maxSeq;
-  private readonly recordedHeadStmt;
-  private readonly recordHeadStmt;
+  private readonly highWaterStmt;
 
   constructor(private readonly db: Db) {
     this.insert = db.prepare(
@@ -42,21 +41,15 @@ export class AuditRepo {
     );
     this.last = db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1');
     this.maxSeq = db.prepare('SELECT max(seq) FROM audit').pluck();
-    this.recordedHeadStmt = db.prepare("SELECT value FROM meta WHERE key = 'audit.head'").pluck();
-    this.recordHeadStmt = db.prepare("INSERT INTO meta (key, value) VALUES ('audit.head', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    this.highWaterStmt = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").pluck();
   }
 
-  /** Keep the chain's head in meta, inside the transaction that appended up to it. */
-  recordHead(head: { seq: number; hash: string }): void {
-    this.recordHeadStmt.run(`${head.seq}:${head.hash}`);
-  }
-
-  /** The head as the last transaction that appended left it (kept in meta): a cut of the table does not take it away. */
-  recordedHead(): { seq: number; hash: string } | null {
-    const value = this.recordedHeadStmt.get() as string | undefined;
-    if (!value) return null;
-    const at = value.indexOf(':');
-    return { seq: Number(value.slice(0, at)), hash: value.slice(at + 1) };
+  /**
+   * The highest seq ever appended (AUTOINCREMENT keeps it in sqlite_sequence, written by the same commit as the row):
+   * deleting the newest rows does not lower it, so a cut of the table leaves a gap verify can name.
+   */
+  highWater(): number {
+    return (this.highWaterStmt.get() as number | undefined) ?? 0;
   }
 
   /** The newest row's seq and hash, the link the next row chains to. */
