@@ -1,11 +1,19 @@
 // When a schedule runs: its `when` checked (naming the field at fault) and its next due time after a moment, with the
 // rules cron users know from Vixie cron across daylight-saving changes.
-import { CronExpressionParser } from 'cron-parser';
+import { createRequire } from 'node:module';
+import type { CronExpressionParser as CronParser } from 'cron-parser';
 import type { ScheduleWhen } from '../../../rpc/contract/schedules.js';
 import { BrainsError } from '../../../rpc/errors.js';
 
 /** What is stored: the contract's form, and for an interval the moment it counts from. */
 export type WhenSpec = { cron: string; tz?: string } | { every_seconds: number; anchor_ms: number } | { at: string };
+
+/** cron-parser (with luxon) loads on the first cron schedule, so a daemon with none does not carry it. */
+let loaded: typeof CronParser | null = null;
+function cronParser(): typeof CronParser {
+  loaded ??= (createRequire(import.meta.url)('cron-parser') as { CronExpressionParser: typeof CronParser }).CronExpressionParser;
+  return loaded;
+}
 
 const CRON_FIELDS_5 = ['minute', 'hour', 'day-of-month', 'month', 'day-of-week'];
 const CRON_FIELDS_6 = ['second', ...CRON_FIELDS_5];
@@ -22,7 +30,7 @@ function faultyCronField(expr: string): string | null {
   for (let i = 0; i < parts.length; i += 1) {
     const alone = parts.map((part, j) => (j === i ? part : '*')).join(' ');
     try {
-      CronExpressionParser.parse(alone);
+      cronParser().parse(alone);
     } catch (error) {
       return `the ${names[i]} field (${parts[i]}): ${error instanceof Error ? error.message : String(error)}`;
     }
@@ -46,7 +54,7 @@ function checkCron(expr: string, tz: string | undefined): void {
     throw invalid('when.cron', `"${expr}" has ${count} field${count === 1 ? '' : 's'}; use five (minute hour day-of-month month day-of-week) or six (seconds first), e.g. "0 9 * * 1-5"`);
   }
   try {
-    CronExpressionParser.parse(expr, tz ? { tz } : {}).next();
+    cronParser().parse(expr, tz ? { tz } : {}).next();
   } catch (error) {
     const field = faultyCronField(expr);
     throw invalid('when.cron', `"${expr}" is not a valid cron expression: ${field ?? (error instanceof Error ? error.message : String(error))}`);
@@ -120,7 +128,7 @@ function offsetChangeBefore(tz: string, ms: number): number {
 function nextCron(spec: { cron: string; tz?: string }, afterMs: number): number | null {
   let from = afterMs;
   for (let guard = 0; guard < 4; guard += 1) {
-    const expr = CronExpressionParser.parse(spec.cron, { currentDate: new Date(from), ...(spec.tz ? { tz: spec.tz } : {}) });
+    const expr = cronParser().parse(spec.cron, { currentDate: new Date(from), ...(spec.tz ? { tz: spec.tz } : {}) });
     let next: number;
     try {
       next = expr.next().getTime();
