@@ -59,6 +59,7 @@ describe('schedule methods refuse bad input', () => {
     await invalidParams(c.callRaw('schedule.create', { name: 'x', action: turn }));
     await invalidParams(c.callRaw('schedule.create', { name: 'x', when: { at: FAR } }));
     await invalidParams(create({ unknown_field: 1 }));
+    await refusedWith(create({ created_by: 'ghost', project_id: 'p', action: { task: { title_template: 't' } } }), 'NOT_FOUND');
     assert.deepEqual((await c.call('schedule.list', {})).schedules, [], 'nothing was stored');
     await c.call('schedule.create', { name: 'x', when: { at: FAR }, action: turn });
     await refusedWith(create({}), 'CONFLICT');

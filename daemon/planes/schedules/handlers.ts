@@ -6,7 +6,7 @@ import type { Principal } from '../../principals/principal.js';
 import type { ScheduleChange, ScheduleRow } from '../../store/schedules.js';
 import type { HandlersFor } from '../shared/call.js';
 import type { PlaneDeps } from '../shared/deps.js';
-import { requireOpenProject } from '../shared/guards.js';
+import { requireMember, requireOpenProject } from '../shared/guards.js';
 import { checkAction } from './actions.js';
 import { actionOf, iso, lockSpecOf, maySee, requireOwner, requireSchedule, runRecordOf, scheduleRecordOf, whenOf } from './records.js';
 import { claimRun } from './runs.js';
@@ -31,6 +31,8 @@ export function schedulesHandlers(deps: PlaneDeps): HandlersFor<typeof schedules
       const owner = ownerOf(ctx.principal, params.created_by, params.project_id);
       const when = whenSpecOf(params.when, nowMs);
       const checked = checkAction(store, params.action, owner, params.project_id);
+      // An agent's schedule acts as that agent there: it must be a member (the operator is one of every project).
+      if (owner !== OPERATOR) requireMember(store, checked.projectId, owner);
       const lock = lockSpecOf(params.lock);
       if (lock && owner === OPERATOR && checked.action.kind !== 'turn' && params.project_id === undefined) throw new BrainsError('INVALID', 'project_id: a schedule with a lock holds it in a project; pass project_id', { field: 'project_id' });
       const enabled = params.enabled ?? true;
