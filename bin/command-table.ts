@@ -213,7 +213,7 @@ const TABLE = {
     run: async (args) => (await import('./commands/hook.js')).hookCommand(args),
   },
   tui: {
-    usage: 'brains tui [--pane sessions|conversation|inbox|locks|approvals|tasks] [--agent NAME [--project P]] [--no-bell] [--no-start]',
+    usage: 'brains tui [--pane sessions|conversation|inbox|locks|approvals|tasks|schedules] [--agent NAME [--project P]] [--no-bell] [--no-start]',
     summary: 'The cockpit: every agent, its conversation, your inbox, locks, approvals and tasks, live, by keyboard.',
     details: [
       'Keys: 1-6 jump to a pane, Tab cycles, j/k move, / filters, : calls any method, ? lists every key, q quits.',

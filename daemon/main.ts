@@ -39,6 +39,9 @@ import { WalCheckpoints } from './services/wal-checkpoints.js';
 import { outsideCall } from './principals/call-scope.js';
 import { AgentRuntime } from './agents/runtime.js';
 import { createDrivers } from './agents/drivers/index.js';
+import { Scheduler } from './scheduler/scheduler.js';
+import { clockOffsetFromEnv, systemClock } from './scheduler/clock.js';
+import { InProcessCaller } from './mcp/http-caller.js';
 
 export const EXIT_ALREADY_RUNNING = DAEMON_ALREADY_RUNNING_EXIT;
 
@@ -275,6 +278,13 @@ async function startDaemon(paths: StatePaths, config: DaemonConfig, settings: Ru
   const agents = new AgentRuntime(deps, { drivers: createDrivers({ claudePath: process.env.BRAINS_CLAUDE_PATH, log: (message) => log.warn(message) }), daemonEnv: process.env, backoffMs: config.agentBackoffMs });
   deps.agents = agents;
   services.add(agents);
+  // After the agent runtime: it has marked the turns a stopped daemon ran before the scheduler reads them; stops first.
+  const scheduler = new Scheduler(deps, {
+    clock: systemClock(clockOffsetFromEnv(process.env)),
+    call: (principal, method, params) => new InProcessCaller(dispatcher, principal).call(method, params, { waits: true }),
+  });
+  deps.scheduler = scheduler;
+  services.add(scheduler);
 
   // The first write: a store that cannot be written (read-only, full, locked) stops the start here, before any socket exists.
   outsideCall(() => mutate((emit) => emit('daemon.started', null, { pid: process.pid, version: VERSION })));

@@ -113,3 +113,21 @@ export async function interruptAgent(cockpit: Cockpit, agent: string): Promise<s
     return `could not stop ${agent}: ${(error as Error).message}`;
   }
 }
+
+/** Run a schedule now, pause it or resume it: one line saying what happened. */
+export async function actOnSchedule(cockpit: Cockpit, name: string, verb: 'fire' | 'pause' | 'resume'): Promise<string> {
+  const client = cockpit.rpc;
+  if (!client) return 'not connected to the daemon; try again once it has reconnected';
+  try {
+    if (verb === 'fire') {
+      const run = await client.call('schedule.fire', { name });
+      return `${name}: run ${run.n} started`;
+    }
+    const schedule = await client.call(verb === 'pause' ? 'schedule.pause' : 'schedule.resume', { name });
+    return schedule.enabled ? `${name} resumed; next run ${schedule.next_run_at ?? 'none (a one-shot that ran)'}` : `${name} paused`;
+  } catch (error) {
+    return `${name}: ${(error as Error).message}`;
+  } finally {
+    cockpit.refresh(['schedules']);
+  }
+}

@@ -23,8 +23,8 @@ import { HelpOverlay, DetailOverlay } from './components/overlays.js';
 import { clockInterval, lockDetail, managedAgentOf, needsYou, waitsForYou, type AgentRow, type LockRow } from './rows.js';
 import { tint } from './components/theme.js';
 import { completions, methodInfos, parseCall, type MethodInfo } from './palette.js';
-import { approvalDetail, decideApproval, inboxDetail, acknowledgeInbox, interruptAgent, replyTo, type Decision } from './actions.js';
-import type { ApprovalSummary, InboxItem } from './model/slices.js';
+import { approvalDetail, decideApproval, inboxDetail, acknowledgeInbox, interruptAgent, actOnSchedule, replyTo, type Decision } from './actions.js';
+import type { ApprovalSummary, InboxItem, ScheduleSummary } from './model/slices.js';
 
 export interface AppProps {
   cockpit: Cockpit;
@@ -41,7 +41,7 @@ export interface AppProps {
   onPasteRegister?: (handler: (text: string) => void) => void;
 }
 
-const LIST_PANES: readonly ListPane[] = ['sessions', 'inbox', 'locks', 'approvals', 'tasks'];
+const LIST_PANES: readonly ListPane[] = ['sessions', 'inbox', 'locks', 'approvals', 'tasks', 'schedules'];
 /** What each deciding key decides. */
 const DECISIONS: Partial<Record<CommandName, Decision>> = { 'approval.approve': 'approve', 'approval.deny': 'deny', 'approval.allow_always': 'allow_always' };
 
@@ -128,6 +128,7 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
     locks: rowsOf('locks', [state.locks]),
     approvals: rowsOf('approvals', [state.approvals]),
     tasks: rowsOf('tasks', [state.tasks]),
+    schedules: rowsOf('schedules', [state.schedules]),
   } as { [P in ListPane]: ReturnType<typeof linesFor> & { keys: string[] } };
   // Resolving is idempotent, so doing it while rendering is safe: the key handler then reads what the screen shows.
   for (const pane of LIST_PANES) selectionRef.current[pane] = resolveSelection(selectionRef.current[pane], panes[pane].keys);
@@ -301,6 +302,14 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
         if (!item) return report('the inbox is empty');
         return actOn({ pane: 'inbox', item }, name, report);
       }
+      case 'schedule.fire':
+      case 'schedule.pause':
+      case 'schedule.resume': {
+        const schedule = selectedItem('schedules') as ScheduleSummary | undefined;
+        if (!schedule) return report('no schedule selected');
+        void actOnSchedule(cockpit, schedule.name, name === 'schedule.fire' ? 'fire' : name === 'schedule.pause' ? 'pause' : 'resume').then(report);
+        return;
+      }
       case 'agent.interrupt': {
         const chosen = focus === 'sessions' && selectedAgent?.project_id ? { project_id: selectedAgent.project_id, agent: selectedAgent.name } : target;
         if (!chosen) return report('pick an agent in Sessions first (1, then j/k)');
@@ -347,7 +356,7 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
       if (item) setMode({ kind: 'detail', title: PANE_TITLES.locks, lines: lockDetail(item), scroll: 0 });
       return;
     }
-    if (focus === 'tasks') {
+    if (focus === 'tasks' || focus === 'schedules') {
       const item = selectedItem(focus);
       if (item) setMode({ kind: 'detail', title: PANE_TITLES[focus], lines: JSON.stringify(item, null, 2).split('\n'), scroll: 0 });
     }
@@ -556,6 +565,7 @@ function emptyText(pane: PaneName, filter: string): string {
     locks: ' no locks held',
     approvals: ' nothing waits for your decision',
     tasks: ' no tasks',
+    schedules: ' no schedules: brains rpc schedule.create (see the README, Schedules)',
   };
   return empty[pane];
 }

@@ -1,6 +1,6 @@
 // Every key of the cockpit as a named command in one table: the help overlay, the README's key table and the tests read it.
 
-export const PANES = ['sessions', 'conversation', 'inbox', 'locks', 'approvals', 'tasks'] as const;
+export const PANES = ['sessions', 'conversation', 'inbox', 'locks', 'approvals', 'tasks', 'schedules'] as const;
 export type PaneName = (typeof PANES)[number];
 
 export const PANE_TITLES: Record<PaneName, string> = {
@@ -10,6 +10,7 @@ export const PANE_TITLES: Record<PaneName, string> = {
   locks: 'Locks',
   approvals: 'Approvals',
   tasks: 'Tasks',
+  schedules: 'Schedules',
 };
 
 export type CommandName =
@@ -35,7 +36,10 @@ export type CommandName =
   | 'approval.comment'
   | 'inbox.reply'
   | 'inbox.ack'
-  | 'agent.interrupt';
+  | 'agent.interrupt'
+  | 'schedule.fire'
+  | 'schedule.pause'
+  | 'schedule.resume';
 
 export interface KeyBinding {
   command: CommandName;
@@ -68,6 +72,9 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { command: 'approval.comment', keys: ['c'], pane: 'approvals', description: 'write a comment, then a, A or d decides with it (a denied agent reads why)', inDetail: 'comments first' },
   { command: 'inbox.reply', keys: ['r'], pane: 'inbox', description: 'reply to the selected message, or the one open', inDetail: 'replies' },
   { command: 'inbox.ack', keys: ['x'], pane: 'inbox', description: 'acknowledge the selected message, or the one open (mark it read)', inDetail: 'marks it read' },
+  { command: 'schedule.fire', keys: ['f'], pane: 'schedules', description: 'run the selected schedule now (paused ones too); its timetable does not change' },
+  { command: 'schedule.pause', keys: ['p'], pane: 'schedules', description: 'pause the selected schedule (a run under way finishes)' },
+  { command: 'schedule.resume', keys: ['r'], pane: 'schedules', description: 'resume the selected schedule from its next due time' },
   { command: 'filter', keys: ['/'], description: 'filter the focused list (Esc clears)' },
   { command: 'palette', keys: [':'], description: 'command palette: call any method, e.g. lock.list project_id=demo' },
   { command: 'help', keys: ['?'], description: 'this help' },

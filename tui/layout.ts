@@ -24,7 +24,8 @@ export function layoutFor(columns: number, rows: number, focus: PaneName, only?:
     return [
       { width: thirds[0]!, panes: [{ pane: 'sessions', height: top }, { pane: 'approvals', height: body - top }] },
       { width: thirds[1]!, panes: [{ pane: 'conversation', height: top }, { pane: 'locks', height: body - top }] },
-      { width: thirds[2]!, panes: [{ pane: 'inbox', height: top }, { pane: 'tasks', height: body - top }] },
+      // Tasks and Schedules share the corner: the one focused (Tasks otherwise) shows.
+      { width: thirds[2]!, panes: [{ pane: 'inbox', height: top }, { pane: focus === 'schedules' ? 'schedules' : 'tasks', height: body - top }] },
     ];
   }
   if (width >= 100 && body >= 18) {

@@ -1,7 +1,7 @@
 // The rows each list pane shows, built from the cockpit's state alone (pure, so tests check them without a terminal).
 import { OPERATOR } from '../rpc/operator.js';
 import type { CockpitState } from './model/cockpit.js';
-import { payloadText, type ApprovalSummary, type InboxItem, type ManagedAgent, type TaskSummary } from './model/slices.js';
+import { payloadText, type ApprovalSummary, type InboxItem, type ManagedAgent, type ScheduleSummary, type TaskSummary } from './model/slices.js';
 import { clientSeenKey, latestTime, memberSeenKey, sessionSeenKey } from './model/seen.js';
 
 export interface AgentRow {
@@ -182,6 +182,28 @@ export function approvalRows(state: CockpitState): ApprovalSummary[] {
 export function taskRows(state: CockpitState): TaskSummary[] {
   const rank = (t: TaskSummary) => (t.status === 'claimed' ? 0 : t.status === 'open' ? 1 : 2);
   return [...state.tasks].sort((a, b) => rank(a) - rank(b) || a.project_id.localeCompare(b.project_id) || a.priority.localeCompare(b.priority) || a.created_at.localeCompare(b.created_at));
+}
+
+/** Running schedules by their next run, soonest first; paused ones and one-shots that ran after them, by name. */
+export function scheduleRows(state: CockpitState): ScheduleSummary[] {
+  const next = (s: ScheduleSummary) => s.next_run_at ?? '\uffff';
+  return [...state.schedules].sort((a, b) => next(a).localeCompare(next(b)) || a.name.localeCompare(b.name));
+}
+
+/** When a schedule runs, in a few characters: its cron (and zone), every N s, or its one time. */
+export function whenText(schedule: ScheduleSummary): string {
+  const { when } = schedule;
+  if (when.cron !== undefined) return `${when.cron}${when.tz ? ` ${when.tz}` : ''}`;
+  if (when.every_seconds !== undefined) return `every ${when.every_seconds}s`;
+  return `at ${when.at ?? '?'}`;
+}
+
+/** What a schedule does, in a few words: the agent it types to, the task it opens, who its message goes to. */
+export function actionText(schedule: ScheduleSummary): string {
+  const action = schedule.action as { kind: string; agent_name?: string; prompt?: string; title_template?: string; to_agent?: string; broadcast?: boolean };
+  if (action.kind === 'turn') return `${action.agent_name}: ${action.prompt ?? ''}`;
+  if (action.kind === 'task') return `task: ${action.title_template ?? ''}`;
+  return `message to ${action.broadcast ? 'everyone' : (action.to_agent ?? '?')}`;
 }
 
 /** What the header shows from every pane: how much waits for the human. */

@@ -31,7 +31,7 @@ export function startLine(headSeq: number, since: number | undefined, types: rea
 function colourOf(type: string): Colour {
   if (type.endsWith('.dead') || type.endsWith('.expired') || type === 'daemon.stopping' || type === 'session.gone') return 'red';
   const family = type.slice(0, type.indexOf('.'));
-  const colours: Record<string, Colour> = { message: 'cyan', lock: 'yellow', approval: 'magenta', task: 'blue', project: 'green', resource: 'green', agent: 'cyan', user: 'bold' };
+  const colours: Record<string, Colour> = { message: 'cyan', lock: 'yellow', approval: 'magenta', task: 'blue', schedule: 'blue', project: 'green', resource: 'green', agent: 'cyan', user: 'bold' };
   return colours[family] ?? 'dim';
 }
 
@@ -161,6 +161,16 @@ function describe(event: SubscribedEvent): { who: string; what: string } {
     }
     case 'agent.state_changed':
       return said(event.data.agent_name, `${event.data.state}${event.data.detail ? `: ${short(event.data.detail)}` : ''}`);
+    case 'schedule.created':
+      return said(event.data.created_by, `${event.data.project_id}: schedule ${event.data.name} (${event.data.kind}) created${event.data.next_run_at ? `, next run ${event.data.next_run_at}` : event.data.enabled ? '' : ', paused'}`);
+    case 'schedule.updated':
+      return said('-', `${event.data.project_id}: schedule ${event.data.name} ${event.data.enabled ? 'changed' : 'paused'} (${event.data.changed.join(', ')})${event.data.next_run_at ? `, next run ${event.data.next_run_at}` : ''}`);
+    case 'schedule.deleted':
+      return said(event.data.by, `${event.data.project_id}: schedule ${event.data.name} deleted`);
+    case 'schedule.run_started':
+      return said('-', `${event.data.project_id}: schedule ${event.data.name} run ${event.data.n} started (${event.data.trigger}, due ${event.data.due_at})`);
+    case 'schedule.run_finished':
+      return said('-', `${event.data.project_id}: schedule ${event.data.name} run ${event.data.n} ${event.data.status}${event.data.error ? `: ${short(event.data.error)}` : event.data.output ? `: ${quoted(event.data.output)}` : ''}`);
     default:
       return said('-', `${event.subject === null ? '' : `${at}: `}${short(jsonText(event.data), 200)}`);
   }

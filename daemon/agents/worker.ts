@@ -31,6 +31,8 @@ export interface WorkerContext {
 
 interface Running {
   turnNo: number;
+  /** A scheduled turn in a fresh native session, in a process of its own that ends with it. */
+  isolated: boolean;
   interrupted: boolean;
   timedOut: boolean;
   session: DriverSession | null;
@@ -39,6 +41,8 @@ interface Running {
 
 export class AgentWorker {
   private session: DriverSession | null = null;
+  /** The process running now was started for an isolated turn: no conversation turn may use it. */
+  private isolatedSession = false;
   private stale = false;
   private running: Running | null = null;
   private pumping: Promise<void> | null = null;
@@ -147,7 +151,7 @@ export class AgentWorker {
   private async run(turn: TurnRow): Promise<void> {
     const { deps } = this.ctx;
     const userText = (turn.user_turn_no !== null ? deps.store.agents.turn(turn.user_turn_no)?.text : undefined) ?? '';
-    const running: Running = { turnNo: turn.turn_no, interrupted: false, timedOut: false, session: null, wake: null };
+    const running: Running = { turnNo: turn.turn_no, isolated: turn.isolated === 1, interrupted: false, timedOut: false, session: null, wake: null };
     this.running = running;
     const toolUses: ToolUseRecord[] = [];
     let outcome: TurnOutcome = { status: 'error', text: '', error: 'the turn did not run' };
@@ -178,11 +182,11 @@ export class AgentWorker {
     const error = status === 'done' ? null : cutShort ? `${this.endReason} while this turn ran; send it again if it is still wanted` : (outcome.error ?? (status === 'interrupted' ? 'interrupted' : null));
     this.record((emit, agent) => {
       finishTurn(deps, emit, agent, turn.turn_no, { status, text: outcome.text, toolUses, usage: outcome.usage ?? null, costUsd: outcome.costUsd ?? null, error });
-      if (outcome.nativeSessionId && outcome.nativeSessionId !== agent.native_session_id) deps.store.agents.update(agent.agent_name, { native_session_id: outcome.nativeSessionId });
+      if (!running.isolated && outcome.nativeSessionId && outcome.nativeSessionId !== agent.native_session_id) deps.store.agents.update(agent.agent_name, { native_session_id: outcome.nativeSessionId });
       setState(deps, emit, agent, status === 'error' || status === 'timed_out' ? 'error' : this.ended.signal.aborted ? 'stopped' : 'idle', status === 'error' || status === 'timed_out' ? error : null);
     });
     this.ctx.autoReply.answered(turn, { status, text: outcome.text, error });
-    if (this.stale || running.timedOut) await this.endSession(this.grace());
+    if (this.stale || running.timedOut || running.isolated) await this.endSession(this.grace());
   }
 
   /** Wait out a backoff; an interrupt or the end cuts it short. */
@@ -202,7 +206,7 @@ export class AgentWorker {
     const { deps } = this.ctx;
     let session: DriverSession;
     try {
-      session = await this.sessionFor();
+      session = await this.sessionFor(running.isolated);
     } catch (error) {
       const known = error instanceof DriverStartError;
       return { status: 'error', text: '', error: known ? error.message : `the agent could not start: ${error instanceof Error ? error.message : String(error)}`, transient: !known };
@@ -223,10 +227,16 @@ export class AgentWorker {
     return { ...outcome, text: outcome.text || said };
   }
 
-  private async sessionFor(): Promise<DriverSession> {
-    if (this.session && this.stale) await this.endSession(this.grace());
+  /**
+   * The process for the next turn. An isolated turn gets one of its own that resumes nothing; the conversation's process
+   * ends first (a new process's token replaces the old one's), and the next conversation turn resumes its session anew.
+   */
+  private async sessionFor(isolated = false): Promise<DriverSession> {
+    if (this.session && (this.stale || isolated || this.isolatedSession)) await this.endSession(this.grace());
+    this.isolatedSession = isolated;
     if (this.session) return this.session;
-    const agent = this.ctx.deps.store.agents.get(this.agentName);
+    const stored = this.ctx.deps.store.agents.get(this.agentName);
+    const agent = stored && isolated ? { ...stored, native_session_id: null } : stored;
     if (!agent) throw new DriverStartError(`${this.agentName} was removed`, 'NOT_FOUND');
     const driver = this.ctx.drivers.get(agent.backend);
     if (!driver) throw new DriverStartError(`backend ${agent.backend} is not available in this brains; choose one of ${[...this.ctx.drivers.keys()].join(', ')}`, 'INVALID');
@@ -244,6 +254,7 @@ export class AgentWorker {
     const { deps } = this.ctx;
     switch (event.type) {
       case 'session':
+        if (running.isolated) return;
         this.record((_emit, agent) => {
           if (agent.native_session_id !== event.nativeSessionId) deps.store.agents.update(agent.agent_name, { native_session_id: event.nativeSessionId });
         });

@@ -39,7 +39,7 @@ export interface TurnRow {
   usage: string | null;
   cost_usd: number | null;
   error: string | null;
-  source: 'operator' | 'message';
+  source: 'operator' | 'message' | 'schedule';
   from_agent: string | null;
   message_id: string | null;
   hops: number;
@@ -48,6 +48,8 @@ export interface TurnRow {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  /** 1: run in a fresh native session that the agent's conversation does not carry on (a scheduled isolated turn). */
+  isolated: 0 | 1;
 }
 
 export type NewTurnRow = Omit<TurnRow, 'turn_no'>;
@@ -103,8 +105,8 @@ export class AgentRepo {
   insertTurn(row: NewTurnRow): number {
     return Number(
       this.sql(
-        `INSERT INTO agent_turns (agent_name, role, text, tool_uses, status, usage, cost_usd, error, source, from_agent, message_id, hops, user_turn_no, attempts, created_at, started_at, finished_at)
-         VALUES (@agent_name, @role, @text, @tool_uses, @status, @usage, @cost_usd, @error, @source, @from_agent, @message_id, @hops, @user_turn_no, @attempts, @created_at, @started_at, @finished_at)`,
+        `INSERT INTO agent_turns (agent_name, role, text, tool_uses, status, usage, cost_usd, error, source, from_agent, message_id, hops, user_turn_no, attempts, created_at, started_at, finished_at, isolated)
+         VALUES (@agent_name, @role, @text, @tool_uses, @status, @usage, @cost_usd, @error, @source, @from_agent, @message_id, @hops, @user_turn_no, @attempts, @created_at, @started_at, @finished_at, @isolated)`,
       ).run(row).lastInsertRowid,
     );
   }

@@ -6,7 +6,7 @@ import { absolutePath, identifier } from './common.js';
 export const AGENT_BACKENDS = ['echo', 'command', 'claude'] as const;
 export const AGENT_STATES = ['working', 'needs_permission', 'needs_answer', 'idle', 'error', 'stopped'] as const;
 export const TURN_STATUSES = ['queued', 'running', 'done', 'error', 'interrupted', 'timed_out', 'cancelled'] as const;
-export const TURN_SOURCES = ['operator', 'message'] as const;
+export const TURN_SOURCES = ['operator', 'message', 'schedule'] as const;
 /** The project an agent created without project_id belongs to (created on first use). */
 export const DEFAULT_AGENT_PROJECT = 'agents';
 export const MAX_TURN_TEXT_BYTES = 256 * 1024;

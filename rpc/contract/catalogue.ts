@@ -6,6 +6,7 @@ import { TASK_PRIORITIES, TASK_STATUSES } from './tasks.js';
 import { APPROVAL_KINDS, APPROVAL_STATUSES } from './approvals.js';
 import { HOOK_EVENTS, HOOK_TOOLS } from './nudges.js';
 import { agentEvents } from './agent-events.js';
+import { scheduleEvents } from './schedule-events.js';
 
 /** Longest payload preview a message.sent event carries (its text form, cut here). */
 export const MESSAGE_PREVIEW_CHARS = 200;
@@ -366,6 +367,7 @@ export const catalogue = {
   ...taskEvents,
   ...approvalEvents,
   ...agentEvents,
+  ...scheduleEvents,
 };
 
 export type Catalogue = typeof catalogue;

@@ -46,6 +46,7 @@ export const settingsShape = {
     .default(6)
     .describe('Auto-replies in one thread of messages before the agents stop answering each other (a note says so in the thread).'),
   agent_stop_grace_seconds: z.number().min(0.1).max(300).default(5).describe('How long an agent process has to end after its input closes and SIGTERM, before SIGKILL.'),
+  schedule_run_history: z.number().int().min(1).max(100_000).default(100).describe('How many runs of each schedule the run log keeps (schedule.runs); older ones are dropped.'),
   lock_max_ttl_seconds: z.number().min(1).max(30 * 86400).default(86400).describe('Longest lease a lock.acquire may ask for.'),
 };
 export const settingsSchema = z.object(settingsShape).strict();

@@ -15,6 +15,7 @@ import { approvalsMethods } from './approvals.js';
 import { nudgesMethods } from './nudges.js';
 import { mcpMethods } from './mcp.js';
 import { agentsMethods } from './agents.js';
+import { schedulesMethods } from './schedules.js';
 
 export const contract = {
   ...systemMethods,
@@ -32,6 +33,7 @@ export const contract = {
   ...nudgesMethods,
   ...mcpMethods,
   ...agentsMethods,
+  ...schedulesMethods,
 };
 
 export const notifications = {

@@ -28,6 +28,12 @@ export const BOUNDARIES = [
     fix: 'give the runtime what it needs through its options in main.ts, or move the shared code into daemon/planes or daemon/agents',
   },
   {
+    from: 'daemon/scheduler',
+    forbid: ['daemon/server', 'daemon/mcp', 'daemon/http', 'daemon/gateway', 'daemon/agents', 'daemon/main.ts'],
+    why: 'the scheduler writes through the planes and calls the contract through what main.ts gives it; it knows no server, mcp, http, gateway or agents module, nor daemon/main.ts',
+    fix: 'give the scheduler what it needs through its options in main.ts (as its call function), or move the shared code into daemon/planes',
+  },
+  {
     from: 'daemon',
     allow: ['daemon', 'rpc'],
     why: 'the daemon knows no CLI or cockpit; it may import rpc and daemon',

@@ -125,6 +125,18 @@ describe('brains mcp over stdio', () => {
     assert.equal((await c(helper, 'task_update', { project_id: 'flow', task_id: task.task_id, status: 'done', note: 'done' })).status, 'done');
     assert.equal((await c(lead, 'task_list', { project_id: 'flow' })).total, 1);
 
+    // A coordinator schedules work over MCP: the schedule runs as lead.
+    const schedule = await c(lead, 'schedule_create', { name: 'flow-triage', project_id: 'flow', when: { every_seconds: 3600 }, action: { task: { title_template: 'Triage {n}' } } });
+    assert.equal(schedule.created_by, 'lead');
+    assert.equal((await c(lead, 'schedule_list', { project_id: 'flow' })).schedules.length, 1);
+    assert.equal((await c(lead, 'schedule_get', { name: 'flow-triage' })).enabled, true);
+    assert.equal((await c(lead, 'schedule_update', { name: 'flow-triage', jitter_seconds: 5 })).jitter_seconds, 5);
+    assert.equal((await c(lead, 'schedule_pause', { name: 'flow-triage' })).enabled, false);
+    assert.equal((await c(lead, 'schedule_resume', { name: 'flow-triage' })).enabled, true);
+    assert.equal((await c(lead, 'schedule_fire', { name: 'flow-triage' })).trigger, 'fire');
+    await waitFor(async () => (await c(lead, 'schedule_runs', { name: 'flow-triage' })).runs[0]?.status === 'ok', 10_000, 'the fired run');
+    assert.equal((await c(lead, 'schedule_delete', { name: 'flow-triage' })).deleted, true);
+
     const approval = await c(helper, 'request_approval', { project_id: 'flow', title: 'Ship it?' });
     assert.equal(approval.requested_by, 'helper');
     const waiting = c(helper, 'wait_approval', { approval_id: approval.approval_id, timeout_seconds: 30 });

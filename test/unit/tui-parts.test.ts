@@ -90,8 +90,9 @@ test('the notification: bell and OSC 9, wrapped in tmux passthrough inside tmux,
   assert.equal(tmux, '\u0007\u001bPtmux;\u001b\u001b]9;hi\u0007\u001b\\');
 });
 
-test('layouts: all six panes on a big screen, fewer as it narrows, never wider than the terminal', () => {
-  assert.deepEqual(visiblePanes(layoutFor(180, 40, 'sessions')).sort(), [...PANES].sort());
+test('layouts: six panes on a big screen (Tasks and Schedules share a corner), fewer as it narrows, never wider than the terminal', () => {
+  assert.deepEqual(visiblePanes(layoutFor(180, 40, 'sessions')).sort(), PANES.filter((p) => p !== 'schedules').sort());
+  assert.deepEqual(visiblePanes(layoutFor(180, 40, 'schedules')).sort(), PANES.filter((p) => p !== 'tasks').sort());
   assert.deepEqual(visiblePanes(layoutFor(80, 24, 'sessions')), ['sessions', 'conversation']);
   assert.deepEqual(visiblePanes(layoutFor(80, 24, 'approvals')), ['approvals']);
   assert.deepEqual(visiblePanes(layoutFor(120, 30, 'locks')), ['sessions', 'approvals', 'locks']);

@@ -13,6 +13,7 @@ const PANE_HINTS: Record<PaneName, string> = {
   locks: 'Enter details',
   approvals: 'a approve/allow · A allow always · d deny · c comment · Enter details',
   tasks: 'Enter details',
+  schedules: 'f fire now · p pause · r resume · Enter details',
 };
 
 export interface StatusLineProps {

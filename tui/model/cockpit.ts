@@ -14,6 +14,7 @@ import {
   type SessionRecord,
   type SliceName,
   type TaskSummary,
+  type ScheduleSummary,
 } from './slices.js';
 import { forgetProject, withoutProjects } from './forget-project.js';
 import { actorsOf, type SeenKey } from './seen.js';
@@ -35,6 +36,8 @@ export interface CockpitState {
   inbox: InboxItem[];
   /** The agents the daemon runs itself (agent.list), with their state. */
   agents: ManagedAgent[];
+  /** Schedules (schedule.list) with their next run and last status. */
+  schedules: ScheduleSummary[];
   /** When events last showed each agent (member, identity or session) acting: newer than the lists' last_seen. */
   seen: ReadonlyMap<SeenKey, string>;
   /** The newest problem worth showing in the status line (a refused call, a slice that failed to load). */
@@ -72,6 +75,7 @@ export class Cockpit {
     tasks: [],
     inbox: [],
     agents: [],
+    schedules: [],
     seen: new Map(),
     notice: null,
     version: 0,
@@ -281,6 +285,10 @@ export class Cockpit {
       case 'agents': {
         const { agents } = await client.call('agent.list', {});
         return { agents };
+      }
+      case 'schedules': {
+        const { schedules } = await client.call('schedule.list', {});
+        return { schedules };
       }
     }
   }

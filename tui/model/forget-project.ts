@@ -2,7 +2,7 @@
 // may linger in a pane or a header count, or be there to act on (nor come back with a read that began before it went).
 import type { CockpitState } from './cockpit.js';
 
-type Slices = Pick<CockpitState, 'projects' | 'unread' | 'approvals' | 'inbox' | 'tasks' | 'locks' | 'agents'>;
+type Slices = Pick<CockpitState, 'projects' | 'unread' | 'approvals' | 'inbox' | 'tasks' | 'locks' | 'agents' | 'schedules'>;
 
 /** The slices in `patch` without the rows of these projects (their agents, managed ones too, mail, approvals, locks, tasks, unread counts). */
 export function withoutProjects<P extends Partial<CockpitState>>(patch: P, projectIds: readonly string[]): P {
@@ -14,6 +14,7 @@ export function withoutProjects<P extends Partial<CockpitState>>(patch: P, proje
   if (patch.approvals) kept.approvals = patch.approvals.filter((a) => !gone.has(a.project_id));
   if (patch.inbox) kept.inbox = patch.inbox.filter((m) => !gone.has(m.project_id));
   if (patch.tasks) kept.tasks = patch.tasks.filter((t) => !gone.has(t.project_id));
+  if (patch.schedules) kept.schedules = patch.schedules.filter((s) => !gone.has(s.project_id));
   if (patch.agents) kept.agents = patch.agents.filter((a) => !gone.has(a.project_id));
   if (patch.locks) {
     kept.locks = patch.locks
@@ -25,6 +26,6 @@ export function withoutProjects<P extends Partial<CockpitState>>(patch: P, proje
 
 /** Every slice of the state without one project's rows. */
 export function forgetProject(state: CockpitState, projectId: string): Slices {
-  const { projects, unread, approvals, inbox, tasks, locks, agents } = state;
-  return withoutProjects({ projects, unread, approvals, inbox, tasks, locks, agents }, [projectId]);
+  const { projects, unread, approvals, inbox, tasks, locks, agents, schedules } = state;
+  return withoutProjects({ projects, unread, approvals, inbox, tasks, locks, agents, schedules }, [projectId]);
 }

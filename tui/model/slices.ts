@@ -8,6 +8,7 @@ export type Member = ProjectInfo['members'][number];
 export type ApprovalSummary = Result<'approval.list'>['approvals'][number];
 export type LockEntry = Result<'lock.list'>['locks'][number];
 export type TaskSummary = Result<'task.list'>['tasks'][number];
+export type ScheduleSummary = Result<'schedule.list'>['schedules'][number];
 export type HistoryMessage = Result<'message.list'>['messages'][number];
 /** A managed agent (one the daemon runs) with its state. */
 export type ManagedAgent = Result<'agent.list'>['agents'][number];
@@ -30,8 +31,8 @@ export interface InboxItem {
   unread: boolean;
 }
 
-export type SliceName = 'projects' | 'sessions' | 'unread' | 'approvals' | 'locks' | 'tasks' | 'inbox' | 'agents';
-export const SLICES: readonly SliceName[] = ['projects', 'sessions', 'unread', 'approvals', 'locks', 'tasks', 'inbox', 'agents'];
+export type SliceName = 'projects' | 'sessions' | 'unread' | 'approvals' | 'locks' | 'tasks' | 'inbox' | 'agents' | 'schedules';
+export const SLICES: readonly SliceName[] = ['projects', 'sessions', 'unread', 'approvals', 'locks', 'tasks', 'inbox', 'agents', 'schedules'];
 
 /** Which slices an event makes stale; an unknown type touches none (the cockpit ignores it). */
 export function slicesFor(type: string, data?: unknown): SliceName[] {
@@ -51,6 +52,9 @@ export function slicesFor(type: string, data?: unknown): SliceName[] {
       return ['locks'];
     case 'task':
       return ['tasks'];
+    case 'schedule':
+      // Created, changed, deleted, a run started or ended: the next run and the last status change.
+      return ['schedules'];
     case 'agent':
       // A turn's own events (its text, tools, start and end) are the conversation's; Sessions shows the state they bring.
       return type === 'agent.created' || type === 'agent.updated' || type === 'agent.removed' || type === 'agent.state_changed' ? ['agents'] : [];

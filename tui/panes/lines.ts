@@ -1,9 +1,9 @@
 // Each list pane's rows as text lines for a width, with a header line; the items beside them, so a selection maps back.
 import { escapeInvisible } from '../../rpc/visible-text.js';
 import type { CockpitState } from '../model/cockpit.js';
-import { agentRows, age, approvalRows, inboxRows, inboxText, lockRows, taskRows, timeLeft, type AgentRow, type LockRow } from '../rows.js';
+import { actionText, agentRows, age, approvalRows, inboxRows, inboxText, lockRows, scheduleRows, taskRows, timeLeft, whenText, type AgentRow, type LockRow } from '../rows.js';
 import { columns } from '../components/pane-frame.js';
-import type { ApprovalSummary, InboxItem, TaskSummary } from '../model/slices.js';
+import type { ApprovalSummary, InboxItem, ScheduleSummary, TaskSummary } from '../model/slices.js';
 import type { PaneName } from '../keys.js';
 
 export type ListPane = Exclude<PaneName, 'conversation'>;
@@ -20,6 +20,7 @@ export interface ListItems {
   locks: LockRow;
   approvals: ApprovalSummary;
   tasks: TaskSummary;
+  schedules: ScheduleSummary;
 }
 
 const PRESENCE_MARK = { active: '●', idle: '◐', gone: '○' } as const;
@@ -129,6 +130,31 @@ export function taskLines(state: CockpitState, width: number): PaneLines<TaskSum
   };
 }
 
+/** A schedule's last run as a word: ok, failed, skipped, interrupted, running, or - before its first. */
+const LAST_MARK = { ok: '✓ ok', failed: '✗ failed', skipped: '- skipped', interrupted: '✗ interrupted', running: '… running' } as const;
+
+export function scheduleLines(state: CockpitState, width: number, now: number): PaneLines<ScheduleSummary> {
+  const items = scheduleRows(state);
+  // Narrower panes keep the name, the next run and the last status; when and what go first.
+  const wide = width >= 90;
+  const what = flex(width, wide ? 16 + 8 + 14 + 18 + 6 : 16 + 8 + 14 + 4);
+  const line = (name: string, next: string, last: string, when: string, action: string) =>
+    wide ? columns([[name, 15], [next, 7], [last, 13], [when, 17], [action, what]]) : columns([[name, 15], [next, 7], [last, 13], [action, what]]);
+  return {
+    header: line('name', 'next', 'last', 'when', 'does'),
+    items,
+    lines: items.map((s) =>
+      line(
+        s.name,
+        !s.enabled ? 'paused' : s.next_run_at === null ? '—' : timeLeft(s.next_run_at, now),
+        s.last_run ? LAST_MARK[s.last_run.status] : '-',
+        whenText(s),
+        oneLine(actionText(s)),
+      ),
+    ),
+  };
+}
+
 export function linesFor(pane: ListPane, state: CockpitState, width: number, now: number): PaneLines<ListItems[ListPane]> {
   switch (pane) {
     case 'sessions':
@@ -141,6 +167,8 @@ export function linesFor(pane: ListPane, state: CockpitState, width: number, now
       return approvalLines(state, width, now);
     case 'tasks':
       return taskLines(state, width);
+    case 'schedules':
+      return scheduleLines(state, width, now);
   }
 }
 

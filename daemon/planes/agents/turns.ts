@@ -7,16 +7,18 @@ import { clip, turnIdOf } from './records.js';
 
 export interface TurnRequest {
   text: string;
-  source: 'operator' | 'message';
+  source: 'operator' | 'message' | 'schedule';
   from_agent: string | null;
   message_id: string | null;
   hops: number;
+  /** A scheduled turn in a fresh native session the conversation does not carry on. */
+  isolated?: boolean;
 }
 
 /** Queue a user turn and the assistant turn that answers it (inside the caller's mutation). */
 export function queueTurn(deps: PlaneDeps, emit: Emit, agent: AgentRow, request: TurnRequest): { userTurnNo: number; turnNo: number } {
   const now = new Date().toISOString();
-  const base = { agent_name: agent.agent_name, tool_uses: '[]', usage: null, cost_usd: null, error: null, source: request.source, from_agent: request.from_agent, message_id: request.message_id, hops: request.hops, attempts: 0, created_at: now };
+  const base = { agent_name: agent.agent_name, tool_uses: '[]', usage: null, cost_usd: null, error: null, source: request.source, from_agent: request.from_agent, message_id: request.message_id, hops: request.hops, attempts: 0, created_at: now, isolated: request.isolated ? (1 as const) : (0 as const) };
   const userTurnNo = deps.store.agents.insertTurn({ ...base, role: 'user', text: request.text, status: 'done', user_turn_no: null, started_at: now, finished_at: now });
   const turnNo = deps.store.agents.insertTurn({ ...base, role: 'assistant', text: '', status: 'queued', user_turn_no: userTurnNo, started_at: null, finished_at: null });
   emit('agent.turn_queued', agent.agent_name, {

@@ -36,6 +36,16 @@ export interface AgentControl {
   live(agentName: string): { pid: number | null; runningTurnNo: number | null };
 }
 
+/** What the schedules plane asks of the scheduler (a service the planes never import): it lives in daemon/scheduler. */
+export interface SchedulerControl {
+  /** The scheduler's clock (injectable for tests), in ms since the epoch. */
+  now(): number;
+  /** Schedules changed: point the one timer at the earliest due run again. */
+  changed(): void;
+  /** Carry out a run already claimed (schedule.fire). */
+  execute(runNo: number): void;
+}
+
 export interface PlaneDeps {
   store: Store;
   bus: EventBus;
@@ -64,6 +74,8 @@ export interface PlaneDeps {
   instanceConnected?(sessionId: string): boolean;
   /** The managed-agent runtime, once it is built (main.ts sets it before any call). */
   agents?: AgentControl;
+  /** The scheduler, once it is built (main.ts sets it before any call). */
+  scheduler?: SchedulerControl;
   /** The event loop's worst delays (system.info). */
   eventLoop?(): LoopDelayFigures;
 }
