@@ -39,6 +39,7 @@ import { WalCheckpoints } from './services/wal-checkpoints.js';
 import { outsideCall } from './principals/call-scope.js';
 import { AgentRuntime } from './agents/runtime.js';
 import { createDrivers } from './agents/drivers/index.js';
+import { GatewayService } from './gateway/service.js';
 
 export const EXIT_ALREADY_RUNNING = DAEMON_ALREADY_RUNNING_EXIT;
 
@@ -271,6 +272,20 @@ async function startDaemon(paths: StatePaths, config: DaemonConfig, settings: Ru
     });
   }
 
+  const gateway = new GatewayService({
+    port: config.gatewayPort,
+    portIsDefault: config.gatewayPortIsDefault,
+    configPath: paths.gatewayConfig,
+    adminKey: () => loadAdminKey(paths.adminKey),
+    store,
+    tokens: store.mcpTokens,
+    log,
+    version: VERSION,
+    afterWrite: () => checkpoints.afterCommit(),
+  });
+  deps.gateway = gateway;
+  services.add(gateway);
+
   // Last in, first out: agent processes end before the socket and the MCP endpoint close.
   const agents = new AgentRuntime(deps, { drivers: createDrivers({ claudePath: process.env.BRAINS_CLAUDE_PATH, log: (message) => log.warn(message) }), daemonEnv: process.env, backoffMs: config.agentBackoffMs });
   deps.agents = agents;
@@ -281,7 +296,7 @@ async function startDaemon(paths: StatePaths, config: DaemonConfig, settings: Ru
   store.failFastWhenLocked();
   await services.startAll();
   writePidfile(paths.pidfile);
-  log.info('listening', { socket: paths.socket, mcp: http.mcp?.url ?? 'off', db: paths.db, pid: process.pid, version: VERSION, schema: store.schemaVersion(), services: services.names.join(',') });
+  log.info('listening', { socket: paths.socket, mcp: http.mcp?.url ?? 'off', gateway: gateway.url ?? 'off', db: paths.db, pid: process.pid, version: VERSION, schema: store.schemaVersion(), services: services.names.join(',') });
 
   const onSignal = (signal: NodeJS.Signals) => void shutdown(`signal ${signal}`);
   process.on('SIGTERM', onSignal);

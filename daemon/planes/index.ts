@@ -17,6 +17,7 @@ import { approvalsHandlers } from './approvals/handlers.js';
 import { nudgesHandlers } from './nudges/handlers.js';
 import { mcpTokensHandlers } from './tokens/handlers.js';
 import { agentsHandlers } from './agents/handlers.js';
+import { gatewayHandlers } from './gateway/handlers.js';
 
 export function createHandlers(deps: PlaneDeps): HandlersFor<Contract> {
   return {
@@ -35,5 +36,6 @@ export function createHandlers(deps: PlaneDeps): HandlersFor<Contract> {
     ...nudgesHandlers(deps),
     ...mcpTokensHandlers(deps),
     ...agentsHandlers(deps),
+    ...gatewayHandlers(deps),
   };
 }

@@ -15,6 +15,7 @@ import { NudgeRepo } from './nudges.js';
 import { McpTokenRepo } from './mcp-tokens.js';
 import { IdentityRepo } from './identities.js';
 import { AgentRepo } from './agents.js';
+import { GatewayRepo } from './gateway.js';
 
 export class Store {
   readonly events: EventLog;
@@ -30,6 +31,7 @@ export class Store {
   readonly mcpTokens: McpTokenRepo;
   readonly identities: IdentityRepo;
   readonly agents: AgentRepo;
+  readonly gateway: GatewayRepo;
   private readonly changes;
   private closed = false;
 
@@ -50,6 +52,7 @@ export class Store {
     this.mcpTokens = new McpTokenRepo(db);
     this.identities = new IdentityRepo(db);
     this.agents = new AgentRepo(db);
+    this.gateway = new GatewayRepo(db);
     this.changes = db.prepare('SELECT total_changes()').pluck();
   }
 

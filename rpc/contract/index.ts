@@ -15,6 +15,7 @@ import { approvalsMethods } from './approvals.js';
 import { nudgesMethods } from './nudges.js';
 import { mcpMethods } from './mcp.js';
 import { agentsMethods } from './agents.js';
+import { gatewayMethods } from './gateway.js';
 
 export const contract = {
   ...systemMethods,
@@ -32,6 +33,7 @@ export const contract = {
   ...nudgesMethods,
   ...mcpMethods,
   ...agentsMethods,
+  ...gatewayMethods,
 };
 
 export const notifications = {

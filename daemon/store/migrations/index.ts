@@ -17,6 +17,7 @@ import lockScopes from './014_lock_scopes.js';
 import handoffTasks from './015_handoff_tasks.js';
 import managedAgents from './016_managed_agents.js';
 import auditSequence from './017_audit_sequence.js';
+import gateway from './020_gateway.js';
 
 export interface Migration {
   version: number;
@@ -24,7 +25,7 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: readonly Migration[] = [eventLog, sessionsProjects, messages, resources, locks, tasks, approvals, audit, nudges, mcpTokens, principals, inbox, auditHead, lockScopes, handoffTasks, managedAgents, auditSequence];
+export const migrations: readonly Migration[] = [eventLog, sessionsProjects, messages, resources, locks, tasks, approvals, audit, nudges, mcpTokens, principals, inbox, auditHead, lockScopes, handoffTasks, managedAgents, auditSequence, gateway];
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
 
 export class SchemaTooNewError extends Error {
