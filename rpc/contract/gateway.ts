@@ -69,9 +69,11 @@ export const gatewayMethods = defineMethods({
   'gateway.key_revoke': {
     summary: 'Revoke a named gateway key by key_id, or every key of a name; requests with it are refused from now on.',
     params: z
-      .object({ key_id: z.number().int().min(1).optional(), name: z.string().max(64).optional() })
-      .strict()
-      .refine((p) => (p.key_id === undefined) !== (p.name === undefined), { message: 'pass key_id or name (one of them)', path: ['key_id'] }),
+      .object({
+        key_id: z.number().int().min(1).optional().describe('The key to revoke (from gateway.key_list).'),
+        name: z.string().max(64).optional().describe('Or revoke every key of this name.'),
+      })
+      .strict(),
     result: z.object({ revoked: z.array(z.number().int()) }),
     emits: ['gateway.key_revoked'],
     allow: OPERATOR_ONLY,

@@ -69,6 +69,7 @@ export function gatewayHandlers(deps: PlaneDeps): HandlersFor<typeof gatewayMeth
       };
     },
     'gateway.key_revoke': ({ key_id, name }) => {
+      if ((key_id === undefined) === (name === undefined)) throw new BrainsError('INVALID', 'pass key_id (one key) or name (every key of that name), not both or neither; gateway.key_list shows them');
       const by = key_id !== undefined ? { key_id } : { name: name! };
       const revoked = deps.mutate((emit) => {
         const rows = deps.store.gateway.revoke(by, new Date().toISOString());
