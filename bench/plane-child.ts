@@ -12,6 +12,7 @@ import { measureMessageFigures } from './messages-figures.js';
 import { measureTuiFigures } from './tui-figures.js';
 import { measureDbLockFigures } from './db-lock-figures.js';
 import { measureAgentFigures } from './agents-figures.js';
+import { measureGatewayFigures } from './gateway-figures.js';
 
 const PLANES = {
   messages: measureMessageFigures,
@@ -21,6 +22,7 @@ const PLANES = {
   tui: measureTuiFigures,
   'db-lock': measureDbLockFigures,
   agents: measureAgentFigures,
+  gateway: measureGatewayFigures,
 } satisfies Record<string, (sizes: BenchSizes, ctx: PlaneBenchContext) => Promise<Figure[]>>;
 
 export type PlaneName = keyof typeof PLANES;
