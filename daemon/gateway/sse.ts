@@ -39,6 +39,9 @@ export async function* readSse(body: AsyncIterable<Buffer | string>, maxEventByt
     }
     if (buffer.length > maxEventBytes) throw new Error('an upstream event is larger than the gateway accepts');
   }
+  // Lenient at the end: a last line or event without its terminator still counts.
+  const last = buffer.endsWith('\r') ? buffer.slice(0, -1) : buffer;
+  if (last.startsWith('data:')) data.push(last.slice(last.startsWith('data: ') ? 6 : 5));
   if (data.length > 0) yield { event, data: data.join('\n') };
 }
 
