@@ -1,6 +1,8 @@
-// Figures of the model gateway: the latency it adds in front of a provider (a fake upstream in this process, called
-// directly and through the gateway, alternately, in the same run), streamed and not, and its throughput with echo at 64 in flight.
+// Figures of the model gateway: the latency it adds in front of a provider (a fake upstream in a process of its own,
+// called directly and through the gateway, alternately, in the same run), streamed and not, and its throughput with echo at 64 in flight.
+import { fork } from 'node:child_process';
 import { Agent, createServer, request, type IncomingMessage } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { BrainsClient } from '../rpc/client.js';
@@ -39,7 +41,7 @@ function chunk(delta: Record<string, unknown>, finish: string | null = null): st
 }
 
 /** A provider that answers at once: JSON, or a stream of a role chunk, four text chunks, a finish and a usage chunk. */
-async function startFakeUpstream(): Promise<{ url: string; close(): Promise<void> }> {
+function serveFakeUpstream(): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     const parts: Buffer[] = [];
     req.on('data', (c: Buffer) => parts.push(c));
@@ -59,10 +61,34 @@ async function startFakeUpstream(): Promise<{ url: string; close(): Promise<void
     });
   });
   server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        close: () => new Promise<void>((done) => (server.closeAllConnections(), server.close(() => done()))),
+      }),
+    ),
+  );
+}
+
+/**
+ * The fake upstream runs in a process of its own, as a real provider would: called directly, a request crosses to
+ * another process and back once; through the gateway, it crosses to the daemon and on to the upstream.
+ */
+async function startFakeUpstream(): Promise<{ url: string; close(): Promise<void> }> {
+  const child = fork(fileURLToPath(import.meta.url), ['--fake-upstream'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('message', (message) => resolve(String(message)));
+    child.once('exit', (code) => reject(new Error(`the fake upstream exited with ${code}`)));
+  });
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+    url,
+    close: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
   };
 }
 
@@ -168,4 +194,11 @@ export async function measureGatewayFigures(sizes: BenchSizes, ctx: PlaneBenchCo
       target: { text: `≥ ${ECHO_RPS_TARGET} req/s`, met: echoRps >= ECHO_RPS_TARGET },
     },
   ];
+}
+
+if (process.argv.includes('--fake-upstream') && process.send && process.argv[1] === fileURLToPath(import.meta.url)) {
+  void serveFakeUpstream().then((upstream) => {
+    process.send!(upstream.url);
+    process.once('SIGTERM', () => void upstream.close().then(() => process.exit(0)));
+  });
 }

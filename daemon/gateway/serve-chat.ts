@@ -130,17 +130,19 @@ export async function serveChat(format: WireFormat, body: unknown, req: Incoming
   };
 
   let chat: ChatRequest;
+  let inputEstimate: number;
   try {
     chat = format.parse(body);
+    inputEstimate = estimateTokens(requestChars(chat));
   } catch (error) {
-    refuse(asGatewayError(error));
+    refuse(error instanceof RangeError ? new GatewayError('invalid_request', 'the body is nested too deeply') : asGatewayError(error));
     return;
   }
   const route = ctx.router.route(chat.model);
   row.provider = route.provider.name;
   row.upstream_model = route.upstreamModel;
   row.stream = chat.stream;
-  const thisTally = new Tally(estimateTokens(requestChars(chat)), started);
+  const thisTally = new Tally(inputEstimate, started);
   thisTally.providerEstimates = route.provider.type === 'echo';
   tally = thisTally;
   const renderCtx: RenderContext = { model: chat.model, usage: () => thisTally.usage() };

@@ -36,6 +36,7 @@ describe('gateway translation against a fake upstream', () => {
           ant: { type: 'anthropic', base_url: upstream.url, api_key: '${ENV:FAKE_UPSTREAM_KEY}' },
           own: { type: 'anthropic', base_url: upstream.url, pass_through: true },
           nokey: { type: 'openai_compatible', base_url: `${upstream.url}/v1`, api_key: '${ENV:NOT_SET_ANYWHERE}' },
+          local: { type: 'ollama', base_url: `${upstream.url}/v1` },
         },
         models: { 'gpt-up': { provider: 'oai', model: 'up-model' }, 'claude-up': { provider: 'ant', model: 'claude-upstream' }, 'claude-own': { provider: 'own' } },
         tiers: { smart: 'claude-up' },
@@ -307,6 +308,15 @@ describe('gateway translation against a fake upstream', () => {
       await waitFor(() => upstream.closedEarly > before, 10_000, 'the upstream request to be aborted');
       await waitFor(async () => (await client.call('gateway.requests', { limit: 1 })).requests[0]?.status === 499, 5000, 'the request to be recorded as closed by the client');
     });
+  });
+
+  test('ollama: its OpenAI-compatible endpoint, with no key', async () => {
+    upstream.next(openAIJson({ content: 'from ollama' }));
+    const done = await anthropic().messages.create({ model: 'local/qwen2.5-coder:7b', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] });
+    assert.deepEqual(done.content, [{ type: 'text', text: 'from ollama' }]);
+    assert.equal(lastSent().path, '/v1/chat/completions');
+    assert.equal(lastSent().body.model, 'qwen2.5-coder:7b');
+    assert.equal(lastSent().headers.authorization, undefined);
   });
 
   test('pass-through: the caller’s own credentials go upstream unchanged (the brains key rides in x-brains-key) and are never recorded', async () => {

@@ -212,6 +212,12 @@ describe('the model gateway (echo provider)', () => {
     assert.equal(wrongMethod.status, 405);
     const previous = await post('/v1/responses', JSON.stringify({ model: 'm', input: 'x', previous_response_id: 'resp_1' }));
     assert.equal(previous.status, 400);
+    const deep = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
+    const nested = await post('/v1/messages', `{"model":"m","max_tokens":5,"messages":[{"role":"assistant","content":[{"type":"tool_use","id":"t","name":"n","input":${deep}}]}]}`);
+    assert.equal(nested.status, 400);
+    assert.equal(((await nested.json()) as any).type, 'error');
+    const nestedTools = await post('/v1/chat/completions', `{"model":"m","messages":[{"role":"user","content":"x"}],"tools":[{"type":"function","function":{"name":"f","parameters":${deep}}}]}`);
+    assert.equal(nestedTools.status, 400);
   });
 
   test('a body over the limit is refused with 413 in the caller’s format', async () => {
