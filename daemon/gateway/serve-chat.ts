@@ -12,6 +12,7 @@ import type { Router } from './routing.js';
 import { SSE_HEADERS } from './sse.js';
 import type { RenderContext, WireFormat } from './wire/format.js';
 import { parseMessagesRequest } from './wire/anthropic-messages.js';
+import { relay, UsageSniffer } from './passthrough.js';
 
 export interface ServeContext {
   router: Router;
@@ -107,7 +108,13 @@ function abortOnClose(req: IncomingMessage, res: ServerResponse): AbortControlle
   return abort;
 }
 
-export async function serveChat(format: WireFormat, body: unknown, req: IncomingMessage, res: ServerResponse, ctx: ServeContext): Promise<void> {
+/** The caller's body for the upstream: unchanged, or with only its model renamed. */
+function forwardedBody(rawText: string, body: unknown, upstreamModel: string): string {
+  const b = body as { model?: unknown };
+  return b.model === upstreamModel ? rawText : JSON.stringify({ ...(body as object), model: upstreamModel });
+}
+
+export async function serveChat(format: WireFormat, body: unknown, rawText: string, req: IncomingMessage, res: ServerResponse, ctx: ServeContext): Promise<void> {
   const started = performance.now();
   const row = baseRow(format.endpoint, ctx.caller, body);
   let tally: Tally | null = null;
@@ -148,6 +155,25 @@ export async function serveChat(format: WireFormat, body: unknown, req: Incoming
   const renderCtx: RenderContext = { model: chat.model, usage: () => thisTally.usage() };
   const abort = abortOnClose(req, res);
   const call: ProviderCall = { req: chat, upstreamModel: route.upstreamModel, signal: abort.signal, callerHeaders: callerHeaders(req) };
+
+  const forwarding = route.provider.forwardRaw?.(format.endpoint, forwardedBody(rawText, body, route.upstreamModel), call) ?? null;
+  if (forwarding) {
+    try {
+      const sniffer = new UsageSniffer(chat.stream);
+      const upstream = await forwarding;
+      const firstByte = await relay(upstream, res, sniffer, started);
+      thisTally.reported = sniffer.usage;
+      thisTally.firstTokenAt = firstByte;
+      finishRow(upstream.statusCode ?? 502, (upstream.statusCode ?? 502) >= 400 ? `the provider answered ${upstream.statusCode}` : null);
+    } catch (error) {
+      if (abort.signal.aborted) finishRow(499, 'the client closed the connection');
+      else if (res.headersSent) {
+        res.destroy();
+        finishRow(502, 'the provider failed mid-answer');
+      } else refuse(logged(ctx.log, error));
+    }
+    return;
+  }
 
   if (!chat.stream) {
     try {

@@ -148,7 +148,7 @@ export class GatewayServer {
     }
     const ctx: ServeContext = { router: this.currentRouter(), recorder: this.opts.recorder, caller: check.caller, log: this.opts.log };
     if (countTokens) return serveCountTokens(body, req, res, ctx);
-    return serveChat(format!, body, req, res, ctx);
+    return serveChat(format!, body, read.text, req, res, ctx);
   }
 
   private health(res: ServerResponse): void {

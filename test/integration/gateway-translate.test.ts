@@ -330,6 +330,29 @@ describe('gateway translation against a fake upstream', () => {
     const recorded = JSON.stringify(await client.call('gateway.requests', { limit: 5 }));
     assert.doesNotMatch(recorded, /user-oauth-token/);
 
+    // In the provider's own format the body goes up as the caller wrote it (fields the gateway does not model included),
+    // with only the model renamed, and the answer comes back byte for byte; the usage is still recorded.
+    const events = [
+      { type: 'message_start', message: { id: 'msg_p', type: 'message', role: 'assistant', model: 'claude-own', content: [], stop_reason: null, usage: { input_tokens: 25, output_tokens: 1 } } },
+      { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'hmm' } },
+      { type: 'content_block_stop', index: 0 },
+      { type: 'content_block_start', index: 1, content_block: { type: 'text', text: '' } },
+      { type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: 'thought it through' } },
+      { type: 'content_block_stop', index: 1 },
+      { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 12 } },
+      { type: 'message_stop' },
+    ];
+    upstream.next(anthropicStream(events));
+    const raw = { model: 'claude-own', max_tokens: 50, stream: true, thinking: { type: 'enabled', budget_tokens: 1024 }, metadata: { user_id: 'u1' }, system: [{ type: 'text', text: 'sys', cache_control: { type: 'ephemeral' } }], messages: [{ role: 'user', content: 'think' }] };
+    const relayed = await fetch(`${url}/v1/messages`, { method: 'POST', headers: { 'x-brains-key': adminKey, authorization: 'Bearer user-oauth-token', 'anthropic-beta': 'oauth-2025-04-20' }, body: JSON.stringify(raw) });
+    const text = await relayed.text();
+    assert.equal(text, events.map((e) => sseLine(e.type, e)).join(''));
+    assert.deepEqual(lastSent().body, raw);
+    assert.equal(lastSent().headers['anthropic-beta'], 'oauth-2025-04-20');
+    const [row] = (await client.call('gateway.requests', { limit: 1 })).requests;
+    assert.deepEqual([row!.provider, row!.input_tokens, row!.output_tokens, row!.tokens_estimated, row!.status], ['own', 25, 12, false, 200]);
+
     upstream.next(openAIJson({ content: 'x' }));
     await openai().chat.completions.create({ model: 'gpt-up', messages: [{ role: 'user', content: 'x' }] });
     assert.notEqual(lastSent().headers.authorization, `Bearer ${adminKey}`, 'the brains key never goes upstream');

@@ -1,7 +1,9 @@
 // Anthropic's Messages API (and anything speaking it), streaming or not, with its count_tokens.
 import type { ProviderConfig } from '../../../rpc/gateway-config.js';
 import { DEFAULT_BASE_URLS } from '../../../rpc/gateway-config.js';
+import type { IncomingMessage } from 'node:http';
 import type { ChatResult, StreamEvent } from '../ir.js';
+import type { GatewayEndpoint } from '../recorder.js';
 import { readSse } from '../sse.js';
 import { AnthropicEventReader, anthropicBody, anthropicResult } from '../translate/anthropic-upstream.js';
 import { GatewayError } from '../errors.js';
@@ -32,11 +34,16 @@ export class AnthropicProvider implements Provider {
     return { 'anthropic-version': ANTHROPIC_VERSION, ...(key === null ? {} : { 'x-api-key': key }) };
   }
 
-  private send(call: ProviderCall, path: string, body: Record<string, unknown>, stream: boolean) {
+  forwardRaw(endpoint: GatewayEndpoint, body: string, call: ProviderCall): Promise<IncomingMessage> | null {
+    if (!this.config.pass_through || (endpoint !== 'messages' && endpoint !== 'messages.count_tokens')) return null;
+    return this.send(call, endpoint === 'messages' ? '/v1/messages' : '/v1/messages/count_tokens', body, call.req.stream);
+  }
+
+  private send(call: ProviderCall, path: string, body: Record<string, unknown> | string, stream: boolean) {
     return post({
       url: `${this.base}${path}`,
       headers: { ...this.headers(call), accept: stream ? 'text/event-stream' : 'application/json' },
-      body: JSON.stringify(body),
+      body: typeof body === 'string' ? body : JSON.stringify(body),
       signal: call.signal,
       timeoutMs: (this.config.timeout_seconds ?? 600) * 1000,
       provider: this.name,

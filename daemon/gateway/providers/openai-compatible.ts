@@ -1,7 +1,9 @@
 // Any OpenAI-compatible /chat/completions (OpenAI, vLLM, llama.cpp, OpenRouter, and Ollama's /v1), streaming or not.
 import type { ProviderConfig } from '../../../rpc/gateway-config.js';
 import { DEFAULT_BASE_URLS } from '../../../rpc/gateway-config.js';
+import type { IncomingMessage } from 'node:http';
 import type { ChatResult, StreamEvent } from '../ir.js';
+import type { GatewayEndpoint } from '../recorder.js';
 import { readSse } from '../sse.js';
 import { OpenAIChunkReader, openAIBody, openAIResult } from '../translate/openai-upstream.js';
 import { toolNameMap } from '../translate/tool-names.js';
@@ -33,11 +35,16 @@ export class OpenAICompatibleProvider implements Provider {
     return key === null ? {} : { authorization: `Bearer ${key}` };
   }
 
-  private send(call: ProviderCall, stream: boolean) {
+  forwardRaw(endpoint: GatewayEndpoint, body: string, call: ProviderCall): Promise<IncomingMessage> | null {
+    if (!this.config.pass_through || endpoint !== 'chat.completions') return null;
+    return this.send(call, call.req.stream, body);
+  }
+
+  private send(call: ProviderCall, stream: boolean, raw?: string) {
     return post({
       url: this.url,
       headers: { ...this.headers(call), accept: stream ? 'text/event-stream' : 'application/json' },
-      body: JSON.stringify(openAIBody(call.req, call.upstreamModel, stream)),
+      body: raw ?? JSON.stringify(openAIBody(call.req, call.upstreamModel, stream)),
       signal: call.signal,
       timeoutMs: (this.config.timeout_seconds ?? 600) * 1000,
       provider: this.name,
