@@ -22,7 +22,7 @@ type CommandSpec = Omit<Command, 'name'>;
 
 /** The flags of `brains daemon`, which `brains up` passes on (daemon/config.ts checks them; a unit test keeps the two equal). */
 const DAEMON_FLAGS_USAGE =
-  '[--log-format human|json] [--log-level debug|info|warn|error] [--event-retention 7d|off]\n                     [--event-retention-max N|off] [--maintenance-interval 60s] [--max-frame-bytes N]\n                     [--mcp-port 9877|0|off] [--mcp-idle 1h]';
+  '[--log-format human|json] [--log-level debug|info|warn|error] [--event-retention 7d|off]\n                     [--event-retention-max N|off] [--maintenance-interval 60s] [--max-frame-bytes N]\n                     [--mcp-port 9877|0|off] [--mcp-idle 1h] [--gateway-port 8787|0|off]';
 
 const TABLE = {
   up: {
