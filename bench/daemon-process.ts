@@ -21,12 +21,12 @@ export interface BenchDaemon {
 
 /**
  * The environment of the parent minus every BRAINS_* setting, so the daemon runs with its defaults, except MCP HTTP on
- * a free port: a bench never takes the default 9877 (system.info's mcp_url says where it listens).
+ * a free port and the gateway on another: a bench never takes the defaults 9877 and 8787 (system.info says where they listen).
  */
 export function brainsEnv(home: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('BRAINS_')) env[key] = value;
-  return { ...env, ...DAEMON_ENV, BRAINS_HOME: home, BRAINS_MCP_PORT: '0', NO_COLOR: '1' };
+  return { ...env, ...DAEMON_ENV, BRAINS_HOME: home, BRAINS_MCP_PORT: '0', BRAINS_GATEWAY_PORT: '0', NO_COLOR: '1' };
 }
 
 /** Linux silently truncates an over-long socket path, so two sockets could end up on one file: refuse instead. */

@@ -13,6 +13,7 @@ import { measureTuiFigures } from './tui-figures.js';
 import { measureDbLockFigures } from './db-lock-figures.js';
 import { measureAgentFigures } from './agents-figures.js';
 import { measureSchedulerFigures } from './scheduler-figures.js';
+import { measureGatewayFigures } from './gateway-figures.js';
 
 const PLANES = {
   messages: measureMessageFigures,
@@ -23,6 +24,7 @@ const PLANES = {
   'db-lock': measureDbLockFigures,
   agents: measureAgentFigures,
   scheduler: measureSchedulerFigures,
+  gateway: measureGatewayFigures,
 } satisfies Record<string, (sizes: BenchSizes, ctx: PlaneBenchContext) => Promise<Figure[]>>;
 
 export type PlaneName = keyof typeof PLANES;

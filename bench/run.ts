@@ -47,6 +47,7 @@ async function bench(sizes: BenchSizes, cleanup: Cleanup): Promise<number> {
     ...(await measureInChild('db-lock', sizes, home)),
     ...(await measureInChild('agents', sizes, home)),
     ...(await measureInChild('scheduler', sizes, home)),
+    ...(await measureInChild('gateway', sizes, home)),
   ];
   printReport([...buildFigures(measurements, sizes), ...planeFigures], sizes);
   if (daemonExit !== 0) {

@@ -22,7 +22,7 @@ type CommandSpec = Omit<Command, 'name'>;
 
 /** The flags of `brains daemon`, which `brains up` passes on (daemon/config.ts checks them; a unit test keeps the two equal). */
 const DAEMON_FLAGS_USAGE =
-  '[--log-format human|json] [--log-level debug|info|warn|error] [--event-retention 7d|off]\n                     [--event-retention-max N|off] [--maintenance-interval 60s] [--max-frame-bytes N]\n                     [--mcp-port 9877|0|off] [--mcp-idle 1h]';
+  '[--log-format human|json] [--log-level debug|info|warn|error] [--event-retention 7d|off]\n                     [--event-retention-max N|off] [--maintenance-interval 60s] [--max-frame-bytes N]\n                     [--mcp-port 9877|0|off] [--mcp-idle 1h] [--gateway-port 8787|0|off]';
 
 const TABLE = {
   up: {
@@ -151,7 +151,7 @@ const TABLE = {
     summary: 'Run the daemon in the foreground (a tmux pane, systemd); logs one line per entry to stderr.',
     details: [
       'Each flag has an environment variable: BRAINS_LOG_FORMAT, BRAINS_LOG_LEVEL, BRAINS_EVENT_RETENTION, BRAINS_EVENT_RETENTION_MAX,',
-      'BRAINS_MAINTENANCE_INTERVAL, BRAINS_MAX_FRAME_BYTES, BRAINS_MCP_PORT, BRAINS_MCP_IDLE. SIGTERM or SIGINT stops it gracefully.',
+      'BRAINS_MAINTENANCE_INTERVAL, BRAINS_MAX_FRAME_BYTES, BRAINS_MCP_PORT, BRAINS_MCP_IDLE, BRAINS_GATEWAY_PORT. SIGTERM or SIGINT stops it gracefully.',
     ],
     examples: ['brains daemon', 'brains daemon --log-format json --event-retention 3d'],
     run: async (args) => (await import('./commands/daemon.js')).daemonCommand(args),

@@ -22,11 +22,16 @@ export interface DaemonConfig {
   mcpPortIsDefault: boolean;
   /** An MCP HTTP session with no request open for this long is closed. */
   mcpIdleMs: number;
+  /** The model gateway (OpenAI / Anthropic HTTP) on 127.0.0.1: the port (0 picks a free one), or null when off. */
+  gatewayPort: number | null;
+  /** True when gatewayPort is the default: a port already in use then leaves the gateway off instead of failing the start. */
+  gatewayPortIsDefault: boolean;
   /** A managed agent's failed turn is retried after this, doubling per attempt (BRAINS_AGENT_BACKOFF_MS; tests shorten it). */
   agentBackoffMs: number;
 }
 
 export const DEFAULT_MCP_PORT = 9877;
+export const DEFAULT_GATEWAY_PORT = 8787;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -46,6 +51,7 @@ const S = {
   maintenanceInterval: { flag: '--maintenance-interval', env: 'BRAINS_MAINTENANCE_INTERVAL' },
   mcpPort: { flag: '--mcp-port', env: 'BRAINS_MCP_PORT' },
   mcpIdle: { flag: '--mcp-idle', env: 'BRAINS_MCP_IDLE' },
+  gatewayPort: { flag: '--gateway-port', env: 'BRAINS_GATEWAY_PORT' },
 } satisfies Record<string, Setting>;
 
 /** Every flag `brains daemon` takes, and so `brains up`, which passes them on. */
@@ -72,6 +78,8 @@ export function loadConfig(args: readonly string[], env: NodeJS.ProcessEnv = pro
     mcpPort: get(S.mcpPort) === 'off' ? null : integer(get(S.mcpPort), DEFAULT_MCP_PORT, 0, 65535, S.mcpPort),
     mcpPortIsDefault: get(S.mcpPort) === undefined,
     mcpIdleMs: (optionalDuration(get(S.mcpIdle), 3600, S.mcpIdle) ?? 365 * 86400) * 1000,
+    gatewayPort: get(S.gatewayPort) === 'off' ? null : integer(get(S.gatewayPort), DEFAULT_GATEWAY_PORT, 0, 65535, S.gatewayPort),
+    gatewayPortIsDefault: get(S.gatewayPort) === undefined,
     agentBackoffMs: Number(env.BRAINS_AGENT_BACKOFF_MS) > 0 ? Number(env.BRAINS_AGENT_BACKOFF_MS) : 1000,
   };
 }

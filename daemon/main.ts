@@ -42,6 +42,7 @@ import { createDrivers } from './agents/drivers/index.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { clockOffsetFromEnv, systemClock } from './scheduler/clock.js';
 import { InProcessCaller } from './mcp/http-caller.js';
+import { GatewayService } from './gateway/service.js';
 
 export const EXIT_ALREADY_RUNNING = DAEMON_ALREADY_RUNNING_EXIT;
 
@@ -274,6 +275,20 @@ async function startDaemon(paths: StatePaths, config: DaemonConfig, settings: Ru
     });
   }
 
+  const gateway = new GatewayService({
+    port: config.gatewayPort,
+    portIsDefault: config.gatewayPortIsDefault,
+    configPath: paths.gatewayConfig,
+    adminKey: () => loadAdminKey(paths.adminKey),
+    store,
+    tokens: store.mcpTokens,
+    log,
+    version: VERSION,
+    afterWrite: () => checkpoints.afterCommit(),
+  });
+  deps.gateway = gateway;
+  services.add(gateway);
+
   // Last in, first out: agent processes end before the socket and the MCP endpoint close.
   const agents = new AgentRuntime(deps, { drivers: createDrivers({ claudePath: process.env.BRAINS_CLAUDE_PATH, log: (message) => log.warn(message) }), daemonEnv: process.env, backoffMs: config.agentBackoffMs });
   deps.agents = agents;
@@ -291,7 +306,7 @@ async function startDaemon(paths: StatePaths, config: DaemonConfig, settings: Ru
   store.failFastWhenLocked();
   await services.startAll();
   writePidfile(paths.pidfile);
-  log.info('listening', { socket: paths.socket, mcp: http.mcp?.url ?? 'off', db: paths.db, pid: process.pid, version: VERSION, schema: store.schemaVersion(), services: services.names.join(',') });
+  log.info('listening', { socket: paths.socket, mcp: http.mcp?.url ?? 'off', gateway: gateway.url ?? 'off', db: paths.db, pid: process.pid, version: VERSION, schema: store.schemaVersion(), services: services.names.join(',') });
 
   const onSignal = (signal: NodeJS.Signals) => void shutdown(`signal ${signal}`);
   process.on('SIGTERM', onSignal);

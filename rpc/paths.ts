@@ -7,6 +7,8 @@ export interface StatePaths {
   socket: string;
   db: string;
   config: string;
+  /** The model gateway's providers, models, tiers and prices; reloaded when it changes. */
+  gatewayConfig: string;
   pidfile: string;
   instanceLock: string;
   startLock: string;
@@ -41,6 +43,7 @@ export function statePaths(env: NodeJS.ProcessEnv = process.env): StatePaths {
     socket,
     db: join(home, 'brains.db'),
     config: join(home, 'config.json'),
+    gatewayConfig: join(home, 'gateway.json'),
     pidfile: join(home, 'daemon.pid'),
     instanceLock: join(home, 'daemon.lock'),
     startLock: join(home, 'start.lock'),

@@ -18,6 +18,7 @@ import { nudgesHandlers } from './nudges/handlers.js';
 import { mcpTokensHandlers } from './tokens/handlers.js';
 import { agentsHandlers } from './agents/handlers.js';
 import { schedulesHandlers } from './schedules/handlers.js';
+import { gatewayHandlers } from './gateway/handlers.js';
 
 export function createHandlers(deps: PlaneDeps): HandlersFor<Contract> {
   return {
@@ -37,5 +38,6 @@ export function createHandlers(deps: PlaneDeps): HandlersFor<Contract> {
     ...mcpTokensHandlers(deps),
     ...agentsHandlers(deps),
     ...schedulesHandlers(deps),
+    ...gatewayHandlers(deps),
   };
 }

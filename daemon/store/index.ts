@@ -16,6 +16,7 @@ import { McpTokenRepo } from './mcp-tokens.js';
 import { IdentityRepo } from './identities.js';
 import { AgentRepo } from './agents.js';
 import { ScheduleRepo } from './schedules.js';
+import { GatewayRepo } from './gateway.js';
 
 export class Store {
   readonly events: EventLog;
@@ -32,6 +33,7 @@ export class Store {
   readonly identities: IdentityRepo;
   readonly agents: AgentRepo;
   readonly schedules: ScheduleRepo;
+  readonly gateway: GatewayRepo;
   private readonly changes;
   private closed = false;
 
@@ -53,6 +55,7 @@ export class Store {
     this.identities = new IdentityRepo(db);
     this.agents = new AgentRepo(db);
     this.schedules = new ScheduleRepo(db);
+    this.gateway = new GatewayRepo(db);
     this.changes = db.prepare('SELECT total_changes()').pluck();
   }
 

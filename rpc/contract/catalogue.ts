@@ -345,6 +345,27 @@ const daemonEvents = defineEvents({
     project: bySubject,
     data: z.object({ agent_name: z.string(), replaced: z.boolean() }),
   },
+  'gateway.key_created': {
+    summary: 'A named gateway key was made (gateway.key_create).',
+    subject: 'key name',
+    delivery: 'log',
+    project: (e) => (e.data as { project_id: string | null }).project_id,
+    data: z.object({ key_id: z.number().int(), agent_name: z.string().nullable(), project_id: z.string().nullable(), expires_at: z.string().nullable() }),
+  },
+  'gateway.key_revoked': {
+    summary: 'A named gateway key was revoked (gateway.key_revoke).',
+    subject: 'key name',
+    delivery: 'log',
+    project: none,
+    data: z.object({ key_id: z.number().int() }),
+  },
+  'gateway.config_changed': {
+    summary: 'gateway.json was replaced with gateway.config_set.',
+    subject: 'the file path',
+    delivery: 'log',
+    project: none,
+    data: z.object({ providers: z.array(z.string()), models: z.array(z.string()) }),
+  },
 });
 
 /** Types under `user.` are the operator's and scripts' own markers (events.publish): any data. */

@@ -16,6 +16,7 @@ import { nudgesMethods } from './nudges.js';
 import { mcpMethods } from './mcp.js';
 import { agentsMethods } from './agents.js';
 import { schedulesMethods } from './schedules.js';
+import { gatewayMethods } from './gateway.js';
 
 export const contract = {
   ...systemMethods,
@@ -34,6 +35,7 @@ export const contract = {
   ...mcpMethods,
   ...agentsMethods,
   ...schedulesMethods,
+  ...gatewayMethods,
 };
 
 export const notifications = {

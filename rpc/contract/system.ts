@@ -40,6 +40,19 @@ const mcpHttp = z.object({
 });
 export type McpHttpStatus = z.output<typeof mcpHttp>;
 
+export const GATEWAY_STATES = ['on', 'disabled', 'port_taken', 'stopped'] as const;
+
+const gateway = z.object({
+  state: z
+    .enum(GATEWAY_STATES)
+    .describe('on: listening; disabled: turned off (--gateway-port off); port_taken: the default port was in use at start; stopped: the daemon is starting or stopping.'),
+  url: z.string().nullable().describe('Its base URL (http://127.0.0.1:<port>; OpenAI clients add /v1); null when it does not listen.'),
+  port: z.number().int().nullable().describe('The port it listens on, or the one it could not take; null when disabled.'),
+  reason: z.string().nullable().describe('Why it is off and what to do about it; null when on.'),
+  config_problem: z.string().nullable().describe('Why gateway.json was refused (the last good one, or the defaults, is in use); null when it is fine.'),
+});
+export type GatewayStatus = z.output<typeof gateway>;
+
 export const systemMethods = defineMethods({
   'system.ping': {
     summary: 'Check that the daemon answers.',
@@ -48,7 +61,7 @@ export const systemMethods = defineMethods({
     emits: [],
   },
   'system.info': {
-    summary: 'Version, schema version, pid, uptime, state paths, the MCP HTTP endpoint (or why it is off), database size and counts.',
+    summary: 'Version, schema version, pid, uptime, state paths, the MCP HTTP endpoint and the model gateway (or why they are off), database size and counts.',
     params: z.object({}).strict(),
     result: z.object({
       version: z.string(),
@@ -61,6 +74,8 @@ export const systemMethods = defineMethods({
       socket: z.string(),
       mcp_url: z.string().nullable().describe('The MCP Streamable HTTP endpoint (http://127.0.0.1:<port>/mcp), or null when it is off.'),
       mcp_http: mcpHttp.describe('The MCP Streamable HTTP endpoint: whether it listens, where, or why not.'),
+      gateway_url: z.string().nullable().describe('The model gateway (OpenAI and Anthropic HTTP), http://127.0.0.1:<port>, or null when it is off.'),
+      gateway: gateway.describe('The model gateway: whether it listens, where, or why not.'),
       db_path: z.string(),
       db_bytes: z.number().int().describe('Database file plus its write-ahead log, in bytes.'),
       event_seq: seq.describe('Newest event in the log (0 when empty).'),

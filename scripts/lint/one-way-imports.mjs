@@ -34,6 +34,12 @@ export const BOUNDARIES = [
     fix: 'give the scheduler what it needs through its options in main.ts (as its call function), or move the shared code into daemon/planes',
   },
   {
+    from: 'daemon/gateway',
+    forbid: ['daemon/server', 'daemon/mcp', 'daemon/agents', 'daemon/scheduler', 'daemon/main.ts'],
+    why: 'the gateway is an HTTP face of its own: it knows no socket server, mcp, agents or scheduler module, nor daemon/main.ts',
+    fix: 'give the gateway what it needs through its service options in main.ts, or move the shared code into daemon/http or rpc',
+  },
+  {
     from: 'daemon',
     allow: ['daemon', 'rpc'],
     why: 'the daemon knows no CLI or cockpit; it may import rpc and daemon',

@@ -30,8 +30,8 @@ export async function withEmptyHome(fn: (home: string) => Promise<void>): Promis
 }
 
 export function envFor(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  // MCP HTTP stays off unless a test asks for a port (BRAINS_MCP_PORT=0): tests never bind the default 9877.
-  const env: NodeJS.ProcessEnv = { ...process.env, BRAINS_HOME: home, BRAINS_CHECK_RESULTS: '1', NO_COLOR: '1', BRAINS_MCP_PORT: 'off', ...extra };
+  // MCP HTTP and the gateway stay off unless a test asks for a port (=0): tests never bind the defaults 9877 and 8787.
+  const env: NodeJS.ProcessEnv = { ...process.env, BRAINS_HOME: home, BRAINS_CHECK_RESULTS: '1', NO_COLOR: '1', BRAINS_MCP_PORT: 'off', BRAINS_GATEWAY_PORT: 'off', ...extra };
   delete env.BRAINS_SOCKET;
   return env;
 }

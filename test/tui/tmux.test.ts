@@ -110,7 +110,7 @@ test('npm start on a state dir never used opens the cockpit with the demo runnin
   const tmux = (...args: string[]) => execFileSync('tmux', ['-L', server, ...args], { encoding: 'utf8' });
   const screen = () => tmux('capture-pane', '-p', '-t', 'start');
   try {
-    const env = `BRAINS_HOME='${home}' BRAINS_MCP_PORT=off BRAINS_DEMO_INTERVAL_MS=300 NO_COLOR=1 TERM=xterm-256color`;
+    const env = `BRAINS_HOME='${home}' BRAINS_MCP_PORT=off BRAINS_GATEWAY_PORT=off BRAINS_DEMO_INTERVAL_MS=300 NO_COLOR=1 TERM=xterm-256color`;
     tmux('new-session', '-d', '-s', 'start', '-x', '160', '-y', '32', `env ${env} '${process.execPath}' '${CLI}' start`);
     tmux('set-option', '-t', 'start', 'remain-on-exit', 'on');
     try {

@@ -1,7 +1,7 @@
 // What every plane's handlers may use: the store, the bus, the one way to mutate, and facts about this daemon.
 import type { LoopDelayFigures } from '../../services/loop-delay.js';
 import type { StatePaths } from '../../../rpc/paths.js';
-import type { McpHttpStatus } from '../../../rpc/contract/system.js';
+import type { GatewayStatus, McpHttpStatus } from '../../../rpc/contract/system.js';
 import type { Store } from '../../store/index.js';
 import type { EventBus } from '../../events/bus.js';
 import type { Mutate } from '../../events/mutate.js';
@@ -46,6 +46,17 @@ export interface SchedulerControl {
   execute(runNo: number): void;
 }
 
+/** What the gateway plane asks of the gateway service (which the planes never import): it lives in daemon/gateway. */
+export interface GatewayControl {
+  status(): GatewayStatus;
+  /** Write the request records still buffered, so a listing sees every finished request. */
+  flushRecords(): void;
+  /** The configuration in use (the last good gateway.json, or the defaults). */
+  config(): Record<string, unknown>;
+  /** gateway.json changed: read it now. */
+  reload(): void;
+}
+
 export interface PlaneDeps {
   store: Store;
   bus: EventBus;
@@ -76,6 +87,8 @@ export interface PlaneDeps {
   agents?: AgentControl;
   /** The scheduler, once it is built (main.ts sets it before any call). */
   scheduler?: SchedulerControl;
+  /** The model gateway service, once it is built (main.ts sets it before any call). */
+  gateway?: GatewayControl;
   /** The event loop's worst delays (system.info). */
   eventLoop?(): LoopDelayFigures;
 }

@@ -13,6 +13,7 @@ export function systemHandlers(deps: PlaneDeps): HandlersFor<typeof systemMethod
     'system.info': () => {
       const size = deps.store.sizeBytes();
       const mcpHttp = deps.mcpHttp?.() ?? { state: 'disabled' as const, url: null, port: null, reason: 'this daemon serves no MCP HTTP', sessions: 0 };
+      const gateway = deps.gateway?.status() ?? { state: 'disabled' as const, url: null, port: null, reason: 'this daemon serves no gateway', config_problem: null };
       return {
         version: deps.version,
         schema_version: deps.store.schemaVersion(),
@@ -24,6 +25,8 @@ export function systemHandlers(deps: PlaneDeps): HandlersFor<typeof systemMethod
         socket: deps.paths.socket,
         mcp_url: mcpHttp.url,
         mcp_http: mcpHttp,
+        gateway_url: gateway.url,
+        gateway,
         db_path: deps.paths.db,
         db_bytes: size.db + size.wal,
         event_seq: deps.store.events.head(),

@@ -18,6 +18,7 @@ import handoffTasks from './015_handoff_tasks.js';
 import managedAgents from './016_managed_agents.js';
 import auditSequence from './017_audit_sequence.js';
 import schedules from './018_schedules.js';
+import gateway from './019_gateway.js';
 
 export interface Migration {
   version: number;
@@ -25,7 +26,7 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: readonly Migration[] = [eventLog, sessionsProjects, messages, resources, locks, tasks, approvals, audit, nudges, mcpTokens, principals, inbox, auditHead, lockScopes, handoffTasks, managedAgents, auditSequence, schedules];
+export const migrations: readonly Migration[] = [eventLog, sessionsProjects, messages, resources, locks, tasks, approvals, audit, nudges, mcpTokens, principals, inbox, auditHead, lockScopes, handoffTasks, managedAgents, auditSequence, schedules, gateway];
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
 
 export class SchemaTooNewError extends Error {

@@ -1,0 +1,86 @@
+// The gateway as a daemon service: its config file, its recorder and its HTTP server started and stopped with the daemon, and what the planes may ask of it.
+import type { TokenLookup } from '../http/auth.js';
+import type { Logger } from '../log.js';
+import type { GatewayControl } from '../planes/shared/deps.js';
+import type { Service } from '../services/registry.js';
+import type { Store } from '../store/index.js';
+import { GatewayConfigFile } from './config.js';
+import { RequestRecorder } from './recorder.js';
+import { GatewayServer } from './server.js';
+import { gatewayStatus } from './status.js';
+
+export interface GatewayServiceOptions {
+  port: number | null;
+  portIsDefault: boolean;
+  configPath: string;
+  adminKey: () => string;
+  store: Store;
+  tokens: TokenLookup;
+  log: Logger;
+  version: string;
+  afterWrite: () => void;
+}
+
+export class GatewayService implements Service, GatewayControl {
+  readonly name = 'gateway';
+  private server: GatewayServer | null = null;
+  private portTaken = false;
+  private readonly configFile: GatewayConfigFile;
+  private readonly recorder: RequestRecorder;
+
+  constructor(private readonly opts: GatewayServiceOptions) {
+    this.configFile = new GatewayConfigFile(opts.configPath, opts.log);
+    this.recorder = new RequestRecorder(opts.store, opts.log, opts.afterWrite);
+  }
+
+  async start(): Promise<void> {
+    if (this.opts.port === null) return;
+    this.server = await GatewayServer.start({
+      port: this.opts.port,
+      portIsDefault: this.opts.portIsDefault,
+      adminKey: this.opts.adminKey(),
+      tokens: this.opts.tokens,
+      keys: this.opts.store.gateway,
+      config: this.configFile,
+      recorder: this.recorder,
+      log: this.opts.log,
+      version: this.opts.version,
+    });
+    this.portTaken = this.server === null;
+  }
+
+  async stop(): Promise<void> {
+    await this.server?.stop();
+    this.server = null;
+    try {
+      this.recorder.flush();
+    } catch {
+      /* the store may be what failed */
+    }
+  }
+
+  get url(): string | null {
+    return this.server?.url ?? null;
+  }
+
+  status() {
+    return gatewayStatus({
+      configuredPort: this.opts.port,
+      server: this.server && { url: this.server.url, port: this.server.listeningPort },
+      portTaken: this.portTaken,
+      configProblem: this.configFile.problem(),
+    });
+  }
+
+  flushRecords(): void {
+    this.recorder.flush();
+  }
+
+  config(): Record<string, unknown> {
+    return this.configFile.get();
+  }
+
+  reload(): void {
+    this.configFile.reload();
+  }
+}

@@ -1,0 +1,111 @@
+// What gateway.json may hold (providers, models, tiers, prices), checked once here for the daemon's reload and gateway.config_set alike.
+import { z } from 'zod';
+
+export const PROVIDER_TYPES = ['echo', 'ollama', 'openai_compatible', 'anthropic'] as const;
+export type ProviderType = (typeof PROVIDER_TYPES)[number];
+
+/** The built-in provider every gateway has, so everything works with no keys. */
+export const ECHO_PROVIDER = 'echo';
+
+/** Where a provider type lives when base_url is left out. */
+export const DEFAULT_BASE_URLS: Partial<Record<ProviderType, string>> = {
+  ollama: 'http://127.0.0.1:11434/v1',
+  anthropic: 'https://api.anthropic.com',
+};
+
+/** A provider key is named, never written: `${ENV:NAME}` is read from the daemon's environment at each request. */
+export const ENV_REFERENCE = /^\$\{ENV:([A-Za-z_][A-Za-z0-9_]{0,127})\}$/;
+
+const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, 'a name of letters, digits and . _ : / - (up to 128)');
+
+const providerSchema = z
+  .object({
+    type: z.enum(PROVIDER_TYPES),
+    base_url: z
+      .string()
+      .max(2000)
+      .regex(/^https?:\/\/[^\s]+$/, 'an http:// or https:// URL')
+      .optional()
+      .describe('The upstream API root: https://api.openai.com/v1, http://127.0.0.1:11434/v1, https://api.anthropic.com'),
+    api_key: z
+      .string()
+      .regex(ENV_REFERENCE, 'a reference to an environment variable such as ${ENV:OPENAI_API_KEY} (keys are never written in gateway.json)')
+      .optional(),
+    pass_through: z.boolean().optional().describe("Forward the caller's own Authorization / x-api-key unchanged (they authenticate to brains with x-brains-key)."),
+    timeout_seconds: z.number().min(1).max(3600).optional(),
+  })
+  .strict();
+
+const modelSchema = z
+  .object({
+    provider: name,
+    model: z.string().min(1).max(256).optional().describe('The model name the provider knows it by (default: the same name).'),
+  })
+  .strict();
+
+const priceSchema = z.object({ input_per_mtok: z.number().min(0), output_per_mtok: z.number().min(0) }).strict();
+
+export const gatewayConfigSchema = z
+  .object({
+    default_provider: name.optional().describe('Serves a model named nowhere else (default: echo).'),
+    providers: z.record(name, providerSchema).optional(),
+    models: z.record(name, modelSchema).optional(),
+    tiers: z.record(name, name).optional().describe('Aliases: a tier name -> a model name (fast -> gpt-4o-mini).'),
+    prices: z.record(name, priceSchema).optional().describe('Per model, in currency units per million tokens (kept for accounting).'),
+    max_body_bytes: z.number().int().min(1024).max(256 * 1024 * 1024).optional(),
+  })
+  .strict();
+
+export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
+export type ProviderConfig = z.output<typeof providerSchema>;
+
+/** Problems that span fields: names that point nowhere, a provider with no URL to call. */
+function crossProblems(config: GatewayConfig): string[] {
+  const problems: string[] = [];
+  const providers = config.providers ?? {};
+  const known = (provider: string) => provider === ECHO_PROVIDER || Object.prototype.hasOwnProperty.call(providers, provider);
+  for (const [provider, p] of Object.entries(providers)) {
+    if ((p.type === 'openai_compatible') && p.base_url === undefined) problems.push(`providers.${provider}.base_url: required for type ${p.type}`);
+    if (p.pass_through && p.api_key !== undefined) problems.push(`providers.${provider}.api_key: a pass_through provider uses the caller's own key; remove api_key or pass_through`);
+    if (p.pass_through && p.type !== 'anthropic' && p.type !== 'openai_compatible') problems.push(`providers.${provider}.pass_through: only anthropic and openai_compatible providers can pass a caller's key through`);
+  }
+  for (const [model, m] of Object.entries(config.models ?? {})) {
+    if (!known(m.provider)) problems.push(`models.${model}.provider: no provider named ${JSON.stringify(m.provider)}; declare it under providers`);
+  }
+  for (const [tier, target] of Object.entries(config.tiers ?? {})) {
+    if (!Object.prototype.hasOwnProperty.call(config.models ?? {}, target)) problems.push(`tiers.${tier}: no model named ${JSON.stringify(target)}; declare it under models`);
+  }
+  if (config.default_provider !== undefined && !known(config.default_provider)) problems.push(`default_provider: no provider named ${JSON.stringify(config.default_provider)}`);
+  return problems;
+}
+
+function issuePath(path: readonly PropertyKey[]): string {
+  return path.length === 0 ? '(top level)' : path.map(String).join('.');
+}
+
+/** The config, or every problem as `field.path: what is wrong` (the field named as in the file). */
+export function checkGatewayConfig(value: unknown): { ok: true; config: GatewayConfig } | { ok: false; problems: string[] } {
+  const parsed = gatewayConfigSchema.safeParse(value);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.slice(0, 10).map((issue) => {
+        const unknownKeys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : null;
+        return unknownKeys ? `${issuePath(issue.path)}: unknown field ${unknownKeys.map((k) => JSON.stringify(k)).join(', ')}` : `${issuePath(issue.path)}: ${issue.message}`;
+      }),
+    };
+  }
+  const problems = crossProblems(parsed.data);
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, config: parsed.data };
+}
+
+/** Text of gateway.json to config, or its problems (bad JSON is one problem naming the file). */
+export function parseGatewayConfig(text: string): { ok: true; config: GatewayConfig } | { ok: false; problems: string[] } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, problems: [`gateway.json is not valid JSON (${(error as Error).message.slice(0, 120)})`] };
+  }
+  return checkGatewayConfig(value);
+}
