@@ -25,6 +25,9 @@ class CommandSession implements DriverSession {
     this.ending = null;
     const [name, ...args] = this.spec.command!;
     const { execa } = await loadExeca();
+    // Stopped, interrupted or killed while execa loaded: no process was started, and none may start now.
+    const early = this.ending as CommandSession['ending'];
+    if (early) return { status: early.status, text: '', ...(early.error ? { error: early.error } : {}) };
     let child: ResultPromise;
     try {
       child = execa(this.program, args, {
@@ -78,22 +81,22 @@ class CommandSession implements DriverSession {
   answerPermission(): void {}
 
   async interrupt(): Promise<void> {
-    if (!this.child) return;
     this.ending = { status: 'interrupted' };
+    if (!this.child) return;
     signalGroup(this.child.pid, 'SIGTERM');
     const child = this.child;
     setTimeout(() => signalGroup(child.pid, 'SIGKILL'), 2000).unref();
   }
 
   async stop(graceMs: number): Promise<void> {
-    if (!this.child) return;
     this.ending = { status: 'interrupted' };
+    if (!this.child) return;
     await endGracefully(this.child, graceMs);
   }
 
   kill(reason: string): void {
-    if (!this.child) return;
     this.ending = { status: 'error', error: reason };
+    if (!this.child) return;
     signalGroup(this.child.pid, 'SIGKILL');
   }
 }
