@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { contract } from '../../rpc/contract/index.js';
 import { inFaceNames } from '../../rpc/contract/face-names.js';
 import type { MethodDef } from '../../rpc/contract/define.js';
-import { LEGACY_RESULTS, compatFields } from './compat.js';
+import { compatFields } from './compat.js';
+import { RESULT_COMPAT } from './compat-results.js';
 
 export interface ToolSpec {
   tool: string;
@@ -51,9 +52,9 @@ function describeTool(method: string, def: MethodDef, identity: ReadonlySet<stri
 }
 
 function specFor(method: string, def: MethodDef & { mcpTool: string }): ToolSpec {
-  const output = LEGACY_RESULTS[def.mcpTool]?.output(def.result) ?? def.result;
+  const output = RESULT_COMPAT[def.mcpTool]?.output(def.result) ?? def.result;
   if (!(def.params instanceof z.ZodObject) || !(output instanceof z.ZodObject)) {
-    throw new Error(`${method}: MCP tools need object params and results (a union result needs an entry in LEGACY_RESULTS)`);
+    throw new Error(`${method}: MCP tools need object params and results (a union result needs an entry in RESULT_COMPAT)`);
   }
   const shape = def.params.shape as Record<string, z.ZodType>;
   const identity = identityFieldsOf(def, shape);
