@@ -36,7 +36,7 @@ const INSTRUCTIONS = [
   'brains coordinates AI agents on this machine: projects, messages, shared resources, locks, tasks and human approvals.',
   'Start with status (your working_directory) to see who you are; list_projects and join_project to join one.',
   'After that brains knows your agent name: later calls may omit agent_name and from_agent.',
-  'Listen with receive_messages (wait: true) and acknowledge what you handled with acknowledge_message.',
+  'Listen with receive_messages (wait: true): what it returns is acknowledged unless you pass ack: "manual" (then acknowledge_message what you handled).',
 ].join(' ');
 
 /** One server per MCP session. */

@@ -70,7 +70,10 @@ export async function readSourcePath(sourcePath: string, workingDirectory: strin
         limit: SOURCE_PATH_MAX_BYTES,
       });
     }
-    const bytes = await handle.readFile();
+    // Read no more than the limit allows, even if the file grew since its size was checked.
+    const buffer = Buffer.alloc(stat.size);
+    const { bytesRead } = await handle.read(buffer, 0, stat.size, 0);
+    const bytes = buffer.subarray(0, bytesRead);
     const text = bytes.toString('utf8');
     return Buffer.from(text, 'utf8').equals(bytes) ? { content: text, encoding: 'text' } : { content: bytes.toString('base64'), encoding: 'base64' };
   } finally {
