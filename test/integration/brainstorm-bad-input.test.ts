@@ -2,16 +2,17 @@
 // are new ways in; each is tried with the wrong type, left out, oversized and hostile, through `brains mcp`.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { call, callErrorBody, openMcp, type Mcp } from '../helpers/mcp-stdio.js';
+import { openHttp } from '../helpers/mcp-http.js';
+import { call, callErrorBody, errorBodyOf, openMcp, type Mcp } from '../helpers/mcp-stdio.js';
 import { withDaemon } from '../helpers/with-daemon.js';
 
 const P = 'bad-input';
 
 describe('Brainstorm arguments: bad input', () => {
-  const { daemon, client: admin } = withDaemon();
+  const { daemon, client: admin } = withDaemon({ env: { BRAINS_MCP_PORT: '0' } });
   let agent: Mcp;
   let other: Mcp;
   let outside: string;
@@ -136,6 +137,20 @@ describe('Brainstorm arguments: bad input', () => {
     assert.match(both.error, /content or source_path, not both/);
     const stored = await admin.call('resource.list', { project_id: P, agent_name: 'operator' });
     assert.equal(stored.resources.some((r) => r.resource_id === 'leak'), false, 'nothing was stored');
+  });
+
+  test('source_path over MCP HTTP, which has no working directory, is refused with what to do instead', async () => {
+    const url = (await admin.call('system.info')).mcp_url!;
+    const http = await openHttp(url, readFileSync(daemon.paths.adminKey, 'utf8').trim());
+    try {
+      const result = await http.client.callTool({ name: 'store_resource', arguments: { project_id: P, resource_id: 'over-http', name: 'x', agent_name: 'alice', source_path: '/etc/hostname' } });
+      assert.equal(result.isError, true);
+      const body = errorBodyOf(result.content as Array<{ text: string }>);
+      assert.equal(body.code, 'SOURCE_PATH_UNSUPPORTED');
+      assert.match(body.error, /pass the file's text as content/);
+    } finally {
+      await http.client.close();
+    }
   });
 
   test('offset, limit and ack: the wrong type or out of range is refused; a huge limit is capped', async () => {
