@@ -228,7 +228,7 @@ export async function mcpCommand(argv: string[]): Promise<number> {
       throw error;
     }
   };
-  const { server, quickTools } = createMcpServerWithQuickTools({ call, version: VERSION, progressIntervalMs: progressInterval() });
+  const { server, quickTools } = createMcpServerWithQuickTools({ call, version: VERSION, progressIntervalMs: progressInterval(), workingDirectory: process.cwd() });
   const transport = new QuickCallTransport(new StdioLineTransport(), quickTools);
   transport.onerror = (error) => log(`stdio: ${error.message}`);
 

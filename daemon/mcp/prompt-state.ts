@@ -40,7 +40,7 @@ interface Manifest {
   version: number;
 }
 
-type StatusView = { identity_reminder: string[]; projects: Array<{ project_id: string; agent_name: string; unread_messages: number; archived: boolean }>; total_unread_messages: number };
+type StatusView = { identity_reminder: string[]; projects: Array<{ project_id: string; agent_name: string; role: string; unread_messages: number; archived: boolean }>; total_unread_messages: number };
 
 export class PromptState {
   constructor(

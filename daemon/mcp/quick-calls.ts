@@ -72,7 +72,7 @@ export class QuickCallTransport implements Transport {
     try {
       result = await this.tools.run(call);
     } catch (error) {
-      result = toolError(error instanceof Error ? error.message : String(error));
+      result = toolError(error);
     }
     try {
       if (!state.cancelled) await this.inner.send({ result, jsonrpc: '2.0', id });

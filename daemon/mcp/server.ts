@@ -12,7 +12,8 @@ import type { DaemonCall } from './caller.js';
 import { loggedCalls } from './call-log.js';
 import { registerPrompts } from './prompts.js';
 import type { QuickTools } from './quick-calls.js';
-import { describeFailure, toolError, toolResult } from './results.js';
+import { errorBody, errorText, parseErrorBody } from './compat-errors.js';
+import { failureBody, toolError, toolResult } from './results.js';
 import { toolCall, toolRunner } from './run-tool.js';
 import { contractTools, type ToolSpec } from './tools.js';
 import { DEFAULT_PROGRESS_INTERVAL_MS } from './waiting.js';
@@ -29,6 +30,8 @@ export interface McpServerOptions {
   progressIntervalMs?: number;
   /** The session's log (logging/setLevel and the lines about its calls); one of its own when not given. */
   log?: SessionLog;
+  /** The agent's working directory (brains mcp runs in it): where store_resource reads a source_path file. None over HTTP. */
+  workingDirectory?: string;
 }
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -37,7 +40,7 @@ const INSTRUCTIONS = [
   'brains coordinates AI agents on this machine: projects, messages, shared resources, locks, tasks and human approvals.',
   'Start with status (your working_directory) to see who you are; list_projects and join_project to join one.',
   'After that brains knows your agent name: later calls may omit agent_name and from_agent.',
-  'Listen with receive_messages (wait: true) and acknowledge what you handled with acknowledge_message.',
+  'Listen with receive_messages (wait: true): what it returns is acknowledged unless you pass ack: "manual" (then acknowledge_message what you handled).',
 ].join(' ');
 
 /** One server per MCP session. */
@@ -51,12 +54,12 @@ export function createMcpServerWithQuickTools(opts: McpServerOptions): { server:
   const log = opts.log ?? new SessionLog();
   log.attach(server);
   const call = loggedCalls(opts.call, log);
-  const run = toolRunner(call, opts.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS);
+  const run = toolRunner(call, { progressMs: opts.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS, workingDirectory: opts.workingDirectory });
 
   const specs = contractTools();
   answerBadArgumentsAsTheDaemon(server, specs);
   checkToolResultsOnce(server, specs);
-  answerUnknownToolsWithTheNearest(server, [...specs.map((spec) => spec.tool), 'version']);
+  answerSdkErrorsAsBodies(server, [...specs.map((spec) => spec.tool), 'version']);
   for (const spec of specs) {
     server.registerTool(
       spec.tool,
@@ -83,7 +86,7 @@ export function createMcpServerWithQuickTools(opts: McpServerOptions): { server:
         const info = (await call('system.info', {}, { signal: extra.signal, waits: false, notify: extra.sendNotification })) as { version: string; schema_version: number };
         return toolResult({ name: 'brains', version: info.version, schema_version: info.schema_version });
       } catch (error) {
-        return toolError(describeFailure(error));
+        return toolError(error);
       }
     },
   );
@@ -92,16 +95,24 @@ export function createMcpServerWithQuickTools(opts: McpServerOptions): { server:
   return { server, quickTools: { specs, run } };
 }
 
-/** The SDK answers a mistyped tool name with "Tool X not found"; ours name the nearest tool, like the daemon's methods. */
-function answerUnknownToolsWithTheNearest(server: McpServer, tools: readonly string[]): void {
+/**
+ * The SDK turns a failure before a tool runs (an unknown tool, bad arguments) into a tool error with its text; ours carry
+ * the same JSON body as every other tool error, and a mistyped tool name names the nearest tool, like the daemon's methods.
+ */
+function answerSdkErrorsAsBodies(server: McpServer, tools: readonly string[]): void {
   const sdk = server as unknown as { createToolError(message: string): CallToolResult };
   const sdkError = sdk.createToolError.bind(server);
   sdk.createToolError = (message) => {
+    if (parseErrorBody(message)) return sdkError(message);
     const unknown = /^MCP error -32602: Tool ([\s\S]*) not found$/.exec(message);
-    if (!unknown) return sdkError(message);
+    if (!unknown) {
+      const invalid = /^MCP error -32602: ([\s\S]*)$/.exec(message);
+      return sdkError(errorText(invalid ? errorBody('INVALID_PARAMS', invalid[1]!) : errorBody('INTERNAL', message)));
+    }
     const name = unknown[1]!;
     const nearest = name.length <= 100 ? nearestName(name, tools) : undefined;
-    return sdkError(`NOT_FOUND: no tool ${escapeInvisible(name.length > 60 ? `${name.slice(0, 60)}…` : name)}; ${nearest ? `did you mean ${nearest}? ` : ''}tools/list lists them all`);
+    const text = `no tool ${escapeInvisible(name.length > 60 ? `${name.slice(0, 60)}…` : name)}; ${nearest ? `did you mean ${nearest}? ` : ''}tools/list lists them all`;
+    return sdkError(errorText(errorBody('NOT_FOUND', text, { brainstorm_code: 'UNKNOWN_TOOL', ...(nearest ? { nearest } : {}) })));
   };
 }
 
@@ -127,6 +138,6 @@ function answerBadArgumentsAsTheDaemon(server: McpServer, specs: readonly ToolSp
     const checked = spec.input.safeParse(args ?? {});
     if (checked.success) return checked.data;
     const refusal = invalidParams(name, spec.input, checked.error.issues, args ?? {});
-    throw new Error(describeFailure(new RpcCallError({ code: refusal.code, message: refusal.message, data: refusal.data })));
+    throw new Error(errorText(failureBody(new RpcCallError({ code: refusal.code, message: refusal.message, data: refusal.data }))));
   };
 }

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { contract } from '../../rpc/contract/index.js';
 import { inFaceNames } from '../../rpc/contract/face-names.js';
 import type { MethodDef } from '../../rpc/contract/define.js';
-import { LEGACY_RESULTS, compatFields } from './compat.js';
+import { compatFields } from './compat.js';
+import { RESULT_COMPAT } from './compat-results.js';
 
 export interface ToolSpec {
   tool: string;
@@ -24,7 +25,8 @@ const NEXT_STEPS: Record<string, string> = {
   'project.join': 'Next: get_project_info to see who is here, receive_messages with wait: true to listen, send_message to talk.',
   'project.info': 'Next: send_message to a member (to_agent) or to everyone (broadcast: true).',
   'message.send': 'With reply_expected, wait for the answer with receive_messages (wait: true).',
-  'message.receive': 'Next: handle each message, then acknowledge_message with its delivery_token (or message_id); answer with send_message and reply_to.',
+  'message.receive':
+    "What it returns is acknowledged (read once, as in Brainstorm); with ack: 'manual' acknowledge each with acknowledge_message (delivery_token or message_id) once handled, or it comes back. Answer with send_message and reply_to. timeout: true, retry: true: nothing came; call again to keep listening.",
   'resource.store': 'Next: tell the others with send_message (broadcast: true) naming the resource_id.',
   'lock.acquire': 'Next: do the work, renew with lock_renew before expires_at, and lock_release when done (pass the fencing_token).',
   'task.claim': 'Next: do the task, then task_update with status done or failed and a note.',
@@ -51,9 +53,9 @@ function describeTool(method: string, def: MethodDef, identity: ReadonlySet<stri
 }
 
 function specFor(method: string, def: MethodDef & { mcpTool: string }): ToolSpec {
-  const output = LEGACY_RESULTS[def.mcpTool]?.output(def.result) ?? def.result;
+  const output = RESULT_COMPAT[def.mcpTool]?.output(def.result) ?? def.result;
   if (!(def.params instanceof z.ZodObject) || !(output instanceof z.ZodObject)) {
-    throw new Error(`${method}: MCP tools need object params and results (a union result needs an entry in LEGACY_RESULTS)`);
+    throw new Error(`${method}: MCP tools need object params and results (a union result needs an entry in RESULT_COMPAT)`);
   }
   const shape = def.params.shape as Record<string, z.ZodType>;
   const identity = identityFieldsOf(def, shape);

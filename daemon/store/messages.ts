@@ -60,6 +60,19 @@ export interface Ended {
   state: 'dead' | 'expired';
 }
 
+/** Which part of what is due a receive takes, and whether taking it also acknowledges it. */
+export interface ReceivePage {
+  /** Leave this many due messages (oldest first) where they are. */
+  offset?: number;
+  /** Stop before the payloads and metadata taken add up to more than this (at least one is always taken). */
+  maxBytes?: number;
+  /** Acknowledge what is delivered in the same write (Brainstorm's read-once receive). */
+  ack?: boolean;
+}
+
+/** What a received message adds to its answer beyond its payload and metadata: ids, names, times, its token. */
+const MESSAGE_OVERHEAD_BYTES = 1024;
+
 export interface ReceiveOutcome {
   delivered: Delivered[];
   ended: Ended[];
@@ -139,6 +152,8 @@ export class MessageRepo {
   private readonly recipientsStmt;
   private readonly deliveryStmt;
   private readonly deliverStmt;
+  /** A page further on (offset > 0): rare, so its bound LIMIT's re-prepare is no matter. */
+  private readonly dueAfterStmt;
   private readonly finishStmt;
   private readonly finishedRemoveStmt;
   private readonly finishAllStmt;
@@ -174,6 +189,11 @@ export class MessageRepo {
        UNION ALL
        SELECT message_seq, recipient, state, attempt, NULL, last_delivered_at, ack_deadline, CASE state WHEN 'acked' THEN ended_at END
          FROM finished_deliveries WHERE message_seq = @seq AND recipient = @recipient`,
+    );
+    this.dueAfterStmt = db.prepare(
+      `SELECT m.*, d.message_seq, d.state, d.attempt FROM open_deliveries d JOIN messages m ON m.seq = d.message_seq
+        WHERE d.project_id = ? AND d.recipient = ? AND (d.state = 'pending' OR d.ack_deadline <= ?)
+        ORDER BY d.message_seq LIMIT ? OFFSET ?`,
     );
     this.deliverStmt = db.prepare(
       `UPDATE open_deliveries SET state = 'delivered', attempt = attempt + 1, last_delivered_at = ?, ack_deadline = ?
@@ -282,15 +302,18 @@ export class MessageRepo {
    * by the deadline. On the way, deliveries past their TTL expire and ones past their last attempt die. Every row
    * looked at stops being due (delivered with a new deadline, or moved out), so the loop ends.
    */
-  receive(projectId: string, recipient: string, limit: number, rules: DeliveryRules): ReceiveOutcome {
+  receive(projectId: string, recipient: string, limit: number, rules: DeliveryRules, page: ReceivePage = {}): ReceiveOutcome {
     const now = iso(rules.now);
     const ackDeadline = iso(rules.now + rules.ackTimeoutMs);
     const outcome: ReceiveOutcome = { delivered: [], ended: [] };
+    const offset = page.offset ?? 0;
+    let budget = page.maxBytes ?? Infinity;
     for (;;) {
       const want = limit - outcome.delivered.length;
-      const due = this.dueStatement(want).all(projectId, recipient, now) as Candidate[];
+      const due = (offset > 0 ? this.dueAfterStmt.all(projectId, recipient, now, want, offset) : this.dueStatement(want).all(projectId, recipient, now)) as Candidate[];
       const delivering: number[] = [];
       const ending: Record<'dead' | 'expired', number[]> = { dead: [], expired: [] };
+      let full = false;
       for (const candidate of due) {
         const end = candidate.expires_at <= now ? 'expired' : candidate.state === 'delivered' && candidate.attempt >= rules.maxAttempts ? 'dead' : null;
         if (end) {
@@ -298,14 +321,22 @@ export class MessageRepo {
           outcome.ended.push({ message_id: candidate.message_id, project_id: projectId, from_agent: candidate.from_agent, recipient, attempt: candidate.attempt, state: end });
           continue;
         }
+        // A page holds what fits in one answer; the first message always does (a message is far smaller than a frame).
+        const size = candidate.payload.length + (candidate.metadata?.length ?? 0) + MESSAGE_OVERHEAD_BYTES;
+        if (size > budget && outcome.delivered.length + delivering.length > 0) {
+          full = true;
+          break;
+        }
+        budget -= size;
         delivering.push(candidate.seq);
         // The candidate row is the message row plus three delivery fields; views pick message fields by name.
         outcome.delivered.push({ message: candidate, attempt: candidate.attempt + 1, ack_deadline: ackDeadline });
       }
       if (delivering.length > 0) this.deliverStmt.run(now, ackDeadline, projectId, recipient, JSON.stringify(delivering));
       for (const state of ['dead', 'expired'] as const) this.finish(projectId, recipient, ending[state], state, rules.now);
+      if (page.ack && delivering.length > 0) this.finish(projectId, recipient, delivering, 'acked', rules.now);
       // Short read: nothing more is due. A full one that ended some: look again for what they made room for.
-      if (due.length < want || outcome.delivered.length === limit) return outcome;
+      if (full || due.length < want || outcome.delivered.length === limit) return outcome;
     }
   }
 
@@ -345,6 +376,11 @@ export class MessageRepo {
 
   markAcked(projectId: string, seqs: readonly number[], recipient: string, now: number): void {
     this.finish(projectId, recipient, seqs, 'acked', now);
+  }
+
+  /** How many messages still wait for a recipient: not acknowledged, not ended. */
+  openCount(projectId: string, recipient: string): number {
+    return this.db.prepare('SELECT count(*) FROM open_deliveries WHERE project_id = ? AND recipient = ?').pluck().get(projectId, recipient) as number;
   }
 
   /** A member left: what was waiting for them will never be delivered. Returns how many deliveries ended. */

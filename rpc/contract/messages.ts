@@ -5,7 +5,12 @@ import { identifier, jsonObject, jsonValue, waitFields, waitOutcome, workingDire
 
 /** Largest payload plus metadata, encoded as JSON. */
 export const MAX_MESSAGE_BYTES = 256 * 1024;
-export const MAX_RECEIVE_LIMIT = 100;
+/** The most messages one receive takes; a larger limit is capped to it, not refused. */
+export const MAX_RECEIVE_LIMIT = 1000;
+/** The most payload and metadata one receive carries, so an answer stays well inside a socket frame (4 MiB). */
+export const MAX_RECEIVE_BYTES = 3 * 1024 * 1024;
+/** How a receive settles what it returns: left for message.ack (at least once), or acknowledged as it is taken. */
+export const RECEIVE_ACK_MODES = ['manual', 'auto'] as const;
 export const MAX_ACK_TOKENS = 500;
 export const MAX_LIST_LIMIT = 200;
 export const MAX_INBOX_LIMIT = 200;
@@ -107,21 +112,31 @@ export const messagesMethods = defineMethods({
   'message.receive': {
     summary: 'Take your next messages, oldest first; with wait: true park until one arrives. Acknowledge each with message.ack.',
     description:
-      'Returns messages not yet delivered to you, and ones delivered earlier but not acknowledged before their ack deadline (attempt counts up). Each has a delivery_token: acknowledge it with message.ack once handled, or it comes back. After message_max_attempts unacknowledged deliveries a message is dead for you; after message_ttl_seconds it expires.',
+      'Returns messages not yet delivered to you, and ones delivered earlier but not acknowledged before their ack deadline (attempt counts up). Each has a delivery_token: acknowledge it with message.ack once handled, or it comes back (ack: \'manual\', the default here). With ack: \'auto\' what is returned is acknowledged as it is taken, read once as Brainstorm reads (MCP\'s receive_messages does that unless told ack: \'manual\'). Without limit it takes everything waiting, up to 1000 messages and about 3 MiB; offset leaves that many of the oldest where they are. After message_max_attempts unacknowledged deliveries a message is dead for you; after message_ttl_seconds it expires.',
     params: z
       .object({
         project_id: identifier,
         agent_name: identifier,
-        limit: z.number().int().min(1).max(MAX_RECEIVE_LIMIT).default(10),
+        limit: z
+          .number()
+          .int()
+          .min(1, 'at least 1')
+          .optional()
+          .describe(`How many to take at most (default and cap ${MAX_RECEIVE_LIMIT}; a larger limit is capped). Everything waiting, up to about 3 MiB, when left out.`),
+        offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0).describe('Skip this many of the oldest waiting messages (they stay waiting).'),
+        ack: z.enum(RECEIVE_ACK_MODES).default('manual').describe("manual: acknowledge each with message.ack or it is delivered again; auto: acknowledged as it is returned."),
         ...waitFields,
       })
       .strict(),
     result: z.object({
       messages: z.array(receivedMessage),
       count: z.number().int(),
+      offset: z.number().int().describe('The offset this page started at.'),
+      limit: z.number().int().describe('The limit it was taken with (capped).'),
+      acknowledged: z.boolean().describe('True when the messages returned were acknowledged as they were taken (ack: auto).'),
       ...waitOutcome,
     }),
-    emits: ['message.delivered', 'message.dead', 'message.expired'],
+    emits: ['message.delivered', 'message.acked', 'message.dead', 'message.expired'],
     actor: ['agent_name'],
     project: ['project_id'],
     mutates: true,

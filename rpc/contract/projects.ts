@@ -120,7 +120,12 @@ export const projectsMethods = defineMethods({
   'project.leave': {
     summary: 'Leave a project; locks and tasks held there are released, and a leaving coordinator hands the role on.',
     params: z.object({ project_id: identifier, agent_name: identifier }).strict(),
-    result: z.object({ left: z.literal(true), new_coordinator: z.string().nullable() }),
+    result: z.object({
+      left: z.literal(true),
+      new_coordinator: z.string().nullable().describe('Who holds the coordinator role now, when the one who left held it.'),
+      archived_messages: z.number().int().describe('Messages that were still waiting for you; they are kept in the history, never delivered.'),
+      message: z.string(),
+    }),
     emits: ['project.left', 'project.coordinator_changed', 'lock.released', 'task.released'],
     actor: ['agent_name'],
     project: ['project_id'],

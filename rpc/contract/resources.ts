@@ -31,9 +31,13 @@ export const resourceManifest = z.object({
   updated_at: z.string(),
   updated_by: z.string(),
   version: z.number().int(),
+  etag: z.string().describe('An opaque tag of this version (Brainstorm\'s etag): pass it back as etag when you store, to refuse the store if someone else wrote first.'),
   size_bytes: z.number().int(),
   permissions: resourcePermissions,
 });
+
+/** An etag as resource manifests carry it; anything longer is not one of ours. */
+export const MAX_ETAG_LENGTH = 200;
 
 const mimeType = z
   .string()
@@ -44,7 +48,7 @@ export const resourcesMethods = defineMethods({
   'resource.store': {
     summary: 'Create or replace a shared resource in a project; every store raises its version by one.',
     description:
-      "Content is text, or base64 with encoding: 'base64' (its decoded size counts against resource_max_bytes). A new resource is readable by everyone and writable by its creator unless permissions say otherwise; the creator can always read and write it. Updating needs write permission; only the creator (or the operator) may change permissions, and permissions or description left out keep their current values. Pass if_version (the version you last read; 0 for 'only if it does not exist yet') to refuse the store with CONFLICT when someone else wrote first.",
+      "Content is text, or base64 with encoding: 'base64' (its decoded size counts against resource_max_bytes). A new resource is readable by everyone and writable by its creator unless permissions say otherwise; the creator can always read and write it. Updating needs write permission; only the creator (or the operator) may change permissions, and permissions or description left out keep their current values. Pass if_version (the version you last read; 0 for 'only if it does not exist yet'), or Brainstorm style the etag you last read, to refuse the store with CONFLICT when someone else wrote first. Content may be left out: a new resource is then a manifest with empty content, and an update keeps the content it had.",
     params: z
       .object({
         project_id: identifier,
@@ -52,14 +56,15 @@ export const resourcesMethods = defineMethods({
         agent_name: identifier.describe('Who writes (the operator may too).'),
         name: z.string().min(1).max(200).superRefine(visibleOnOneLine),
         description: z.string().max(5000).optional(),
-        content: z.string().describe("The content: text, or base64 when encoding is 'base64'."),
+        content: z.string().optional().describe("The content: text, or base64 when encoding is 'base64'. Left out: empty for a new resource, unchanged on an update."),
         encoding: z.enum(RESOURCE_ENCODINGS).default('text'),
         mime_type: mimeType.optional().describe('Default text/plain for text, application/octet-stream for base64; kept on update when left out.'),
         permissions: permissionsIn.optional(),
         if_version: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional().describe('Store only if the current version is this (0: only if it does not exist).'),
+        etag: z.string().min(1).max(MAX_ETAG_LENGTH).optional().describe('Store only if the resource is still at this etag (from its manifest); a mismatch is CONFLICT with code ETAG_MISMATCH in its details.'),
       })
       .strict(),
-    result: z.object({ resource_id: z.string(), version: z.number().int(), created: z.boolean(), size_bytes: z.number().int(), updated_at: z.string() }),
+    result: z.object({ resource_id: z.string(), version: z.number().int(), etag: z.string(), created: z.boolean(), size_bytes: z.number().int(), updated_at: z.string() }),
     emits: ['resource.stored'],
     actor: ['agent_name'],
     project: ['project_id'],

@@ -30,7 +30,12 @@ const membershipSummary = z.object({
   role: z.enum(['coordinator', 'contributor']),
   role_description: z.string(),
   archived: z.boolean(),
+  labels: z.record(z.string(), z.string()),
+  joined_at: z.string(),
+  last_seen: z.string(),
+  online: z.boolean(),
   unread_messages: z.number().int(),
+  has_unread: z.boolean(),
 });
 
 /** Sections other planes add to the welcome packet (each fills its own through a hook). */

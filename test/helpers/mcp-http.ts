@@ -5,6 +5,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { fetchWithOwnSignal } from './fetch-own-signal.js';
+import { errorLine } from './mcp-stdio.js';
 
 export type Structured = Record<string, any>;
 
@@ -32,7 +33,7 @@ export async function call(http: Http, name: string, args: Record<string, unknow
 export async function callError(http: Http, name: string, args: Record<string, unknown> = {}): Promise<string> {
   const result = await http.client.callTool({ name, arguments: args });
   assert.equal(result.isError, true, `${name} should fail: ${JSON.stringify(result.structuredContent)}`);
-  return (result.content as Array<{ text: string }>).map((c) => c.text).join('\n');
+  return errorLine(result.content as Array<{ text: string }>);
 }
 
 export interface RawReply {

@@ -56,5 +56,34 @@ export async function call(mcp: Mcp, name: string, args: Record<string, unknown>
 export async function callError(mcp: Mcp, name: string, args: Record<string, unknown> = {}): Promise<string> {
   const result = await mcp.client.callTool({ name, arguments: args });
   assert.equal(result.isError, true, `${name} should fail: ${JSON.stringify(result.structuredContent)}`);
-  return (result.content as Array<{ text: string }>).map((c) => c.text).join('\n');
+  return errorLine(result.content as Array<{ text: string }>);
+}
+
+/** A tool error's body as Brainstorm writes it: {error, code, brains_code, details}. */
+export interface ErrorBody {
+  error: string;
+  code: string;
+  brains_code: string;
+  details: Record<string, any>;
+}
+
+/** The tool error's body, checked to be one JSON object with Brainstorm's keys. */
+export function errorBodyOf(content: Array<{ text: string }>): ErrorBody {
+  assert.equal(content.length, 1, 'a tool error is one text item');
+  const body = JSON.parse(content[0]!.text) as ErrorBody;
+  assert.deepEqual(Object.keys(body).sort(), ['brains_code', 'code', 'details', 'error'], `error body keys: ${content[0]!.text}`);
+  return body;
+}
+
+/** The tool error as one line, "BRAINS_CODE: message", as the tests read it. */
+export function errorLine(content: Array<{ text: string }>): string {
+  const body = errorBodyOf(content);
+  return `${body.brains_code}: ${body.error}`;
+}
+
+/** A call that must fail, and its error body. */
+export async function callErrorBody(mcp: Mcp, name: string, args: Record<string, unknown> = {}): Promise<ErrorBody> {
+  const result = await mcp.client.callTool({ name, arguments: args });
+  assert.equal(result.isError, true, `${name} should fail: ${JSON.stringify(result.structuredContent)}`);
+  return errorBodyOf(result.content as Array<{ text: string }>);
 }

@@ -308,7 +308,7 @@ describe('discovery, help and version', () => {
       assert.match(lineOf('message.send'), /^ {2}message\.send\s+project_id payload\s+send_message\s+/, 'from_agent is filled in for the operator');
       assert.ok(lineOf('message.send').endsWith(contract['message.send'].summary));
       assert.match(lineOf('system.ping'), /^ {2}system\.ping\s+-\s+-\s+Check that the daemon answers\.$/, 'no required params, no MCP tool');
-      assert.match(lineOf('resource.store'), /^ {2}resource\.store\s+project_id resource_id name content\s+store_resource\s+/, 'a long list stays whole');
+      assert.match(lineOf('resource.store'), /^ {2}resource\.store\s+project_id resource_id name\s+store_resource\s+/, 'a long list stays whole');
       assert.match(lineOf('project.join'), /^ {2}project\.join\s+project_id agent_name\s+join_project\s+/, 'a name to take is never filled in');
       const column = (name: string, word: string) => lineOf(name).indexOf(` ${word}`);
       assert.equal(column('message.send', 'send_message'), column('project.create', 'create_project'), 'the tool column is aligned');

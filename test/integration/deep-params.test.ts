@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { BrainsClient } from '../../rpc/client.js';
 import { CLI, envFor, RawPeer, startDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { initialize, JSON_HEADERS, messagesOf, raw } from '../helpers/mcp-http.js';
+import { errorLine } from '../helpers/mcp-stdio.js';
 
 /** JSON text of an array nested `depth` levels (built as text: JSON.stringify itself would overflow the stack). */
 const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
@@ -89,7 +90,7 @@ describe('params nested past the depth limit', () => {
         const args = `{"project_id":"deep","from_agent":"a","to_agent":"a","payload":${nested(depth)}}`;
         const reply = await mcp.request(2, `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"send_message","arguments":${args}}}`);
         assert.equal(reply.result?.isError, true, JSON.stringify(reply).slice(0, 500));
-        assert.match(reply.result.content[0].text, /^LIMIT_EXCEEDED: params are nested more than \d+ levels deep; flatten them$/);
+        assert.match(errorLine(reply.result.content), /^LIMIT_EXCEEDED: params are nested more than \d+ levels deep; flatten them$/);
       } finally {
         mcp.close();
       }
@@ -106,7 +107,7 @@ describe('params nested past the depth limit', () => {
       const reply = await raw(url, { headers, body: `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"send_message","arguments":${args}}}` });
       const [answer] = messagesOf(reply.body);
       assert.equal(answer.result?.isError, true, reply.body.slice(0, 500));
-      assert.match(answer.result.content[0].text, /^LIMIT_EXCEEDED: params are nested more than \d+ levels deep; flatten them$/);
+      assert.match(errorLine(answer.result.content), /^LIMIT_EXCEEDED: params are nested more than \d+ levels deep; flatten them$/);
       assert.equal((await refusals(c)).length, before + 1);
       await raw(url, { method: 'DELETE', headers });
     });

@@ -77,7 +77,7 @@ describe('MCP over Streamable HTTP', () => {
     await call(lead, 'create_project', { project_id: 'web', name: 'Web', agent_name: 'lead', working_directory: '/tmp/lead' });
     await call(helper, 'join_project', { project_id: 'web', agent_name: 'helper', working_directory: '/tmp/helper' });
     const before = await waiting(admin);
-    const parked = call(helper, 'receive_messages', { project_id: 'web', wait: true, timeout_seconds: 60 });
+    const parked = call(helper, 'receive_messages', { project_id: 'web', wait: true, timeout_seconds: 60, ack: 'manual' });
     await waitFor(async () => (await waiting(admin)) === before + 1, 10_000, 'the receive to park');
     const sent = await call(lead, 'send_message', { project_id: 'web', to_agent: 'helper', payload: { hi: 1 }, reply_expected: true });
     assert.deepEqual(sent.recipients, ['helper']);

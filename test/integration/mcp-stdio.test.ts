@@ -97,8 +97,9 @@ describe('brains mcp over stdio', () => {
     const got = await c(lead, 'receive_messages', { project_id: 'flow' });
     assert.equal(got.count, 1);
     assert.equal(got.messages[0].from_agent, 'helper');
+    assert.equal(got.acknowledged, true, 'over MCP a receive acknowledges what it returns');
     const acked = await c(lead, 'acknowledge_message', { project_id: 'flow', message_id: got.messages[0].message_id });
-    assert.deepEqual(acked.acknowledged, [got.messages[0].message_id]);
+    assert.deepEqual(acked.refused, [{ token: got.messages[0].message_id, reason: 'already_acked' }]);
     assert.ok((await c(lead, 'list_messages', { project_id: 'flow' })).count >= 1);
 
     const stored = await c(helper, 'store_resource', { project_id: 'flow', resource_id: 'notes', name: 'Notes', content: '# hi' });

@@ -295,8 +295,9 @@ describe('messages', () => {
     assert.equal(await refusal(c.call('message.receive', { project_id: 'team', agent_name: 'mallory' })), 'NOT_FOUND');
     assert.equal(await refusal(c.call('message.receive', { project_id: 'team', agent_name: 'mallory', wait: true, timeout_seconds: 5 })), 'NOT_FOUND');
     for (const params of [
-      { project_id: 'team', agent_name: 'bob', limit: 101 },
       { project_id: 'team', agent_name: 'bob', limit: 0 },
+      { project_id: 'team', agent_name: 'bob', offset: -1 },
+      { project_id: 'team', agent_name: 'bob', ack: 'sometimes' },
       { project_id: 'team', agent_name: 'bob', limit: 1.5 },
       { project_id: 'team', agent_name: 'bob', timeout_seconds: 3601 },
       { project_id: 'team', agent_name: 'bob', timeout_seconds: -1 },

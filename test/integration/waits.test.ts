@@ -37,7 +37,7 @@ describe('a wait that runs out', () => {
     assert.equal((await c.call('lock.acquire', { key: 'w/busy', project_id: 'w', agent_name: 'a', ...short })).timed_out, false);
   });
 
-  test('the MCP tools answer as before: receive_messages with timeout: true, and a TIMEOUT error where a wait found nothing', async () => {
+  test('the MCP tools answer in Brainstorm\'s shape: timeout: true and retry: true where a wait found nothing; lock_acquire keeps its TIMEOUT error', async () => {
     const agent = await openMcp(daemon);
     try {
       await c.call('project.create', { project_id: 'wm', name: 'wm' });
@@ -47,12 +47,18 @@ describe('a wait that runs out', () => {
       await c.call('lock.acquire', { key: 'wm/busy', project_id: 'wm', agent_name: 'other', ttl_seconds: 600, working_directory: agent.dir });
       const received = await call(agent, 'receive_messages', { project_id: 'wm', wait: true, timeout_seconds: 0.2 });
       assert.equal(received.timeout, true);
+      assert.equal(received.retry, true);
       assert.equal('timed_out' in received, false);
       const claimed = await call(agent, 'task_claim', { project_id: 'wm', wait: true, timeout_seconds: 0.2 });
       assert.deepEqual(Object.keys(claimed).sort(), ['task', 'waited_ms']);
       assert.match(await callError(agent, 'lock_acquire', { key: 'wm/busy', project_id: 'wm', wait: true, timeout_seconds: 0.2 }), /^TIMEOUT: lock wm\/busy did not come free/);
-      assert.match(await callError(agent, 'get_resource', { project_id: 'wm', resource_id: 'later', wait: true, timeout_seconds: 0.2 }), /^TIMEOUT: resource later was not stored/);
-      assert.match(await callError(agent, 'get_project_info', { project_id: 'later', wait: true, timeout_seconds: 0.2 }), /^TIMEOUT: project later was not created/);
+      const resource = await call(agent, 'get_resource', { project_id: 'wm', resource_id: 'later', wait: true, timeout_seconds: 0.2 });
+      assert.equal(resource.timeout, true);
+      assert.equal(resource.retry, true);
+      assert.match(resource.message, /^resource later was not stored/);
+      const project = await call(agent, 'get_project_info', { project_id: 'later', wait: true, timeout_seconds: 0.2 });
+      assert.deepEqual([project.timeout, project.retry, project.project_id], [true, true, 'later']);
+      assert.match(project.message, /^project later was not created/);
       const { tools } = await agent.client.listTools();
       const lock = tools.find((t) => t.name === 'lock_acquire')!;
       assert.ok('lease_id' in ((lock.outputSchema as { properties: object }).properties ?? {}), 'the tool still describes the lease it returns');

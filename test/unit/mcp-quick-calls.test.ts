@@ -124,7 +124,7 @@ test('a cancelled quick call answers nothing, as in the SDK, and the session car
     await new Promise((resolve) => setImmediate(resolve));
     release();
     const after = JSON.parse(await session.request({ jsonrpc: '2.0', id: 2, ...send({}) })) as { result: { structuredContent: unknown } };
-    assert.deepEqual(after.result.structuredContent, sent);
+    assert.deepEqual(after.result.structuredContent, { success: true, ...sent });
     assert.equal(session.lines.some((line) => (JSON.parse(line) as { id?: unknown }).id === 1), false, `quick: ${quick}`);
 
     let releaseLast: () => void = () => {};

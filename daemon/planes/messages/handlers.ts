@@ -1,13 +1,13 @@
 // The messages plane: direct and broadcast messages between members and the operator, delivered at least once until acknowledged.
 import { OPERATOR } from '../../../rpc/contract/common.js';
-import { MAX_MESSAGE_BYTES, messagesMethods } from '../../../rpc/contract/messages.js';
+import { MAX_MESSAGE_BYTES, MAX_RECEIVE_BYTES, MAX_RECEIVE_LIMIT, messagesMethods } from '../../../rpc/contract/messages.js';
 import type { EventRecord } from '../../../rpc/contract/index.js';
 import { BrainsError } from '../../../rpc/errors.js';
 import { canonicalJson } from '../../audit/trail.js';
 import type { Emit } from '../../events/mutate.js';
 import { waitUntil } from '../../events/wait.js';
 import { encodeBoundedJson } from '../../store/json-limits.js';
-import type { DeliveryRules, Ended, Mailbox, MessageRow } from '../../store/messages.js';
+import type { DeliveryRules, Ended, Mailbox, MessageRow, ReceivePage } from '../../store/messages.js';
 import type { HandlersFor } from '../shared/call.js';
 import type { PlaneDeps } from '../shared/deps.js';
 import type { Principal } from '../../principals/principal.js';
@@ -91,16 +91,20 @@ export function messagesHandlers(deps: PlaneDeps): HandlersFor<typeof messagesMe
   };
 
   /** Deliver what is due now, inside the caller's mutation; null when nothing is. */
-  const takeDue = (emit: Emit, projectId: string, agentName: string, limit: number) => {
+  const takeDue = (emit: Emit, projectId: string, agentName: string, limit: number, page: ReceivePage) => {
     requireJoined(projectId, agentName);
     const r = rules();
-    const outcome = repo.receive(projectId, agentName, limit, r);
+    const outcome = repo.receive(projectId, agentName, limit, r, page);
     reportEnded(emit, outcome.ended);
     if (outcome.delivered.length === 0) return null;
     emit('message.delivered', projectId, {
       agent_name: agentName,
       deliveries: outcome.delivered.map((d) => ({ message_id: d.message.message_id, attempt: d.attempt })),
     });
+    if (page.ack) {
+      emit('message.acked', projectId, { agent_name: agentName, message_ids: outcome.delivered.map((d) => d.message.message_id) });
+      return outcome.delivered.map(receivedView);
+    }
     const lastAttempt = outcome.delivered.find((d) => d.attempt >= r.maxAttempts);
     if (lastAttempt) deadLetters.arm(lastAttempt.ack_deadline);
     return outcome.delivered.map(receivedView);
@@ -146,16 +150,24 @@ export function messagesHandlers(deps: PlaneDeps): HandlersFor<typeof messagesMe
       });
     },
 
-    'message.receive': async ({ project_id, agent_name, limit, wait, timeout_seconds }, ctx) => {
+    'message.receive': async ({ project_id, agent_name, limit: asked, offset, ack, wait, timeout_seconds }, ctx) => {
       requireJoined(project_id, agent_name);
       const started = Date.now();
+      const limit = Math.min(asked ?? MAX_RECEIVE_LIMIT, MAX_RECEIVE_LIMIT);
+      const page = { offset, maxBytes: MAX_RECEIVE_BYTES, ack: ack === 'auto' };
+      const answer = (messages: ReturnType<typeof receivedView>[], waited_ms: number, timed_out: boolean) => ({
+        messages,
+        count: messages.length,
+        offset,
+        limit,
+        acknowledged: page.ack && messages.length > 0,
+        waited_ms,
+        timed_out,
+      });
       // Taking goes through the group commit: receivers woken by one broadcast share one transaction.
       // A caller whose connection closed meanwhile takes nothing, so nothing is delivered into the void.
-      const take = () => ctx.within(() => takes.run((emit) => (ctx.signal.aborted ? null : takeDue(emit, project_id, agent_name, limit))));
-      if (!wait) {
-        const messages = (await take()) ?? [];
-        return { messages, count: messages.length, waited_ms: 0, timed_out: false };
-      }
+      const take = () => ctx.within(() => takes.run((emit) => (ctx.signal.aborted ? null : takeDue(emit, project_id, agent_name, limit, page))));
+      if (!wait) return answer((await take()) ?? [], 0, false);
       const deadline = started + timeout_seconds * 1000;
       for (;;) {
         if (ctx.signal.aborted) throw new BrainsError('UNAVAILABLE', 'the wait ended because its connection closed');
@@ -175,9 +187,9 @@ export function messagesHandlers(deps: PlaneDeps): HandlersFor<typeof messagesMe
             return repo.hasDue(project_id, agent_name, Date.now()) ? true : null;
           },
         );
-        if (outcome.timed_out) return { messages: [], count: 0, waited_ms: Date.now() - started, timed_out: true };
+        if (outcome.timed_out) return answer([], Date.now() - started, true);
         const messages = await take();
-        if (messages) return { messages, count: messages.length, waited_ms: Date.now() - started, timed_out: false };
+        if (messages) return answer(messages, Date.now() - started, false);
       }
     },
 

@@ -11,6 +11,7 @@ import type { PlaneDeps } from '../shared/deps.js';
 import { newMember, removeMemberOf } from './membership.js';
 import { requireMember, requireProject } from '../shared/guards.js';
 import { callerIdentity } from '../sessions/identity.js';
+import { memberOnline } from '../shared/online.js';
 
 const COMMON_NAMES = ['frontend', 'backend', 'reviewer', 'tester', 'architect', 'docs', 'security', 'devops'];
 const MAX_CONTEXT_BYTES = 64 * 1024;
@@ -18,10 +19,7 @@ const MAX_CONTEXT_BYTES = 64 * 1024;
 export function projectsHandlers(deps: PlaneDeps): HandlersFor<typeof projectsMethods> {
   const { store } = deps;
 
-  const isOnline = (member: MemberRow): boolean => {
-    if (member.client_id && store.sessions.liveForClient(member.client_id).some((s) => s.state === 'active')) return true;
-    return Date.now() - Date.parse(member.last_seen) < deps.settings.get('session_idle_seconds') * 1000;
-  };
+  const isOnline = (member: MemberRow): boolean => memberOnline(deps, member);
 
   const projectView = (p: ProjectRow) => ({
     project_id: p.project_id,
@@ -60,7 +58,7 @@ export function projectsHandlers(deps: PlaneDeps): HandlersFor<typeof projectsMe
         const clientId = params.agent_name ? callerIdentity(store, deps.access, ctx.principal, params, params.agent_name, projectId, now) : null;
         if (params.agent_name && !clientId) throw new BrainsError('INVALID', 'to create as an agent, also pass working_directory or client_id so the membership can be resumed');
         if (store.projects.exists(projectId)) {
-          throw new BrainsError('CONFLICT', `project ${projectId} already exists; join it with project.join or choose another project_id`, { project_id: projectId });
+          throw new BrainsError('CONFLICT', `project ${projectId} already exists; join it with project.join or choose another project_id`, { project_id: projectId, brainstorm_code: 'PROJECT_EXISTS' });
         }
         store.projects.insert({
           project_id: projectId,
@@ -137,13 +135,19 @@ export function projectsHandlers(deps: PlaneDeps): HandlersFor<typeof projectsMe
           const other = store.projects.membershipsOfClient(clientId).find((m) => m.project_id === params.project_id && m.agent_name !== params.agent_name);
           if (other) throw new BrainsError('CONFLICT', `you are already ${other.agent_name} in ${params.project_id}; act as ${other.agent_name}, or leave_project first to take another name`, { agent_name: other.agent_name });
         }
-        if (project.archived_at) throw new BrainsError('CONFLICT', `project ${params.project_id} is archived; it takes no new members`);
+        if (project.archived_at) {
+          throw new BrainsError('CONFLICT', `project ${params.project_id} is archived; it takes no new members (brains keeps archived projects read-only): create a new project with project.create`, {
+            project_id: params.project_id,
+            brainstorm_code: 'PROJECT_ARCHIVED',
+          });
+        }
         const existing = store.projects.member(params.project_id, params.agent_name);
         const taken = new Set(store.projects.memberNames(params.project_id));
         const suggested_names = COMMON_NAMES.filter((n) => !taken.has(n) && n !== params.agent_name);
         if (existing && existing.client_id !== clientId) {
           throw new BrainsError('CONFLICT', `${params.agent_name} is already taken in ${params.project_id} by another identity; pick another name (free: ${suggested_names.join(', ')})`, {
             suggested_names,
+            brainstorm_code: 'AGENT_NAME_TAKEN',
           });
         }
         const capabilities = JSON.stringify(params.capabilities ?? (existing ? JSON.parse(existing.capabilities) : []));
@@ -179,8 +183,17 @@ export function projectsHandlers(deps: PlaneDeps): HandlersFor<typeof projectsMe
       return deps.mutate((emit) => {
         requireMember(store, project_id, agent_name);
         if (agent_name === OPERATOR) throw new BrainsError('INVALID', `${OPERATOR} belongs to every project and cannot leave`);
+        const archived_messages = store.messages.openCount(project_id, agent_name);
         const new_coordinator = removeMember(emit, project_id, agent_name);
-        return { left: true, new_coordinator };
+        const handedOn = new_coordinator
+          ? ` You were the coordinator, so the role passed to ${new_coordinator}, the longest-standing member (to choose who, call project.handover before leaving; brains does not make you).`
+          : '';
+        return {
+          left: true as const,
+          new_coordinator,
+          archived_messages,
+          message: `Left ${project_id}; ${archived_messages} message(s) still waiting for you will not be delivered.${handedOn} Rejoin with project.join under the same name to take it back.`,
+        };
       });
     },
 
@@ -188,7 +201,7 @@ export function projectsHandlers(deps: PlaneDeps): HandlersFor<typeof projectsMe
       const actor = agent_name ?? OPERATOR;
       return deps.mutate((emit) => {
         const project = requireProject(store, project_id);
-        if (project.archived_at) throw new BrainsError('CONFLICT', `project ${project_id} was already archived at ${project.archived_at}`);
+        if (project.archived_at) throw new BrainsError('CONFLICT', `project ${project_id} was already archived at ${project.archived_at}`, { project_id, brainstorm_code: 'PROJECT_ARCHIVED' });
         const member = requireMember(store, project_id, actor);
         if (actor !== OPERATOR && actor !== project.created_by && member?.role !== 'coordinator') {
           throw new BrainsError('PERMISSION_DENIED', `only the creator (${project.created_by}), the coordinator or the operator may archive ${project_id}`);
@@ -205,7 +218,7 @@ export function projectsHandlers(deps: PlaneDeps): HandlersFor<typeof projectsMe
       return deps.mutate((emit) => {
         const project = requireProject(store, project_id);
         if (actor !== OPERATOR && actor !== project.created_by) {
-          throw new BrainsError('PERMISSION_DENIED', `only the creator (${project.created_by}) or the operator may delete ${project_id}`);
+          throw new BrainsError('PERMISSION_DENIED', `only the creator (${project.created_by}) or the operator may delete ${project_id}`, { project_id, creator: project.created_by, brainstorm_code: 'DELETE_PERMISSION_DENIED' });
         }
         for (const name of [...store.projects.memberNames(project_id), OPERATOR]) {
           for (const release of deps.hooks.memberLeft) release(emit, { project_id, agent_name: name });
@@ -222,7 +235,7 @@ export function projectsHandlers(deps: PlaneDeps): HandlersFor<typeof projectsMe
         const from = requireMember(store, project_id, from_agent);
         if (!from || from.role !== 'coordinator') {
           const current = store.projects.coordinator(project_id)?.agent_name ?? 'nobody';
-          throw new BrainsError('PERMISSION_DENIED', `only the current coordinator (${current}) may hand over ${project_id}`);
+          throw new BrainsError('PERMISSION_DENIED', `only the current coordinator (${current}) may hand over ${project_id}`, { project_id, coordinator: current, brainstorm_code: 'NOT_COORDINATOR' });
         }
         if (from_agent === to_agent) throw new BrainsError('INVALID', `${from_agent} is already the coordinator`);
         const to = requireMember(store, project_id, to_agent);

@@ -1,4 +1,5 @@
 // The resources plane: shared documents in a project, versioned, guarded by per-resource read and write lists.
+import { createHash } from 'node:crypto';
 import { OPERATOR } from '../../../rpc/contract/common.js';
 import { EVERYONE, resourcesMethods } from '../../../rpc/contract/resources.js';
 import { BrainsError } from '../../../rpc/errors.js';
@@ -34,32 +35,30 @@ export function resourcesHandlers(deps: PlaneDeps): HandlersFor<typeof resources
 
   return {
     'resource.store': (params) => {
-      const { project_id, resource_id, agent_name, encoding } = params;
+      const { project_id, resource_id, agent_name } = params;
       requireWellFormed(params.name, 'name');
       if (params.description !== undefined) requireWellFormed(params.description, 'description');
-      const content = decodeContent(params.content, encoding);
-      const size_bytes = byteSize(content);
-      const limit = deps.settings.get('resource_max_bytes');
-      if (size_bytes > limit) {
-        throw new BrainsError('LIMIT_EXCEEDED', `content is ${size_bytes} bytes, over the resource_max_bytes limit of ${limit}; store less, split it into several resources, or raise the limit with config.set`, {
-          limit,
-          size: size_bytes,
-        });
-      }
+      const given = params.content === undefined ? null : checkedContent(params.content, params.encoding, deps.settings.get('resource_max_bytes'));
       return deps.mutate((emit) => {
         requireOpenProject(store, project_id);
         requireMember(store, project_id, agent_name);
-        const current = store.resources.manifest(project_id, resource_id);
+        const current = given ? store.resources.manifest(project_id, resource_id) : store.resources.get(project_id, resource_id);
         if (current && !mayWrite(current, agent_name)) {
           throw new BrainsError('PERMISSION_DENIED', `${agent_name} may not write ${resource_id}; its writers are ${describeNames(parsePermissions(current).write, current.creator_agent)}`, {
             resource_id,
             creator_agent: current.creator_agent,
+            brainstorm_code: 'WRITE_PERMISSION_DENIED',
           });
         }
         requireExpectedVersion(resource_id, current, params.if_version);
+        requireExpectedEtag(resource_id, current, params.etag);
+        // Content left out: an update keeps what it had; a new resource is a manifest with nothing in it.
+        const kept = current && 'content' in current ? { content: (current as ResourceRow).content, encoding: current.encoding, size_bytes: current.size_bytes } : null;
+        const { content, encoding, size_bytes } = given ?? kept ?? { content: '', encoding: 'text' as const, size_bytes: 0 };
         const permissions = current ? permissionsAfterUpdate(current, params.permissions, agent_name) : initialPermissions(params.permissions, agent_name);
         const now = new Date().toISOString();
         const version = (current?.version ?? 0) + 1;
+        const created_at = current?.created_at ?? now;
         store.resources.upsert({
           project_id,
           resource_id,
@@ -71,13 +70,13 @@ export function resourcesHandlers(deps: PlaneDeps): HandlersFor<typeof resources
           size_bytes,
           permissions: encodeBoundedJson(permissions, 'permissions', MAX_PERMISSIONS_BYTES),
           creator_agent: current?.creator_agent ?? agent_name,
-          created_at: current?.created_at ?? now,
+          created_at,
           updated_at: now,
           updated_by: agent_name,
           version,
         });
         emit('resource.stored', project_id, { resource_id, version, by: agent_name, created: current === null });
-        return { resource_id, version, created: current === null, size_bytes, updated_at: now };
+        return { resource_id, version, etag: etagOf({ project_id, resource_id, created_at, version, updated_at: now }), created: current === null, size_bytes, updated_at: now };
       });
     },
 
@@ -103,6 +102,7 @@ export function resourcesHandlers(deps: PlaneDeps): HandlersFor<typeof resources
         throw new BrainsError('PERMISSION_DENIED', `${agent_name} may not read ${resource_id}; its readers are ${describeNames(parsePermissions(row).read, row.creator_agent)}; ask its creator to add you`, {
           resource_id,
           creator_agent: row.creator_agent,
+          brainstorm_code: 'READ_PERMISSION_DENIED',
         });
       }
       return { manifest: manifestView(row), content: contentText(row), waited_ms, timed_out: false as const };
@@ -124,6 +124,7 @@ export function resourcesHandlers(deps: PlaneDeps): HandlersFor<typeof resources
           throw new BrainsError('PERMISSION_DENIED', `Only the creator can delete this resource (${resource_id} was created by ${current.creator_agent}); ask them or the operator`, {
             resource_id,
             creator_agent: current.creator_agent,
+            brainstorm_code: 'DELETE_PERMISSION_DENIED',
           });
         }
         store.resources.delete(project_id, resource_id);
@@ -206,6 +207,31 @@ function requireExpectedVersion(resourceId: string, current: ResourceManifestRow
   throw new BrainsError('CONFLICT', message, { resource_id: resourceId, current_version: actual, updated_by: current?.updated_by ?? null, updated_at: current?.updated_at ?? null });
 }
 
+/** etag is the tag of the version the writer last read (Brainstorm's optimistic check); a store without one is not checked. */
+function requireExpectedEtag(resourceId: string, current: ResourceManifestRow | null, expected: string | undefined): void {
+  if (expected === undefined) return;
+  const actual = current ? etagOf(current) : null;
+  if (actual === expected) return;
+  const message = current
+    ? `${resourceId} has changed since you read it: its etag is now ${actual} (version ${current.version}, written by ${current.updated_by} at ${current.updated_at}), not ${expected}; read it again with resource.get, merge, and store with the new etag`
+    : `${resourceId} does not exist, so no etag matches; it may have been deleted; store it without etag to create it`;
+  throw new BrainsError('CONFLICT', message, { resource_id: resourceId, brainstorm_code: 'ETAG_MISMATCH', current_etag: actual, current_version: current?.version ?? 0 });
+}
+
+/** Content as it will be stored, checked: well-formed text or clean base64, within resource_max_bytes. */
+function checkedContent(text: string, encoding: ResourceEncoding, limit: number): { content: string | Buffer; encoding: ResourceEncoding; size_bytes: number } {
+  const content = decodeContent(text, encoding);
+  const size_bytes = byteSize(content);
+  if (size_bytes > limit) {
+    throw new BrainsError('LIMIT_EXCEEDED', `content is ${size_bytes} bytes, over the resource_max_bytes limit of ${limit}; store less, split it into several resources, or raise the limit with config.set`, {
+      limit,
+      size: size_bytes,
+      brainstorm_code: 'PAYLOAD_TOO_LARGE',
+    });
+  }
+  return { content, encoding, size_bytes };
+}
+
 /** Text stays a string; base64 must decode cleanly (standard alphabet, = padding) and is kept as its bytes. */
 function decodeContent(content: string, encoding: ResourceEncoding): string | Buffer {
   if (encoding === 'text') {
@@ -249,6 +275,7 @@ function manifestView(row: ResourceManifestRow) {
     updated_at: row.updated_at,
     updated_by: row.updated_by,
     version: row.version,
+    etag: etagOf(row),
     size_bytes: row.size_bytes,
     permissions: parsePermissions(row),
   };
@@ -256,4 +283,13 @@ function manifestView(row: ResourceManifestRow) {
 
 function contentText(row: ResourceRow): string {
   return typeof row.content === 'string' ? row.content : row.content.toString('base64');
+}
+
+/**
+ * A version's opaque tag: its number, and a hash of which resource it is, when that resource was created and when this
+ * version was written, so a resource deleted and stored again never matches a tag of the one before.
+ */
+export function etagOf(row: Pick<ResourceManifestRow, 'project_id' | 'resource_id' | 'created_at' | 'version' | 'updated_at'>): string {
+  const hash = createHash('sha256').update(`${row.project_id}\0${row.resource_id}\0${row.created_at}\0${row.version}\0${row.updated_at}`).digest('base64url');
+  return `${row.version}-${hash.slice(0, 16)}`;
 }

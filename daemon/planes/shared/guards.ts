@@ -9,7 +9,7 @@ export function requireProject(store: Store, projectId: string): ProjectRow {
   if (!project) {
     const known = store.projects.ids(20);
     const hint = known.length > 0 ? `projects that exist: ${known.join(', ')}` : 'no projects exist yet; create one with project.create';
-    throw new BrainsError('NOT_FOUND', `no project ${projectId}; ${hint}`, { project_id: projectId, projects: known });
+    throw new BrainsError('NOT_FOUND', `no project ${projectId}; ${hint}`, { project_id: projectId, projects: known, brainstorm_code: 'PROJECT_NOT_FOUND' });
   }
   return project;
 }
@@ -17,7 +17,11 @@ export function requireProject(store: Store, projectId: string): ProjectRow {
 export function requireOpenProject(store: Store, projectId: string): ProjectRow {
   const project = requireProject(store, projectId);
   if (project.archived_at) {
-    throw new BrainsError('CONFLICT', `project ${projectId} is archived (${project.archive_reason ?? 'no reason given'}); it is read-only`, { project_id: projectId });
+    throw new BrainsError(
+      'CONFLICT',
+      `project ${projectId} is archived (${project.archive_reason ?? 'no reason given'}); it is read-only in brains: read it with project.info, resource.get and message.list, and to carry on create a new project with project.create`,
+      { project_id: projectId, brainstorm_code: 'PROJECT_ARCHIVED' },
+    );
   }
   return project;
 }
@@ -33,6 +37,7 @@ export function requireMember(store: Store, projectId: string, agentName: string
       project_id: projectId,
       agent_name: agentName,
       members: names,
+      brainstorm_code: 'AGENT_NOT_FOUND',
     });
   }
   return member;

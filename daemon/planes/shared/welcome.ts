@@ -3,6 +3,7 @@
 import { ROLE_DESCRIPTIONS } from '../../../rpc/contract/projects.js';
 import type { WelcomeExtras } from '../../../rpc/contract/sessions.js';
 import type { PlaneDeps } from './deps.js';
+import { memberOnline } from './online.js';
 
 export interface WelcomeFor {
   client_id: string;
@@ -40,7 +41,12 @@ export function buildWelcome(deps: PlaneDeps, who: WelcomeFor) {
     role: m.role,
     role_description: ROLE_DESCRIPTIONS[m.role],
     archived: m.archived_at !== null,
+    labels: JSON.parse(m.labels) as Record<string, string>,
+    joined_at: m.joined_at,
+    last_seen: m.last_seen,
+    online: memberOnline(deps, m),
     unread_messages: extras.unread_by_project[m.project_id] ?? 0,
+    has_unread: (extras.unread_by_project[m.project_id] ?? 0) > 0,
   }));
   const candidates = who.pending ? (who.candidates ?? []) : [];
   const directory = who.working_directory ?? deps.store.sessions.clientDirectory(clientId);
