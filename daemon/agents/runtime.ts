@@ -124,7 +124,7 @@ export class AgentRuntime implements Service, AgentControl {
   }
 
   private specInputs(): Omit<SpecInputs, 'token'> {
-    return { daemonEnv: this.options.daemonEnv, stateHome: this.deps.paths.home, socket: this.deps.paths.socket, ...(this.options.maxOutputBytes ? { maxOutputBytes: this.options.maxOutputBytes } : {}) };
+    return { daemonEnv: this.options.daemonEnv, stateHome: this.deps.paths.home, socket: this.deps.paths.socket, gatewayUrl: this.deps.gateway?.status().url ?? null, ...(this.options.maxOutputBytes ? { maxOutputBytes: this.options.maxOutputBytes } : {}) };
   }
 
   /** A new process gets a new token (the last one stops working) and, for CLIs that speak MCP, a config naming brains mcp. */

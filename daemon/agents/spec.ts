@@ -20,6 +20,8 @@ export interface SpecInputs {
   socket: string;
   /** The agent's token for this process (minted at its start), or null when it is not put in the fabric. */
   token: string | null;
+  /** The model gateway's base URL, or null when it does not listen. */
+  gatewayUrl?: string | null;
   maxOutputBytes?: number;
 }
 
@@ -28,12 +30,18 @@ export function agentEnvironment(agent: AgentRow, inputs: SpecInputs): Record<st
   for (const [name, value] of Object.entries(inputs.daemonEnv)) {
     if (value !== undefined && (PASSED_THROUGH.includes(name) || VENDOR_PREFIXES.test(name))) env[name] = value;
   }
-  Object.assign(env, JSON.parse(agent.env) as Record<string, string>);
+  const filled: Record<string, string> = { BRAINS_AGENT_TOKEN: inputs.token ?? '', BRAINS_GATEWAY_URL: inputs.gatewayUrl ?? '' };
+  // ${BRAINS_AGENT_TOKEN} and ${BRAINS_GATEWAY_URL} in the agent's own env: how its CLI sends its model traffic through
+  // the gateway as itself (ANTHROPIC_BASE_URL, ANTHROPIC_AUTH_TOKEN, OPENAI_BASE_URL, OPENAI_API_KEY).
+  for (const [name, value] of Object.entries(JSON.parse(agent.env) as Record<string, string>)) {
+    env[name] = value.replace(/\$\{(BRAINS_AGENT_TOKEN|BRAINS_GATEWAY_URL)\}/g, (_whole, ref: string) => filled[ref]!);
+  }
   env.BRAINS_HOME = inputs.stateHome;
   env.BRAINS_SOCKET = inputs.socket;
   env.BRAINS_TOOL = 'managed';
   env.BRAINS_AGENT = agent.agent_name;
   if (inputs.token !== null) env.BRAINS_AGENT_TOKEN = inputs.token;
+  if (inputs.gatewayUrl) env.BRAINS_GATEWAY_URL = inputs.gatewayUrl;
   return env;
 }
 

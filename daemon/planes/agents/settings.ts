@@ -5,7 +5,11 @@ import { MAX_SYSTEM_PROMPT_BYTES } from '../../../rpc/contract/agents.js';
 import { BrainsError } from '../../../rpc/errors.js';
 
 /** Variables the daemon sets for every agent process itself; an agent's env may not replace them. */
-export const DAEMON_SET_ENV = ['BRAINS_AGENT_TOKEN', 'BRAINS_AGENT', 'BRAINS_HOME', 'BRAINS_SOCKET', 'BRAINS_TOOL'] as const;
+export const DAEMON_SET_ENV = ['BRAINS_AGENT_TOKEN', 'BRAINS_AGENT', 'BRAINS_HOME', 'BRAINS_SOCKET', 'BRAINS_TOOL', 'BRAINS_GATEWAY_URL'] as const;
+
+/** What an env value may name as ${NAME}, filled in when the process starts (its token is minted then). */
+export const ENV_REFERENCES = ['BRAINS_AGENT_TOKEN', 'BRAINS_GATEWAY_URL'] as const;
+const REFERENCE = /\$\{(BRAINS_[A-Z0-9_]*)\}/g;
 
 /** No argument or environment value of a process can hold a NUL: refused here, not when every turn fails to start. */
 const hasNul = (value: string): boolean => value.includes('\0');
@@ -29,6 +33,13 @@ export function checkEnv(env: Record<string, string> | undefined): void {
   if (reserved.length > 0) throw new BrainsError('INVALID', `env may not set ${reserved.join(', ')}: the daemon sets it for every agent process`, { names: reserved });
   const withNul = Object.keys(env).filter((name) => hasNul(env[name]!));
   if (withNul.length > 0) throw new BrainsError('INVALID', `env ${withNul.join(', ')} holds a NUL character (\\0), which no process environment can carry`, { names: withNul });
+  for (const [name, value] of Object.entries(env)) {
+    for (const [, referenced] of value.matchAll(REFERENCE)) {
+      if (!(ENV_REFERENCES as readonly string[]).includes(referenced!)) {
+        throw new BrainsError('INVALID', `env ${name} refers to \${${referenced}}, which the daemon does not fill in; use ${ENV_REFERENCES.map((r) => `\${${r}}`).join(' or ')}`, { name, reference: referenced });
+      }
+    }
+  }
 }
 
 export function checkSystemPrompt(prompt: string | null | undefined): void {
