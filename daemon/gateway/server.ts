@@ -1,6 +1,5 @@
 // The gateway's HTTP face on 127.0.0.1: Host/Origin checks and body limits from daemon/http, a key on every route but /health, then one wire format per path.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { TokenLookup } from '../http/auth.js';
 import { originProblem, pathOf, readBody } from '../http/guard.js';
 import type { Logger } from '../log.js';
@@ -15,6 +14,7 @@ import { anthropicMessages } from './wire/anthropic-messages.js';
 import type { WireFormat } from './wire/format.js';
 import { openAIChat } from './wire/openai-chat.js';
 import { openAIResponses } from './wire/responses.js';
+import { listenOnLoopback } from '../http/listen.js';
 
 export const DEFAULT_GATEWAY_BODY_BYTES = 32 * 1024 * 1024;
 
@@ -86,15 +86,8 @@ export class GatewayServer {
     await closing;
   }
 
-  private listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.http.once('error', reject);
-      this.http.listen({ host: '127.0.0.1', port: this.opts.port, exclusive: true }, () => {
-        this.http.off('error', reject);
-        this.port = (this.http.address() as AddressInfo).port;
-        resolve();
-      });
-    });
+  private async listen(): Promise<void> {
+    this.port = await listenOnLoopback(this.http, this.opts.port);
   }
 
   /** The router for the configuration in use, rebuilt when gateway.json changed. */

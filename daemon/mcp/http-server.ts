@@ -3,7 +3,6 @@
 // idle sessions are closed.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
@@ -14,6 +13,7 @@ import { InProcessCaller } from './http-caller.js';
 import { SessionEventStore } from './event-store.js';
 import { RESUME_WINDOW_MS, RETRY_MS, ResumeWindow, type PostCalls } from './resume-window.js';
 import { DEFAULT_MAX_BODY_BYTES, MCP_PATH, originProblem, pathOf, readBody, refuse } from '../http/guard.js';
+import { listenOnLoopback } from '../http/listen.js';
 
 /**
  * The MCP SDK (and its large schema module) loads on the first authenticated MCP request, not at daemon start:
@@ -137,15 +137,8 @@ export class McpHttpServer {
     await closing;
   }
 
-  private listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.http.once('error', reject);
-      this.http.listen({ host: '127.0.0.1', port: this.opts.port, exclusive: true }, () => {
-        this.http.off('error', reject);
-        this.port = (this.http.address() as AddressInfo).port;
-        resolve();
-      });
-    });
+  private async listen(): Promise<void> {
+    this.port = await listenOnLoopback(this.http, this.opts.port);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
