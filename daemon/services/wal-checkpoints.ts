@@ -6,6 +6,7 @@ import type { Logger } from '../log.js';
 import { AUTO_CHECKPOINT_PAGES } from '../store/open.js';
 import type { Store } from '../store/index.js';
 import type { FoldAnswer } from '../store/checkpoint-worker.js';
+import { RestartGate } from '../store/restart-gate.js';
 import { JobGuard } from './backoff.js';
 import type { Service } from './registry.js';
 
@@ -18,9 +19,9 @@ const FOLD_AFTER_COMMITS = 64;
 const FOLD_TIMEOUT_MS = 60_000;
 
 /** Starts the checkpoint thread for a database file (tests give one that fails). */
-export type CheckpointThreadFactory = (dbPath: string) => Worker;
+export type CheckpointThreadFactory = (dbPath: string, gate: SharedArrayBuffer) => Worker;
 
-const checkpointThread: CheckpointThreadFactory = (dbPath) => new Worker(new URL('../store/checkpoint-worker.js', import.meta.url), { workerData: { path: dbPath } });
+const checkpointThread: CheckpointThreadFactory = (dbPath, gate) => new Worker(new URL('../store/checkpoint-worker.js', import.meta.url), { workerData: { path: dbPath, gate } });
 
 export class WalCheckpoints implements Service {
   readonly name = 'checkpoint';
@@ -34,8 +35,11 @@ export class WalCheckpoints implements Service {
   private idleTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   private commitsSinceFold = 0;
+  private readonly gate = new RestartGate();
   /** Folds the thread has finished, for system.info and the tests. */
   folds = 0;
+  /** Folds that left the log to start over from its beginning. */
+  restarts = 0;
   private readonly idleGuard: JobGuard;
   private readonly foldGuard: JobGuard;
 
@@ -51,6 +55,7 @@ export class WalCheckpoints implements Service {
 
   start(): void {
     this.store.autoCheckpoint(0);
+    this.store.waitForOwnCheckpoints(this.gate);
   }
 
   async stop(): Promise<void> {
@@ -96,7 +101,7 @@ export class WalCheckpoints implements Service {
   private thread(): Worker | null {
     if (this.worker) return this.worker;
     try {
-      const worker = this.spawnThread(this.store.path);
+      const worker = this.spawnThread(this.store.path, this.gate.buffer);
       worker.unref();
       worker.on('message', (answer: FoldAnswer) => this.folded(answer));
       worker.on('error', (error) => this.threadLost(error));
@@ -119,6 +124,7 @@ export class WalCheckpoints implements Service {
       if (!answer.ok) throw Object.assign(new Error(answer.error ?? 'the checkpoint failed'), { code: answer.code });
     });
     if (done) this.folds += 1;
+    if (done && answer.restarted) this.restarts += 1;
   }
 
   /** Without the thread, commits fold the log themselves as SQLite does by default: slower calls, never a growing log. */

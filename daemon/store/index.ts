@@ -17,6 +17,10 @@ import { IdentityRepo } from './identities.js';
 import { AgentRepo } from './agents.js';
 import { ScheduleRepo } from './schedules.js';
 import { GatewayRepo } from './gateway.js';
+import type { RestartGate } from './restart-gate.js';
+
+/** Longest a commit holds the event loop waiting for the own checkpoint thread; past it, the call waits asynchronously. */
+const OWN_RESTART_WAIT_MS = 50;
 
 export class Store {
   readonly events: EventLog;
@@ -59,6 +63,8 @@ export class Store {
     this.changes = db.prepare('SELECT total_changes()').pluck();
   }
 
+  private restartGate: RestartGate | null = null;
+
   /** Open (creating if needed) and migrate; throws SchemaTooNewError for a database from a newer brains. */
   static open(path: string): Store {
     const db = openDatabase(path, assertSchemaSupported);
@@ -86,7 +92,22 @@ export class Store {
   /** Run fn in one IMMEDIATE transaction; nested calls become savepoints of the outer one. */
   transaction<T>(fn: () => T): T {
     if (this.db.inTransaction) return this.db.transaction(fn)();
-    return this.db.transaction(fn).immediate();
+    const tx = this.db.transaction(fn);
+    const gate = this.restartGate;
+    if (!gate) return tx.immediate();
+    const generation = gate.generation();
+    try {
+      return tx.immediate();
+    } catch (error) {
+      // BEGIN IMMEDIATE failed before fn ran: once the own checkpoint thread has let go, the same try is made again.
+      if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || !gate.waitedFor(generation, OWN_RESTART_WAIT_MS)) throw error;
+      return tx.immediate();
+    }
+  }
+
+  /** The checkpoint thread's gate: a commit that finds the database busy while that thread starts the log over waits for it. */
+  waitForOwnCheckpoints(gate: RestartGate): void {
+    this.restartGate = gate;
   }
 
   /** Rows changed on this connection so far: compared before and after a piece of work, it says whether the work wrote. */
@@ -109,6 +130,11 @@ export class Store {
    */
   autoCheckpoint(pages: number): void {
     this.db.pragma(`wal_autocheckpoint = ${Math.max(0, Math.trunc(pages))}`);
+  }
+
+  /** When the log starts over, its file is cut back to this size if a burst grew it past (the default: WAL_FILE_LIMIT_BYTES). */
+  limitWalFile(bytes: number): void {
+    this.db.pragma(`journal_size_limit = ${Math.max(0, Math.trunc(bytes))}`);
   }
 
   autoCheckpointPages(): number {

@@ -6,6 +6,8 @@ export type Db = Database.Database;
 
 /** Fold the WAL back every ~16 MiB instead of 4 MiB: hot pages are written back once, not again and again. */
 export const AUTO_CHECKPOINT_PAGES = 4000;
+/** Twice the log SQLite's own checkpoint limit allows. */
+export const WAL_FILE_LIMIT_BYTES = 2 * AUTO_CHECKPOINT_PAGES * 4096;
 
 /** Open with our pragmas; `check` runs first, so a database we refuse is left exactly as it was. */
 export function openDatabase(path: string, check: (db: Db) => void = () => {}): Db {
@@ -25,6 +27,9 @@ export function openDatabase(path: string, check: (db: Db) => void = () => {}): 
   db.pragma('cache_size = -8192');
   // The daemon folds it on a thread of its own instead, and whenever it goes idle (daemon/services/wal-checkpoints.ts).
   db.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
+  // When the log starts over, a file grown past this by a burst of writes is cut back to it; below it, the file's blocks
+  // are kept and written over, which costs less than growing a file.
+  db.pragma(`journal_size_limit = ${WAL_FILE_LIMIT_BYTES}`);
   if (path !== ':memory:') chmodSync(path, 0o600);
   return db;
 }

@@ -60,7 +60,7 @@ after(async () => {
   }
 });
 
-function service(store: Store, log: Logger, idleMs: number, spawn?: (path: string) => Worker): WalCheckpoints {
+function service(store: Store, log: Logger, idleMs: number, spawn?: (path: string, gate: SharedArrayBuffer) => Worker): WalCheckpoints {
   const checkpoints = spawn ? new WalCheckpoints(store, log, idleMs, spawn) : new WalCheckpoints(store, log, idleMs);
   started.push({ checkpoints, store });
   checkpoints.start();
@@ -78,6 +78,30 @@ test('while writes come in, the thread folds them into the database file; no com
   await until('the thread folded the log', () => checkpoints.folds >= 1);
   assert.equal(clientsInFileAlone(store), before + 100);
   assert.deepEqual(log.lines.filter((line) => line.level !== 'debug'), []);
+});
+
+test('under steady writes the log starts over from its beginning instead of growing by every frame written', async () => {
+  const store = fresh();
+  const restartFromFrames = 500;
+  const shortLog = (path: string, gate: SharedArrayBuffer) => new Worker(new URL('../../daemon/store/checkpoint-worker.js', import.meta.url), { workerData: { path, restartFromFrames, gate } });
+  const checkpoints = service(store, recordingLog(), 60_000, shortLog);
+  store.limitWalFile(4 * 1024 * 1024);
+  // As in the daemon: a write that finds the database locked fails at once rather than blocking.
+  store.failFastWhenLocked();
+  const body = 'x'.repeat(16 * 1024);
+  const written = 40 * 1024 * 1024;
+  let commits = 0;
+  // Commits go on during every fold; one that meets the thread starting the log over waits for it rather than failing.
+  for (let bytes = 0; bytes < written; bytes += body.length) {
+    store.transaction(() => store.events.append('daemon.started', null, { body }));
+    commits += 1;
+    checkpoints.afterCommit();
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  assert.ok(checkpoints.restarts >= 1, `the log started over (${checkpoints.folds} folds, ${checkpoints.restarts} restarts)`);
+  const wal = store.sizeBytes().wal;
+  assert.ok(wal < written / 2, `the log file holds ${wal} bytes after ${written} bytes were written through it`);
+  assert.equal(store.events.head(), commits);
 });
 
 test('a few writes are left to the idle truncate, and start no thread', async () => {
@@ -115,7 +139,7 @@ test('a thread that cannot run hands folding back to the commits, says so once, 
     spawned += 1;
     return new Worker('throw new Error("no threads here")', { eval: true });
   };
-  const checkpoints = service(store, log, 400, broken);
+  const checkpoints = service(store, log, 1_000, broken);
   writeClients(store, checkpoints, 70, 'a');
   await until('the commits fold the log again', () => store.autoCheckpointPages() === AUTO_CHECKPOINT_PAGES);
   const warnings = log.lines.filter((line) => line.level === 'warn');
