@@ -145,7 +145,8 @@ export async function measureGatewayFigures(sizes: BenchSizes, ctx: PlaneBenchCo
   const admin = await BrainsClient.connect(daemon.socket);
   const gateway = (await admin.call('system.info')).gateway_url;
   if (!gateway) throw new Error('the bench daemon serves no gateway');
-  // Routing and limits are on for the key named bench only: the admin key's requests are the plain pass-through beside them.
+  // Routing and limits are on for the key named bench only; the key named plain has none, so its requests for a named model are the
+  // pass-through beside them (a named key each, so both pay the same key lookup).
   await admin.call('gateway.config_set', {
     config: {
       providers: { up: { type: 'openai_compatible', base_url: `${upstream.url}/v1` } },
@@ -157,12 +158,14 @@ export async function measureGatewayFigures(sizes: BenchSizes, ctx: PlaneBenchCo
   });
   const key = readFileSync(statePaths(brainsEnv(home)).adminKey, 'utf8').trim();
   const benchKey = (await admin.call('gateway.key_create', { name: 'bench' })).key;
+  const plainKey = (await admin.call('gateway.key_create', { name: 'plain' })).key;
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const auth = { authorization: `Bearer ${key}` };
   const body = (model: string, stream: boolean) => JSON.stringify({ model, stream, messages: [{ role: 'user', content: 'Say something short.' }] });
   const direct = (stream: boolean) => () => timedPost(agent, `${upstream.url}/v1/chat/completions`, {}, body('up-model', stream));
   const through = (stream: boolean) => () => timedPost(agent, `${gateway}/v1/chat/completions`, auth, body('up/up-model', stream));
   const routed = () => timedPost(agent, `${gateway}/v1/chat/completions`, { authorization: `Bearer ${benchKey}` }, body('brains/auto', false));
+  const passThrough = () => timedPost(agent, `${gateway}/v1/chat/completions`, { authorization: `Bearer ${plainKey}` }, body('up/up-model', false));
 
   phase(`warm-up: ${counts.warmup} of each`);
   await alternate(counts.warmup, direct(false), through(false));
@@ -172,8 +175,8 @@ export async function measureGatewayFigures(sizes: BenchSizes, ctx: PlaneBenchCo
   phase(`streaming: ${counts.calls} direct and ${counts.calls} through the gateway, alternately`);
   const streamed = await alternate(counts.calls, direct(true), through(true));
   phase(`routing: ${counts.calls} plain (a named model, no limits) and ${counts.calls} brains/auto with limits, alternately`);
-  await alternate(counts.warmup, through(false), routed);
-  const routing = await alternate(counts.calls, through(false), routed);
+  await alternate(counts.warmup, passThrough, routed);
+  const routing = await alternate(counts.calls, passThrough, routed);
 
   phase(`throughput: ${counts.throughput} requests, ${CONCURRENCY} in flight (echo provider, and the fake upstream alone)`);
   const echoBody = body('echo', false);

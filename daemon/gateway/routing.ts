@@ -54,6 +54,8 @@ const own = (table: object | undefined, key: string) => table !== undefined && O
 
 export class Router {
   private readonly providers = new Map<string, Provider>();
+  /** Each tier's reason line, made once per configuration. */
+  private readonly tierReasons = new Map<string, string>();
 
   constructor(private readonly config: GatewayConfig) {
     this.providers.set(ECHO_PROVIDER, new EchoProvider(ECHO_PROVIDER));
@@ -168,6 +170,15 @@ export class Router {
   }
 
   private describeTier(tier: string): string {
+    let said = this.tierReasons.get(tier);
+    if (said === undefined) {
+      said = this.sayTier(tier);
+      this.tierReasons.set(tier, said);
+    }
+    return said;
+  }
+
+  private sayTier(tier: string): string {
     const targets = this.tierTargets(tier).map((t) => `${t.model} (${t.provider.name})`);
     return `tier ${tier}: ${targets[0]}${targets.length > 1 ? `, falling back to ${targets.slice(1).join(', then ')}` : ''}`;
   }
