@@ -1,5 +1,6 @@
 // Figures of the model gateway: the latency it adds in front of a provider (a fake upstream in a process of its own,
-// called directly and through the gateway, alternately, in the same run), streamed and not, and its throughput with echo at 64 in flight.
+// called directly and through the gateway, alternately, in the same run), streamed and not, what routing, limits and recording add
+// beside the plain pass-through in the same run, and its throughput with echo at 64 in flight.
 import { fork } from 'node:child_process';
 import { Agent, createServer, request, type IncomingMessage } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,7 @@ import { pipelinedRun } from './round-trips.js';
 import { elapsedSince, now, percentile, perSecond, sortDurations, toMicros } from './stats.js';
 
 const ADDED_P50_TARGET_US = 1000;
+const ROUTED_P50_TARGET_US = 200;
 const ADDED_P99_TARGET_US = 5000;
 const ECHO_RPS_TARGET = 2000;
 const CONCURRENCY = 64;
@@ -143,13 +145,27 @@ export async function measureGatewayFigures(sizes: BenchSizes, ctx: PlaneBenchCo
   const admin = await BrainsClient.connect(daemon.socket);
   const gateway = (await admin.call('system.info')).gateway_url;
   if (!gateway) throw new Error('the bench daemon serves no gateway');
-  await admin.call('gateway.config_set', { config: { providers: { up: { type: 'openai_compatible', base_url: `${upstream.url}/v1` } } } });
+  // Routing and limits are on for the key named bench only; the key named plain has none, so its requests for a named model are the
+  // pass-through beside them (a named key each, so both pay the same key lookup).
+  await admin.call('gateway.config_set', {
+    config: {
+      providers: { up: { type: 'openai_compatible', base_url: `${upstream.url}/v1` } },
+      models: { 'up-model': { provider: 'up' } },
+      tiers: { default: 'up-model' },
+      routing: { auto: { trivial: 'default', code_fix: 'default', architecture: 'default', research: 'default', docs_lookup: 'default' } },
+      limits: { keys: { bench: { requests_per_minute: 1_000_000, tokens_per_minute: 10_000_000_000 } } },
+    },
+  });
   const key = readFileSync(statePaths(brainsEnv(home)).adminKey, 'utf8').trim();
+  const benchKey = (await admin.call('gateway.key_create', { name: 'bench' })).key;
+  const plainKey = (await admin.call('gateway.key_create', { name: 'plain' })).key;
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const auth = { authorization: `Bearer ${key}` };
   const body = (model: string, stream: boolean) => JSON.stringify({ model, stream, messages: [{ role: 'user', content: 'Say something short.' }] });
   const direct = (stream: boolean) => () => timedPost(agent, `${upstream.url}/v1/chat/completions`, {}, body('up-model', stream));
   const through = (stream: boolean) => () => timedPost(agent, `${gateway}/v1/chat/completions`, auth, body('up/up-model', stream));
+  const routed = () => timedPost(agent, `${gateway}/v1/chat/completions`, { authorization: `Bearer ${benchKey}` }, body('brains/auto', false));
+  const passThrough = () => timedPost(agent, `${gateway}/v1/chat/completions`, { authorization: `Bearer ${plainKey}` }, body('up/up-model', false));
 
   phase(`warm-up: ${counts.warmup} of each`);
   await alternate(counts.warmup, direct(false), through(false));
@@ -158,6 +174,9 @@ export async function measureGatewayFigures(sizes: BenchSizes, ctx: PlaneBenchCo
   const plain = await alternate(counts.calls, direct(false), through(false));
   phase(`streaming: ${counts.calls} direct and ${counts.calls} through the gateway, alternately`);
   const streamed = await alternate(counts.calls, direct(true), through(true));
+  phase(`routing: ${counts.calls} plain (a named model, no limits) and ${counts.calls} brains/auto with limits, alternately`);
+  await alternate(counts.warmup, passThrough, routed);
+  const routing = await alternate(counts.calls, passThrough, routed);
 
   phase(`throughput: ${counts.throughput} requests, ${CONCURRENCY} in flight (echo provider, and the fake upstream alone)`);
   const echoBody = body('echo', false);
@@ -176,6 +195,8 @@ export async function measureGatewayFigures(sizes: BenchSizes, ctx: PlaneBenchCo
     return { key, label, unit: 'µs', value, limitKey: `${key}_direct`, limitLabel: 'the fake upstream, called directly', limit, target: targetUs === null ? null : addedTarget(targetUs, value, limit) };
   };
   const echoRps = perSecond(counts.throughput, echoNs);
+  const routedP50 = us(routing.gateway, 'total', 50);
+  const plainP50 = us(routing.direct, 'total', 50);
   return [
     pair('gateway_plain_p50_us', 'gateway, non-streaming p50', plain, 'total', 50, ADDED_P50_TARGET_US),
     pair('gateway_plain_p99_us', 'gateway, non-streaming p99', plain, 'total', 99, ADDED_P99_TARGET_US),
@@ -183,6 +204,16 @@ export async function measureGatewayFigures(sizes: BenchSizes, ctx: PlaneBenchCo
     pair('gateway_stream_ttfb_p99_us', 'gateway, streaming first byte p99', streamed, 'firstByte', 99, ADDED_P99_TARGET_US),
     pair('gateway_stream_total_p50_us', 'gateway, streaming total p50', streamed, 'total', 50, ADDED_P50_TARGET_US),
     pair('gateway_stream_total_p99_us', 'gateway, streaming total p99', streamed, 'total', 99, ADDED_P99_TARGET_US),
+    {
+      key: 'gateway_routed_p50_us',
+      label: 'gateway, brains/auto with routing, limits and recording, p50',
+      unit: 'µs',
+      value: routedP50,
+      limitKey: 'gateway_passthrough_p50_us',
+      limitLabel: 'the gateway, a named model, no limits (pass-through)',
+      limit: plainP50,
+      target: { text: `≤ pass-through + ${ROUTED_P50_TARGET_US / 1000} ms`, met: routedP50 === null || plainP50 === null ? null : routedP50 - plainP50 <= ROUTED_P50_TARGET_US },
+    },
     {
       key: 'gateway_echo_rps',
       label: `gateway, echo provider, ${CONCURRENCY} in flight`,

@@ -1,4 +1,4 @@
-// What gateway.json may hold (providers, models, tiers, prices), checked once here for the daemon's reload and gateway.config_set alike.
+// What gateway.json may hold (providers, models, tiers, routing, limits, prices), checked once here for the daemon's reload and gateway.config_set alike.
 import { z } from 'zod';
 
 export const PROVIDER_TYPES = ['echo', 'ollama', 'openai_compatible', 'anthropic'] as const;
@@ -12,6 +12,19 @@ export const DEFAULT_BASE_URLS: Partial<Record<ProviderType, string>> = {
   ollama: 'http://127.0.0.1:11434/v1',
   anthropic: 'https://api.anthropic.com',
 };
+
+/** The model a caller names to have the gateway pick one: classified, then routed by `routing.auto` to a tier. */
+export const AUTO_MODEL = 'brains/auto';
+
+/** What the classifier tells apart in a prompt; `routing.auto` maps each to a tier. */
+export const ROUTE_CLASSES = ['trivial', 'code_fix', 'architecture', 'research', 'docs_lookup'] as const;
+export type RouteClass = (typeof ROUTE_CLASSES)[number];
+
+/** A tier lists at most this many models (the first serves, the rest are fallbacks in order). */
+export const MAX_TIER_MODELS = 8;
+
+/** Retries and breaker a provider has when gateway.json says nothing of them. */
+export const RESILIENCE_DEFAULTS = { retries: 2, breaker: { failures: 5, cooldown_seconds: 30 } } as const;
 
 /** A provider key is named, never written: `${ENV:NAME}` is read from the daemon's environment at each request. */
 export const ENV_REFERENCE = /^\$\{ENV:([A-Za-z_][A-Za-z0-9_]{0,127})\}$/;
@@ -33,6 +46,20 @@ const providerSchema = z
       .optional(),
     pass_through: z.boolean().optional().describe("Forward the caller's own Authorization / x-api-key unchanged (they authenticate to brains with x-brains-key)."),
     timeout_seconds: z.number().min(1).max(3600).optional(),
+    retries: z
+      .number()
+      .int()
+      .min(0)
+      .max(10)
+      .optional()
+      .describe(`Tries again after a connect error, a timeout, 429 or 5xx, with backoff (default ${RESILIENCE_DEFAULTS.retries}; 0: never).`),
+    breaker: z
+      .object({
+        failures: z.number().int().min(1).max(1000).optional().describe(`Consecutive failures that open it (default ${RESILIENCE_DEFAULTS.breaker.failures}).`),
+        cooldown_seconds: z.number().min(0.1).max(3600).optional().describe(`How long it stays open before one trial request (default ${RESILIENCE_DEFAULTS.breaker.cooldown_seconds}).`),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -43,6 +70,38 @@ const modelSchema = z
   })
   .strict();
 
+const tierTargets = z.union([name, z.array(name).min(1).max(MAX_TIER_MODELS)], {
+  error: `a model name, or a list of up to ${MAX_TIER_MODELS} model names (the first serves, the rest are fallbacks in order)`,
+});
+
+const tierName = name.describe('A tier named under tiers.');
+
+const routingSchema = z
+  .object({
+    auto: z
+      .object({ trivial: tierName.optional(), code_fix: tierName.optional(), architecture: tierName.optional(), research: tierName.optional(), docs_lookup: tierName.optional() })
+      .strict()
+      .optional()
+      .describe(`${AUTO_MODEL}: the tier each class of prompt goes to.`),
+    default_tier: tierName.optional().describe(`${AUTO_MODEL}: the tier of a class routing.auto does not name (default: the tier named default, if any).`),
+  })
+  .strict();
+
+const windowLimit = z
+  .object({
+    requests_per_minute: z.number().int().min(1).max(1_000_000).optional(),
+    tokens_per_minute: z.number().int().min(1).max(10_000_000_000).optional(),
+  })
+  .strict();
+
+const limitsSchema = z
+  .object({
+    per_key: windowLimit.optional().describe('Every caller (each named key, each agent, the admin key) unless named below.'),
+    keys: z.record(z.string(), windowLimit).optional().describe('By gateway key name (all keys of a name share one window); admin is the admin key.'),
+    agents: z.record(z.string(), windowLimit).optional().describe('By agent name: its token and its keys share one window per project.'),
+  })
+  .strict();
+
 const priceSchema = z.object({ input_per_mtok: z.number().min(0), output_per_mtok: z.number().min(0) }).strict();
 
 export const gatewayConfigSchema = z
@@ -50,7 +109,13 @@ export const gatewayConfigSchema = z
     default_provider: name.optional().describe('Serves a model named nowhere else (default: echo).'),
     providers: z.record(name, providerSchema).optional(),
     models: z.record(name, modelSchema).optional(),
-    tiers: z.record(name, name).optional().describe('Aliases: a tier name -> a model name (fast -> gpt-4o-mini).'),
+    tiers: z
+      .record(name, tierTargets)
+      .optional()
+      .describe('A tier name -> a model name, or a list of them: the first serves, the rest are fallbacks (fast -> ["gpt-4o-mini", "qwen"]).'),
+    routing: routingSchema.optional(),
+    preamble: z.string().min(1).max(16_384).optional().describe(`A system message put before the caller's own in ${AUTO_MODEL} requests.`),
+    limits: limitsSchema.optional(),
     prices: z.record(name, priceSchema).optional().describe('Per model, in currency units per million tokens (kept for accounting).'),
     max_body_bytes: z.number().int().min(1024).max(256 * 1024 * 1024).optional(),
   })
@@ -58,6 +123,16 @@ export const gatewayConfigSchema = z
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
 export type ProviderConfig = z.output<typeof providerSchema>;
+export type WindowLimit = z.output<typeof windowLimit>;
+export type LimitsConfig = z.output<typeof limitsSchema>;
+
+/** A tier's models in order, whichever way gateway.json wrote them. */
+export function tierModels(target: string | readonly string[]): readonly string[] {
+  return typeof target === 'string' ? [target] : target;
+}
+
+const KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const AGENT_NAME = /^[A-Za-z0-9_-]{1,256}$/;
 
 /** Problems that span fields: names that point nowhere, a provider with no URL to call. */
 function crossProblems(config: GatewayConfig): string[] {
@@ -73,9 +148,41 @@ function crossProblems(config: GatewayConfig): string[] {
     if (!known(m.provider)) problems.push(`models.${model}.provider: no provider named ${JSON.stringify(m.provider)}; declare it under providers`);
   }
   for (const [tier, target] of Object.entries(config.tiers ?? {})) {
-    if (!Object.prototype.hasOwnProperty.call(config.models ?? {}, target)) problems.push(`tiers.${tier}: no model named ${JSON.stringify(target)}; declare it under models`);
+    const models = tierModels(target);
+    models.forEach((model, i) => {
+      const at = typeof target === 'string' ? `tiers.${tier}` : `tiers.${tier}.${i}`;
+      if (!Object.prototype.hasOwnProperty.call(config.models ?? {}, model)) problems.push(`${at}: no model named ${JSON.stringify(model)}; declare it under models`);
+      else if (models.indexOf(model) !== i) problems.push(`${at}: ${JSON.stringify(model)} is listed twice; list each model once`);
+    });
+  }
+  problems.push(...routingProblems(config));
+  for (const keyName of Object.keys(config.limits?.keys ?? {})) {
+    if (!KEY_NAME.test(keyName)) problems.push(`limits.keys.${keyName}: not a gateway key name; use the name given to gateway.key_create (1 to 64 letters, digits, . _ or -), or admin for the admin key`);
+  }
+  for (const agent of Object.keys(config.limits?.agents ?? {})) {
+    if (!AGENT_NAME.test(agent)) problems.push(`limits.agents.${agent}: not an agent name; use 1 to 256 letters, digits, _ or -`);
   }
   if (config.default_provider !== undefined && !known(config.default_provider)) problems.push(`default_provider: no provider named ${JSON.stringify(config.default_provider)}`);
+  return problems;
+}
+
+/** Tiers that routing names must exist; brains/auto is the gateway's own name, not a provider's or a model's. */
+function routingProblems(config: GatewayConfig): string[] {
+  const problems: string[] = [];
+  const tiers = config.tiers ?? {};
+  const isTier = (tier: string) => Object.prototype.hasOwnProperty.call(tiers, tier);
+  const known = Object.keys(tiers);
+  const hint = known.length === 0 ? 'declare tiers first' : `tiers are ${known.map((t) => JSON.stringify(t)).join(', ')}`;
+  for (const [routeClass, tier] of Object.entries(config.routing?.auto ?? {})) {
+    if (tier !== undefined && !isTier(tier)) problems.push(`routing.auto.${routeClass}: no tier named ${JSON.stringify(tier)}; ${hint}`);
+  }
+  const fallback = config.routing?.default_tier;
+  if (fallback !== undefined && !isTier(fallback)) problems.push(`routing.default_tier: no tier named ${JSON.stringify(fallback)}; ${hint}`);
+  const [brains] = AUTO_MODEL.split('/');
+  if (Object.prototype.hasOwnProperty.call(config.providers ?? {}, brains!)) problems.push(`providers.${brains}: the name ${brains} is kept for ${AUTO_MODEL}; call the provider something else`);
+  for (const field of ['models', 'tiers'] as const) {
+    if (Object.prototype.hasOwnProperty.call(config[field] ?? {}, AUTO_MODEL)) problems.push(`${field}.${AUTO_MODEL}: ${AUTO_MODEL} is the gateway's own routed model; use another name`);
+  }
   return problems;
 }
 

@@ -42,21 +42,58 @@ const OPENAI_TYPE: Record<ErrorKind, string> = {
   internal: 'server_error',
 };
 
+export interface GatewayErrorOptions {
+  status?: number;
+  param?: string;
+  /** Sent as Retry-After (whole seconds): our own limits, an open breaker, or the provider's own. */
+  retryAfterMs?: number | null;
+  /** A provider's bad moment (a connect error, a timeout, 429, 5xx): worth another try, or the next provider of the tier. */
+  transient?: boolean;
+  /** The status the provider itself answered, when it answered. */
+  upstreamStatus?: number | null;
+}
+
 export class GatewayError extends Error {
   override name = 'GatewayError';
   readonly status: number;
+  readonly param: string | null;
+  readonly retryAfterMs: number | null;
+  readonly transient: boolean;
+  readonly upstreamStatus: number | null;
 
   constructor(
     readonly kind: ErrorKind,
     message: string,
-    opts: { status?: number; param?: string } = {},
+    opts: GatewayErrorOptions = {},
   ) {
     super(message);
     this.status = opts.status ?? STATUS[kind];
     this.param = opts.param ?? null;
+    this.retryAfterMs = opts.retryAfterMs ?? null;
+    this.transient = opts.transient ?? false;
+    this.upstreamStatus = opts.upstreamStatus ?? null;
   }
 
-  readonly param: string | null;
+  /** The Retry-After header it is answered with, if any. */
+  headers(): Record<string, string> {
+    return this.retryAfterMs === null ? {} : { 'Retry-After': String(Math.max(1, Math.ceil(this.retryAfterMs / 1000))) };
+  }
+}
+
+/** A status worth trying again: the provider throttled us or failed on its side. */
+export function isTransientStatus(status: number): boolean {
+  return status === 429 || status >= 500;
+}
+
+/** Retry-After (seconds or an HTTP date) or OpenAI's retry-after-ms, in ms; null when absent or unreadable. */
+export function retryAfterFrom(headers: Record<string, string | string[] | undefined>, now = Date.now()): number | null {
+  const ms = headers['retry-after-ms'];
+  if (typeof ms === 'string' && /^\d+(\.\d+)?$/.test(ms.trim())) return Number(ms);
+  const value = headers['retry-after'];
+  if (typeof value !== 'string' || value.trim() === '') return null;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
 /** An upstream's own status mapped to what the caller should see: its 4xx pass through, its 5xx become 502. */
@@ -73,7 +110,8 @@ export function kindForUpstreamStatus(status: number): ErrorKind {
 
 export function errorBody(style: ErrorStyle, error: GatewayError): Record<string, unknown> {
   if (style === 'anthropic') return { type: 'error', error: { type: ANTHROPIC_TYPE[error.kind], message: error.message } };
-  return { error: { message: error.message, type: OPENAI_TYPE[error.kind], param: error.param, code: error.kind === 'authentication' ? 'invalid_api_key' : null } };
+  const code = error.kind === 'authentication' ? 'invalid_api_key' : error.kind === 'rate_limit' ? 'rate_limit_exceeded' : null;
+  return { error: { message: error.message, type: OPENAI_TYPE[error.kind], param: error.param, code } };
 }
 
 /** Anything thrown while serving, as a GatewayError (a bug becomes a 500 whose message hides internals). */

@@ -1,25 +1,34 @@
-// One chat request from parsed body to answer: route it, call the provider (streaming or not), answer in the caller's format, record it.
+// One chat request from parsed body to answer: plan its route, admit it under its caller's limits, call the plan's providers (with retries, breakers
+// and fallbacks, all before the first byte to the caller), answer in the caller's format, record it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayRequestRow } from '../store/gateway.js';
 import type { Logger } from '../log.js';
-import { asGatewayError, errorBody, GatewayError, type ErrorStyle } from './errors.js';
-import { estimateTokens, requestChars, resultChars, type ChatRequest, type StreamEvent, type Usage } from './ir.js';
+import { asGatewayError, errorBody, GatewayError, isTransientStatus, retryAfterFrom, type ErrorStyle } from './errors.js';
+import { estimateTokens, requestChars, resultChars, type ChatRequest, type ChatResult, type StreamEvent } from './ir.js';
 import type { GatewayCaller } from './keys.js';
+import { latestUserText } from './classify.js';
+import { limitFor, type Ticket } from './limits.js';
+import type { GatewayPolicy } from './policy.js';
+import { rawWithPreamble, withPreamble } from './preamble.js';
 import { PASS_THROUGH_HEADERS } from './providers/credentials.js';
 import type { ProviderCall } from './providers/provider.js';
 import type { GatewayEndpoint, RequestRecorder } from './recorder.js';
-import type { Router } from './routing.js';
+import { attempt, type Trace } from './resilience.js';
+import type { RoutePlan, RouteTarget } from './routing.js';
 import { SSE_HEADERS } from './sse.js';
+import { Tally } from './tally.js';
 import type { RenderContext, WireFormat } from './wire/format.js';
 import { parseMessagesRequest } from './wire/anthropic-messages.js';
 import { relay, UsageSniffer } from './passthrough.js';
 
 export interface ServeContext {
-  router: Router;
+  policy: GatewayPolicy;
   recorder: RequestRecorder;
   caller: GatewayCaller;
   log: Logger;
 }
+
+type Row = GatewayRequestRow & { key_id: number | null };
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent) {
@@ -32,7 +41,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 export function sendError(res: ServerResponse, style: ErrorStyle, error: GatewayError, headers: Record<string, string> = {}): void {
-  sendJson(res, error.status, errorBody(style, error), headers);
+  sendJson(res, error.status, errorBody(style, error), { ...error.headers(), ...headers });
 }
 
 /** The caller's own credentials, for a pass-through provider: only when the brains key came in x-brains-key. */
@@ -46,37 +55,7 @@ function callerHeaders(req: IncomingMessage): Record<string, string> {
   return out;
 }
 
-/** Usage as reported: the provider's where it gave it, else estimated from characters (and marked so). */
-class Tally {
-  outputChars = 0;
-  reported: Partial<Usage> = {};
-  firstTokenAt: number | null = null;
-  /** The provider's counts are themselves estimates (echo). */
-  providerEstimates = false;
-
-  constructor(
-    private readonly inputEstimate: number,
-    private readonly started: number,
-  ) {}
-
-  see(event: StreamEvent): void {
-    if (event.type === 'text') this.outputChars += event.text.length;
-    else if (event.type === 'tool_call_delta') this.outputChars += event.arguments.length;
-    else if (event.type === 'tool_call_start') this.outputChars += event.name.length;
-    else if (event.type === 'usage') this.reported = { ...this.reported, ...event.usage };
-    if ((event.type === 'text' || event.type === 'tool_call_start') && this.firstTokenAt === null) this.firstTokenAt = performance.now() - this.started;
-  }
-
-  get estimated(): boolean {
-    return this.providerEstimates || this.reported.input_tokens === undefined || this.reported.output_tokens === undefined;
-  }
-
-  usage(): Usage {
-    return { input_tokens: this.reported.input_tokens ?? this.inputEstimate, output_tokens: this.reported.output_tokens ?? estimateTokens(this.outputChars) };
-  }
-}
-
-function baseRow(endpoint: GatewayEndpoint, caller: GatewayCaller, body: unknown): GatewayRequestRow & { key_id: number | null } {
+function baseRow(endpoint: GatewayEndpoint, caller: GatewayCaller, body: unknown): Row {
   const model = typeof (body as { model?: unknown } | null)?.model === 'string' ? ((body as { model: string }).model.slice(0, 256)) : null;
   return {
     time: new Date().toISOString(),
@@ -96,6 +75,11 @@ function baseRow(endpoint: GatewayEndpoint, caller: GatewayCaller, body: unknown
     input_tokens: null,
     output_tokens: null,
     tokens_estimated: true,
+    route_class: null,
+    route_tier: null,
+    route_reasons: null,
+    attempts: 0,
+    fallback_from: null,
   };
 }
 
@@ -108,26 +92,41 @@ function abortOnClose(req: IncomingMessage, res: ServerResponse): AbortControlle
   return abort;
 }
 
-/** The caller's body for the upstream: unchanged, or with only its model renamed. */
-function forwardedBody(rawText: string, body: unknown, upstreamModel: string): string {
-  const b = body as { model?: unknown };
-  return b.model === upstreamModel ? rawText : JSON.stringify({ ...(body as object), model: upstreamModel });
+/** The caller's body for the upstream: unchanged, or with its model renamed and the preamble put first. */
+function forwardedBody(endpoint: GatewayEndpoint, rawText: string, body: unknown, upstreamModel: string, preamble: string | null): string {
+  const b = body as Record<string, unknown>;
+  if (b.model === upstreamModel && preamble === null) return rawText;
+  const renamed = { ...b, model: upstreamModel };
+  return JSON.stringify(preamble === null ? renamed : rawWithPreamble(endpoint, renamed, preamble));
 }
+
+/** What a provider gave once it answered far enough to know it serves: nothing has gone to the caller yet. */
+type Opened =
+  | { kind: 'raw'; res: IncomingMessage }
+  | { kind: 'whole'; result: ChatResult }
+  | { kind: 'stream'; events: AsyncIterator<StreamEvent>; first: IteratorResult<StreamEvent> };
 
 export async function serveChat(format: WireFormat, body: unknown, rawText: string, req: IncomingMessage, res: ServerResponse, ctx: ServeContext): Promise<void> {
   const started = performance.now();
   const row = baseRow(format.endpoint, ctx.caller, body);
   let tally: Tally | null = null;
+  let ticket: Ticket | null = null;
+  const trace: Trace = { attempts: 0, fallbackFrom: null, notes: [] };
+  let plan: RoutePlan | null = null;
   const finishRow = (status: number, error: string | null) => {
     row.status = status;
     row.error = error;
     row.latency_ms = Math.round((performance.now() - started) * 1000) / 1000;
+    row.attempts = trace.attempts;
+    row.fallback_from = trace.fallbackFrom;
+    if (plan) row.route_reasons = trace.notes.length === 0 ? plan.reasons : [...plan.reasons, ...trace.notes];
     if (tally) {
       const usage = tally.usage();
       row.input_tokens = usage.input_tokens;
       row.output_tokens = usage.output_tokens;
       row.tokens_estimated = tally.estimated;
       row.ttft_ms = tally.firstTokenAt === null ? null : Math.round(tally.firstTokenAt * 1000) / 1000;
+      ticket?.settle(status < 400 ? usage.input_tokens + usage.output_tokens : 0);
     }
     ctx.recorder.record(row);
   };
@@ -140,66 +139,80 @@ export async function serveChat(format: WireFormat, body: unknown, rawText: stri
   let inputEstimate: number;
   try {
     chat = format.parse(body);
+    plan = ctx.policy.router().plan(chat.model, () => latestUserText(chat));
+    if (plan.preamble !== null) withPreamble(chat, plan.preamble);
     inputEstimate = estimateTokens(requestChars(chat));
   } catch (error) {
     refuse(error instanceof RangeError ? new GatewayError('invalid_request', 'the body is nested too deeply') : asGatewayError(error));
     return;
   }
-  const route = ctx.router.route(chat.model);
-  row.provider = route.provider.name;
-  row.upstream_model = route.upstreamModel;
+  const thePlan = plan;
+  row.route_class = thePlan.class;
+  row.route_tier = thePlan.tier;
+  row.provider = thePlan.targets[0]!.provider.name;
+  row.upstream_model = thePlan.targets[0]!.upstreamModel;
   row.stream = chat.stream;
+
+  const admission = ctx.policy.limiter.admit(limitFor(ctx.policy.config.get().limits, ctx.caller), inputEstimate);
+  if (!admission.ok) {
+    refuse(new GatewayError('rate_limit', admission.message, { retryAfterMs: admission.retryAfterSeconds * 1000 }));
+    return;
+  }
+  ticket = admission.ticket;
   const thisTally = new Tally(inputEstimate, started);
-  thisTally.providerEstimates = route.provider.type === 'echo';
   tally = thisTally;
   const renderCtx: RenderContext = { model: chat.model, usage: () => thisTally.usage() };
   const abort = abortOnClose(req, res);
-  const call: ProviderCall = { req: chat, upstreamModel: route.upstreamModel, signal: abort.signal, callerHeaders: callerHeaders(req) };
+  const fromCaller = callerHeaders(req);
 
-  const forwarding = route.provider.forwardRaw?.(format.endpoint, forwardedBody(rawText, body, route.upstreamModel), call) ?? null;
-  if (forwarding) {
-    try {
-      const sniffer = new UsageSniffer(chat.stream);
-      const upstream = await forwarding;
-      const firstByte = await relay(upstream, res, sniffer, started);
-      thisTally.reported = sniffer.usage;
-      thisTally.firstTokenAt = firstByte;
-      finishRow(upstream.statusCode ?? 502, (upstream.statusCode ?? 502) >= 400 ? `the provider answered ${upstream.statusCode}` : null);
-    } catch (error) {
-      if (abort.signal.aborted) finishRow(499, 'the client closed the connection');
-      else if (res.headersSent) {
-        res.destroy();
-        finishRow(502, 'the provider failed mid-answer');
-      } else refuse(logged(ctx.log, error));
-    }
-    return;
-  }
+  const open = async (target: RouteTarget): Promise<Opened> => {
+    const call: ProviderCall = { req: chat, upstreamModel: target.upstreamModel, signal: abort.signal, callerHeaders: fromCaller };
+    const forwarding = target.provider.forwardRaw?.(format.endpoint, forwardedBody(format.endpoint, rawText, body, target.upstreamModel, thePlan.preamble), call) ?? null;
+    if (forwarding) return { kind: 'raw', res: await forwarding };
+    if (!chat.stream) return { kind: 'whole', result: await target.provider.complete(call) };
+    const events = target.provider.stream(call)[Symbol.asyncIterator]();
+    // Nothing is written until the provider has sent its first event: a failure up to here is retried, or a plain HTTP error.
+    return { kind: 'stream', events, first: await events.next() };
+  };
 
-  if (!chat.stream) {
-    try {
-      const result = await route.provider.complete(call);
-      if (result.usage) thisTally.reported = result.usage;
-      thisTally.outputChars = resultChars(result);
-      thisTally.firstTokenAt = performance.now() - started;
-      sendJson(res, 200, format.render(result, renderCtx));
-      finishRow(200, null);
-    } catch (error) {
-      if (abort.signal.aborted) finishRow(499, 'the client closed the connection');
-      else refuse(logged(ctx.log, error));
-    }
-    return;
-  }
-
-  const events = route.provider.stream(call)[Symbol.asyncIterator]();
-  let step: IteratorResult<StreamEvent>;
+  let opened: Opened;
   try {
-    // Nothing is written until the provider has answered: a failure up to here is still a plain HTTP error.
-    step = await events.next();
+    const served = await attempt({
+      targets: thePlan.targets,
+      breakers: ctx.policy.breakers,
+      resilience: (target) => ctx.policy.router().resilience(target.provider),
+      signal: abort.signal,
+      trace,
+      run: open,
+      // A pass-through answer is relayed as it is, so its 429 or 5xx is judged here, before a byte of it is relayed.
+      judge: (o) => (o.kind === 'raw' && isTransientStatus(o.res.statusCode ?? 502) ? { message: `provider answered ${o.res.statusCode}`, retryAfterMs: retryAfterFrom(o.res.headers) } : null),
+      discard: (o) => {
+        if (o.kind === 'raw') o.res.resume();
+      },
+    });
+    opened = served.value;
+    row.provider = served.target.provider.name;
+    row.upstream_model = served.target.upstreamModel;
+    thisTally.providerEstimates = served.target.provider.type === 'echo';
   } catch (error) {
     if (abort.signal.aborted) finishRow(499, 'the client closed the connection');
     else refuse(logged(ctx.log, error));
     return;
   }
+
+  if (opened.kind === 'raw') return relayRaw(opened.res, chat.stream, res, thisTally, started, abort.signal, finishRow);
+  if (opened.kind === 'whole') {
+    const result = opened.result;
+    if (result.usage) thisTally.reported = result.usage;
+    thisTally.outputChars = resultChars(result);
+    thisTally.firstTokenAt = performance.now() - started;
+    sendJson(res, 200, format.render(result, renderCtx));
+    finishRow(200, null);
+    return;
+  }
+
+  const { events } = opened;
+  let step = opened.first;
   if (!step.done) thisTally.see(step.value);
   res.writeHead(200, SSE_HEADERS);
   const writer = format.writer(res, renderCtx, chat);
@@ -213,6 +226,7 @@ export async function serveChat(format: WireFormat, body: unknown, rawText: stri
     res.end();
     finishRow(200, null);
   } catch (error) {
+    // The stream began: nothing is retried now; the failure is an error event in it.
     if (abort.signal.aborted) {
       finishRow(499, 'the client closed the connection mid-stream');
       return;
@@ -221,6 +235,32 @@ export async function serveChat(format: WireFormat, body: unknown, rawText: stri
     writer.fail(failure);
     res.end();
     finishRow(200, `in-stream: ${failure.message}`);
+  }
+}
+
+/** A pass-through answer copied to the caller byte for byte, its usage read off it on the way. */
+async function relayRaw(
+  upstream: IncomingMessage,
+  streaming: boolean,
+  res: ServerResponse,
+  tally: Tally,
+  started: number,
+  signal: AbortSignal,
+  finishRow: (status: number, error: string | null) => void,
+): Promise<void> {
+  const status = upstream.statusCode ?? 502;
+  try {
+    const sniffer = new UsageSniffer(streaming);
+    const firstByte = await relay(upstream, res, sniffer, started);
+    tally.reported = sniffer.usage;
+    tally.firstTokenAt = firstByte;
+    finishRow(status, status >= 400 ? `the provider answered ${status}` : null);
+  } catch {
+    if (signal.aborted) finishRow(499, 'the client closed the connection');
+    else {
+      res.destroy();
+      finishRow(502, 'the provider failed mid-answer');
+    }
   }
 }
 
@@ -241,9 +281,10 @@ export async function serveCountTokens(body: unknown, req: IncomingMessage, res:
   };
   try {
     const chat = parseMessagesRequest(body, false);
-    const route = ctx.router.route(chat.model);
-    row.provider = route.provider.name;
-    row.upstream_model = route.upstreamModel;
+    const plan = ctx.policy.router().plan(chat.model, () => latestUserText(chat));
+    if (plan.preamble !== null) withPreamble(chat, plan.preamble);
+    const route = plan.targets[0]!;
+    Object.assign(row, { provider: route.provider.name, upstream_model: route.upstreamModel, route_class: plan.class, route_tier: plan.tier, route_reasons: plan.reasons, attempts: 1 });
     const abort = abortOnClose(req, res);
     const counted = route.provider.countTokens ? await route.provider.countTokens({ req: chat, upstreamModel: route.upstreamModel, signal: abort.signal, callerHeaders: callerHeaders(req) }) : null;
     const estimated = counted === null || route.provider.type === 'echo';

@@ -4,11 +4,10 @@ import type { TokenLookup } from '../http/auth.js';
 import { originProblem, pathOf, readBody } from '../http/guard.js';
 import type { Logger } from '../log.js';
 import type { GatewayRepo } from '../store/gateway.js';
-import type { GatewayConfigFile } from './config.js';
 import { GatewayError, type ErrorStyle } from './errors.js';
 import { checkKey, presentedKey } from './keys.js';
 import type { RequestRecorder } from './recorder.js';
-import { Router } from './routing.js';
+import type { GatewayPolicy } from './policy.js';
 import { sendError, sendJson, serveChat, serveCountTokens, type ServeContext } from './serve-chat.js';
 import { anthropicMessages } from './wire/anthropic-messages.js';
 import type { WireFormat } from './wire/format.js';
@@ -24,7 +23,7 @@ export interface GatewayServerOptions {
   adminKey: string;
   tokens: TokenLookup;
   keys: GatewayRepo;
-  config: GatewayConfigFile;
+  policy: GatewayPolicy;
   recorder: RequestRecorder;
   log: Logger;
   version: string;
@@ -46,15 +45,11 @@ function styleOf(req: IncomingMessage, path: string): ErrorStyle {
 export class GatewayServer {
   private readonly http: Server;
   private port = 0;
-  private router: Router;
-  private routerGeneration: number;
 
   private constructor(private readonly opts: GatewayServerOptions) {
     this.http = createServer((req, res) => void this.handle(req, res));
     this.http.on('clientError', (_error, socket) => socket.destroy());
     this.http.keepAliveTimeout = 65_000;
-    this.routerGeneration = opts.config.generation;
-    this.router = new Router(opts.config.get());
   }
 
   /** Listen on 127.0.0.1; null when the default port is taken (logged), a throw for any other failure. */
@@ -90,16 +85,6 @@ export class GatewayServer {
     this.port = await listenOnLoopback(this.http, this.opts.port);
   }
 
-  /** The router for the configuration in use, rebuilt when gateway.json changed. */
-  private currentRouter(): Router {
-    const generation = this.opts.config.generation;
-    if (generation !== this.routerGeneration) {
-      this.routerGeneration = generation;
-      this.router = new Router(this.opts.config.get());
-    }
-    return this.router;
-  }
-
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = pathOf(req);
     const style = styleOf(req, path);
@@ -130,7 +115,7 @@ export class GatewayServer {
     }
     if (req.method !== 'POST') return sendError(res, style, new GatewayError('invalid_request', `use POST for ${path}`, { status: 405 }), { Allow: 'POST' });
 
-    const limit = this.opts.config.get().max_body_bytes ?? DEFAULT_GATEWAY_BODY_BYTES;
+    const limit = this.opts.policy.config.get().max_body_bytes ?? DEFAULT_GATEWAY_BODY_BYTES;
     const read = await readBody(req, limit);
     if (read.kind === 'too_large') return sendError(res, style, new GatewayError('too_large', `the request body is over the gateway's limit of ${limit} bytes (max_body_bytes in gateway.json)`), { Connection: 'close' });
     let body: unknown;
@@ -139,25 +124,27 @@ export class GatewayServer {
     } catch {
       return sendError(res, style, new GatewayError('invalid_request', 'the body is not valid JSON'));
     }
-    const ctx: ServeContext = { router: this.currentRouter(), recorder: this.opts.recorder, caller: check.caller, log: this.opts.log };
+    const ctx: ServeContext = { policy: this.opts.policy, recorder: this.opts.recorder, caller: check.caller, log: this.opts.log };
     if (countTokens) return serveCountTokens(body, req, res, ctx);
     return serveChat(format!, body, read.text, req, res, ctx);
   }
 
   private health(res: ServerResponse): void {
-    const problem = this.opts.config.problem();
+    const { policy } = this.opts;
+    const problem = policy.config.problem();
+    const providers = policy.router().providerList();
     sendJson(res, 200, {
       status: 'ok',
       version: this.opts.version,
-      providers: this.currentRouter().providerList(),
+      providers,
       config: { ok: problem === null, problem },
-      breakers: [],
-      optional: { ollama: this.currentRouter().providerList().some((p) => p.type === 'ollama') ? 'configured' : 'not configured' },
+      breakers: policy.breakerViews(),
+      optional: { ollama: providers.some((p) => p.type === 'ollama') ? 'configured' : 'not configured' },
     });
   }
 
   private models(req: IncomingMessage, res: ServerResponse): void {
-    const models = this.currentRouter().models();
+    const models = this.opts.policy.router().models();
     if (req.headers['anthropic-version'] !== undefined) {
       const data = models.map((m) => ({ type: 'model', id: m.id, display_name: m.tier_of ? `${m.id} (${m.tier_of})` : m.id, created_at: '1970-01-01T00:00:00Z' }));
       return sendJson(res, 200, { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null });

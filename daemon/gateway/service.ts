@@ -4,7 +4,9 @@ import type { Logger } from '../log.js';
 import type { GatewayControl } from '../planes/shared/deps.js';
 import type { Service } from '../services/registry.js';
 import type { Store } from '../store/index.js';
+import type { GatewayBreakerView, GatewayClassification, GatewayLimitView, GatewayRouteDecision } from '../../rpc/contract/gateway.js';
 import { GatewayConfigFile } from './config.js';
+import { GatewayPolicy } from './policy.js';
 import { RequestRecorder } from './recorder.js';
 import { GatewayServer } from './server.js';
 import { gatewayStatus } from './status.js';
@@ -27,10 +29,12 @@ export class GatewayService implements Service, GatewayControl {
   private portTaken = false;
   private readonly configFile: GatewayConfigFile;
   private readonly recorder: RequestRecorder;
+  private readonly policy: GatewayPolicy;
 
   constructor(private readonly opts: GatewayServiceOptions) {
     this.configFile = new GatewayConfigFile(opts.configPath, opts.log);
     this.recorder = new RequestRecorder(opts.store, opts.log, opts.afterWrite);
+    this.policy = new GatewayPolicy(this.configFile, opts.log);
   }
 
   async start(): Promise<void> {
@@ -41,7 +45,7 @@ export class GatewayService implements Service, GatewayControl {
       adminKey: this.opts.adminKey(),
       tokens: this.opts.tokens,
       keys: this.opts.store.gateway,
-      config: this.configFile,
+      policy: this.policy,
       recorder: this.recorder,
       log: this.opts.log,
       version: this.opts.version,
@@ -82,5 +86,21 @@ export class GatewayService implements Service, GatewayControl {
 
   reload(): void {
     this.configFile.reload();
+  }
+
+  classify(text: string): GatewayClassification {
+    return this.policy.classify(text);
+  }
+
+  route(model: string, text: string): GatewayRouteDecision {
+    return this.policy.route(model, text);
+  }
+
+  breakers(): GatewayBreakerView[] {
+    return this.policy.breakerViews();
+  }
+
+  limits(): GatewayLimitView[] {
+    return this.policy.limiter.views();
   }
 }

@@ -1,7 +1,7 @@
 // Calls to a provider's HTTP API: keep-alive connections, a caller's abort ends the upstream request, bounded bodies.
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { GatewayError, kindForUpstreamStatus } from './errors.js';
+import { GatewayError, isTransientStatus, kindForUpstreamStatus, retryAfterFrom } from './errors.js';
 
 const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 256 });
 const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 256 });
@@ -47,11 +47,11 @@ export function post(call: UpstreamCall): Promise<IncomingMessage> {
     );
     const onAbort = () => req.destroy(new Error('aborted'));
     call.signal.addEventListener('abort', onAbort, { once: true });
-    req.on('timeout', () => req.destroy(new GatewayError('timeout', `provider ${call.provider} did not answer within ${Math.round(call.timeoutMs / 1000)} s`)));
+    req.on('timeout', () => req.destroy(new GatewayError('timeout', `provider ${call.provider} did not answer within ${Math.round(call.timeoutMs / 1000)} s`, { transient: true })));
     req.on('error', (error) => {
       call.signal.removeEventListener('abort', onAbort);
       if (error instanceof GatewayError) reject(error);
-      else reject(new GatewayError('upstream', `provider ${call.provider} could not be reached (${(error as NodeJS.ErrnoException).code ?? error.message})`));
+      else reject(new GatewayError('upstream', `provider ${call.provider} could not be reached (${(error as NodeJS.ErrnoException).code ?? error.message})`, { transient: !call.signal.aborted }));
     });
     req.end(call.body);
   });
@@ -97,7 +97,12 @@ export async function upstreamFailure(res: IncomingMessage, provider: string): P
   }
   const kind = kindForUpstreamStatus(status);
   const said = message ? `: ${message.slice(0, 500)}` : '';
-  return new GatewayError(kind, `provider ${provider} answered ${status}${said}`, { status: kind === 'upstream' ? 502 : status });
+  return new GatewayError(kind, `provider ${provider} answered ${status}${said}`, {
+    status: kind === 'upstream' ? 502 : status,
+    transient: isTransientStatus(status),
+    retryAfterMs: retryAfterFrom(res.headers),
+    upstreamStatus: status,
+  });
 }
 
 export function isSuccess(res: IncomingMessage): boolean {

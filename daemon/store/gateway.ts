@@ -1,4 +1,4 @@
-// SQL for the model gateway: named keys kept as hashes, and the record of every request it carried.
+// SQL for the model gateway: named keys kept as hashes, and the record of every request it carried (and how it was routed).
 import type { Db } from './open.js';
 import { statementCache, type Statement } from './statements.js';
 
@@ -31,9 +31,25 @@ export interface GatewayRequestRow {
   input_tokens: number | null;
   output_tokens: number | null;
   tokens_estimated: boolean;
+  route_class: string | null;
+  route_tier: string | null;
+  /** Kept as JSON text. */
+  route_reasons: string[] | null;
+  attempts: number;
+  fallback_from: string | null;
 }
 
-type StoredRequest = Omit<GatewayRequestRow, 'stream' | 'tokens_estimated'> & { id: number; stream: number; tokens_estimated: number };
+type StoredRequest = Omit<GatewayRequestRow, 'stream' | 'tokens_estimated' | 'route_reasons'> & { id: number; stream: number; tokens_estimated: number; route_reasons: string | null };
+
+function reasonsOf(text: string | null): string[] | null {
+  if (text === null) return null;
+  try {
+    const value = JSON.parse(text) as unknown;
+    return Array.isArray(value) ? value.map(String) : null;
+  } catch {
+    return null;
+  }
+}
 
 export class GatewayRepo {
   private readonly sql: (sql: string) => Statement;
@@ -78,16 +94,20 @@ export class GatewayRepo {
 
   insertRequests(rows: readonly GatewayRequestRow[]): void {
     const insert = this.sql(
-      `INSERT INTO gateway_requests (time, endpoint, key, agent_name, project_id, model, provider, upstream_model, stream, status, error, latency_ms, ttft_ms, input_tokens, output_tokens, tokens_estimated)
-       VALUES (@time, @endpoint, @key, @agent_name, @project_id, @model, @provider, @upstream_model, @stream, @status, @error, @latency_ms, @ttft_ms, @input_tokens, @output_tokens, @tokens_estimated)`,
+      `INSERT INTO gateway_requests (time, endpoint, key, agent_name, project_id, model, provider, upstream_model, stream, status, error, latency_ms, ttft_ms, input_tokens, output_tokens, tokens_estimated,
+         route_class, route_tier, route_reasons, attempts, fallback_from)
+       VALUES (@time, @endpoint, @key, @agent_name, @project_id, @model, @provider, @upstream_model, @stream, @status, @error, @latency_ms, @ttft_ms, @input_tokens, @output_tokens, @tokens_estimated,
+         @route_class, @route_tier, @route_reasons, @attempts, @fallback_from)`,
     );
-    for (const row of rows) insert.run({ ...row, stream: row.stream ? 1 : 0, tokens_estimated: row.tokens_estimated ? 1 : 0 });
+    for (const row of rows) {
+      insert.run({ ...row, stream: row.stream ? 1 : 0, tokens_estimated: row.tokens_estimated ? 1 : 0, route_reasons: row.route_reasons === null ? null : JSON.stringify(row.route_reasons) });
+    }
   }
 
   listRequests(filter: { since?: string; agent_name?: string; limit: number }): Array<GatewayRequestRow & { id: number }> {
     const rows = this.sql(
       `SELECT * FROM gateway_requests WHERE (@since IS NULL OR time >= @since) AND (@agent_name IS NULL OR agent_name = @agent_name) ORDER BY id DESC LIMIT @limit`,
     ).all({ since: filter.since ?? null, agent_name: filter.agent_name ?? null, limit: filter.limit }) as StoredRequest[];
-    return rows.map((row) => ({ ...row, stream: row.stream === 1, tokens_estimated: row.tokens_estimated === 1 }));
+    return rows.map((row) => ({ ...row, stream: row.stream === 1, tokens_estimated: row.tokens_estimated === 1, route_reasons: reasonsOf(row.route_reasons) }));
   }
 }

@@ -1,7 +1,9 @@
-// Contract of the model gateway's plane: its named keys, its configuration (gateway.json) and the record of every request it carried.
+// Contract of the model gateway's plane: its named keys, its configuration (gateway.json), its routing decisions, its state and the record of every request it carried.
 import { z } from 'zod';
+import { AUTO_MODEL, ROUTE_CLASSES } from '../gateway-config.js';
 import { OPERATOR_ONLY, defineMethods } from './define.js';
-import { identifier } from './common.js';
+import { identifier, visibleOnOneLine } from './common.js';
+import { gatewayStatusSchema } from './system.js';
 
 const isoTime = z.iso.datetime({ offset: true, message: 'an ISO 8601 time such as 2026-12-31T00:00:00Z' });
 
@@ -37,8 +39,61 @@ const requestRecord = z.object({
   input_tokens: z.number().int().nullable(),
   output_tokens: z.number().int().nullable(),
   tokens_estimated: z.boolean().describe("True when the provider gave no usage and the counts are estimated (about 4 characters a token)."),
+  route_class: z.enum(ROUTE_CLASSES).nullable().describe(`What the classifier made of a ${AUTO_MODEL} request; null for a named model.`),
+  route_tier: z.string().nullable().describe('The tier that served it (asked for by name, or chosen for brains/auto); null when none.'),
+  route_reasons: z.array(z.string()).nullable().describe('Why it went where it went: the classifier\'s features, the routing rule, retries and fallbacks.'),
+  attempts: z.number().int().describe('Calls made to providers (1 unless retried or fallen back; 0 when refused before any).'),
+  fallback_from: z.string().nullable().describe('The model of the tier it fell back from, when the first could not serve.'),
 });
 export type GatewayRequestRecord = z.output<typeof requestRecord>;
+
+const routeClass = z.enum(ROUTE_CLASSES);
+const scores = z.object(Object.fromEntries(ROUTE_CLASSES.map((c) => [c, z.number()])) as Record<(typeof ROUTE_CLASSES)[number], z.ZodNumber>);
+
+const classification = z.object({
+  class: routeClass.describe('trivial, code_fix, architecture, research or docs_lookup.'),
+  tier: z.string().nullable().describe('The tier routing picks for it (routing.auto, then routing.default_tier, then a tier named default); null when the default provider serves it.'),
+  scores: scores.describe('Every class\'s score (the highest wins; ties go to the stronger class).'),
+  reasons: z.array(z.string()).describe('Each feature found and what it added, the verdict, and the routing rule that picked the tier.'),
+});
+export type GatewayClassification = z.output<typeof classification>;
+
+const breakerView = z.object({
+  provider: z.string(),
+  state: z.enum(['closed', 'open', 'half_open']).describe('closed: calls go through; open: skipped until opens_until; half_open: the next call is a trial.'),
+  consecutive_failures: z.number().int(),
+  opens_until: z.string().nullable().describe('While open: when it lets one trial call through.'),
+});
+export type GatewayBreakerView = z.output<typeof breakerView>;
+
+const routeTarget = z.object({
+  model: z.string().nullable().describe('The model under models (null: a provider/model name or the default provider).'),
+  provider: z.string(),
+  upstream_model: z.string().describe('The name the provider knows it by.'),
+  breaker: z.enum(['closed', 'open', 'half_open']),
+});
+
+const routeDecision = z.object({
+  model: z.string().describe('The model asked for.'),
+  auto: z.boolean().describe(`True for ${AUTO_MODEL}: classified, then routed.`),
+  class: routeClass.nullable(),
+  tier: z.string().nullable(),
+  targets: z.array(routeTarget).describe('In the order they are tried: the first serves, the rest are fallbacks.'),
+  preamble: z.boolean().describe('Whether the operator preamble (gateway.json preamble) is put before the system prompt.'),
+  scores: scores.nullable(),
+  reasons: z.array(z.string()),
+});
+export type GatewayRouteDecision = z.output<typeof routeDecision>;
+
+const limitView = z.object({
+  bucket: z.string().describe('admin, key:<name>, or agent:<project>/<agent>.'),
+  requests_last_minute: z.number().int(),
+  tokens_last_minute: z.number().int(),
+});
+export type GatewayLimitView = z.output<typeof limitView>;
+
+/** A prompt as the classifier reads it: any text, bounded. */
+const promptText = z.string().max(1_048_576, 'at most 1 MiB of text (the classifier reads the first 32 KiB and the length)');
 
 export const gatewayMethods = defineMethods({
   'gateway.key_create': {
@@ -99,8 +154,40 @@ export const gatewayMethods = defineMethods({
     allow: OPERATOR_ONLY,
     mutates: true,
   },
+  'gateway.classify': {
+    summary: `How ${AUTO_MODEL} would classify a prompt and which tier it would go to, without calling a model.`,
+    description: 'Features of the text (length, code blocks, error output, keywords) add weighted points to each class; reasons list every one.',
+    params: z.object({ text: promptText.describe('The prompt, as the newest user turn of a request would carry it.') }).strict(),
+    result: classification,
+    emits: [],
+    allow: OPERATOR_ONLY,
+  },
+  'gateway.route': {
+    summary: 'Where a request for a model would go (provider, upstream model, fallbacks in order, breaker states) and why, without calling a model.',
+    description: `For ${AUTO_MODEL} the text is classified first (give text; without it the empty prompt is classified).`,
+    params: z
+      .object({
+        model: z.string().min(1).max(256).superRefine(visibleOnOneLine).describe(`A model, a tier, provider/model, or ${AUTO_MODEL}.`),
+        text: promptText.optional().describe(`The prompt, for ${AUTO_MODEL}.`),
+      })
+      .strict(),
+    result: routeDecision,
+    emits: [],
+    allow: OPERATOR_ONLY,
+  },
+  'gateway.status': {
+    summary: 'The gateway now: whether it listens, each provider\'s circuit breaker, and what each caller used of its rate limits in the last minute.',
+    params: z.object({}).strict(),
+    result: z.object({
+      gateway: gatewayStatusSchema,
+      breakers: z.array(breakerView).describe('One per configured provider (echo included).'),
+      limits: z.array(limitView).describe('Callers with a limit that made requests in the last minute.'),
+    }),
+    emits: [],
+    allow: OPERATOR_ONLY,
+  },
   'gateway.requests': {
-    summary: 'The requests the gateway carried, newest first: key, agent, model, provider, status, latency, tokens.',
+    summary: 'The requests the gateway carried, newest first: key, agent, model, provider, status, latency, tokens, and how each was routed.',
     params: z
       .object({
         since: isoTime.optional().describe('Only requests at or after this time.'),

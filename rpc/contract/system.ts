@@ -52,6 +52,8 @@ const gateway = z.object({
   config_problem: z.string().nullable().describe('Why gateway.json was refused (the last good one, or the defaults, is in use); null when it is fine.'),
 });
 export type GatewayStatus = z.output<typeof gateway>;
+/** The same shape, for gateway.status to reuse. */
+export const gatewayStatusSchema = gateway;
 
 export const systemMethods = defineMethods({
   'system.ping': {

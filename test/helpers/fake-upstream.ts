@@ -6,6 +6,8 @@ export interface Received {
   path: string;
   headers: IncomingMessage['headers'];
   body: any;
+  /** Date.now() when it arrived. */
+  at: number;
 }
 
 export type Script = (res: ServerResponse, received: Received) => void | Promise<void>;
@@ -14,8 +16,10 @@ export interface FakeUpstream {
   /** http://127.0.0.1:PORT */
   url: string;
   received: Received[];
-  /** The next request is answered by this (then the default again). */
+  /** The next request is answered by this (then the default again); several calls queue several answers. */
   next(script: Script): void;
+  /** Answer requests with no script queued by this (null: the default, a 500 saying there is no script). */
+  otherwise(script: Script | null): void;
   /** Requests whose connection closed before their answer was complete (a client that went away). */
   closedEarly: number;
   close(): Promise<void>;
@@ -56,14 +60,34 @@ export function anthropicJson(content: unknown[], stopReason = 'end_turn', usage
   return (res) => json(res, 200, { id: 'msg_up', type: 'message', role: 'assistant', model: 'up-model', content, stop_reason: stopReason, stop_sequence: null, usage });
 }
 
-export function json(res: ServerResponse, status: number, body: unknown): void {
+export function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers });
   res.end(text);
+}
+
+/** A failure as a provider answers it: this status, its error body, and Retry-After when given (in seconds). */
+export function failWith(status: number, retryAfterSeconds?: number): Script {
+  return (res) => json(res, status, { error: { message: `scripted ${status}` } }, retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) });
+}
+
+/** Never answers: only the caller (or its timeout) ends the request. */
+export function hang(): Script {
+  return () => {};
+}
+
+/** Starts a stream, sends these SSE chunks, then drops the connection without finishing it. */
+export function dropMidStream(chunks: string[]): Script {
+  return (res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    for (const chunk of chunks) res.write(chunk);
+    setTimeout(() => res.destroy(), 20);
+  };
 }
 
 export async function fakeUpstream(): Promise<FakeUpstream> {
   const scripts: Script[] = [];
+  let fallback: Script | null = null;
   const received: Received[] = [];
   const state = { closedEarly: 0 };
   const server: Server = createServer((req, res) => {
@@ -77,12 +101,12 @@ export async function fakeUpstream(): Promise<FakeUpstream> {
       } catch {
         /* kept as text */
       }
-      const entry = { path: req.url ?? '/', headers: req.headers, body };
+      const entry = { path: req.url ?? '/', headers: req.headers, body, at: Date.now() };
       received.push(entry);
       res.once('close', () => {
         if (!res.writableFinished) state.closedEarly += 1;
       });
-      const script = scripts.shift();
+      const script = scripts.shift() ?? fallback;
       if (script) void script(res, entry);
       else json(res, 500, { error: { message: 'the fake upstream has no script for this request' } });
     });
@@ -93,6 +117,9 @@ export async function fakeUpstream(): Promise<FakeUpstream> {
     url: `http://127.0.0.1:${port}`,
     received,
     next: (script) => scripts.push(script),
+    otherwise: (script) => {
+      fallback = script;
+    },
     get closedEarly() {
       return state.closedEarly;
     },

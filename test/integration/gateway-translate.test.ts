@@ -32,8 +32,9 @@ describe('gateway translation against a fake upstream', () => {
     await client.call('gateway.config_set', {
       config: {
         providers: {
-          oai: { type: 'openai_compatible', base_url: `${upstream.url}/v1`, api_key: '${ENV:FAKE_UPSTREAM_KEY}' },
-          ant: { type: 'anthropic', base_url: upstream.url, api_key: '${ENV:FAKE_UPSTREAM_KEY}' },
+          // No retries here: these tests see each scripted upstream answer as it is (gateway-resilience.test.ts retries).
+          oai: { type: 'openai_compatible', base_url: `${upstream.url}/v1`, api_key: '${ENV:FAKE_UPSTREAM_KEY}', retries: 0 },
+          ant: { type: 'anthropic', base_url: upstream.url, api_key: '${ENV:FAKE_UPSTREAM_KEY}', retries: 0 },
           own: { type: 'anthropic', base_url: upstream.url, pass_through: true },
           nokey: { type: 'openai_compatible', base_url: `${upstream.url}/v1`, api_key: '${ENV:NOT_SET_ANYWHERE}' },
           local: { type: 'ollama', base_url: `${upstream.url}/v1` },

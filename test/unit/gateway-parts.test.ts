@@ -104,7 +104,7 @@ test('routing: tiers name models, models name providers, provider/model names on
   assert.deepEqual(at('local/qwen2.5'), ['local', 'qwen2.5']);
   assert.deepEqual(at('gpt-4o'), ['echo', 'gpt-4o']);
   assert.deepEqual(at('unknown/x'), ['echo', 'unknown/x']);
-  assert.deepEqual(router.models().map((m) => m.id), ['big', 'smart', 'echo']);
+  assert.deepEqual(router.models().map((m) => m.id), ['big', 'smart', 'brains/auto', 'echo']);
 });
 
 test('system.info says where the gateway listens, or why not', () => {

@@ -1,13 +1,13 @@
-// The gateway plane: named keys (hashed), gateway.json read and replaced, and the record of the requests the gateway carried.
+// The gateway plane: named keys (hashed), gateway.json read and replaced, routing shown without a model call, breakers and limits, and the record of the requests the gateway carried.
 import { chmodSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { gatewayMethods } from '../../../rpc/contract/gateway.js';
+import { gatewayMethods, type GatewayRequestRecord } from '../../../rpc/contract/gateway.js';
 import { checkGatewayConfig, parseGatewayConfig } from '../../../rpc/gateway-config.js';
 import { BrainsError } from '../../../rpc/errors.js';
 import { secretHash } from '../../principals/credentials.js';
 import type { GatewayKeyRow } from '../../store/gateway.js';
 import type { HandlersFor } from '../shared/call.js';
-import type { PlaneDeps } from '../shared/deps.js';
+import type { GatewayControl, PlaneDeps } from '../shared/deps.js';
 import { requireProject } from '../shared/guards.js';
 
 /** A named gateway key: what gateway.key_create hands out, once. */
@@ -19,6 +19,12 @@ function keyState(row: GatewayKeyRow, now: string): 'active' | 'expired' | 'revo
   if (row.revoked_at !== null) return 'revoked';
   if (row.expires_at !== null && row.expires_at <= now) return 'expired';
   return 'active';
+}
+
+/** The gateway service (built before any call; its absence is a daemon still starting). */
+function gatewayOf(deps: PlaneDeps): GatewayControl {
+  if (!deps.gateway) throw new BrainsError('UNAVAILABLE', 'the gateway is not built yet: the daemon is starting; try again');
+  return deps.gateway;
 }
 
 export function gatewayHandlers(deps: PlaneDeps): HandlersFor<typeof gatewayMethods> {
@@ -103,10 +109,17 @@ export function gatewayHandlers(deps: PlaneDeps): HandlersFor<typeof gatewayMeth
       deps.gateway?.reload();
       return { path, config: checked.config };
     },
+    'gateway.classify': ({ text }) => gatewayOf(deps).classify(text),
+    'gateway.route': ({ model, text }) => gatewayOf(deps).route(model, text ?? ''),
+    'gateway.status': () => {
+      const gateway = gatewayOf(deps);
+      return { gateway: gateway.status(), breakers: gateway.breakers(), limits: gateway.limits() };
+    },
     'gateway.requests': ({ since, agent_name, limit }) => {
       deps.gateway?.flushRecords();
       const requests = deps.store.gateway.listRequests({ since: since === undefined ? undefined : new Date(since).toISOString(), agent_name, limit });
-      return { requests: requests as Array<(typeof requests)[number] & { endpoint: 'chat.completions' | 'messages' | 'messages.count_tokens' | 'responses' }> };
+      // The store keeps endpoint and route_class as text; only the gateway writes them, from the contract's own values.
+      return { requests: requests as GatewayRequestRecord[] };
     },
   };
 }

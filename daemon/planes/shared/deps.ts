@@ -2,6 +2,7 @@
 import type { LoopDelayFigures } from '../../services/loop-delay.js';
 import type { StatePaths } from '../../../rpc/paths.js';
 import type { GatewayStatus, McpHttpStatus } from '../../../rpc/contract/system.js';
+import type { GatewayBreakerView, GatewayClassification, GatewayLimitView, GatewayRouteDecision } from '../../../rpc/contract/gateway.js';
 import type { Store } from '../../store/index.js';
 import type { EventBus } from '../../events/bus.js';
 import type { Mutate } from '../../events/mutate.js';
@@ -55,6 +56,14 @@ export interface GatewayControl {
   config(): Record<string, unknown>;
   /** gateway.json changed: read it now. */
   reload(): void;
+  /** What brains/auto would make of a prompt (gateway.classify). */
+  classify(text: string): GatewayClassification;
+  /** Where a request for a model would go (gateway.route). */
+  route(model: string, text: string): GatewayRouteDecision;
+  /** Each configured provider's circuit breaker. */
+  breakers(): GatewayBreakerView[];
+  /** What each limited caller used in the last minute. */
+  limits(): GatewayLimitView[];
 }
 
 export interface PlaneDeps {
