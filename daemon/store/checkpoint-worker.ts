@@ -2,7 +2,7 @@
 // never waits for a checkpoint's copies and fsyncs (about 20 ms here, once every few hundred writes).
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { AUTO_CHECKPOINT_PAGES } from './open.js';
+import { RESTART_WAL_FRAMES } from './open.js';
 import { RestartGate } from './restart-gate.js';
 
 export interface FoldAnswer {
@@ -36,10 +36,10 @@ interface CheckpointRow {
 /**
  * Under steady writes a passive fold never catches up with the writer: the log never starts over, and its file grows
  * by every frame written (hundreds of MB a minute, each new block zeroed by the file system first). So once the log is
- * as long as SQLite's own checkpoint limit, passive passes bring the remainder down, and a RESTART folds the rest while
+ * long enough (RESTART_WAL_FRAMES), passive passes bring the remainder down, and a RESTART folds the rest while
  * holding the writers back for just that remainder (a few ms); the daemon's commits wait for it at the gate.
  */
-export function fold(db: Database.Database, restartFromFrames = AUTO_CHECKPOINT_PAGES, gate?: RestartGate): FoldAnswer {
+export function fold(db: Database.Database, restartFromFrames = RESTART_WAL_FRAMES, gate?: RestartGate): FoldAnswer {
   // PASSIVE never waits for the daemon's own reads or writes, and never holds them up.
   const passive = () => (db.pragma('wal_checkpoint(PASSIVE)') as CheckpointRow[])[0]!;
   let row = passive();

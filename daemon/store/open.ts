@@ -6,8 +6,12 @@ export type Db = Database.Database;
 
 /** Fold the WAL back every ~16 MiB instead of 4 MiB: hot pages are written back once, not again and again. */
 export const AUTO_CHECKPOINT_PAGES = 4000;
-/** Twice the log SQLite's own checkpoint limit allows. */
-export const WAL_FILE_LIMIT_BYTES = 2 * AUTO_CHECKPOINT_PAGES * 4096;
+/**
+ * The log's length at which the checkpoint thread starts it over (holding writers back a few ms, so not often: about
+ * once per 2,000 single sends), and the size its file is cut back to then.
+ */
+export const RESTART_WAL_FRAMES = 4 * AUTO_CHECKPOINT_PAGES;
+export const WAL_FILE_LIMIT_BYTES = RESTART_WAL_FRAMES * 4096;
 
 /** Open with our pragmas; `check` runs first, so a database we refuse is left exactly as it was. */
 export function openDatabase(path: string, check: (db: Db) => void = () => {}): Db {
