@@ -49,14 +49,17 @@ export class GatewayError extends Error {
   constructor(
     readonly kind: ErrorKind,
     message: string,
-    opts: { status?: number; param?: string } = {},
+    opts: { status?: number; param?: string; headers?: Record<string, string> } = {},
   ) {
     super(message);
     this.status = opts.status ?? STATUS[kind];
     this.param = opts.param ?? null;
+    this.headers = opts.headers ?? {};
   }
 
   readonly param: string | null;
+  /** Sent with the error's answer (retry-after, x-should-retry). */
+  readonly headers: Record<string, string>;
 }
 
 /** An upstream's own status mapped to what the caller should see: its 4xx pass through, its 5xx become 502. */

@@ -13,12 +13,19 @@ import { SSE_HEADERS } from './sse.js';
 import type { RenderContext, WireFormat } from './wire/format.js';
 import { parseMessagesRequest } from './wire/anthropic-messages.js';
 import { relay, UsageSniffer } from './passthrough.js';
+import type { Accounting } from './accounting.js';
+import type { MailNotes, PendingNote } from './mail-notes.js';
+import { noteInRawBody, noteOnLastUserTurn } from './note-placement.js';
 
 export interface ServeContext {
   router: Router;
   recorder: RequestRecorder;
   caller: GatewayCaller;
   log: Logger;
+  /** Budgets and the task a request is charged to. */
+  accounting?: Accounting;
+  /** Notes of an agent's new mail on its own requests. */
+  mail?: MailNotes;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -32,7 +39,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 export function sendError(res: ServerResponse, style: ErrorStyle, error: GatewayError, headers: Record<string, string> = {}): void {
-  sendJson(res, error.status, errorBody(style, error), headers);
+  sendJson(res, error.status, errorBody(style, error), { ...error.headers, ...headers });
 }
 
 /** The caller's own credentials, for a pass-through provider: only when the brains key came in x-brains-key. */
@@ -96,6 +103,8 @@ function baseRow(endpoint: GatewayEndpoint, caller: GatewayCaller, body: unknown
     input_tokens: null,
     output_tokens: null,
     tokens_estimated: true,
+    cost: null,
+    task_id: null,
   };
 }
 
@@ -108,17 +117,21 @@ function abortOnClose(req: IncomingMessage, res: ServerResponse): AbortControlle
   return abort;
 }
 
-/** The caller's body for the upstream: unchanged, or with only its model renamed. */
-function forwardedBody(rawText: string, body: unknown, upstreamModel: string): string {
+/** The caller's body for the upstream: unchanged, or with only its model renamed (and a mail note, when one rides along). */
+function forwardedBody(rawText: string, body: unknown, upstreamModel: string, noted: object | null): string {
   const b = body as { model?: unknown };
+  if (noted !== null) return JSON.stringify({ ...noted, model: upstreamModel });
   return b.model === upstreamModel ? rawText : JSON.stringify({ ...(body as object), model: upstreamModel });
 }
 
 export async function serveChat(format: WireFormat, body: unknown, rawText: string, req: IncomingMessage, res: ServerResponse, ctx: ServeContext): Promise<void> {
   const started = performance.now();
   const row = baseRow(format.endpoint, ctx.caller, body);
+  row.task_id = ctx.accounting?.taskOf(ctx.caller) ?? null;
   let tally: Tally | null = null;
+  let note: PendingNote | null = null;
   const finishRow = (status: number, error: string | null) => {
+    note?.settle(status >= 200 && status < 300 && error === null);
     row.status = status;
     row.error = error;
     row.latency_ms = Math.round((performance.now() - started) * 1000) / 1000;
@@ -149,6 +162,15 @@ export async function serveChat(format: WireFormat, body: unknown, rawText: stri
   row.provider = route.provider.name;
   row.upstream_model = route.upstreamModel;
   row.stream = chat.stream;
+  const overBudget = ctx.accounting?.admit(ctx.caller, chat.model, route.upstreamModel, inputEstimate) ?? null;
+  if (overBudget) {
+    refuse(overBudget);
+    return;
+  }
+  // A mail note rides on the last user turn: onto our request, and onto the caller's own body for a pass-through.
+  note = ctx.mail?.take(ctx.caller) ?? null;
+  const notedRaw = note ? noteInRawBody(format.endpoint, body, note.text) : null;
+  const notedChat = note !== null && noteOnLastUserTurn(chat, note.text);
   const thisTally = new Tally(inputEstimate, started);
   thisTally.providerEstimates = route.provider.type === 'echo';
   tally = thisTally;
@@ -156,7 +178,9 @@ export async function serveChat(format: WireFormat, body: unknown, rawText: stri
   const abort = abortOnClose(req, res);
   const call: ProviderCall = { req: chat, upstreamModel: route.upstreamModel, signal: abort.signal, callerHeaders: callerHeaders(req) };
 
-  const forwarding = route.provider.forwardRaw?.(format.endpoint, forwardedBody(rawText, body, route.upstreamModel), call) ?? null;
+  const forwarding = route.provider.forwardRaw?.(format.endpoint, forwardedBody(rawText, body, route.upstreamModel, notedRaw), call) ?? null;
+  // A note that found no last user turn to ride on is not told: its items wait for a later request.
+  if (note && !(forwarding ? notedRaw !== null : notedChat)) note.settle(false);
   if (forwarding) {
     try {
       const sniffer = new UsageSniffer(chat.stream);

@@ -15,6 +15,8 @@ import type { WireFormat } from './wire/format.js';
 import { openAIChat } from './wire/openai-chat.js';
 import { openAIResponses } from './wire/responses.js';
 import { listenOnLoopback } from '../http/listen.js';
+import type { Accounting } from './accounting.js';
+import type { MailNotes } from './mail-notes.js';
 
 export const DEFAULT_GATEWAY_BODY_BYTES = 32 * 1024 * 1024;
 
@@ -26,6 +28,8 @@ export interface GatewayServerOptions {
   keys: GatewayRepo;
   config: GatewayConfigFile;
   recorder: RequestRecorder;
+  accounting: Accounting;
+  mail: MailNotes;
   log: Logger;
   version: string;
 }
@@ -139,7 +143,8 @@ export class GatewayServer {
     } catch {
       return sendError(res, style, new GatewayError('invalid_request', 'the body is not valid JSON'));
     }
-    const ctx: ServeContext = { router: this.currentRouter(), recorder: this.opts.recorder, caller: check.caller, log: this.opts.log };
+    const { recorder, accounting, mail, log } = this.opts;
+    const ctx: ServeContext = { router: this.currentRouter(), recorder, accounting, mail, caller: check.caller, log };
     if (countTokens) return serveCountTokens(body, req, res, ctx);
     return serveChat(format!, body, read.text, req, res, ctx);
   }

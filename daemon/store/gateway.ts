@@ -31,6 +31,10 @@ export interface GatewayRequestRow {
   input_tokens: number | null;
   output_tokens: number | null;
   tokens_estimated: boolean;
+  /** From the price table when it was recorded; null when the model had no price. */
+  cost: number | null;
+  /** The task its agent held claimed when the request arrived (task-12), if any. */
+  task_id: string | null;
 }
 
 type StoredRequest = Omit<GatewayRequestRow, 'stream' | 'tokens_estimated'> & { id: number; stream: number; tokens_estimated: number };
@@ -78,8 +82,8 @@ export class GatewayRepo {
 
   insertRequests(rows: readonly GatewayRequestRow[]): void {
     const insert = this.sql(
-      `INSERT INTO gateway_requests (time, endpoint, key, agent_name, project_id, model, provider, upstream_model, stream, status, error, latency_ms, ttft_ms, input_tokens, output_tokens, tokens_estimated)
-       VALUES (@time, @endpoint, @key, @agent_name, @project_id, @model, @provider, @upstream_model, @stream, @status, @error, @latency_ms, @ttft_ms, @input_tokens, @output_tokens, @tokens_estimated)`,
+      `INSERT INTO gateway_requests (time, endpoint, key, agent_name, project_id, model, provider, upstream_model, stream, status, error, latency_ms, ttft_ms, input_tokens, output_tokens, tokens_estimated, cost, task_id)
+       VALUES (@time, @endpoint, @key, @agent_name, @project_id, @model, @provider, @upstream_model, @stream, @status, @error, @latency_ms, @ttft_ms, @input_tokens, @output_tokens, @tokens_estimated, @cost, @task_id)`,
     );
     for (const row of rows) insert.run({ ...row, stream: row.stream ? 1 : 0, tokens_estimated: row.tokens_estimated ? 1 : 0 });
   }

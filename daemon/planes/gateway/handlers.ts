@@ -3,6 +3,7 @@ import { chmodSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { randomBytes } from 'node:crypto';
 import { gatewayMethods } from '../../../rpc/contract/gateway.js';
 import { checkGatewayConfig, parseGatewayConfig } from '../../../rpc/gateway-config.js';
+import { sinceTime } from '../../../rpc/usage-time.js';
 import { BrainsError } from '../../../rpc/errors.js';
 import { secretHash } from '../../principals/credentials.js';
 import type { GatewayKeyRow } from '../../store/gateway.js';
@@ -107,6 +108,15 @@ export function gatewayHandlers(deps: PlaneDeps): HandlersFor<typeof gatewayMeth
       deps.gateway?.flushRecords();
       const requests = deps.store.gateway.listRequests({ since: since === undefined ? undefined : new Date(since).toISOString(), agent_name, limit });
       return { requests: requests as Array<(typeof requests)[number] & { endpoint: 'chat.completions' | 'messages' | 'messages.count_tokens' | 'responses' }> };
+    },
+    'gateway.usage': ({ by, since, until, agent_name, project_id, limit }) => {
+      deps.gateway?.flushRecords();
+      const from = since === undefined ? null : sinceTime(since);
+      const to = until === undefined ? null : new Date(until).toISOString();
+      if (from !== null && to !== null && to <= from) throw new BrainsError('INVALID', `until (${to}) is not after since (${from}); give a later until or an earlier since`);
+      const filter = { since: from ?? undefined, until: to ?? undefined, agent_name, project_id };
+      const rows = deps.store.gatewayUsage.usage(by, filter, limit);
+      return { by, since: from, until: to, rows: rows.slice(0, limit), truncated: rows.length > limit, totals: deps.store.gatewayUsage.totals(filter) };
     },
   };
 }

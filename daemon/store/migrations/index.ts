@@ -19,6 +19,7 @@ import managedAgents from './016_managed_agents.js';
 import auditSequence from './017_audit_sequence.js';
 import schedules from './018_schedules.js';
 import gateway from './019_gateway.js';
+import gatewayAccounting from './021_gateway_accounting.js';
 
 export interface Migration {
   version: number;
@@ -26,7 +27,7 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: readonly Migration[] = [eventLog, sessionsProjects, messages, resources, locks, tasks, approvals, audit, nudges, mcpTokens, principals, inbox, auditHead, lockScopes, handoffTasks, managedAgents, auditSequence, schedules, gateway];
+export const migrations: readonly Migration[] = [eventLog, sessionsProjects, messages, resources, locks, tasks, approvals, audit, nudges, mcpTokens, principals, inbox, auditHead, lockScopes, handoffTasks, managedAgents, auditSequence, schedules, gateway, gatewayAccounting];
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
 
 export class SchemaTooNewError extends Error {
