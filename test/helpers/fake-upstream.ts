@@ -6,6 +6,8 @@ export interface Received {
   path: string;
   headers: IncomingMessage['headers'];
   body: any;
+  /** The body exactly as it arrived. */
+  raw: string;
 }
 
 export type Script = (res: ServerResponse, received: Received) => void | Promise<void>;
@@ -77,7 +79,7 @@ export async function fakeUpstream(): Promise<FakeUpstream> {
       } catch {
         /* kept as text */
       }
-      const entry = { path: req.url ?? '/', headers: req.headers, body };
+      const entry = { path: req.url ?? '/', headers: req.headers, body, raw: text };
       received.push(entry);
       res.once('close', () => {
         if (!res.writableFinished) state.closedEarly += 1;
