@@ -56,7 +56,7 @@ export class MailNotes {
     });
     if (items.length === 0) return null;
     const keys = items.map((i) => i.item);
-    this.store.gatewayMail.noted(project_id, agent_name, keys, new Date(now).toISOString());
+    this.store.transaction(() => this.store.gatewayMail.noted(project_id, agent_name, keys, new Date(now).toISOString()));
     let settled = false;
     return {
       text: noteText(items, project_id, now),
@@ -65,7 +65,7 @@ export class MailNotes {
         settled = true;
         if (delivered) return;
         try {
-          this.store.gatewayMail.forget(project_id, agent_name, keys);
+          this.store.transaction(() => this.store.gatewayMail.forget(project_id, agent_name, keys));
         } catch (error) {
           this.log.warn('a mail note that did not reach the model stays marked noted', { agent_name, error: error instanceof Error ? error.message : String(error) });
         }

@@ -55,6 +55,16 @@ export class GatewayUsageRepo {
     this.sql = statementCache(db);
   }
 
+  /**
+   * The index that serves the range: without a hint the planner may walk the agent index for its order and read every
+   * row ever recorded for `since: today`.
+   */
+  private from(filter: UsageFilter): string {
+    if (filter.agent_name !== undefined) return 'gateway_requests INDEXED BY gateway_requests_agent';
+    if (filter.since !== undefined || filter.until !== undefined) return 'gateway_requests INDEXED BY gateway_requests_time';
+    return 'gateway_requests';
+  }
+
   /** Only the conditions given, so the time and agent indexes serve the range (count_tokens answers are not usage). */
   private where(filter: UsageFilter): string {
     const parts = ["endpoint != 'messages.count_tokens'"];
@@ -76,19 +86,19 @@ export class GatewayUsageRepo {
     const { group, project } = GROUPS[by];
     const order = by === 'day' ? 'grp DESC' : 'cost DESC NULLS LAST, input_tokens + output_tokens DESC, grp';
     const rows = this.sql(
-      `SELECT ${group} AS grp, ${project} AS proj, ${SUMS} FROM gateway_requests WHERE ${this.where(filter)} GROUP BY grp, proj ORDER BY ${order} LIMIT ${Math.floor(limit) + 1}`,
+      `SELECT ${group} AS grp, ${project} AS proj, ${SUMS} FROM ${this.from(filter)} WHERE ${this.where(filter)} GROUP BY grp, proj ORDER BY ${order} LIMIT ${Math.floor(limit) + 1}`,
     ).all(this.params(filter)) as Array<StoredSums & { grp: string | null; proj: string | null }>;
     return rows.map(({ grp, proj, ...sums }) => ({ group: grp, project_id: proj, ...fromStored(sums) }));
   }
 
   totals(filter: UsageFilter): UsageSums {
-    return fromStored(this.sql(`SELECT ${SUMS} FROM gateway_requests WHERE ${this.where(filter)}`).get(this.params(filter)) as StoredSums);
+    return fromStored(this.sql(`SELECT ${SUMS} FROM ${this.from(filter)} WHERE ${this.where(filter)}`).get(this.params(filter)) as StoredSums);
   }
 
   /** Priced spend since a time, per agent, key label and UTC day. */
   spendSince(since: string): SpendRow[] {
     return this.sql(
-      'SELECT agent_name, key, substr(time, 1, 10) AS day, sum(cost) AS cost FROM gateway_requests WHERE time >= ? AND cost IS NOT NULL GROUP BY agent_name, key, day',
+      'SELECT agent_name, key, substr(time, 1, 10) AS day, sum(cost) AS cost FROM gateway_requests INDEXED BY gateway_requests_time WHERE time >= ? AND cost IS NOT NULL GROUP BY agent_name, key, day',
     ).all(since) as SpendRow[];
   }
 
