@@ -277,6 +277,7 @@ async function startDaemon(paths: StatePaths, config: DaemonConfig, settings: Ru
   }
 
   const recordedRequests = new RecordedRequests(deps);
+  services.add(recordedRequests);
   const gateway = new GatewayService({
     port: config.gatewayPort,
     portIsDefault: config.gatewayPortIsDefault,

@@ -5,6 +5,7 @@ import { outsideCall } from '../../principals/call-scope.js';
 import type { GatewayRequestRow } from '../../store/gateway.js';
 import { postMessage } from '../messages/post.js';
 import type { PlaneDeps } from '../shared/deps.js';
+import type { Service } from '../../services/registry.js';
 
 /** gateway.requests_recorded at most this often: a busy gateway costs a usage view one read per interval. */
 export const RECORDED_EVENT_MS = 2000;
@@ -51,8 +52,13 @@ export function noticeBudget(deps: PlaneDeps): (notice: BudgetNotice, once: { bu
     );
 }
 
-/** Requests recorded: a live gateway.requests_recorded now, or at the end of the interval when one went out lately. */
-export class RecordedRequests {
+/**
+ * Requests recorded: a live gateway.requests_recorded now, or at the end of the interval when one went out lately. A
+ * service registered before the gateway, so it stops after the gateway's last records and drops what is left then.
+ */
+export class RecordedRequests implements Service {
+  readonly name = 'gateway-usage-events';
+  private stopped = false;
   private count = 0;
   private readonly agents = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
@@ -60,7 +66,16 @@ export class RecordedRequests {
 
   constructor(private readonly deps: PlaneDeps) {}
 
+  start(): void {}
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
   recorded(rows: readonly GatewayRequestRow[]): void {
+    if (this.stopped) return;
     this.count += rows.length;
     for (const row of rows) if (row.agent_name !== null && this.agents.size < 50) this.agents.add(row.agent_name);
     if (this.timer !== null) return;
