@@ -41,10 +41,15 @@ export class Accounting {
     for (const subject of subjectsOf(row.agent_name, row.key)) this.tally.add(subject, row.time, row.cost);
   }
 
-  /** The task the caller's agent holds claimed now (the newest claim of several), if any. */
+  /** The task the caller's agent holds claimed now (the newest claim of several), if any; a store that cannot be read charges none. */
   taskOf(caller: GatewayCaller): string | null {
     if (caller.agent_name === null || caller.project_id === null) return null;
-    return this.store.gatewayUsage.claimedTask(caller.project_id, caller.agent_name);
+    try {
+      return this.store.gatewayUsage.claimedTask(caller.project_id, caller.agent_name);
+    } catch (error) {
+      this.log.warn('the task a gateway request is charged to could not be read', { error: error instanceof Error ? error.message : String(error) });
+      return null;
+    }
   }
 
   /** The 429 for a request that would take its caller over a budget (its input priced as estimated), or null to go on. */

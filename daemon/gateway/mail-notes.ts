@@ -46,6 +46,16 @@ export class MailNotes {
   take(caller: GatewayCaller, now = Date.now()): PendingNote | null {
     const { agent_name, project_id } = caller;
     if (agent_name === null || project_id === null || !notesOn(this.config(), agent_name)) return null;
+    try {
+      return this.noteFor(agent_name, project_id, now);
+    } catch (error) {
+      // A note is a courtesy: a store that cannot be read or written now leaves the request as it is.
+      this.log.warn('no mail note: the store could not be read', { agent_name, error: error instanceof Error ? error.message : String(error) });
+      return null;
+    }
+  }
+
+  private noteFor(agent_name: string, project_id: string, now: number): PendingNote | null {
     const items = this.store.gatewayMail.waiting({
       project_id,
       agent_name,
