@@ -213,10 +213,10 @@ const TABLE = {
     run: async (args) => (await import('./commands/hook.js')).hookCommand(args),
   },
   tui: {
-    usage: 'brains tui [--pane sessions|conversation|inbox|locks|approvals|tasks|schedules] [--agent NAME [--project P]] [--no-bell] [--no-start]',
-    summary: 'The cockpit: every agent, its conversation, your inbox, locks, approvals and tasks, live, by keyboard.',
+    usage: 'brains tui [--pane sessions|conversation|inbox|locks|approvals|tasks|schedules|usage] [--agent NAME [--project P]] [--no-bell] [--no-start]',
+    summary: 'The cockpit: every agent, its conversation, your inbox, locks, approvals, tasks, schedules and model usage, live, by keyboard.',
     details: [
-      'Keys: 1-6 jump to a pane, Tab cycles, j/k move, / filters, : calls any method, ? lists every key, q quits.',
+      'Keys: 1-8 jump to a pane, Tab cycles, j/k move, / filters, : calls any method, ? lists every key, q quits.',
       'Approvals: a approves, d denies, c comments first. Conversation: i or Enter types to the agent, Enter sends.',
       '--pane runs one pane full-size, so a tmux layout can hold several cockpits; --no-bell keeps it quiet.',
       '--agent opens that agent\'s conversation: in --project P, or in the one project it is in; a wrong name is refused before the cockpit starts.',

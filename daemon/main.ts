@@ -43,6 +43,7 @@ import { Scheduler } from './scheduler/scheduler.js';
 import { clockOffsetFromEnv, systemClock } from './scheduler/clock.js';
 import { InProcessCaller } from './mcp/http-caller.js';
 import { GatewayService } from './gateway/service.js';
+import { noticeBudget, RecordedRequests } from './planes/gateway/notices.js';
 
 export const EXIT_ALREADY_RUNNING = DAEMON_ALREADY_RUNNING_EXIT;
 
@@ -275,6 +276,8 @@ async function startDaemon(paths: StatePaths, config: DaemonConfig, settings: Ru
     });
   }
 
+  const recordedRequests = new RecordedRequests(deps);
+  services.add(recordedRequests);
   const gateway = new GatewayService({
     port: config.gatewayPort,
     portIsDefault: config.gatewayPortIsDefault,
@@ -284,7 +287,12 @@ async function startDaemon(paths: StatePaths, config: DaemonConfig, settings: Ru
     tokens: store.mcpTokens,
     log,
     version: VERSION,
-    afterWrite: () => checkpoints.afterCommit(),
+    afterWrite: (rows) => {
+      checkpoints.afterCommit();
+      recordedRequests.recorded(rows);
+    },
+    noticeBudget: noticeBudget(deps),
+    messageMaxAttempts: () => settings.get('message_max_attempts'),
   });
   deps.gateway = gateway;
   services.add(gateway);

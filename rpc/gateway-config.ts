@@ -1,5 +1,6 @@
-// What gateway.json may hold (providers, models, tiers, routing, limits, prices), checked once here for the daemon's reload and gateway.config_set alike.
+// What gateway.json may hold (providers, models, tiers, routing, limits, prices, budgets, mail notes), checked once here for the daemon's reload and gateway.config_set alike.
 import { z } from 'zod';
+import { identifier } from './contract/common.js';
 
 export const PROVIDER_TYPES = ['echo', 'ollama', 'openai_compatible', 'anthropic'] as const;
 export type ProviderType = (typeof PROVIDER_TYPES)[number];
@@ -30,6 +31,9 @@ export const RESILIENCE_DEFAULTS = { retries: 2, breaker: { failures: 5, cooldow
 export const ENV_REFERENCE = /^\$\{ENV:([A-Za-z_][A-Za-z0-9_]{0,127})\}$/;
 
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, 'a name of letters, digits and . _ : / - (up to 128)');
+
+/** A gateway key's name, as gateway.key_create takes it. */
+const keyName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a gateway key name: 1 to 64 letters, digits, . _ or -');
 
 const providerSchema = z
   .object({
@@ -102,7 +106,29 @@ const limitsSchema = z
   })
   .strict();
 
-const priceSchema = z.object({ input_per_mtok: z.number().min(0), output_per_mtok: z.number().min(0) }).strict();
+const priceSchema = z.object({ input_per_mtok: z.number().min(0).max(1e6), output_per_mtok: z.number().min(0).max(1e6) }).strict();
+
+/** Spend limits in the prices' currency units: per UTC day, per UTC calendar month, or both. */
+const budgetSchema = z
+  .object({
+    daily: z.number().min(0).max(1e9).optional().describe('Most to spend in a UTC day (resets at 00:00 UTC).'),
+    monthly: z.number().min(0).max(1e9).optional().describe('Most to spend in a UTC calendar month (resets on the 1st, 00:00 UTC).'),
+  })
+  .strict();
+
+const budgetsSchema = z
+  .object({
+    agents: z.record(identifier, budgetSchema).optional().describe('By agent name (every project it is in): requests made with its token or an agent key of it.'),
+    keys: z.record(keyName, budgetSchema).optional().describe('By gateway key name (gateway.key_create): requests made with any key of that name.'),
+  })
+  .strict();
+
+const mailNotesSchema = z
+  .object({
+    enabled: z.boolean().optional().describe('Note new mail, decisions and expiring locks on the requests of every agent (default false).'),
+    agents: z.record(identifier, z.boolean()).optional().describe('Per agent name: true or false, over enabled.'),
+  })
+  .strict();
 
 export const gatewayConfigSchema = z
   .object({
@@ -116,7 +142,9 @@ export const gatewayConfigSchema = z
     routing: routingSchema.optional(),
     preamble: z.string().min(1).max(16_384).optional().describe(`A system message put before the caller's own in ${AUTO_MODEL} requests.`),
     limits: limitsSchema.optional(),
-    prices: z.record(name, priceSchema).optional().describe('Per model, in currency units per million tokens (kept for accounting).'),
+    prices: z.record(name, priceSchema).optional().describe('Per model (upstream name first, then the name asked for), in currency units per million tokens.'),
+    budgets: budgetsSchema.optional().describe('Spend limits per agent or key; a request over one is refused with 429.'),
+    mail_notes: mailNotesSchema.optional().describe("A one-line note of an agent's new mail on its own model requests (off by default)."),
     max_body_bytes: z.number().int().min(1024).max(256 * 1024 * 1024).optional(),
   })
   .strict();
@@ -133,6 +161,7 @@ export function tierModels(target: string | readonly string[]): readonly string[
 
 const KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const AGENT_NAME = /^[A-Za-z0-9_-]{1,256}$/;
+export type BudgetConfig = z.output<typeof budgetSchema>;
 
 /** Problems that span fields: names that point nowhere, a provider with no URL to call. */
 function crossProblems(config: GatewayConfig): string[] {
@@ -163,6 +192,22 @@ function crossProblems(config: GatewayConfig): string[] {
     if (!AGENT_NAME.test(agent)) problems.push(`limits.agents.${agent}: not an agent name; use 1 to 256 letters, digits, _ or -`);
   }
   if (config.default_provider !== undefined && !known(config.default_provider)) problems.push(`default_provider: no provider named ${JSON.stringify(config.default_provider)}`);
+  problems.push(...budgetProblems(config));
+  return problems;
+}
+
+/** A budget names a limit, and something must have a price for spend to count against it. */
+function budgetProblems(config: GatewayConfig): string[] {
+  const problems: string[] = [];
+  const lists = { agents: config.budgets?.agents ?? {}, keys: config.budgets?.keys ?? {} };
+  let any = false;
+  for (const [kind, list] of Object.entries(lists)) {
+    for (const [who, budget] of Object.entries(list)) {
+      any = true;
+      if (budget.daily === undefined && budget.monthly === undefined) problems.push(`budgets.${kind}.${who}: give daily, monthly or both (an amount in the prices' units)`);
+    }
+  }
+  if (any && Object.keys(config.prices ?? {}).length === 0) problems.push('budgets: no model has a price, so nothing would count against a budget; add prices (input_per_mtok, output_per_mtok per model)');
   return problems;
 }
 

@@ -25,6 +25,7 @@ import { tint } from './components/theme.js';
 import { completions, methodInfos, parseCall, type MethodInfo } from './palette.js';
 import { approvalDetail, decideApproval, inboxDetail, acknowledgeInbox, interruptAgent, actOnSchedule, replyTo, type Decision } from './actions.js';
 import type { ApprovalSummary, InboxItem, ScheduleSummary } from './model/slices.js';
+import { usageDetail, type UsageLine } from './usage-rows.js';
 
 export interface AppProps {
   cockpit: Cockpit;
@@ -41,7 +42,7 @@ export interface AppProps {
   onPasteRegister?: (handler: (text: string) => void) => void;
 }
 
-const LIST_PANES: readonly ListPane[] = ['sessions', 'inbox', 'locks', 'approvals', 'tasks', 'schedules'];
+const LIST_PANES: readonly ListPane[] = ['sessions', 'inbox', 'locks', 'approvals', 'tasks', 'schedules', 'usage'];
 /** What each deciding key decides. */
 const DECISIONS: Partial<Record<CommandName, Decision>> = { 'approval.approve': 'approve', 'approval.deny': 'deny', 'approval.allow_always': 'allow_always' };
 
@@ -123,12 +124,13 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
       return { ...shown, keys: shown.items.map((item) => itemKey(pane, item)) };
     }, [...deps, filters[pane], now, widthOf(pane)]);
   const panes = {
-    sessions: rowsOf('sessions', [state.projects, state.sessions, state.unread, state.approvals, state.inbox, state.seen, state.agents]),
+    sessions: rowsOf('sessions', [state.projects, state.sessions, state.unread, state.approvals, state.inbox, state.seen, state.agents, state.usage]),
     inbox: rowsOf('inbox', [state.inbox]),
     locks: rowsOf('locks', [state.locks]),
     approvals: rowsOf('approvals', [state.approvals]),
     tasks: rowsOf('tasks', [state.tasks]),
     schedules: rowsOf('schedules', [state.schedules]),
+    usage: rowsOf('usage', [state.usage]),
   } as { [P in ListPane]: ReturnType<typeof linesFor> & { keys: string[] } };
   // Resolving is idempotent, so doing it while rendering is safe: the key handler then reads what the screen shows.
   for (const pane of LIST_PANES) selectionRef.current[pane] = resolveSelection(selectionRef.current[pane], panes[pane].keys);
@@ -356,6 +358,11 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
       if (item) setMode({ kind: 'detail', title: PANE_TITLES.locks, lines: lockDetail(item), scroll: 0 });
       return;
     }
+    if (focus === 'usage') {
+      const item = selectedItem('usage') as UsageLine | undefined;
+      if (item) setMode({ kind: 'detail', title: PANE_TITLES.usage, lines: usageDetail(item), scroll: 0 });
+      return;
+    }
     if (focus === 'tasks' || focus === 'schedules') {
       const item = selectedItem(focus);
       if (item) setMode({ kind: 'detail', title: PANE_TITLES[focus], lines: JSON.stringify(item, null, 2).split('\n'), scroll: 0 });
@@ -566,6 +573,7 @@ function emptyText(pane: PaneName, filter: string): string {
     approvals: ' nothing waits for your decision',
     tasks: ' no tasks',
     schedules: ' no schedules: brains rpc schedule.create (see the README, Schedules)',
+    usage: ' no model requests through the gateway this week (see the README, The model gateway)',
   };
   return empty[pane];
 }

@@ -1,6 +1,6 @@
 // Every key of the cockpit as a named command in one table: the help overlay, the README's key table and the tests read it.
 
-export const PANES = ['sessions', 'conversation', 'inbox', 'locks', 'approvals', 'tasks', 'schedules'] as const;
+export const PANES = ['sessions', 'conversation', 'inbox', 'locks', 'approvals', 'tasks', 'schedules', 'usage'] as const;
 export type PaneName = (typeof PANES)[number];
 
 export const PANE_TITLES: Record<PaneName, string> = {
@@ -11,6 +11,7 @@ export const PANE_TITLES: Record<PaneName, string> = {
   approvals: 'Approvals',
   tasks: 'Tasks',
   schedules: 'Schedules',
+  usage: 'Usage',
 };
 
 export type CommandName =

@@ -1,4 +1,4 @@
-// Where the panes go for a terminal size: all six side by side when there is room, fewer as it narrows, one when asked.
+// Where the panes go for a terminal size: six side by side when there is room, fewer as it narrows, one when asked.
 import type { PaneName } from './keys.js';
 
 export interface PlacedPane {
@@ -23,7 +23,8 @@ export function layoutFor(columns: number, rows: number, focus: PaneName, only?:
     const thirds = split(width, [0.3, 0.4, 0.3]);
     return [
       { width: thirds[0]!, panes: [{ pane: 'sessions', height: top }, { pane: 'approvals', height: body - top }] },
-      { width: thirds[1]!, panes: [{ pane: 'conversation', height: top }, { pane: 'locks', height: body - top }] },
+      // Usage takes the Locks place while it is focused.
+      { width: thirds[1]!, panes: [{ pane: 'conversation', height: top }, { pane: focus === 'usage' ? 'usage' : 'locks', height: body - top }] },
       // Tasks and Schedules share the corner: the one focused (Tasks otherwise) shows.
       { width: thirds[2]!, panes: [{ pane: 'inbox', height: top }, { pane: focus === 'schedules' ? 'schedules' : 'tasks', height: body - top }] },
     ];

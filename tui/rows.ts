@@ -3,6 +3,7 @@ import { OPERATOR } from '../rpc/operator.js';
 import type { CockpitState } from './model/cockpit.js';
 import { payloadText, type ApprovalSummary, type InboxItem, type ManagedAgent, type ScheduleSummary, type TaskSummary } from './model/slices.js';
 import { clientSeenKey, latestTime, memberSeenKey, sessionSeenKey } from './model/seen.js';
+import { agentCostsToday, type UsageSums } from './usage-rows.js';
 
 export interface AgentRow {
   key: string;
@@ -15,6 +16,8 @@ export interface AgentRow {
   unread: number;
   /** Set for an agent the daemon runs itself: its backend and state (the cockpit types to it with agent.send). */
   managed: ManagedState | null;
+  /** Its model requests through the gateway today (UTC), when it made any. */
+  cost_today: UsageSums | null;
 }
 
 export interface ManagedState {
@@ -68,6 +71,7 @@ export function agentRows(state: CockpitState): AgentRow[] {
   for (const m of state.inbox) if (m.reply_expected && m.unread) waitingFor.add(`${m.project_id}/${m.from_agent}`);
 
   const managedBy = new Map(state.agents.map((a) => [`${a.project_id}/${a.agent_name}`, a]));
+  const costs = agentCostsToday(state);
   const listed = new Set<string>();
 
   const named = new Set<string>();
@@ -97,6 +101,7 @@ export function agentRows(state: CockpitState): AgentRow[] {
         ),
         unread: state.unread.get(key) ?? 0,
         managed: managed ? managedState(managed) : null,
+        cost_today: costs.get(key) ?? null,
       });
     }
   }
@@ -113,6 +118,7 @@ export function agentRows(state: CockpitState): AgentRow[] {
       last_seen: latestTime(agent.updated_at, state.seen.get(memberSeenKey(agent.project_id, agent.agent_name))),
       unread: state.unread.get(key) ?? 0,
       managed: managedState(agent),
+      cost_today: costs.get(key) ?? null,
     });
   }
   for (const [clientId, session] of liveByClient) {
@@ -127,6 +133,7 @@ export function agentRows(state: CockpitState): AgentRow[] {
       last_seen: latestTime(session.last_seen, state.seen.get(clientSeenKey(clientId)), state.seen.get(sessionSeenKey(session.session_id))),
       unread: 0,
       managed: null,
+      cost_today: null,
     });
   }
   const order = { active: 0, idle: 1, gone: 2 } as const;

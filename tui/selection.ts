@@ -1,6 +1,7 @@
 // Which row a list pane has selected, held by the item's identity (not its row number), so a re-sort, an insert or a
 // removal never moves the selection to another item; when the item goes, the nearest of its old neighbours takes over.
 import type { AgentRow, LockRow } from './rows.js';
+import type { UsageLine } from './usage-rows.js';
 import type { ApprovalSummary, InboxItem, ScheduleSummary, TaskSummary } from './model/slices.js';
 import type { ListItems, ListPane } from './panes/lines.js';
 
@@ -26,6 +27,8 @@ export function itemKey<P extends ListPane>(pane: P, item: ListItems[P]): string
       return (item as ApprovalSummary).approval_id;
     case 'schedules':
       return (item as ScheduleSummary).name;
+    case 'usage':
+      return (item as UsageLine).key;
     case 'tasks': {
       const task = item as TaskSummary;
       return `${task.project_id}/${task.task_id}`;

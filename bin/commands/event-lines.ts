@@ -171,6 +171,10 @@ function describe(event: SubscribedEvent): { who: string; what: string } {
       return said('-', `${event.data.project_id}: schedule ${event.data.name} run ${event.data.n} started (${event.data.trigger}, due ${event.data.due_at})`);
     case 'schedule.run_finished':
       return said('-', `${event.data.project_id}: schedule ${event.data.name} run ${event.data.n} ${event.data.status}${event.data.error ? `: ${short(event.data.error)}` : event.data.output ? `: ${quoted(event.data.output)}` : ''}`);
+    case 'gateway.budget_exceeded':
+      return said(event.data.agent_name ?? event.data.key, `budget ${at} of ${event.data.limit} reached (${event.data.spent} spent): refused with 429 until ${event.data.resets_at}`);
+    case 'gateway.requests_recorded':
+      return said('gateway', `${plural(event.data.requests, 'request')} recorded${event.data.agents.length > 0 ? ` (${event.data.agents.map((a) => short(a, 40)).join(', ')})` : ''}`);
     default:
       return said('-', `${event.subject === null ? '' : `${at}: `}${short(jsonText(event.data), 200)}`);
   }

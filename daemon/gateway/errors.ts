@@ -51,6 +51,8 @@ export interface GatewayErrorOptions {
   transient?: boolean;
   /** The status the provider itself answered, when it answered. */
   upstreamStatus?: number | null;
+  /** More headers for the answer (x-should-retry: false on a budget's 429). */
+  headers?: Record<string, string>;
 }
 
 export class GatewayError extends Error {
@@ -72,11 +74,16 @@ export class GatewayError extends Error {
     this.retryAfterMs = opts.retryAfterMs ?? null;
     this.transient = opts.transient ?? false;
     this.upstreamStatus = opts.upstreamStatus ?? null;
+    this.extraHeaders = opts.headers ?? {};
   }
 
-  /** The Retry-After header it is answered with, if any. */
+  /** Headers sent with its answer beside Retry-After (x-should-retry). */
+  private readonly extraHeaders: Record<string, string>;
+
+  /** The headers it is answered with: Retry-After, if any, and the extra ones. */
   headers(): Record<string, string> {
-    return this.retryAfterMs === null ? {} : { 'Retry-After': String(Math.max(1, Math.ceil(this.retryAfterMs / 1000))) };
+    if (this.retryAfterMs === null) return this.extraHeaders;
+    return { 'Retry-After': String(Math.max(1, Math.ceil(this.retryAfterMs / 1000))), ...this.extraHeaders };
   }
 }
 

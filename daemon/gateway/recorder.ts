@@ -1,4 +1,4 @@
-// Every request the gateway carried, written in batches (one transaction per 100 ms or 256 rows) so recording costs the hot path next to nothing.
+// Every request the gateway carried, priced as it is recorded and written in batches (one transaction per 100 ms or 256 rows) so recording costs the hot path next to nothing.
 import type { Store } from '../store/index.js';
 import type { GatewayRequestRow } from '../store/gateway.js';
 import type { Logger } from '../log.js';
@@ -18,10 +18,13 @@ export class RequestRecorder {
   constructor(
     private readonly store: Store,
     private readonly log: Logger,
-    private readonly afterWrite: () => void = () => {},
+    private readonly afterWrite: (rows: readonly GatewayRequestRow[]) => void = () => {},
+    /** Prices the row and adds it to the running spend, before it waits for its batch. */
+    private readonly charge: (row: GatewayRequestRow) => void = () => {},
   ) {}
 
   record(row: GatewayRequestRow & { key_id: number | null }): void {
+    this.charge(row);
     this.pending.push(row);
     if (this.pending.length > MAX_PENDING) {
       this.pending.splice(0, this.pending.length - MAX_PENDING);
@@ -48,7 +51,7 @@ export class RequestRecorder {
       });
       this.pending = this.pending === rows ? [] : this.pending.slice(rows.length);
       this.failing = false;
-      this.afterWrite();
+      this.afterWrite(rows);
     } catch (error) {
       if (!this.failing) this.log.warn('gateway request records not written yet; retrying', { error: error instanceof Error ? error.message : String(error) });
       this.failing = true;

@@ -20,12 +20,19 @@ import { Tally } from './tally.js';
 import type { RenderContext, WireFormat } from './wire/format.js';
 import { parseMessagesRequest } from './wire/anthropic-messages.js';
 import { relay, UsageSniffer } from './passthrough.js';
+import type { Accounting } from './accounting.js';
+import type { MailNotes, PendingNote } from './mail-notes.js';
+import { noteInRawBody, noteOnLastUserTurn } from './note-placement.js';
 
 export interface ServeContext {
   policy: GatewayPolicy;
   recorder: RequestRecorder;
   caller: GatewayCaller;
   log: Logger;
+  /** Budgets and the task a request is charged to. */
+  accounting?: Accounting;
+  /** Notes of an agent's new mail on its own requests. */
+  mail?: MailNotes;
 }
 
 type Row = GatewayRequestRow & { key_id: number | null };
@@ -80,6 +87,8 @@ function baseRow(endpoint: GatewayEndpoint, caller: GatewayCaller, body: unknown
     route_reasons: null,
     attempts: 0,
     fallback_from: null,
+    cost: null,
+    task_id: null,
   };
 }
 
@@ -92,10 +101,10 @@ function abortOnClose(req: IncomingMessage, res: ServerResponse): AbortControlle
   return abort;
 }
 
-/** The caller's body for the upstream: unchanged, or with its model renamed and the preamble put first. */
-function forwardedBody(endpoint: GatewayEndpoint, rawText: string, body: unknown, upstreamModel: string, preamble: string | null): string {
-  const b = body as Record<string, unknown>;
-  if (b.model === upstreamModel && preamble === null) return rawText;
+/** The caller's body for the upstream: unchanged, or with its model renamed, the preamble put first and a mail note last. */
+function forwardedBody(endpoint: GatewayEndpoint, rawText: string, body: unknown, upstreamModel: string, preamble: string | null, noted: object | null): string {
+  const b = (noted ?? body) as Record<string, unknown>;
+  if (noted === null && b.model === upstreamModel && preamble === null) return rawText;
   const renamed = { ...b, model: upstreamModel };
   return JSON.stringify(preamble === null ? renamed : rawWithPreamble(endpoint, renamed, preamble));
 }
@@ -113,7 +122,10 @@ export async function serveChat(format: WireFormat, body: unknown, rawText: stri
   let ticket: Ticket | null = null;
   const trace: Trace = { attempts: 0, fallbackFrom: null, notes: [] };
   let plan: RoutePlan | null = null;
+  row.task_id = ctx.accounting?.taskOf(ctx.caller) ?? null;
+  let note: PendingNote | null = null;
   const finishRow = (status: number, error: string | null) => {
+    note?.settle(status >= 200 && status < 300 && error === null);
     row.status = status;
     row.error = error;
     row.latency_ms = Math.round((performance.now() - started) * 1000) / 1000;
@@ -153,12 +165,22 @@ export async function serveChat(format: WireFormat, body: unknown, rawText: stri
   row.upstream_model = thePlan.targets[0]!.upstreamModel;
   row.stream = chat.stream;
 
+  const overBudget = ctx.accounting?.admit(ctx.caller, chat.model, thePlan.targets[0]!.upstreamModel, inputEstimate) ?? null;
+  if (overBudget) {
+    refuse(overBudget);
+    return;
+  }
   const admission = ctx.policy.limiter.admit(limitFor(ctx.policy.config.get().limits, ctx.caller), inputEstimate);
   if (!admission.ok) {
     refuse(new GatewayError('rate_limit', admission.message, { retryAfterMs: admission.retryAfterSeconds * 1000 }));
     return;
   }
   ticket = admission.ticket;
+  // A mail note rides on the last user turn: onto our request, and onto the caller's own body for a pass-through.
+  note = ctx.mail?.take(ctx.caller) ?? null;
+  const notedRaw = note ? noteInRawBody(format.endpoint, body, note.text) : null;
+  const notedChat = note !== null && noteOnLastUserTurn(chat, note.text);
+  let notePlaced = false;
   const thisTally = new Tally(inputEstimate, started);
   tally = thisTally;
   const renderCtx: RenderContext = { model: chat.model, usage: () => thisTally.usage() };
@@ -167,7 +189,8 @@ export async function serveChat(format: WireFormat, body: unknown, rawText: stri
 
   const open = async (target: RouteTarget): Promise<Opened> => {
     const call: ProviderCall = { req: chat, upstreamModel: target.upstreamModel, signal: abort.signal, callerHeaders: fromCaller };
-    const forwarding = target.provider.forwardRaw?.(format.endpoint, forwardedBody(format.endpoint, rawText, body, target.upstreamModel, thePlan.preamble), call) ?? null;
+    const forwarding = target.provider.forwardRaw?.(format.endpoint, forwardedBody(format.endpoint, rawText, body, target.upstreamModel, thePlan.preamble, notedRaw), call) ?? null;
+    notePlaced = forwarding ? notedRaw !== null : notedChat;
     if (forwarding) return { kind: 'raw', res: await forwarding };
     if (!chat.stream) return { kind: 'whole', result: await target.provider.complete(call) };
     const events = target.provider.stream(call)[Symbol.asyncIterator]();
@@ -194,6 +217,8 @@ export async function serveChat(format: WireFormat, body: unknown, rawText: stri
     row.provider = served.target.provider.name;
     row.upstream_model = served.target.upstreamModel;
     thisTally.providerEstimates = served.target.provider.type === 'echo';
+    // A note that found no last user turn to ride on is not told: its items wait for a later request.
+    if (note && !notePlaced) note.settle(false);
   } catch (error) {
     if (abort.signal.aborted) finishRow(499, 'the client closed the connection');
     else refuse(logged(ctx.log, error));

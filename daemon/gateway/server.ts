@@ -14,6 +14,8 @@ import type { WireFormat } from './wire/format.js';
 import { openAIChat } from './wire/openai-chat.js';
 import { openAIResponses } from './wire/responses.js';
 import { listenOnLoopback } from '../http/listen.js';
+import type { Accounting } from './accounting.js';
+import type { MailNotes } from './mail-notes.js';
 
 export const DEFAULT_GATEWAY_BODY_BYTES = 32 * 1024 * 1024;
 
@@ -25,6 +27,8 @@ export interface GatewayServerOptions {
   keys: GatewayRepo;
   policy: GatewayPolicy;
   recorder: RequestRecorder;
+  accounting: Accounting;
+  mail: MailNotes;
   log: Logger;
   version: string;
 }
@@ -124,7 +128,8 @@ export class GatewayServer {
     } catch {
       return sendError(res, style, new GatewayError('invalid_request', 'the body is not valid JSON'));
     }
-    const ctx: ServeContext = { policy: this.opts.policy, recorder: this.opts.recorder, caller: check.caller, log: this.opts.log };
+    const { policy, recorder, accounting, mail, log } = this.opts;
+    const ctx: ServeContext = { policy, recorder, accounting, mail, caller: check.caller, log };
     if (countTokens) return serveCountTokens(body, req, res, ctx);
     return serveChat(format!, body, read.text, req, res, ctx);
   }

@@ -5,7 +5,10 @@ import type { GatewayControl } from '../planes/shared/deps.js';
 import type { Service } from '../services/registry.js';
 import type { Store } from '../store/index.js';
 import type { GatewayBreakerView, GatewayClassification, GatewayLimitView, GatewayRouteDecision } from '../../rpc/contract/gateway.js';
+import type { GatewayRequestRow } from '../store/gateway.js';
+import { Accounting, type NoticeBudget } from './accounting.js';
 import { GatewayConfigFile } from './config.js';
+import { MailNotes } from './mail-notes.js';
 import { GatewayPolicy } from './policy.js';
 import { RequestRecorder } from './recorder.js';
 import { GatewayServer } from './server.js';
@@ -20,7 +23,12 @@ export interface GatewayServiceOptions {
   tokens: TokenLookup;
   log: Logger;
   version: string;
-  afterWrite: () => void;
+  /** After each batch of request records is written. */
+  afterWrite: (rows: readonly GatewayRequestRow[]) => void;
+  /** Tell the operator a budget was reached (once per budget and period). */
+  noticeBudget: NoticeBudget;
+  /** message_max_attempts now: a message past it is dead, not unread. */
+  messageMaxAttempts: () => number;
 }
 
 export class GatewayService implements Service, GatewayControl {
@@ -30,15 +38,22 @@ export class GatewayService implements Service, GatewayControl {
   private readonly configFile: GatewayConfigFile;
   private readonly recorder: RequestRecorder;
   private readonly policy: GatewayPolicy;
+  private readonly accounting: Accounting;
+  private readonly mail: MailNotes;
 
   constructor(private readonly opts: GatewayServiceOptions) {
     this.configFile = new GatewayConfigFile(opts.configPath, opts.log);
-    this.recorder = new RequestRecorder(opts.store, opts.log, opts.afterWrite);
+    const config = () => this.configFile.get();
+    this.accounting = new Accounting(opts.store, config, opts.noticeBudget, opts.log);
+    this.mail = new MailNotes(opts.store, config, opts.messageMaxAttempts, opts.log);
+    this.recorder = new RequestRecorder(opts.store, opts.log, opts.afterWrite, (row) => this.accounting.charge(row));
     this.policy = new GatewayPolicy(this.configFile, opts.log);
   }
 
   async start(): Promise<void> {
     if (this.opts.port === null) return;
+    this.accounting.start();
+    this.mail.prune();
     this.server = await GatewayServer.start({
       port: this.opts.port,
       portIsDefault: this.opts.portIsDefault,
@@ -47,6 +62,8 @@ export class GatewayService implements Service, GatewayControl {
       keys: this.opts.store.gateway,
       policy: this.policy,
       recorder: this.recorder,
+      accounting: this.accounting,
+      mail: this.mail,
       log: this.opts.log,
       version: this.opts.version,
     });

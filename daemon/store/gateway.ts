@@ -37,6 +37,10 @@ export interface GatewayRequestRow {
   route_reasons: string[] | null;
   attempts: number;
   fallback_from: string | null;
+  /** From the price table when it was recorded; null when the model had no price. */
+  cost: number | null;
+  /** The task its agent held claimed when the request arrived (task-12), if any. */
+  task_id: string | null;
 }
 
 type StoredRequest = Omit<GatewayRequestRow, 'stream' | 'tokens_estimated' | 'route_reasons'> & { id: number; stream: number; tokens_estimated: number; route_reasons: string | null };
@@ -95,9 +99,9 @@ export class GatewayRepo {
   insertRequests(rows: readonly GatewayRequestRow[]): void {
     const insert = this.sql(
       `INSERT INTO gateway_requests (time, endpoint, key, agent_name, project_id, model, provider, upstream_model, stream, status, error, latency_ms, ttft_ms, input_tokens, output_tokens, tokens_estimated,
-         route_class, route_tier, route_reasons, attempts, fallback_from)
+         route_class, route_tier, route_reasons, attempts, fallback_from, cost, task_id)
        VALUES (@time, @endpoint, @key, @agent_name, @project_id, @model, @provider, @upstream_model, @stream, @status, @error, @latency_ms, @ttft_ms, @input_tokens, @output_tokens, @tokens_estimated,
-         @route_class, @route_tier, @route_reasons, @attempts, @fallback_from)`,
+         @route_class, @route_tier, @route_reasons, @attempts, @fallback_from, @cost, @task_id)`,
     );
     for (const row of rows) {
       insert.run({ ...row, stream: row.stream ? 1 : 0, tokens_estimated: row.tokens_estimated ? 1 : 0, route_reasons: row.route_reasons === null ? null : JSON.stringify(row.route_reasons) });

@@ -17,6 +17,8 @@ import { IdentityRepo } from './identities.js';
 import { AgentRepo } from './agents.js';
 import { ScheduleRepo } from './schedules.js';
 import { GatewayRepo } from './gateway.js';
+import { GatewayUsageRepo } from './gateway-usage.js';
+import { GatewayMailRepo } from './gateway-mail.js';
 import type { RestartGate } from './restart-gate.js';
 
 /** Longest a commit holds the event loop waiting for the own checkpoint thread; past it, the call waits asynchronously. */
@@ -38,6 +40,8 @@ export class Store {
   readonly agents: AgentRepo;
   readonly schedules: ScheduleRepo;
   readonly gateway: GatewayRepo;
+  readonly gatewayUsage: GatewayUsageRepo;
+  readonly gatewayMail: GatewayMailRepo;
   private readonly changes;
   private closed = false;
 
@@ -60,6 +64,8 @@ export class Store {
     this.agents = new AgentRepo(db);
     this.schedules = new ScheduleRepo(db);
     this.gateway = new GatewayRepo(db);
+    this.gatewayUsage = new GatewayUsageRepo(db);
+    this.gatewayMail = new GatewayMailRepo(db);
     this.changes = db.prepare('SELECT total_changes()').pluck();
   }
 

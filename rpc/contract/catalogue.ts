@@ -366,6 +366,29 @@ const daemonEvents = defineEvents({
     project: none,
     data: z.object({ providers: z.array(z.string()), models: z.array(z.string()) }),
   },
+  'gateway.budget_exceeded': {
+    summary: 'A gateway budget was reached: requests over it are refused with 429 until it resets (once per budget and period).',
+    subject: 'the budget: agents.<name>.daily, keys.<name>.monthly',
+    delivery: 'log',
+    project: (e) => (e.data as { project_id: string | null }).project_id,
+    data: z.object({
+      budget: z.string(),
+      period: z.enum(['daily', 'monthly']),
+      limit: z.number(),
+      spent: z.number(),
+      resets_at: z.string(),
+      key: z.string().describe('The credential of the refused request: token, key:<name>.'),
+      agent_name: z.string().nullable(),
+      project_id: z.string().nullable(),
+    }),
+  },
+  'gateway.requests_recorded': {
+    summary: 'The gateway recorded more requests (live only, at most one every 2 seconds): usage views read gateway.usage again.',
+    subject: 'none',
+    delivery: 'live',
+    project: none,
+    data: z.object({ requests: z.number().int().describe('How many since the last such event.'), agents: z.array(z.string()).describe('The agents among them (up to 50).') }),
+  },
 });
 
 /** Types under `user.` are the operator's and scripts' own markers (events.publish): any data. */

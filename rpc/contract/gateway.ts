@@ -1,9 +1,10 @@
-// Contract of the model gateway's plane: its named keys, its configuration (gateway.json), its routing decisions, its state and the record of every request it carried.
+// Contract of the model gateway's plane: its named keys, its configuration (gateway.json), its routing decisions, its state, the record of every request it carried and what they cost.
 import { z } from 'zod';
 import { AUTO_MODEL, ROUTE_CLASSES } from '../gateway-config.js';
 import { OPERATOR_ONLY, defineMethods } from './define.js';
 import { identifier, visibleOnOneLine } from './common.js';
 import { gatewayStatusSchema } from './system.js';
+import { SINCE_HELP, sinceTime } from '../usage-time.js';
 
 const isoTime = z.iso.datetime({ offset: true, message: 'an ISO 8601 time such as 2026-12-31T00:00:00Z' });
 
@@ -44,6 +45,8 @@ const requestRecord = z.object({
   route_reasons: z.array(z.string()).nullable().describe('Why it went where it went: the classifier\'s features, the routing rule, retries and fallbacks.'),
   attempts: z.number().int().describe('Calls made to providers (1 unless retried or fallen back; 0 when refused before any).'),
   fallback_from: z.string().nullable().describe('The model of the tier it fell back from, when the first could not serve.'),
+  cost: z.number().nullable().describe('From the price table in gateway.json (estimated when the tokens are); null when the model has no price.'),
+  task_id: z.string().nullable().describe('The task its agent held claimed when the request arrived: the request is charged to it too.'),
 });
 export type GatewayRequestRecord = z.output<typeof requestRecord>;
 
@@ -94,6 +97,29 @@ export type GatewayLimitView = z.output<typeof limitView>;
 
 /** A prompt as the classifier reads it: any text, bounded. */
 const promptText = z.string().max(1_048_576, 'at most 1 MiB of text (the classifier reads the first 32 KiB and the length)');
+
+export const USAGE_GROUPINGS = ['key', 'agent', 'model', 'day', 'task'] as const;
+
+const usageSums = {
+  requests: z.number().int().describe('Requests carried (refused ones too; count_tokens calls are not usage).'),
+  input_tokens: z.number().int(),
+  output_tokens: z.number().int(),
+  cost: z.number().nullable().describe('Sum of the priced requests; null when none had a price.'),
+  cost_estimated: z.boolean().describe('Some of the cost comes from estimated token counts.'),
+  unpriced_requests: z.number().int().describe('Requests with tokens but no price for their model: not in cost.'),
+};
+
+const usageRow = z.object({
+  group: z
+    .string()
+    .nullable()
+    .describe('The key (admin, token:<project>/<agent>, key:<name>), agent, model (the one that ran), UTC day (2026-11-30) or task; null for requests with none.'),
+  project_id: z.string().nullable().describe('The project of the agent or task (by agent and task); null otherwise.'),
+  ...usageSums,
+});
+export type GatewayUsageRow = z.output<typeof usageRow>;
+
+const since = z.string().max(64).refine((text) => sinceTime(text) !== null, SINCE_HELP);
 
 export const gatewayMethods = defineMethods({
   'gateway.key_create': {
@@ -196,6 +222,32 @@ export const gatewayMethods = defineMethods({
       })
       .strict(),
     result: z.object({ requests: z.array(requestRecord) }),
+    emits: [],
+    allow: OPERATOR_ONLY,
+  },
+  'gateway.usage': {
+    summary: 'Tokens and cost the gateway carried, summed by key, agent, model, day or task, most costly first, with totals.',
+    description:
+      'Cost comes from the prices in gateway.json at the time of each request. A request made while its agent held a claimed task is charged to that task too (by: task). ' +
+      `since: ${SINCE_HELP}; until: an ISO time (exclusive). Days and periods are UTC.`,
+    params: z
+      .object({
+        by: z.enum(USAGE_GROUPINGS),
+        since: since.optional(),
+        until: isoTime.optional(),
+        agent_name: identifier.optional(),
+        project_id: identifier.optional(),
+        limit: z.number().int().min(1).max(1000).default(100),
+      })
+      .strict(),
+    result: z.object({
+      by: z.enum(USAGE_GROUPINGS),
+      since: z.string().nullable().describe('The start used (a word or span resolved to a time).'),
+      until: z.string().nullable(),
+      rows: z.array(usageRow),
+      truncated: z.boolean().describe('More groups than limit: the least costly were left out (totals count them).'),
+      totals: z.object(usageSums),
+    }),
     emits: [],
     allow: OPERATOR_ONLY,
   },

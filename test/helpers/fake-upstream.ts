@@ -8,6 +8,8 @@ export interface Received {
   body: any;
   /** Date.now() when it arrived. */
   at: number;
+  /** The body exactly as it arrived. */
+  raw: string;
 }
 
 export type Script = (res: ServerResponse, received: Received) => void | Promise<void>;
@@ -101,7 +103,7 @@ export async function fakeUpstream(): Promise<FakeUpstream> {
       } catch {
         /* kept as text */
       }
-      const entry = { path: req.url ?? '/', headers: req.headers, body, at: Date.now() };
+      const entry = { path: req.url ?? '/', headers: req.headers, body, at: Date.now(), raw: text };
       received.push(entry);
       res.once('close', () => {
         if (!res.writableFinished) state.closedEarly += 1;

@@ -12,7 +12,7 @@ test('brains tui refuses bad flags with the nearest valid one and starts no daem
   await withEmptyHome(async (home) => {
     const typo = await runCli(['tui', '--pane', 'aprovals'], { home });
     assert.equal(typo.code, 2);
-    assert.match(typo.stderr, /no pane "aprovals"; did you mean approvals\? \(panes: sessions, conversation, inbox, locks, approvals, tasks, schedules\)/);
+    assert.match(typo.stderr, /no pane "aprovals"; did you mean approvals\? \(panes: sessions, conversation, inbox, locks, approvals, tasks, schedules, usage\)/);
     const hostile = await runCli(['tui', '--pane', `../../${'x'.repeat(10_000)}\u001b[2J`], { home });
     assert.equal(hostile.code, 2);
     assert.ok(hostile.stderr.length < 400 && hostile.stderr.includes('panes: sessions'), `a short answer that lists the panes, not ${hostile.stderr.length} characters`);

@@ -90,9 +90,11 @@ test('the notification: bell and OSC 9, wrapped in tmux passthrough inside tmux,
   assert.equal(tmux, '\u0007\u001bPtmux;\u001b\u001b]9;hi\u0007\u001b\\');
 });
 
-test('layouts: six panes on a big screen (Tasks and Schedules share a corner), fewer as it narrows, never wider than the terminal', () => {
-  assert.deepEqual(visiblePanes(layoutFor(180, 40, 'sessions')).sort(), PANES.filter((p) => p !== 'schedules').sort());
-  assert.deepEqual(visiblePanes(layoutFor(180, 40, 'schedules')).sort(), PANES.filter((p) => p !== 'tasks').sort());
+test('layouts: six panes on a big screen (Tasks and Schedules share a corner, Usage takes the Locks place), fewer as it narrows, never wider than the terminal', () => {
+  assert.deepEqual(visiblePanes(layoutFor(180, 40, 'sessions')).sort(), PANES.filter((p) => p !== 'schedules' && p !== 'usage').sort());
+  assert.deepEqual(visiblePanes(layoutFor(180, 40, 'schedules')).sort(), PANES.filter((p) => p !== 'tasks' && p !== 'usage').sort());
+  assert.deepEqual(visiblePanes(layoutFor(180, 40, 'usage')).sort(), PANES.filter((p) => p !== 'locks' && p !== 'schedules').sort());
+  assert.deepEqual(visiblePanes(layoutFor(120, 30, 'usage')), ['sessions', 'approvals', 'usage']);
   assert.deepEqual(visiblePanes(layoutFor(80, 24, 'sessions')), ['sessions', 'conversation']);
   assert.deepEqual(visiblePanes(layoutFor(80, 24, 'approvals')), ['approvals']);
   assert.deepEqual(visiblePanes(layoutFor(120, 30, 'locks')), ['sessions', 'approvals', 'locks']);

@@ -14,6 +14,7 @@ const PANE_HINTS: Record<PaneName, string> = {
   approvals: 'a approve/allow · A allow always · d deny · c comment · Enter details',
   tasks: 'Enter details',
   schedules: 'f fire now · p pause · r resume · Enter details',
+  usage: 'tokens and cost through the gateway, today and this week (UTC) · Enter details',
 };
 
 export interface StatusLineProps {

@@ -15,6 +15,7 @@ import {
   type SliceName,
   type TaskSummary,
   type ScheduleSummary,
+  type UsageView,
 } from './slices.js';
 import { forgetProject, withoutProjects } from './forget-project.js';
 import { actorsOf, type SeenKey } from './seen.js';
@@ -38,6 +39,8 @@ export interface CockpitState {
   agents: ManagedAgent[];
   /** Schedules (schedule.list) with their next run and last status. */
   schedules: ScheduleSummary[];
+  /** Tokens and cost through the gateway today and this week; null until read. */
+  usage: UsageView | null;
   /** When events last showed each agent (member, identity or session) acting: newer than the lists' last_seen. */
   seen: ReadonlyMap<SeenKey, string>;
   /** The newest problem worth showing in the status line (a refused call, a slice that failed to load). */
@@ -46,9 +49,9 @@ export interface CockpitState {
   version: number;
 }
 
-/** Something that needs the human arrived: an approval became pending, or a message reached the operator. */
+/** Something that needs the human arrived: an approval became pending, a message reached the operator, a budget was reached. */
 export interface Attention {
-  kind: 'approval' | 'message';
+  kind: 'approval' | 'message' | 'budget';
   text: string;
 }
 
@@ -76,6 +79,7 @@ export class Cockpit {
     inbox: [],
     agents: [],
     schedules: [],
+    usage: null,
     seen: new Map(),
     notice: null,
     version: 0,
@@ -290,6 +294,8 @@ export class Cockpit {
         const { schedules } = await client.call('schedule.list', {});
         return { schedules };
       }
+      case 'usage':
+        return { usage: await loadUsage(client) };
     }
   }
 
@@ -345,6 +351,18 @@ async function loadInbox(client: BrainsClient): Promise<InboxItem[]> {
   }));
 }
 
+/** Each grouping the usage pane shows: per agent and per model, today and this week. */
+const USAGE_ROWS = 50;
+
+async function loadUsage(client: BrainsClient): Promise<UsageView> {
+  const read = (by: 'agent' | 'model', since: 'today' | 'week') => client.call('gateway.usage', { by, since, limit: USAGE_ROWS });
+  const [agentsToday, modelsToday, agentsWeek, modelsWeek] = await Promise.all([read('agent', 'today'), read('model', 'today'), read('agent', 'week'), read('model', 'week')]);
+  return {
+    today: { agents: agentsToday.rows, models: modelsToday.rows, totals: agentsToday.totals },
+    week: { agents: agentsWeek.rows, models: modelsWeek.rows, totals: agentsWeek.totals },
+  };
+}
+
 function attentionFor(event: SubscribedEvent): Attention | null {
   if (event.type === 'approval.requested') {
     const data = event.data as { title?: string; requested_by?: string; kind?: string };
@@ -354,6 +372,11 @@ function attentionFor(event: SubscribedEvent): Attention | null {
     const data = event.data as { from_agent?: string; to_agent?: string | null; recipients?: string[]; preview?: string };
     const toOperator = data.to_agent === OPERATOR || (data.to_agent === null && (data.recipients ?? []).includes(OPERATOR));
     if (toOperator && data.from_agent !== OPERATOR) return { kind: 'message', text: `${data.from_agent ?? 'an agent'}: ${data.preview ?? ''}` };
+  }
+  // A budget of an agent in a project reaches the operator as a message (above); a key's of no project only as this event.
+  if (event.type === 'gateway.budget_exceeded') {
+    const data = event.data as { budget?: string; project_id?: string | null; resets_at?: string };
+    if (data.project_id === null) return { kind: 'budget', text: `budget ${data.budget ?? '?'} reached; its requests are refused until ${data.resets_at ?? 'it resets'}` };
   }
   return null;
 }

@@ -12,6 +12,14 @@ export type ScheduleSummary = Result<'schedule.list'>['schedules'][number];
 export type HistoryMessage = Result<'message.list'>['messages'][number];
 /** A managed agent (one the daemon runs) with its state. */
 export type ManagedAgent = Result<'agent.list'>['agents'][number];
+export type UsageRow = Result<'gateway.usage'>['rows'][number];
+export type UsageTotals = Result<'gateway.usage'>['totals'];
+
+/** What the gateway carried today and this week (UTC), per agent and per model (gateway.usage). */
+export interface UsageView {
+  today: { agents: UsageRow[]; models: UsageRow[]; totals: UsageTotals };
+  week: { agents: UsageRow[]; models: UsageRow[]; totals: UsageTotals };
+}
 
 export interface ProjectView {
   project_id: string;
@@ -31,8 +39,8 @@ export interface InboxItem {
   unread: boolean;
 }
 
-export type SliceName = 'projects' | 'sessions' | 'unread' | 'approvals' | 'locks' | 'tasks' | 'inbox' | 'agents' | 'schedules';
-export const SLICES: readonly SliceName[] = ['projects', 'sessions', 'unread', 'approvals', 'locks', 'tasks', 'inbox', 'agents', 'schedules'];
+export type SliceName = 'projects' | 'sessions' | 'unread' | 'approvals' | 'locks' | 'tasks' | 'inbox' | 'agents' | 'schedules' | 'usage';
+export const SLICES: readonly SliceName[] = ['projects', 'sessions', 'unread', 'approvals', 'locks', 'tasks', 'inbox', 'agents', 'schedules', 'usage'];
 
 /** Which slices an event makes stale; an unknown type touches none (the cockpit ignores it). */
 export function slicesFor(type: string, data?: unknown): SliceName[] {
@@ -58,6 +66,9 @@ export function slicesFor(type: string, data?: unknown): SliceName[] {
     case 'agent':
       // A turn's own events (its text, tools, start and end) are the conversation's; Sessions shows the state they bring.
       return type === 'agent.created' || type === 'agent.updated' || type === 'agent.removed' || type === 'agent.state_changed' ? ['agents'] : [];
+    case 'gateway':
+      // Requests recorded (a live event, at most one every 2 s) or a budget reached: what was spent changed.
+      return type === 'gateway.requests_recorded' || type === 'gateway.budget_exceeded' ? ['usage'] : [];
     case 'daemon':
       return type === 'daemon.started' ? [...SLICES] : [];
     default:

@@ -4,6 +4,7 @@ import type { CockpitState } from '../model/cockpit.js';
 import { actionText, agentRows, age, approvalRows, inboxRows, inboxText, lockRows, scheduleRows, taskRows, timeLeft, whenText, type AgentRow, type LockRow } from '../rows.js';
 import { columns } from '../components/pane-frame.js';
 import type { ApprovalSummary, InboxItem, ScheduleSummary, TaskSummary } from '../model/slices.js';
+import { costText, tokensText, usageRows, type UsageLine } from '../usage-rows.js';
 import type { PaneName } from '../keys.js';
 
 export type ListPane = Exclude<PaneName, 'conversation'>;
@@ -21,6 +22,7 @@ export interface ListItems {
   approvals: ApprovalSummary;
   tasks: TaskSummary;
   schedules: ScheduleSummary;
+  usage: UsageLine;
 }
 
 const PRESENCE_MARK = { active: '●', idle: '◐', gone: '○' } as const;
@@ -37,21 +39,25 @@ function flex(width: number, fixed: number): number {
 
 export function sessionLines(state: CockpitState, width: number, now: number): PaneLines<AgentRow> {
   const items = agentRows(state);
-  type Cell = 'mark' | 'name' | 'project' | 'tool' | 'state' | 'seen' | 'new';
+  type Cell = 'mark' | 'name' | 'project' | 'tool' | 'state' | 'cost' | 'seen' | 'new';
   // Narrower panes drop the tool and the state (the mark shows it; a managed agent's state stays while there is room),
-  // then the project; the name takes what is left.
+  // then the project; the name takes what is left. Today's gateway cost shows once an agent has one.
   const managed = items.some((r) => r.managed);
+  const costly = items.some((r) => r.cost_today !== null);
   const shown: Cell[] =
     width >= 62
-      ? ['mark', 'name', 'project', 'tool', 'state', 'seen', 'new']
+      ? ['mark', 'name', 'project', 'tool', 'state', ...(costly ? (['cost'] as const) : []), 'seen', 'new']
       : width >= 36
-        ? ['mark', 'name', 'project', ...(managed ? (['state'] as const) : []), 'seen', 'new']
+        ? ['mark', 'name', 'project', ...(managed ? (['state'] as const) : []), ...(costly ? (['cost'] as const) : []), 'seen', 'new']
         : ['mark', 'name', 'seen', 'new'];
-  const widths: Record<Cell, number> = { mark: 2, name: 0, project: managed && width < 62 ? 9 : 11, tool: 11, state: 7, seen: 6, new: 3 };
-  widths.name = Math.max(8, Math.min(18, width - shown.filter((c) => c !== 'name').reduce((sum, c) => sum + widths[c] + 1, 1)));
+  const widths: Record<Cell, number> = { mark: 2, name: 0, project: (managed || costly) && width < 62 ? 9 : 11, tool: 11, state: 7, cost: 7, seen: 6, new: 3 };
+  const nameRoom = () => width - shown.filter((c) => c !== 'name').reduce((sum, c) => sum + widths[c] + 1, 1);
+  // Too narrow for all of them: the last-seen age goes before the name is cut below 8.
+  if (nameRoom() < 8 && shown.includes('seen')) shown.splice(shown.indexOf('seen'), 1);
+  widths.name = Math.max(8, Math.min(18, nameRoom()));
   const line = (cells: Record<Cell, string>) => columns(shown.map((c) => [cells[c], widths[c]]));
   return {
-    header: line({ mark: ' ', name: 'agent', project: 'project', tool: 'tool', state: 'state', seen: 'seen', new: 'new' }),
+    header: line({ mark: ' ', name: 'agent', project: 'project', tool: 'tool', state: 'state', cost: 'cost', seen: 'seen', new: 'new' }),
     items,
     lines: items.map((r) =>
       line({
@@ -61,6 +67,7 @@ export function sessionLines(state: CockpitState, width: number, now: number): P
         project: r.project_id ?? '—',
         tool: r.tool,
         state: r.managed ? STATE_LABEL[r.managed.state] : r.presence,
+        cost: costText(r.cost_today),
         seen: age(r.last_seen, now),
         new: r.unread > 0 ? String(r.unread) : '',
       }),
@@ -155,6 +162,20 @@ export function scheduleLines(state: CockpitState, width: number, now: number): 
   };
 }
 
+/** Each agent (name@project) and model with its tokens and cost today and this week; narrower panes keep the costs. */
+export function usageLines(state: CockpitState, width: number): PaneLines<UsageLine> {
+  const items = usageRows(state);
+  const wide = width >= 56;
+  const name = flex(width, wide ? 5 + 7 * 4 + 5 : 5 + 7 * 2 + 3);
+  const line = (kind: string, who: string, todayTokens: string, today: string, weekTokens: string, week: string) =>
+    columns(wide ? [[kind, 5], [who, name], [todayTokens, 7], [today, 7], [weekTokens, 7], [week, 7]] : [[kind, 5], [who, name], [today, 7], [week, 7]]);
+  return {
+    header: line('by', 'name', 'tok/day', 'today', 'tok/wk', 'week'),
+    items,
+    lines: items.map((u) => line(u.kind, u.project_id ? `${u.name}@${u.project_id}` : u.name, tokensText(u.today), costText(u.today), tokensText(u.week), costText(u.week))),
+  };
+}
+
 export function linesFor(pane: ListPane, state: CockpitState, width: number, now: number): PaneLines<ListItems[ListPane]> {
   switch (pane) {
     case 'sessions':
@@ -169,6 +190,8 @@ export function linesFor(pane: ListPane, state: CockpitState, width: number, now
       return taskLines(state, width);
     case 'schedules':
       return scheduleLines(state, width, now);
+    case 'usage':
+      return usageLines(state, width);
   }
 }
 

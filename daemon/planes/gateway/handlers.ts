@@ -3,6 +3,7 @@ import { chmodSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { randomBytes } from 'node:crypto';
 import { gatewayMethods, type GatewayRequestRecord } from '../../../rpc/contract/gateway.js';
 import { checkGatewayConfig, parseGatewayConfig } from '../../../rpc/gateway-config.js';
+import { sinceTime } from '../../../rpc/usage-time.js';
 import { BrainsError } from '../../../rpc/errors.js';
 import { secretHash } from '../../principals/credentials.js';
 import type { GatewayKeyRow } from '../../store/gateway.js';
@@ -120,6 +121,15 @@ export function gatewayHandlers(deps: PlaneDeps): HandlersFor<typeof gatewayMeth
       const requests = deps.store.gateway.listRequests({ since: since === undefined ? undefined : new Date(since).toISOString(), agent_name, limit });
       // The store keeps endpoint and route_class as text; only the gateway writes them, from the contract's own values.
       return { requests: requests as GatewayRequestRecord[] };
+    },
+    'gateway.usage': ({ by, since, until, agent_name, project_id, limit }) => {
+      deps.gateway?.flushRecords();
+      const from = since === undefined ? null : sinceTime(since);
+      const to = until === undefined ? null : new Date(until).toISOString();
+      if (from !== null && to !== null && to <= from) throw new BrainsError('INVALID', `until (${to}) is not after since (${from}); give a later until or an earlier since`);
+      const filter = { since: from ?? undefined, until: to ?? undefined, agent_name, project_id };
+      const rows = deps.store.gatewayUsage.usage(by, filter, limit);
+      return { by, since: from, until: to, rows: rows.slice(0, limit), truncated: rows.length > limit, totals: deps.store.gatewayUsage.totals(filter) };
     },
   };
 }
