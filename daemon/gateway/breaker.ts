@@ -68,6 +68,16 @@ export class Breaker {
     };
   }
 
+  /** A call that answered, then broke off mid-answer (a stream cut short): a failure of the provider all the same. */
+  brokeOff(settings: BreakerSettings): void {
+    if (this.state !== 'closed') return;
+    this.consecutive += 1;
+    if (this.consecutive < settings.failures) return;
+    this.state = 'open';
+    this.opensUntil = this.clock() + settings.cooldownMs;
+    this.onOpen(this.provider, this.consecutive, settings.cooldownMs);
+  }
+
   /** When it lets calls through again (ms since the epoch), or null when it does now. */
   blockedUntil(): number | null {
     const now = this.clock();

@@ -199,6 +199,7 @@ export async function serveChat(format: WireFormat, body: unknown, rawText: stri
   };
 
   let opened: Opened;
+  let servedBy: RouteTarget;
   try {
     const served = await attempt({
       targets: thePlan.targets,
@@ -214,6 +215,7 @@ export async function serveChat(format: WireFormat, body: unknown, rawText: stri
       },
     });
     opened = served.value;
+    servedBy = served.target;
     row.provider = served.target.provider.name;
     row.upstream_model = served.target.upstreamModel;
     thisTally.providerEstimates = served.target.provider.type === 'echo';
@@ -225,7 +227,8 @@ export async function serveChat(format: WireFormat, body: unknown, rawText: stri
     return;
   }
 
-  if (opened.kind === 'raw') return relayRaw(opened.res, chat.stream, res, thisTally, started, abort.signal, finishRow);
+  const brokeOff = () => ctx.policy.breakers.of(servedBy.provider.name).brokeOff(ctx.policy.router().resilience(servedBy.provider).breaker);
+  if (opened.kind === 'raw') return relayRaw(opened.res, chat.stream, res, thisTally, started, abort.signal, finishRow, brokeOff);
   if (opened.kind === 'whole') {
     const result = opened.result;
     if (result.usage) thisTally.reported = result.usage;
@@ -257,6 +260,7 @@ export async function serveChat(format: WireFormat, body: unknown, rawText: stri
       return;
     }
     const failure = logged(ctx.log, error);
+    brokeOff();
     writer.fail(failure);
     res.end();
     finishRow(200, `in-stream: ${failure.message}`);
@@ -272,6 +276,7 @@ async function relayRaw(
   started: number,
   signal: AbortSignal,
   finishRow: (status: number, error: string | null) => void,
+  brokeOff: () => void,
 ): Promise<void> {
   const status = upstream.statusCode ?? 502;
   try {
@@ -284,6 +289,7 @@ async function relayRaw(
     if (signal.aborted) finishRow(499, 'the client closed the connection');
     else {
       res.destroy();
+      brokeOff();
       finishRow(502, 'the provider failed mid-answer');
     }
   }

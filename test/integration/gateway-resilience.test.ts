@@ -179,6 +179,8 @@ describe('gateway resilience against fake upstreams', () => {
       const row = await lastRow();
       assert.deepEqual([row.status, row.attempts], [200, 1]);
       assert.match(row.error!, /^in-stream: /);
+      const main = (await client.call('gateway.status', {})).breakers.find((b) => b.provider === 'main')!;
+      assert.equal(main.consecutive_failures, 1, 'a stream cut short counts against its provider');
     } finally {
       primary.otherwise(null);
     }
