@@ -26,6 +26,8 @@ export class DaemonUnreachableError extends Error {
 interface Pending {
   resolve(result: unknown): void;
   reject(error: Error): void;
+  /** The request's size without its newline: the daemon answers one over its frame limit with id null, so it is matched by size. */
+  bytes: number;
 }
 
 export class BrainsClient {
@@ -69,9 +71,10 @@ export class BrainsClient {
   callRaw(method: string, params?: unknown): Promise<unknown> {
     if (this.closed) return Promise.reject(new DaemonUnreachableError('the connection to the daemon is closed'));
     const id = this.nextId();
+    const frame = encodeFrame({ jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) });
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      writeCoalesced(this.socket, encodeFrame({ jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) }));
+      this.pending.set(id, { resolve, reject, bytes: Buffer.byteLength(frame) - 1 });
+      writeCoalesced(this.socket, frame);
     });
   }
 
@@ -133,11 +136,27 @@ export class BrainsClient {
         for (const handler of this.notificationHandlers) handler(frame.method, frame.params);
         continue;
       }
+      if (frame.id === null && frame.error) {
+        this.oversized(frame.error);
+        continue;
+      }
       const waiting = typeof frame.id === 'number' ? this.pending.get(frame.id) : undefined;
       if (!waiting) continue;
       this.pending.delete(frame.id as number);
       if (frame.error) waiting.reject(new RpcCallError(frame.error));
       else waiting.resolve(frame.result);
+    }
+  }
+
+  /** The daemon refused a request it could not read (over its frame limit) and so could not name: fail the oldest call that large. */
+  private oversized(error: RpcErrorObject): void {
+    const limit = (error.data as { limit?: unknown } | undefined)?.limit;
+    if (typeof limit !== 'number') return;
+    for (const [id, waiting] of this.pending) {
+      if (waiting.bytes <= limit) continue;
+      this.pending.delete(id);
+      waiting.reject(new RpcCallError(error));
+      return;
     }
   }
 

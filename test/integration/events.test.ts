@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrainsClient } from '../../rpc/client.js';
 import type { EventRecord } from '../../rpc/contract/index.js';
-import { startDaemon, waitFor } from '../helpers/daemon.js';
+import { runCli, startDaemon, waitFor } from '../helpers/daemon.js';
 import { withDaemon } from '../helpers/with-daemon.js';
 import { failure } from '../helpers/rpc-assert.js';
 
@@ -246,5 +246,23 @@ describe('retention', () => {
     } finally {
       await again.stop();
     }
+  });
+});
+
+describe('a request over the frame limit', () => {
+  const { daemon, client } = withDaemon({ env: { BRAINS_MAX_FRAME_BYTES: '65536' } });
+
+  test('fails its own call with LIMIT_EXCEEDED (the daemon cannot read its id), while smaller calls in flight are answered', async () => {
+    const small = client.call('system.ping');
+    const big = failure(client.call('events.publish', { events: [{ type: 'user.big', data: 'x'.repeat(100_000) }] }));
+    const after = client.call('system.ping');
+    const error = await big;
+    assert.equal(error.appCode, 'LIMIT_EXCEEDED');
+    assert.match(error.message, /frame is over the 65536-byte limit/);
+    assert.equal((await small).pong, true);
+    assert.equal((await after).pong, true);
+    const cli = await runCli(['rpc', 'events.publish', '-'], { home: daemon.home, input: JSON.stringify({ events: [{ type: 'user.big', data: 'x'.repeat(100_000) }] }) });
+    assert.equal(cli.code, 1);
+    assert.match(cli.stderr, /frame is over the 65536-byte limit/);
   });
 });
