@@ -43,7 +43,7 @@ const GROUPS: Record<UsageBy, { group: string; project: string }> = {
 };
 
 const SUMS = `count(*) AS requests, coalesce(sum(input_tokens), 0) AS input_tokens, coalesce(sum(output_tokens), 0) AS output_tokens, sum(cost) AS cost,
-  max(CASE WHEN cost IS NOT NULL AND tokens_estimated = 1 THEN 1 ELSE 0 END) AS cost_estimated,
+  max(CASE WHEN cost IS NOT NULL AND input_tokens IS NOT NULL AND tokens_estimated = 1 THEN 1 ELSE 0 END) AS cost_estimated,
   coalesce(sum(CASE WHEN cost IS NULL AND input_tokens IS NOT NULL THEN 1 ELSE 0 END), 0) AS unpriced_requests`;
 
 type StoredSums = Omit<UsageSums, 'cost_estimated'> & { cost_estimated: number | null };

@@ -232,6 +232,9 @@ describe('gateway budgets', () => {
 
     const refusals = (await client.call('gateway.requests', { agent_name: 'spender' })).requests.filter((r) => r.status === 429);
     assert.equal(refusals.length, 2, 'refusals are recorded');
+    const spent = (await client.call('gateway.usage', { by: 'agent', agent_name: 'spender' })).totals;
+    assert.equal(spent.requests, 3);
+    assert.equal(spent.cost_estimated, false, 'refusals carry no tokens, so they do not make the measured cost an estimate');
 
     // A raised budget lets it go on; reached again, it is told again (a new limit is news).
     await client.call('gateway.config_set', { config: configFor(upstream, { budgets: { agents: { spender: { daily: 0.0002 } } } }) });
