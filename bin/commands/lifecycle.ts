@@ -143,6 +143,7 @@ export function formatStatus(info: Result<'system.info'>): string {
     ['db', `${info.db_path} (${formatBytes(info.db_bytes)})`],
     ['mcp http', info.mcp_http.state === 'on' ? `${info.mcp_http.url} (${plural(info.mcp_http.sessions, 'session')} open)` : `off: ${info.mcp_http.reason}`],
     ['gateway', info.gateway.state === 'on' ? `${info.gateway.url}` : `off: ${info.gateway.reason}`],
+    ...(info.gateway.config_problem ? [['', `${info.gateway.config_problem}; the last good configuration serves`] as [string, string]] : []),
     ['sessions', `${info.counts.live_sessions ?? 0} live`],
     ['events', `${info.counts.events ?? 0} kept, newest seq ${info.event_seq}`],
     ['clients', `${info.counts.connections ?? 0} connected`],

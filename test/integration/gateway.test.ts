@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import { withDaemon } from '../helpers/with-daemon.js';
-import { waitFor } from '../helpers/daemon.js';
+import { runCli, waitFor } from '../helpers/daemon.js';
 import { invalidParams, refusedWith } from '../helpers/rpc-assert.js';
 
 const GATEWAY_ENV = { BRAINS_GATEWAY_PORT: '0' };
@@ -314,6 +314,8 @@ describe('the model gateway (echo provider)', () => {
     assert.ok((await openai().models.list()).data.some((m) => m.id === 'fast'), 'the last good configuration still serves');
     const info = await client.call('system.info');
     assert.match(info.gateway.config_problem!, /nowhere/);
+    const status = await runCli(['status'], { home: daemon.home });
+    assert.match(status.stdout, /^ {2}gateway {3}http:.*\n {12}gateway\.json refused: models\.x\.provider: no provider named "nowhere".*; the last good configuration serves$/m);
     writeFileSync(daemon.paths.gatewayConfig, 'not json');
     await waitFor(async () => /not valid JSON/.test((await client.call('gateway.config_get', {})).problems[0] ?? ''), 5000, 'bad JSON to be named');
     await client.call('gateway.config_set', { config: {} });
