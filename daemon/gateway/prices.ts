@@ -16,5 +16,6 @@ export function priceOf(prices: GatewayConfig['prices'], upstreamModel: string |
 }
 
 export function costOf(price: Price, inputTokens: number, outputTokens: number): number {
-  return (inputTokens / 1e6) * price.input_per_mtok + (outputTokens / 1e6) * price.output_per_mtok;
+  // Rounded to 1e-12 so a record reads 0.0105, not 0.010499999999999999.
+  return Math.round(((inputTokens / 1e6) * price.input_per_mtok + (outputTokens / 1e6) * price.output_per_mtok) * 1e12) / 1e12;
 }

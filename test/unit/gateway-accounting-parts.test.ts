@@ -43,6 +43,8 @@ test('prices: the model that ran first, then the name asked for; cost per millio
   assert.equal(priceOf(prices, 'constructor', '__proto__'), null, 'no inherited names');
   assert.equal(priceOf(undefined, 'up-model', null), null);
   assert.equal(costOf(prices['up-model'], 1_000_000, 500_000), 2);
+  assert.equal(costOf({ input_per_mtok: 3, output_per_mtok: 15 }, 1000, 500), 0.0105, 'no floating-point tail');
+  assert.equal(costOf({ input_per_mtok: 0.15, output_per_mtok: 0.6 }, 1, 0), 1.5e-7, 'a single token keeps its cost');
 });
 
 test('the running spend: per subject, per UTC day and month; yesterday’s spend is not today’s, last month’s not this one’s', () => {
