@@ -43,11 +43,14 @@ export function methodNotFound(method: string, names: readonly string[], id: str
 export function invalidParams(name: string, schema: z.ZodType, issues: readonly z.core.$ZodIssue[], params: unknown, filled: readonly string[] = []): JSONRPCErrorException {
   const filledIn = (issue: z.core.$ZodIssue) => issue.path.length === 1 && filled.includes(String(issue.path[0]));
   issues = issues.filter((issue) => !(filledIn(issue) && isMissing(issue, params)));
-  const missing = issues.filter((issue) => isMissing(issue, params)).map((issue) => issue.path.map(String).join('.'));
+  const missingIssues = issues.filter((issue) => isMissing(issue, params));
+  const missing = missingIssues.map((issue) => issue.path.map(String).join('.'));
+  // A missing choice says its choices: "missing by (one of key, agent, model)".
+  const named = missingIssues.map((issue, i) => (issue.code === 'invalid_value' ? `${missing[i]} (one of ${issue.values.map(String).join(', ')})` : missing[i]!));
   const others = issues.filter((issue) => !isMissing(issue, params));
   const shown = others.slice(0, MAX_ISSUES).map((issue) => paramIssue(issue, schema));
   const parts = [
-    ...(missing.length > 0 ? [`missing ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}`] : []),
+    ...(named.length > 0 ? [`missing ${named.slice(0, 10).join(', ')}${named.length > 10 ? ` and ${named.length - 10} more` : ''}`] : []),
     ...shown.slice(0, ISSUES_IN_MESSAGE).map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message)),
   ];
   if (others.length > ISSUES_IN_MESSAGE) parts.push(`and ${others.length - ISSUES_IN_MESSAGE} more issue${others.length - ISSUES_IN_MESSAGE === 1 ? '' : 's'}`);
@@ -110,7 +113,7 @@ function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
 
 /** A required param left out: the issue's path leads to nothing in what was sent. */
 function isMissing(issue: z.core.$ZodIssue, params: unknown): boolean {
-  if (issue.code !== 'invalid_type' || issue.path.length !== 1) return false;
+  if ((issue.code !== 'invalid_type' && issue.code !== 'invalid_value') || issue.path.length !== 1) return false;
   return params !== null && typeof params === 'object' && !Array.isArray(params) && (params as Record<PropertyKey, unknown>)[issue.path[0]!] === undefined;
 }
 

@@ -147,7 +147,8 @@ describe('gateway accounting: cost per request and gateway.usage', () => {
   });
 
   test('gateway.usage refuses wrong, missing, oversized and hostile params with the field named', async () => {
-    await invalidParams(client.call('gateway.usage', {} as any));
+    const noBy = await client.call('gateway.usage', {} as any).catch((e: Error) => e);
+    assert.match((noBy as Error).message, /missing by \(one of key, agent, model, day, task\)\nRequired: by$/);
     await invalidParams(client.call('gateway.usage', { by: 'agnet' } as any));
     await invalidParams(client.call('gateway.usage', { by: 42 } as any));
     await invalidParams(client.call('gateway.usage', { by: 'day', since: 'yesterday' }));
