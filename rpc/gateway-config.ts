@@ -1,6 +1,7 @@
 // What gateway.json may hold (providers, models, tiers, routing, limits, prices, budgets, mail notes), checked once here for the daemon's reload and gateway.config_set alike.
 import { z } from 'zod';
 import { identifier } from './contract/common.js';
+import { nearestName } from './nearest-name.js';
 
 export const PROVIDER_TYPES = ['echo', 'ollama', 'openai_compatible', 'anthropic'] as const;
 export type ProviderType = (typeof PROVIDER_TYPES)[number];
@@ -231,6 +232,29 @@ function routingProblems(config: GatewayConfig): string[] {
   return problems;
 }
 
+/** The fields an object at this path of gateway.json takes (through records and optionals), or none when it is not one. */
+function fieldsAt(path: readonly PropertyKey[]): string[] {
+  let schema: z.ZodType = gatewayConfigSchema;
+  for (const step of [...path, null]) {
+    while (schema instanceof z.ZodOptional) schema = schema.unwrap() as z.ZodType;
+    if (step === null) break;
+    if (schema instanceof z.ZodObject) schema = (schema.shape as Record<string, z.ZodType>)[String(step)] ?? z.never();
+    else if (schema instanceof z.ZodRecord) schema = schema.valueType as z.ZodType;
+    else return [];
+  }
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}
+
+/** "; did you mean trivial?" for the first unknown field a known one is near to. */
+function didYouMean(unknownKeys: readonly string[], path: readonly PropertyKey[]): string {
+  const fields = fieldsAt(path);
+  for (const key of unknownKeys) {
+    const nearest = nearestName(key, fields);
+    if (nearest) return `; did you mean ${nearest}?`;
+  }
+  return '';
+}
+
 function issuePath(path: readonly PropertyKey[]): string {
   return path.length === 0 ? '(top level)' : path.map(String).join('.');
 }
@@ -243,7 +267,7 @@ export function checkGatewayConfig(value: unknown): { ok: true; config: GatewayC
       ok: false,
       problems: parsed.error.issues.slice(0, 10).map((issue) => {
         const unknownKeys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : null;
-        return unknownKeys ? `${issuePath(issue.path)}: unknown field ${unknownKeys.map((k) => JSON.stringify(k)).join(', ')}` : `${issuePath(issue.path)}: ${issue.message}`;
+        return unknownKeys ? `${issuePath(issue.path)}: unknown field ${unknownKeys.map((k) => JSON.stringify(k)).join(', ')}${didYouMean(unknownKeys, issue.path)}` : `${issuePath(issue.path)}: ${issue.message}`;
       }),
     };
   }

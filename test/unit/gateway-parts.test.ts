@@ -82,7 +82,12 @@ test('gateway.json problems name their field; keys only as ${ENV:NAME}; names th
   assert.match(problems({ providers: { p: { type: 'anthropic', base_url: 'ftp://x' } } })[0]!, /^providers\.p\.base_url: an http:\/\/ or https:\/\/ URL/);
   assert.deepEqual(problems({ tiers: { fast: 'nothing' } }), ['tiers.fast: no model named "nothing"; declare it under models']);
   assert.deepEqual(problems({ default_provider: 'ghost' }), ['default_provider: no provider named "ghost"']);
-  assert.match(problems({ modles: {} })[0]!, /unknown field "modles"/);
+  assert.match(problems({ modles: {} })[0]!, /unknown field "modles"; did you mean models\?$/);
+  // Through records and nested objects, a typo is matched against the fields of the object it sits in.
+  assert.equal(problems({ routing: { auto: { trival: 'x' } } })[0], 'routing.auto: unknown field "trival"; did you mean trivial?');
+  assert.equal(problems({ budgets: { agents: { bob: { dayly: 1 } } } })[0], 'budgets.agents.bob: unknown field "dayly"; did you mean daily?');
+  assert.equal(problems({ providers: { p: { type: 'echo', retires: 2 } } })[0], 'providers.p: unknown field "retires"; did you mean retries?');
+  assert.equal(problems({ zzzzzz: 1 })[0], '(top level): unknown field "zzzzzz"', 'nothing near: no guess');
   assert.match(problems({ providers: { p: { type: 'ollama', pass_through: true } } })[0]!, /pass_through: only anthropic and openai_compatible/);
   const bad = parseGatewayConfig('{');
   assert.equal(bad.ok, false);
