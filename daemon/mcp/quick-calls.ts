@@ -1,20 +1,27 @@
 // brains mcp answers its everyday tool calls itself, beside the SDK's server, whose schema parses cost more than the call.
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { CancelledNotificationSchema, RELATED_TASK_META_KEY, type CallToolResult, type JSONRPCMessage, type MessageExtraInfo, type RequestId } from '@modelcontextprotocol/sdk/types.js';
-import { toolCall, type ToolCall } from './run-tool.js';
+import { toolCall, type CallExtra, type ToolCall } from './run-tool.js';
 import { toolError } from './results.js';
 import type { ToolSpec } from './tools.js';
 
 export interface QuickTools {
   specs: readonly ToolSpec[];
-  run(call: ToolCall): Promise<CallToolResult>;
+  run(call: ToolCall, extra?: CallExtra): Promise<CallToolResult>;
+}
+
+interface InFlight {
+  cancelled: boolean;
+  /** A call that parks in the daemon: aborting it hangs up its connection there, which releases the wait. */
+  abort?: AbortController;
 }
 
 /**
- * A transport for the SDK's server that takes, from the one it wraps, the tools/call requests of contract tools that
- * answer at once (no wait, arguments the tool accepts, no task) and answers them as the SDK would, byte for byte; every
- * other message goes on to the server, which also sees every cancellation. Messages arrive checked by the inner
- * transport (a _meta is one the SDK accepts), and a quick call never sends progress, so its _meta changes nothing.
+ * A transport for the SDK's server that takes, from the one it wraps, the tools/call requests of contract tools whose
+ * arguments the tool accepts (no task; a wait only when no progress was asked for) and answers them as the SDK would,
+ * byte for byte; every other message goes on to the server, which also sees every cancellation. Messages arrive
+ * checked by the inner transport (a _meta is one the SDK accepts), and a quick call never sends progress, so its _meta
+ * changes nothing. A cancelled or orphaned wait is aborted, as the SDK aborts its handler's signal.
  * The SDK's own path checks each message with half a dozen schema parses and makes an AbortController per request.
  */
 export class QuickCallTransport implements Transport {
@@ -22,7 +29,7 @@ export class QuickCallTransport implements Transport {
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
   private readonly specs: ReadonlyMap<string, ToolSpec>;
-  private readonly inFlight = new Map<RequestId, { cancelled: boolean }>();
+  private readonly inFlight = new Map<RequestId, InFlight>();
 
   constructor(
     private readonly inner: Transport,
@@ -37,7 +44,7 @@ export class QuickCallTransport implements Transport {
     };
     this.inner.onerror = (error) => this.onerror?.(error);
     this.inner.onclose = () => {
-      for (const call of this.inFlight.values()) call.cancelled = true;
+      for (const call of this.inFlight.values()) cancelled(call);
       this.onclose?.();
     };
     return this.inner.start();
@@ -66,11 +73,11 @@ export class QuickCallTransport implements Transport {
   }
 
   private async respond(id: RequestId, call: ToolCall): Promise<void> {
-    const state = { cancelled: false };
+    const state: InFlight = call.waits ? { cancelled: false, abort: new AbortController() } : { cancelled: false };
     this.inFlight.set(id, state);
     let result: CallToolResult;
     try {
-      result = await this.tools.run(call);
+      result = await this.tools.run(call, state.abort && { signal: state.abort.signal });
     } catch (error) {
       result = toolError(error);
     }
@@ -93,15 +100,21 @@ export class QuickCallTransport implements Transport {
     const checked = spec.input.safeParse(args ?? {});
     if (!checked.success) return undefined;
     const call = toolCall(spec, checked.data as Record<string, unknown>);
-    return call.waits ? undefined : call;
+    // A wait that asked for progress notifications goes to the SDK's server, which sends them.
+    return call.waits && meta !== undefined && Object.hasOwn(meta, 'progressToken') ? undefined : call;
   }
 
   private cancel(message: JSONRPCMessage): void {
     const parsed = CancelledNotificationSchema.safeParse(message);
     if (!parsed.success || !parsed.data.params.requestId) return;
     const call = this.inFlight.get(parsed.data.params.requestId);
-    if (call) call.cancelled = true;
+    if (call) cancelled(call);
   }
+}
+
+function cancelled(call: InFlight): void {
+  call.cancelled = true;
+  call.abort?.abort();
 }
 
 function plainObject(value: unknown): value is Record<string, unknown> {

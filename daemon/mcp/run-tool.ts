@@ -12,6 +12,9 @@ import { isWaitingCall, withProgress } from './waiting.js';
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
+/** What a run takes from its request: the SDK's extra, or for a quick wait only the signal its cancellation aborts. */
+export type CallExtra = Pick<Extra, 'signal'> & Partial<Pick<Extra, '_meta' | 'sendNotification'>>;
+
 export interface ToolCall {
   spec: ToolSpec;
   /** The arguments as the contract names them (Brainstorm spellings mapped). */
@@ -49,9 +52,10 @@ async function withLocalArguments(run: ToolCall, workingDirectory: string | unde
 
 /**
  * Runs tool calls through `call`. A call from the SDK's server brings its request's extra (cancellation, progress);
- * a quick call answered beside it brings none, since a cancelled quick call's answer is dropped, not cut short.
+ * a quick call answered beside it brings none, since a cancelled quick call's answer is dropped, not cut short, and a
+ * quick wait brings only the signal that ends it.
  */
-export function toolRunner(call: DaemonCall, opts: RunnerOptions): (run: ToolCall, extra?: Extra) => Promise<CallToolResult> {
+export function toolRunner(call: DaemonCall, opts: RunnerOptions): (run: ToolCall, extra?: CallExtra) => Promise<CallToolResult> {
   return async (run, extra) => {
     const { spec, waits } = run;
     if (run.refusal) return toolErrorOf('INVALID', run.refusal);

@@ -14,16 +14,16 @@ export function isWaitingCall(shape: Record<string, z.ZodType>, args: Record<str
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 /** While `work` runs, send notifications/progress every intervalMs if the request carried a progressToken. */
-export async function withProgress<T>(extra: Extra, intervalMs: number, what: string, work: Promise<T>): Promise<T> {
+export async function withProgress<T>(extra: Partial<Pick<Extra, '_meta' | 'sendNotification'>>, intervalMs: number, what: string, work: Promise<T>): Promise<T> {
   const token = extra._meta?.progressToken;
-  if (token === undefined) return work;
+  const sendNotification = extra.sendNotification;
+  if (token === undefined || !sendNotification) return work;
   const started = Date.now();
   let ticks = 0;
   const timer = setInterval(() => {
     ticks += 1;
     const seconds = Math.round((Date.now() - started) / 1000);
-    extra
-      .sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: ticks, message: `${what}: still waiting (${seconds}s)` } })
+    sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: ticks, message: `${what}: still waiting (${seconds}s)` } })
       .catch(() => {});
   }, intervalMs);
   try {

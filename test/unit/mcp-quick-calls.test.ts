@@ -11,7 +11,7 @@ import { QuickCallTransport } from '../../daemon/mcp/quick-calls.js';
 import { createMcpServer, createMcpServerWithQuickTools } from '../../daemon/mcp/server.js';
 import { StdioLineTransport } from '../../daemon/mcp/stdio-transport.js';
 
-type Answer = (method: string, params: Record<string, unknown>) => unknown;
+type Answer = (method: string, params: Record<string, unknown>, opts: CallOptions) => unknown;
 
 interface DaemonSeen {
   method: string;
@@ -32,8 +32,9 @@ interface Session {
 async function open(quick: boolean, answer: Answer): Promise<Session> {
   const calls: DaemonSeen[] = [];
   const call: DaemonCall = async (method, params, opts: CallOptions) => {
-    calls.push({ method, params, waits: opts.waits, quick: opts.signal === undefined });
-    return answer(method, params);
+    // The SDK's path hands every call its request's notifier; a quick call has none.
+    calls.push({ method, params, waits: opts.waits, quick: opts.notify === undefined });
+    return answer(method, params, opts);
   };
   const stdin = new PassThrough();
   const lines: string[] = [];
@@ -95,7 +96,12 @@ const cases: Array<{ what: string; message: Record<string, unknown>; quick: bool
   { what: 'arguments that are not an object', message: { method: 'tools/call', params: { name: 'send_message', arguments: [1] } }, quick: false },
   { what: 'a key tools/call does not have', message: send({}, { extra: 1 }), quick: false },
   { what: 'a task', message: send({}, { task: { ttl: 1000 } }), quick: false },
-  { what: 'a wait', message: { method: 'tools/call', params: { name: 'receive_messages', arguments: { project_id: 'p', agent_name: 'a', wait: true, timeout_seconds: 1 } } }, quick: false },
+  { what: 'a wait', message: { method: 'tools/call', params: { name: 'receive_messages', arguments: { project_id: 'p', agent_name: 'a', wait: true, timeout_seconds: 1 } } }, quick: true },
+  {
+    what: 'a wait that asks for progress',
+    message: { method: 'tools/call', params: { name: 'receive_messages', arguments: { project_id: 'p', agent_name: 'a', wait: true, timeout_seconds: 1 }, _meta: { progressToken: 7 } } },
+    quick: false,
+  },
   { what: 'the version tool', message: { method: 'tools/call', params: { name: 'version', arguments: {} } }, quick: false },
 ];
 
@@ -137,5 +143,38 @@ test('a cancelled quick call answers nothing, as in the SDK, and the session car
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(closing.lines.some((line) => (JSON.parse(line) as { id?: unknown }).id === 3), false, `quick: ${quick}`);
     await session.server.close();
+  }
+});
+
+test('a quick wait runs with a signal that a cancel or the session closing aborts, as the SDK aborts its handler; no answer follows', async () => {
+  const receive = { method: 'tools/call', params: { name: 'receive_messages', arguments: { project_id: 'p', agent_name: 'a', wait: true, timeout_seconds: 60 } } };
+  for (const ending of ['cancel', 'close'] as const) {
+    const signals: AbortSignal[] = [];
+    let parked: () => void = () => {};
+    const isParked = new Promise<void>((resolve) => (parked = resolve));
+    // As the socket carrier does: a wait's connection hangs up when its signal aborts, and the call fails.
+    const session = await open(true, (method, params, opts) => {
+      if (method !== 'message.receive') return daemon(method, params);
+      if (!opts.signal) throw new Error('a wait without a signal could never be released');
+      const signal = opts.signal;
+      signals.push(signal);
+      parked();
+      return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('connection closed')), { once: true }));
+    });
+    session.write({ jsonrpc: '2.0', id: 1, ...receive });
+    await isParked;
+    assert.equal(session.calls.at(-1)?.quick, true, `${ending}: the wait went the quick way`);
+    assert.equal(signals[0]!.aborted, false);
+    if (ending === 'cancel') session.write({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 1, reason: 'stop listening' } });
+    else await session.server.close();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(signals[0]!.aborted, true, `${ending}: the wait was released`);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(session.lines.some((line) => (JSON.parse(line) as { id?: unknown }).id === 1), false, `${ending}: nothing answers a wait that ended`);
+    if (ending === 'cancel') {
+      const after = JSON.parse(await session.request({ jsonrpc: '2.0', id: 2, ...send({}) })) as { result: { structuredContent: unknown } };
+      assert.deepEqual(after.result.structuredContent, { success: true, ...sent });
+      await session.server.close();
+    }
   }
 });
