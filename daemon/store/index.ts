@@ -1,5 +1,6 @@
 // The store: the one SQLite file behind plain functions, so all SQL stays in this folder.
 import { statSync } from 'node:fs';
+import type Database from 'better-sqlite3';
 import { openDatabase, type Db } from './open.js';
 import { assertSchemaSupported, currentSchemaVersion, migrate } from './migrations/index.js';
 import { EventLog } from './events.js';
@@ -43,6 +44,7 @@ export class Store {
   readonly gatewayUsage: GatewayUsageRepo;
   readonly gatewayMail: GatewayMailRepo;
   private readonly changes;
+  private readonly runInTransaction: Database.Transaction<(fn: () => unknown) => unknown>;
   private closed = false;
 
   private constructor(
@@ -67,6 +69,8 @@ export class Store {
     this.gatewayUsage = new GatewayUsageRepo(db);
     this.gatewayMail = new GatewayMailRepo(db);
     this.changes = db.prepare('SELECT total_changes()').pluck();
+    // One wrapper for every transaction: better-sqlite3 builds four functions for each db.transaction() call.
+    this.runInTransaction = db.transaction((fn: () => unknown) => fn());
   }
 
   private restartGate: RestartGate | null = null;
@@ -97,17 +101,16 @@ export class Store {
 
   /** Run fn in one IMMEDIATE transaction; nested calls become savepoints of the outer one. */
   transaction<T>(fn: () => T): T {
-    if (this.db.inTransaction) return this.db.transaction(fn)();
-    const tx = this.db.transaction(fn);
+    if (this.db.inTransaction) return this.runInTransaction(fn) as T;
     const gate = this.restartGate;
-    if (!gate) return tx.immediate();
+    if (!gate) return this.runInTransaction.immediate(fn) as T;
     const generation = gate.generation();
     try {
-      return tx.immediate();
+      return this.runInTransaction.immediate(fn) as T;
     } catch (error) {
       // BEGIN IMMEDIATE failed before fn ran: once the own checkpoint thread has let go, the same try is made again.
       if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || !gate.waitedFor(generation, OWN_RESTART_WAIT_MS)) throw error;
-      return tx.immediate();
+      return this.runInTransaction.immediate(fn) as T;
     }
   }
 
