@@ -97,17 +97,27 @@ function log(message: string): void {
   process.stderr.write(`brains mcp: ${message}\n`);
 }
 
+/** Connections kept open for the next wait once one ends by itself: an agent that listens in a loop reconnects for none. */
+const IDLE_WAIT_CONNECTIONS = 2;
+
 /**
  * Quick calls share one connection (reopened if the daemon restarts, or opened by the first call when brains mcp started
  * while the daemon was stopped); a call that parks gets a connection of its own, closed when the MCP client cancels it,
- * which makes the daemon release the wait.
+ * which makes the daemon release the wait. A wait that ended by itself (answered, timed out) leaves its connection for
+ * the next one.
  */
 function socketCaller(first: BrainsClient | null, connect: () => Promise<BrainsClient>): { call: DaemonCall; closeAll(): Promise<void> } {
   let shared: Promise<BrainsClient> | null = first ? Promise.resolve(first) : null;
   const open = new Set<BrainsClient>(first ? [first] : []);
+  /** Wait connections between waits, newest last. */
+  const idle: BrainsClient[] = [];
   const track = (client: BrainsClient) => {
     open.add(client);
-    client.onClose(() => open.delete(client));
+    client.onClose(() => {
+      open.delete(client);
+      const at = idle.indexOf(client);
+      if (at >= 0) idle.splice(at, 1);
+    });
     return client;
   };
   if (first) {
@@ -133,14 +143,24 @@ function socketCaller(first: BrainsClient | null, connect: () => Promise<BrainsC
       const work = (await sharedClient()).callRaw(method, params);
       return opts.signal ? abortable(work, opts.signal) : work;
     }
-    const client = track(await connect());
+    let client = idle.pop();
+    while (client?.isClosed) client = idle.pop();
+    client ??= track(await connect());
     const hangUp = () => void client.close();
     opts.signal?.addEventListener('abort', hangUp, { once: true });
+    let reusable = false;
     try {
-      return await client.callRaw(method, params);
+      const result = await client.callRaw(method, params);
+      reusable = true;
+      return result;
+    } catch (error) {
+      // The daemon answered with an error: the connection itself is still good.
+      reusable = error instanceof RpcCallError;
+      throw error;
     } finally {
       opts.signal?.removeEventListener('abort', hangUp);
-      void client.close();
+      if (reusable && !opts.signal?.aborted && !client.isClosed && idle.length < IDLE_WAIT_CONNECTIONS) idle.push(client);
+      else void client.close();
     }
   };
   return { call, closeAll: async () => void (await Promise.all([...open].map((c) => c.close()))) };

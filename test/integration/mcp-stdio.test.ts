@@ -224,6 +224,31 @@ describe('brains mcp over stdio', () => {
     assert.equal((await call(lead, 'version')).name, 'brains', 'the session goes on');
   });
 
+  test('a wait that ends by itself leaves its connection for the next wait; a cancelled one hangs it up', async () => {
+    await call(lead, 'create_project', { project_id: 'reuse', name: 'Reuse', agent_name: 'lead' });
+    const operator = await daemon.client();
+    const connections = async () => (await operator.call('system.info')).counts.connections ?? 0;
+    const base = await connections();
+    for (let i = 0; i < 3; i += 1) {
+      await operator.call('message.send', { project_id: 'reuse', from_agent: 'operator', to_agent: 'lead', payload: { i } });
+      const got = await call(lead, 'receive_messages', { project_id: 'reuse', wait: true, timeout_seconds: 60 });
+      assert.equal(got.count, 1);
+      // One connection for the waits, opened by the first and kept: none opened and closed per wait.
+      await waitFor(async () => (await connections()) === base + 1, 10_000, `one wait connection after wait ${i + 1}`);
+    }
+    const waiting = async () => (await operator.call('system.info')).counts.waiting ?? 0;
+    const before = await waiting();
+    const controller = new AbortController();
+    const parked = lead.client.callTool({ name: 'receive_messages', arguments: { project_id: 'reuse', wait: true, timeout_seconds: 600 } }, undefined, { signal: controller.signal });
+    await waitFor(async () => (await waiting()) > before, 10_000, 'the receive to park');
+    assert.equal(await connections(), base + 1, 'the parked wait took the kept connection');
+    controller.abort();
+    await assert.rejects(parked);
+    await waitFor(async () => (await connections()) === base, 10_000, 'the cancelled wait to hang up its connection');
+    await operator.call('message.send', { project_id: 'reuse', from_agent: 'operator', to_agent: 'lead', payload: 'after' });
+    assert.equal((await call(lead, 'receive_messages', { project_id: 'reuse', wait: true, timeout_seconds: 60 })).count, 1, 'the next wait connects again');
+  });
+
   test('progress notifications arrive while a call waits with a progressToken', async () => {
     await call(lead, 'create_project', { project_id: 'prog', name: 'Prog', agent_name: 'lead' });
     const before = await waitingCount(daemon);
