@@ -145,7 +145,13 @@ async function startDaemon(paths: StatePaths, config: DaemonConfig, settings: Ru
   const services = new ServiceRegistry(log);
   const checkpoints = new WalCheckpoints(store, log, config.checkpointIdleMs);
   services.add(checkpoints);
-  const mutate = createMutate(store, bus, { onCommit: () => checkpoints.afterCommit(), checkEvents: config.checkResults, audit });
+  /** Transactions that stored a change since the daemon started (system.info counts.commits). */
+  let commits = 0;
+  const onCommit = () => {
+    commits += 1;
+    checkpoints.afterCommit();
+  };
+  const mutate = createMutate(store, bus, { onCommit, checkEvents: config.checkResults, audit });
   const subscriptions = new Subscriptions(store.events, bus);
   const access = new Access(store);
 
@@ -220,6 +226,7 @@ async function startDaemon(paths: StatePaths, config: DaemonConfig, settings: Ru
     startedAt,
     liveCounts: () => ({
       connections: server.connections.size,
+      commits,
       subscriptions: subscriptions.count,
       waiting: bus.waitingCount,
       calls_in_flight: dispatcher.callsInFlight,

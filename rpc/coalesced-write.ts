@@ -10,6 +10,11 @@ export function writeCoalesced(socket: Socket, text: string): void {
   socket.write(text);
 }
 
+/** Send what this tick has written so far now, instead of once the tick's code has run. */
+export function flushCoalesced(socket: Socket): void {
+  uncork(socket);
+}
+
 function uncork(socket: Socket): void {
   if (socket.writableCorked > 0) socket.uncork();
 }

@@ -15,6 +15,19 @@ export interface Mutate {
    * throws, the caller must roll the whole transaction back (the group commit does, then retries each call alone).
    */
   step<T>(fn: (emit: Emit) => T): T;
+  /**
+   * Inside an open mutation only: run fn once the outermost transaction has committed, before its events are published.
+   * Dropped if the part that queued it rolls back (its savepoint, or the whole transaction).
+   */
+  afterCommit(fn: () => void): void;
+  /**
+   * Inside an open mutation only: run fn inside the outermost transaction once all of its work has run, just before it
+   * commits (work that gathers what the whole transaction did). Dropped if the part that queued it rolls back; fn must
+   * not throw (whatever it does that may fail goes in a savepoint of its own).
+   */
+  beforeCommit(fn: () => void): void;
+  /** The open outermost transaction, a new object for each try of one; null outside any. */
+  readonly openTransaction: object | null;
 }
 
 export interface MutateOptions {
@@ -37,6 +50,9 @@ export function createMutate(store: Store, bus: EventBus, opts: MutateOptions = 
   let pending: EventRecord[] | null = null;
   /** Calls whose audit row went into the open transaction: if it rolls back, they have none yet. */
   let auditedHere: CallScope[] = [];
+  let commitHooks: Array<() => void> = [];
+  let finishing: Array<() => void> = [];
+  let open: object | null = null;
 
   /** Run the work; if it changed anything for a call that has no audit row yet, the row goes into this same transaction. */
   const audited = <T>(work: () => T): T => {
@@ -78,10 +94,14 @@ export function createMutate(store: Store, bus: EventBus, opts: MutateOptions = 
       const outer = pending;
       const mark = outer.length;
       const auditMark = auditedHere.length;
+      const hookMark = commitHooks.length;
+      const finishMark = finishing.length;
       try {
         return store.transaction(() => audited(() => fn((type, subject, data) => record(outer, type, subject, data))));
       } catch (error) {
         outer.length = mark; // the savepoint rolled these back
+        commitHooks.length = hookMark;
+        finishing.length = finishMark;
         for (const scope of auditedHere.splice(auditMark)) scope.audited = false;
         opts.audit?.rolledBack();
         throw error;
@@ -90,9 +110,17 @@ export function createMutate(store: Store, bus: EventBus, opts: MutateOptions = 
     const events: EventRecord[] = [];
     pending = events;
     auditedHere = [];
+    const hooks: Array<() => void> = [];
+    commitHooks = hooks;
+    finishing = [];
+    open = {};
     let result: T;
     try {
-      result = store.transaction(() => audited(() => fn((type, subject, data) => record(events, type, subject, data))));
+      result = store.transaction(() => {
+        const value = audited(() => fn((type, subject, data) => record(events, type, subject, data)));
+        for (let i = 0; i < finishing.length; i += 1) finishing[i]!();
+        return value;
+      });
     } catch (error) {
       for (const scope of auditedHere) scope.audited = false;
       opts.audit?.rolledBack();
@@ -100,8 +128,12 @@ export function createMutate(store: Store, bus: EventBus, opts: MutateOptions = 
     } finally {
       pending = null;
       auditedHere = [];
+      commitHooks = [];
+      finishing = [];
+      open = null;
     }
     opts.onCommit?.();
+    for (const hook of hooks) hook();
     bus.publish(events);
     return result;
   }) as Mutate;
@@ -111,5 +143,14 @@ export function createMutate(store: Store, bus: EventBus, opts: MutateOptions = 
     if (!list) throw new Error('mutate.step runs only inside a mutation');
     return audited(() => fn((type, subject, data) => record(list, type, subject, data)));
   };
+  mutate.afterCommit = (fn: () => void): void => {
+    if (!pending) throw new Error('mutate.afterCommit runs only inside a mutation');
+    commitHooks.push(fn);
+  };
+  mutate.beforeCommit = (fn: () => void): void => {
+    if (!pending) throw new Error('mutate.beforeCommit runs only inside a mutation');
+    finishing.push(fn);
+  };
+  Object.defineProperty(mutate, 'openTransaction', { get: () => open });
   return mutate;
 }

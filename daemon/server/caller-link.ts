@@ -9,6 +9,8 @@ export interface CallerLink extends Subscriber {
   readonly signal: AbortSignal;
   /** Speak for this principal from the next call on; refused when the link is already bound (or cannot rebind). */
   bind(principal: Principal): void;
+  /** Send what is buffered now rather than at the end of the tick, where the link batches its writes. */
+  flush?(): void;
   callStarted(): void;
   callFinished(): void;
   /** Where the daemon's own warnings and errors about this link's calls also go (an MCP session's log), if anywhere. */

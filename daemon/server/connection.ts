@@ -1,7 +1,7 @@
 // One client connection: framing in, bounded buffering out, and the signal that ends its waits when it goes away.
 import type { Socket } from 'node:net';
 import { LineFramer, encodeFrame } from '../../rpc/frame.js';
-import { writeCoalesced } from '../../rpc/coalesced-write.js';
+import { flushCoalesced, writeCoalesced } from '../../rpc/coalesced-write.js';
 import { BrainsError } from '../../rpc/errors.js';
 import { OPERATOR_PRINCIPAL, principalLabel, type Principal } from '../principals/principal.js';
 import type { CallerLink } from './caller-link.js';
@@ -108,6 +108,10 @@ export class Connection implements CallerLink {
       this.pausedForOutput = true;
       this.updateReading();
     }
+  }
+
+  flush(): void {
+    flushCoalesced(this.socket);
   }
 
   notify(method: string, params: unknown): void {

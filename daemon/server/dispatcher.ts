@@ -282,6 +282,10 @@ class Call implements CallContext {
     this.own.push(fn);
   }
 
+  answerPromptly(): void {
+    this.afterResponse(() => this.link.flush?.());
+  }
+
   /** How many after-response actions this call queued: a mark to drop back to when a try of the call is abandoned. */
   get pendingAfter(): number {
     return this.own.length;

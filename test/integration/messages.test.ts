@@ -330,6 +330,63 @@ describe('messages', () => {
     await c.call('message.ack', { project_id: 'team', agent_name: 'carol', delivery_tokens: [got.messages[0]!.delivery_token] });
   });
 
+  test('a send hands a parked receive its message in the send\'s own transaction: one commit for both, audited as each call', async () => {
+    const receiver = await daemon.client();
+    const auditHead = (await c.call('audit.list', { limit: 1000 })).rows.at(-1)?.seq ?? 0;
+    const deltas: number[] = [];
+    for (let i = 0; i < 10; i += 1) {
+      const before = await waiting(c);
+      const parked = receiver.call('message.receive', { project_id: 'team', agent_name: 'carol', wait: true, timeout_seconds: 60, ack: 'auto' });
+      await waitFor(async () => (await waiting(c)) > before, 10_000, 'the receive to park');
+      const commitsBefore = (await c.call('system.info')).counts.commits!;
+      const sent = await c.call('message.send', { project_id: 'team', from_agent: 'alice', to_agent: 'carol', payload: { i } });
+      const got = await parked;
+      deltas.push((await c.call('system.info')).counts.commits! - commitsBefore);
+      assert.deepEqual(
+        got.messages.map((m) => [m.message_id, m.payload]),
+        [[sent.message_id, { i }]],
+      );
+      assert.equal(got.acknowledged, true);
+    }
+    // Before, the woken receive took in a transaction of its own: two commits each time.
+    assert.ok(deltas.filter((d) => d === 1).length >= 8, `commits per send and woken receive: ${deltas.join(' ')}`);
+    const rows = (await c.call('audit.list', { after_seq: auditHead, limit: 1000 })).rows.filter((r) => r.method.startsWith('message.'));
+    assert.deepEqual(
+      rows.map((r) => r.method),
+      Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 'message.send' : 'message.receive')),
+      'each call has its own audit row, in the order they changed the store',
+    );
+    assert.equal((await c.call('audit.verify', {})).ok, true);
+    assert.deepEqual((await c.call('message.receive', { project_id: 'team', agent_name: 'carol' })).messages, [], 'nothing left over, nothing taken twice');
+  });
+
+  test('a parked receive woken by sends made together, one of which fails, gets each message that committed, once', async () => {
+    const receiver = await daemon.client();
+    const before = await waiting(c);
+    const parked = receiver.call('message.receive', { project_id: 'team', agent_name: 'carol', wait: true, timeout_seconds: 60 });
+    await waitFor(async () => (await waiting(c)) > before, 10_000, 'the receive to park');
+    const outcomes = await Promise.allSettled([
+      c.call('message.send', { project_id: 'team', from_agent: 'alice', to_agent: 'carol', payload: 'first' }),
+      c.call('message.send', { project_id: 'team', from_agent: 'alice', to_agent: 'mallory', payload: 'refused' }),
+      c.call('message.send', { project_id: 'team', from_agent: 'bob', to_agent: 'carol', payload: 'second' }),
+    ]);
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
+    const got = await parked;
+    const again = await c.call('message.receive', { project_id: 'team', agent_name: 'carol', limit: 100 });
+    assert.deepEqual(
+      [...got.messages, ...again.messages].map((m) => [m.payload, m.attempt]),
+      [
+        ['first', 1],
+        ['second', 1],
+      ],
+    );
+    assert.ok(got.messages.length >= 1);
+    await c.call('message.ack', { project_id: 'team', agent_name: 'carol', delivery_tokens: [...got.messages, ...again.messages].map((m) => m.delivery_token) });
+  });
+
   test('a waiting receive is not woken by messages for someone else, and a broadcast wakes it', async () => {
     const receiver = await daemon.client();
     const before = await waiting(c);

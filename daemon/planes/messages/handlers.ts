@@ -15,6 +15,7 @@ import { recipientsOf, requireMember, requireOpenProject, requireProject } from 
 import { judgeAck, type AckRefusal } from './ack.js';
 import { DeadLetterClock } from './dead-letters.js';
 import { GroupCommit } from './group-commit.js';
+import { ParkedReceives } from './handoff.js';
 import { UnreadCounts } from './unread.js';
 import { postMessage } from './post.js';
 import { deliveryView, inboxView, isMessageId, messageView, parseDeliveryToken, receivedView } from './views.js';
@@ -44,6 +45,7 @@ export function messagesHandlers(deps: PlaneDeps): HandlersFor<typeof messagesMe
   // Sends and acks gather over a turn of the event loop; takes right after whatever woke them (see GroupCommit).
   const groupCommit = new GroupCommit(deps.mutate, 'turn');
   const takes = new GroupCommit(deps.mutate, 'microtask');
+  const parked = new ParkedReceives<Array<ReturnType<typeof receivedView>>>();
 
   /** requireMember on the hot path: one lean read (a member row implies its project); the shared guard words any refusal. */
   const requireJoined = (projectId: string, name: string) => {
@@ -146,6 +148,7 @@ export function messagesHandlers(deps: PlaneDeps): HandlersFor<typeof messagesMe
           reply_to: p.reply_to ?? null,
           idempotency_key: p.idempotency_key ?? null,
         });
+        parked.handOff(deps.mutate, p.project_id, recipients, (takeEmit, entry) => (entry.signal.aborted ? null : takeDue(takeEmit, p.project_id, entry.agent_name, entry.limit, entry.page)));
         return { message_id, recipients, deduplicated: false };
       });
     },
@@ -169,27 +172,44 @@ export function messagesHandlers(deps: PlaneDeps): HandlersFor<typeof messagesMe
       const take = () => ctx.within(() => takes.run((emit) => (ctx.signal.aborted ? null : takeDue(emit, project_id, agent_name, limit, page))));
       if (!wait) return answer((await take()) ?? [], 0, false);
       const deadline = started + timeout_seconds * 1000;
-      for (;;) {
-        if (ctx.signal.aborted) throw new BrainsError('UNAVAILABLE', 'the wait ended because its connection closed');
-        // Park until something may be due (a read, no write); then take it. Another receive for the same agent may
-        // have taken it first, or it may have ended (dead, expired) instead: then park again.
-        const outcome = await waitUntil(
-          deps.bus,
-          {
-            types: WAKE_TYPES,
-            relevant: (event) => event.subject === project_id && concerns(event, agent_name),
-            timeoutMs: Math.max(0, deadline - Date.now()),
-            signal: ctx.signal,
-            nextDueInMs: () => msUntil(repo.nextDeadline(project_id, agent_name)),
-          },
-          () => {
-            requireJoined(project_id, agent_name);
-            return repo.hasDue(project_id, agent_name, Date.now()) ? true : null;
-          },
-        );
-        if (outcome.timed_out) return answer([], Date.now() - started, true);
-        const messages = await take();
-        if (messages) return answer(messages, Date.now() - started, false);
+      const entry = parked.park({ project_id, agent_name, limit, page, signal: ctx.signal, within: (fn) => ctx.within(fn) });
+      try {
+        for (;;) {
+          if (ctx.signal.aborted) throw new BrainsError('UNAVAILABLE', 'the wait ended because its connection closed');
+          // Park until something may be due (a read, no write); then take it, unless a send already took it for this
+          // receive in its own transaction. Another receive for the same agent may have taken it first, or it may have
+          // ended (dead, expired) instead: then park again.
+          const outcome = await waitUntil(
+            deps.bus,
+            {
+              types: WAKE_TYPES,
+              relevant: (event) => event.subject === project_id && concerns(event, agent_name),
+              timeoutMs: Math.max(0, deadline - Date.now()),
+              signal: ctx.signal,
+              nextDueInMs: () => msUntil(repo.nextDeadline(project_id, agent_name)),
+            },
+            () => {
+              if (entry.handed) return true;
+              requireJoined(project_id, agent_name);
+              if (!repo.hasDue(project_id, agent_name, Date.now())) return null;
+              entry.taking = true;
+              return true;
+            },
+          );
+          if (entry.handed) {
+            ctx.answerPromptly();
+            return answer(entry.handed, Date.now() - started, false);
+          }
+          if (outcome.timed_out) return answer([], Date.now() - started, true);
+          const messages = await take();
+          entry.taking = false;
+          if (messages) {
+            ctx.answerPromptly();
+            return answer(messages, Date.now() - started, false);
+          }
+        }
+      } finally {
+        parked.unpark(entry);
       }
     },
 

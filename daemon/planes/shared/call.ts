@@ -13,6 +13,8 @@ export interface CallContext {
   subscriber: Subscriber;
   /** Run once this call's response has been written (e.g. start streaming to a new subscription). */
   afterResponse(fn: () => void): void;
+  /** Send this call's answer the moment it is written, not with the rest of the tick's writes (a wait that was woken). */
+  answerPromptly(): void;
   /** Make the caller's connection act as this principal from its next call on (session.authenticate, session.start bind). */
   bind(principal: Principal): void;
   /** Continue this call after an await: changes made inside are the call's (its audit row goes into their transaction). */
