@@ -148,7 +148,7 @@ export function messagesHandlers(deps: PlaneDeps): HandlersFor<typeof messagesMe
           reply_to: p.reply_to ?? null,
           idempotency_key: p.idempotency_key ?? null,
         });
-        parked.handOff(deps.mutate, p.project_id, recipients, (takeEmit, entry) => (entry.signal.aborted ? null : takeDue(takeEmit, p.project_id, entry.agent_name, entry.limit, entry.page)));
+        parked.handOff(deps.mutate, p.project_id, recipients, (takeEmit, entry) => takeDue(takeEmit, p.project_id, entry.agent_name, entry.limit, entry.page));
         return { message_id, recipients, deduplicated: false };
       });
     },
@@ -172,6 +172,11 @@ export function messagesHandlers(deps: PlaneDeps): HandlersFor<typeof messagesMe
       const take = () => ctx.within(() => takes.run((emit) => (ctx.signal.aborted ? null : takeDue(emit, project_id, agent_name, limit, page))));
       if (!wait) return answer((await take()) ?? [], 0, false);
       const deadline = started + timeout_seconds * 1000;
+      // A woken receive's answer leaves at once, ahead of the sender's.
+      const woken = (messages: ReturnType<typeof receivedView>[]) => {
+        ctx.answerPromptly();
+        return answer(messages, Date.now() - started, false);
+      };
       const entry = parked.park({ project_id, agent_name, limit, page, signal: ctx.signal, within: (fn) => ctx.within(fn) });
       try {
         for (;;) {
@@ -196,17 +201,11 @@ export function messagesHandlers(deps: PlaneDeps): HandlersFor<typeof messagesMe
               return true;
             },
           );
-          if (entry.handed) {
-            ctx.answerPromptly();
-            return answer(entry.handed, Date.now() - started, false);
-          }
+          if (entry.handed) return woken(entry.handed);
           if (outcome.timed_out) return answer([], Date.now() - started, true);
           const messages = await take();
           entry.taking = false;
-          if (messages) {
-            ctx.answerPromptly();
-            return answer(messages, Date.now() - started, false);
-          }
+          if (messages) return woken(messages);
         }
       } finally {
         parked.unpark(entry);
