@@ -6,6 +6,7 @@ import type { TypedEvent } from './contract/catalogue.js';
 import { DEFAULT_MAX_FRAME_BYTES, LineFramer, decodeFrame, encodeFrame } from './frame.js';
 import { RpcCallError, RpcCodes, type RpcErrorObject } from './errors.js';
 import { writeCoalesced } from './coalesced-write.js';
+import { ANSWER_POLL_MS, AnswerPoll, isQuickCall } from './answer-poll.js';
 
 export type NotificationHandler = (method: string, params: unknown) => void;
 
@@ -28,6 +29,7 @@ interface Pending {
   reject(error: Error): void;
   /** The request's size without its newline: the daemon answers one over its frame limit with id null, so it is matched by size. */
   bytes: number;
+  quick: boolean;
 }
 
 export class BrainsClient {
@@ -35,8 +37,11 @@ export class BrainsClient {
   private readonly notificationHandlers = new Set<NotificationHandler>();
   private readonly closeHandlers = new Set<() => void>();
   private closed = false;
+  private quickInFlight = 0;
+  private readonly answerPoll: AnswerPoll;
 
-  static connect(socketPath: string, opts: { maxFrameBytes?: number } = {}): Promise<BrainsClient> {
+  /** answerPollMs: how long after a quick call the client polls for its answer instead of sleeping (0: never; default ANSWER_POLL_MS). */
+  static connect(socketPath: string, opts: { maxFrameBytes?: number; answerPollMs?: number } = {}): Promise<BrainsClient> {
     return new Promise((resolve, reject) => {
       const socket = netConnect(socketPath);
       const fail = (error: NodeJS.ErrnoException) =>
@@ -44,7 +49,7 @@ export class BrainsClient {
       socket.once('error', fail);
       socket.once('connect', () => {
         socket.off('error', fail);
-        resolve(new BrainsClient(socket, opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES));
+        resolve(new BrainsClient(socket, opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES, opts.answerPollMs ?? ANSWER_POLL_MS));
       });
     });
   }
@@ -52,7 +57,9 @@ export class BrainsClient {
   private constructor(
     private readonly socket: Socket,
     maxFrameBytes: number,
+    answerPollMs: number,
   ) {
+    this.answerPoll = new AnswerPoll(() => this.quickInFlight > 0, answerPollMs);
     const framer = new LineFramer(maxFrameBytes, {
       frame: (bytes) => this.receive(bytes),
       oversize: (limit) => this.shutdown(`the daemon sent a frame over ${limit} bytes`),
@@ -72,9 +79,14 @@ export class BrainsClient {
     if (this.closed) return Promise.reject(new DaemonUnreachableError('the connection to the daemon is closed'));
     const id = this.nextId();
     const frame = encodeFrame({ jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) });
+    const quick = isQuickCall(params);
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, bytes: Buffer.byteLength(frame) - 1 });
+      this.pending.set(id, { resolve, reject, bytes: Buffer.byteLength(frame) - 1, quick });
       writeCoalesced(this.socket, frame);
+      if (quick) {
+        this.quickInFlight += 1;
+        this.answerPoll.begin();
+      }
     });
   }
 
@@ -100,6 +112,11 @@ export class BrainsClient {
   onClose(handler: () => void): () => void {
     this.closeHandlers.add(handler);
     return () => this.closeHandlers.delete(handler);
+  }
+
+  /** True while the client polls for a quick call's answer rather than sleeping until it arrives. */
+  get answerPolling(): boolean {
+    return this.answerPoll.active;
   }
 
   get isClosed(): boolean {
@@ -140,12 +157,19 @@ export class BrainsClient {
         this.oversized(frame.error);
         continue;
       }
-      const waiting = typeof frame.id === 'number' ? this.pending.get(frame.id) : undefined;
+      const waiting = typeof frame.id === 'number' ? this.take(frame.id) : undefined;
       if (!waiting) continue;
-      this.pending.delete(frame.id as number);
       if (frame.error) waiting.reject(new RpcCallError(frame.error));
       else waiting.resolve(frame.result);
     }
+  }
+
+  private take(id: number): Pending | undefined {
+    const waiting = this.pending.get(id);
+    if (!waiting) return undefined;
+    this.pending.delete(id);
+    if (waiting.quick) this.quickInFlight -= 1;
+    return waiting;
   }
 
   /** The daemon refused a request it could not read (over its frame limit) and so could not name: fail the oldest call that large. */
@@ -154,7 +178,7 @@ export class BrainsClient {
     if (typeof limit !== 'number') return;
     for (const [id, waiting] of this.pending) {
       if (waiting.bytes <= limit) continue;
-      this.pending.delete(id);
+      this.take(id);
       waiting.reject(new RpcCallError(error));
       return;
     }
@@ -163,8 +187,10 @@ export class BrainsClient {
   private shutdown(reason: string): void {
     if (this.closed) return;
     this.closed = true;
-    for (const waiting of this.pending.values()) waiting.reject(new DaemonUnreachableError(reason));
+    const waiting = [...this.pending.values()];
     this.pending.clear();
+    this.quickInFlight = 0;
+    for (const call of waiting) call.reject(new DaemonUnreachableError(reason));
     this.socket.destroy();
     for (const handler of this.closeHandlers) handler();
   }
