@@ -11,7 +11,8 @@ export const ANSWER_POLL_MS = availableParallelism() > 1 ? 0.25 : 0;
 
 /**
  * Polls one non-blocking turn of the event loop at a time (so I/O and timers still run) from a quick call's write
- * until no quick call is awaited, or the budget since the latest such write is spent.
+ * while awaiting() holds (the client: one quick call, alone, awaits its answer), or until the budget since the latest
+ * such write is spent.
  */
 export class AnswerPoll {
   private polling = false;

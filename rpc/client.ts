@@ -59,7 +59,8 @@ export class BrainsClient {
     maxFrameBytes: number,
     answerPollMs: number,
   ) {
-    this.answerPoll = new AnswerPoll(() => this.quickInFlight > 0, answerPollMs);
+    // Only a lone quick call: with several in flight, their answers keep the loop busy, and polling would hold a core the daemon needs.
+    this.answerPoll = new AnswerPoll(() => this.quickInFlight === 1, answerPollMs);
     const framer = new LineFramer(maxFrameBytes, {
       frame: (bytes) => this.receive(bytes),
       oversize: (limit) => this.shutdown(`the daemon sent a frame over ${limit} bytes`),
@@ -112,6 +113,11 @@ export class BrainsClient {
   onClose(handler: () => void): () => void {
     this.closeHandlers.add(handler);
     return () => this.closeHandlers.delete(handler);
+  }
+
+  /** Quick calls (not parked ones) still awaiting their answers. */
+  get quickCallsInFlight(): number {
+    return this.quickInFlight;
   }
 
   /** True while the client polls for a quick call's answer rather than sleeping until it arrives. */

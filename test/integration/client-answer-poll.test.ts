@@ -36,9 +36,17 @@ describe('the client polls for quick answers', { skip: availableParallelism() < 
         (error: unknown) => assert.ok(error instanceof RpcCallError),
       ),
     ];
-    assert.equal(c.answerPolling, true);
+    assert.equal(c.quickCallsInFlight, 22);
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(c.answerPolling, false, 'many calls in flight: their answers keep the loop busy, so it does not poll');
     await Promise.all(calls);
-    await waitFor(() => !c.answerPolling, 10_000, 'polling to stop once every call was answered');
+    assert.equal(c.quickCallsInFlight, 0);
+    const alone = c.call('system.info');
+    assert.equal(c.answerPolling, true, 'a lone quick call polls again');
+    await alone;
+    assert.equal(c.quickCallsInFlight, 0);
+    await waitFor(() => !c.answerPolling, 10_000, 'polling to stop once the call was answered');
     await c.close();
   });
 
@@ -49,6 +57,10 @@ describe('the client polls for quick answers', { skip: availableParallelism() < 
     const c = await pollingClient();
     const parked = c.call('message.receive', { project_id: 'poll', agent_name: 'rx', wait: true, timeout_seconds: 60 });
     assert.equal(c.answerPolling, false, 'nothing polls for a parked call');
+    assert.equal(c.quickCallsInFlight, 0);
+    const quick = c.call('system.info');
+    assert.equal(c.answerPolling, true, 'a quick call beside a parked one is still a lone quick call');
+    await quick;
     await waitFor(async () => ((await admin.call('system.info')).counts.waiting ?? 0) > 0, 10_000, 'the receive to park');
     assert.equal(c.answerPolling, false);
     await admin.call('message.send', { project_id: 'poll', from_agent: 'tx', to_agent: 'rx', payload: { n: 1 } });
@@ -62,6 +74,7 @@ describe('the client polls for quick answers', { skip: availableParallelism() < 
     assert.equal(c.answerPolling, true);
     (c as unknown as { socket: { destroy(): void } }).socket.destroy(); // the connection drops before the call leaves
     await assert.rejects(inFlight, DaemonUnreachableError);
+    assert.equal(c.quickCallsInFlight, 0);
     await waitFor(() => !c.answerPolling, 10_000, 'polling to stop');
   });
 });
