@@ -23,6 +23,11 @@ export interface AgentRow {
   state_detail: string | null;
   created_at: string;
   updated_at: string;
+  /** The agent's own git worktree (agent.create worktree: true): all four set, or all null. */
+  worktree_path: string | null;
+  worktree_branch: string | null;
+  worktree_base: string | null;
+  worktree_repository: string | null;
 }
 
 export type TurnStatus = 'queued' | 'running' | 'done' | 'error' | 'interrupted' | 'timed_out' | 'cancelled';
@@ -67,8 +72,10 @@ export class AgentRepo {
 
   insert(row: AgentRow): void {
     this.sql(
-      `INSERT INTO agents (agent_name, project_id, backend, working_directory, model, system_prompt, env, auto_reply, add_dirs, command, native_session_id, allowed_tools, state, state_detail, created_at, updated_at)
-       VALUES (@agent_name, @project_id, @backend, @working_directory, @model, @system_prompt, @env, @auto_reply, @add_dirs, @command, @native_session_id, @allowed_tools, @state, @state_detail, @created_at, @updated_at)`,
+      `INSERT INTO agents (agent_name, project_id, backend, working_directory, model, system_prompt, env, auto_reply, add_dirs, command, native_session_id, allowed_tools, state, state_detail, created_at, updated_at,
+                           worktree_path, worktree_branch, worktree_base, worktree_repository)
+       VALUES (@agent_name, @project_id, @backend, @working_directory, @model, @system_prompt, @env, @auto_reply, @add_dirs, @command, @native_session_id, @allowed_tools, @state, @state_detail, @created_at, @updated_at,
+               @worktree_path, @worktree_branch, @worktree_base, @worktree_repository)`,
     ).run(row);
   }
 

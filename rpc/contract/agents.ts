@@ -31,6 +31,22 @@ const command = z
   .max(64)
   .describe('backend command only: the program and its arguments; each turn runs it once with the prompt on stdin and streams its stdout as the answer.');
 
+/** A git revision as a person names one (main, v1.2, HEAD~2, a commit): no spaces or control characters, not an option. */
+const gitRevision = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[^\s\p{Cc}-][^\s\p{Cc}]*$/u, 'a branch, tag or commit (no spaces or control characters, not starting with -)');
+
+export const worktreeRecord = z
+  .object({
+    path: z.string().describe('The worktree\'s top level (under the state directory).'),
+    branch: z.string().describe('brains/<agent_name>: what the agent commits lands here.'),
+    base: z.string().describe('The commit the worktree was made from; agent.diff compares against it.'),
+    repository: z.string().describe('The checkout the worktree was made from.'),
+  })
+  .describe('The agent\'s own git worktree (agent.create worktree: true), or null.');
+
 export const agentRecord = z.object({
   agent_name: z.string(),
   backend: z.enum(AGENT_BACKENDS),
@@ -49,6 +65,7 @@ export const agentRecord = z.object({
   running_turn_id: z.string().nullable(),
   queued_turns: z.number().int().min(0),
   pid: z.number().int().nullable().describe('The agent process running now, if any.'),
+  worktree: worktreeRecord.nullable(),
   created_at: z.string(),
   updated_at: z.string(),
 });
@@ -108,9 +125,18 @@ const settable = {
 export const agentsMethods = defineMethods({
   'agent.create': {
     summary: 'Create a managed agent: the daemon runs it (echo, command or claude) as a member of its project.',
-    description: `Without project_id the agent joins the project ${DEFAULT_AGENT_PROJECT}. Type into it with agent.send; watch agent.* events or agent.history.`,
+    description: `Without project_id the agent joins the project ${DEFAULT_AGENT_PROJECT}. Type into it with agent.send; watch agent.* events or agent.history. With worktree: true it works in a git worktree of its own (agent.diff shows its changes).`,
     params: z
-      .object({ agent_name: agentName, ...settable, project_id: identifier.optional().describe(`The project the agent joins (default ${DEFAULT_AGENT_PROJECT}).`) })
+      .object({
+        agent_name: agentName,
+        ...settable,
+        project_id: identifier.optional().describe(`The project the agent joins (default ${DEFAULT_AGENT_PROJECT}).`),
+        worktree: z
+          .boolean()
+          .optional()
+          .describe('Give the agent its own git worktree on a new branch brains/<agent_name>, so agents in one repository never edit the same files; working_directory must be inside a git checkout, and the agent works at the same place inside its worktree.'),
+        base: gitRevision.optional().describe('With worktree: the branch, tag or commit the worktree starts from (default HEAD).'),
+      })
       .strict(),
     result: agentRecord,
     emits: ['agent.created', 'project.created', 'project.joined'],
@@ -154,11 +180,43 @@ export const agentsMethods = defineMethods({
   },
   'agent.remove': {
     summary: 'Stop a managed agent and remove it with its history; it leaves its project.',
-    params: named,
-    result: z.object({ agent_name: z.string(), removed: z.boolean() }),
+    description: 'An agent with a worktree: the worktree is removed too (its branch and commits stay), and the call is refused while the worktree holds uncommitted changes, unless force: true.',
+    params: z
+      .object({ agent_name: agentName, force: z.boolean().optional().describe('Remove the agent\'s worktree even with uncommitted changes in it (they are lost).') })
+      .strict(),
+    result: z.object({
+      agent_name: z.string(),
+      removed: z.boolean(),
+      worktree_removed: z.boolean().nullable().describe('Whether its worktree is gone; null when it had none.'),
+      branch: z.string().nullable().describe('The branch kept with the agent\'s commits, when it had a worktree.'),
+      worktree_error: z.string().nullable().describe('Why the worktree could not be removed (remove it with git worktree remove).'),
+    }),
     emits: ['agent.removed', 'project.left', 'project.coordinator_changed', 'lock.released', 'task.released'],
     allow: OPERATOR_ONLY,
     mutates: true,
+  },
+  'agent.diff': {
+    summary: 'What a managed agent changed in its worktree: the unified diff against the commit the worktree started from.',
+    description: `Commits on its branch, staged and unstaged changes, and new files, in one diff (cut at ${2 * 1024} KiB: truncated says so), with a line per file. Only for an agent created with worktree: true.`,
+    params: named,
+    result: z.object({
+      agent_name: z.string(),
+      branch: z.string(),
+      base: z.string(),
+      path: z.string(),
+      diff: z.string(),
+      files: z.array(
+        z.object({
+          path: z.string(),
+          status: z.enum(['added', 'modified', 'deleted', 'renamed', 'untracked']),
+          additions: z.number().int().nullable(),
+          deletions: z.number().int().nullable(),
+        }),
+      ),
+      truncated: z.boolean(),
+    }),
+    emits: [],
+    allow: OPERATOR_ONLY,
   },
   'agent.send': {
     summary: 'Type into a managed agent\'s conversation: queues a turn and returns its id at once.',

@@ -27,7 +27,7 @@ describe('claude processes and agent changes', () => {
     await c.call('agent.send', { agent_name: 'doomed', text: '[hang] busy' });
     await waitFor(() => userLines(state).length === 1, AGENT_WAIT_MS, 'the turn to reach the fake');
     const pid = userLines(state)[0]!.pid;
-    assert.deepEqual(await c.call('agent.remove', { agent_name: 'doomed' }), { agent_name: 'doomed', removed: true });
+    assert.deepEqual(await c.call('agent.remove', { agent_name: 'doomed' }), { agent_name: 'doomed', removed: true, worktree_removed: null, branch: null, worktree_error: null });
     await gone(pid, 'the removed agent process');
     assert.ok(!(await c.call('agent.list', {})).agents.some((a) => a.agent_name === 'doomed'));
   });

@@ -105,7 +105,7 @@ describe('an echo agent', () => {
     await refusedWith(c.call('agent.info', { agent_name: 'ghost' }), 'NOT_FOUND');
 
     const removed = await c.call('agent.remove', { agent_name: 'b' });
-    assert.deepEqual(removed, { agent_name: 'b', removed: true });
+    assert.deepEqual(removed, { agent_name: 'b', removed: true, worktree_removed: null, branch: null, worktree_error: null });
     const after = await c.call('project.info', { project_id: 'own' });
     assert.ok(!after.timed_out);
     assert.ok(!after.members.some((m) => m.agent_name === 'b'), 'b left own');

@@ -8,7 +8,8 @@ import type { HandlersFor } from '../shared/call.js';
 import type { PlaneDeps } from '../shared/deps.js';
 import { requireProject } from '../shared/guards.js';
 import { newMember, removeMemberOf } from '../projects/membership.js';
-import { agentRecordOf, requireAgent, turnIdOf, turnNoOf, turnRecordOf } from './records.js';
+import { agentRecordOf, requireAgent, turnIdOf, turnNoOf, turnRecordOf, worktreeOf } from './records.js';
+import { createWorktree, diffWorktree, discardWorktree, removeWorktree, uncommittedIn } from './worktree.js';
 import { checkCommand, checkEnv, checkSystemPrompt, requireDirectory } from './settings.js';
 import { queueTurn } from './turns.js';
 import { runConversationCommand } from './conversation.js';
@@ -39,42 +40,58 @@ function joinProject(deps: PlaneDeps, emit: Emit, agentName: string, asked: stri
 export function agentsHandlers(deps: PlaneDeps): HandlersFor<typeof agentsMethods> {
   const { store } = deps;
   const record = (row: AgentRow) => agentRecordOf(store, row, deps.agents);
+  const requireNewAgent = (agentName: string): void => {
+    if (store.agents.get(agentName)) throw new BrainsError('CONFLICT', `a managed agent ${agentName} exists already; change it with agent.update or choose another name`, { agent_name: agentName });
+  };
 
   return {
-    'agent.create': (params) => {
+    'agent.create': async (params, ctx) => {
       if (params.agent_name === OPERATOR) throw new BrainsError('INVALID', `${OPERATOR} is the human's name; choose another agent_name`);
       requireDirectory(params.working_directory, 'working_directory');
       for (const dir of params.add_dirs ?? []) requireDirectory(dir, 'add_dirs entry');
       checkEnv(params.env);
       checkSystemPrompt(params.system_prompt);
       checkCommand(params.backend, params.command);
+      if (params.base !== undefined && !params.worktree) throw new BrainsError('INVALID', 'base goes with worktree: true (the commit the worktree starts from); add worktree: true or drop base', { base: params.base });
+      requireNewAgent(params.agent_name);
+      const made = params.worktree ? await createWorktree(deps.paths.home, params.agent_name, params.working_directory, params.base) : null;
+      const workingDirectory = made?.workingDirectory ?? params.working_directory;
       const now = new Date().toISOString();
-      const row = deps.mutate((emit) => {
-        if (store.agents.get(params.agent_name)) throw new BrainsError('CONFLICT', `a managed agent ${params.agent_name} exists already; change it with agent.update or choose another name`, { agent_name: params.agent_name });
-        const projectId = joinProject(deps, emit, params.agent_name, params.project_id, now);
-        const created: AgentRow = {
-          agent_name: params.agent_name,
-          project_id: projectId,
-          backend: params.backend,
-          working_directory: params.working_directory,
-          model: params.model ?? null,
-          system_prompt: params.system_prompt ? params.system_prompt : null,
-          env: JSON.stringify(params.env ?? {}),
-          auto_reply: params.auto_reply ? 1 : 0,
-          add_dirs: JSON.stringify([...new Set(params.add_dirs ?? [])]),
-          command: params.command ? JSON.stringify(params.command) : null,
-          native_session_id: null,
-          allowed_tools: '[]',
-          state: 'idle',
-          state_detail: null,
-          created_at: now,
-          updated_at: now,
-        };
-        store.agents.insert(created);
-        emit('agent.created', params.agent_name, { agent_name: params.agent_name, project_id: projectId, backend: params.backend, working_directory: params.working_directory });
-        return created;
-      });
-      return record(row);
+      try {
+        const row = ctx.within(() => deps.mutate((emit) => {
+          requireNewAgent(params.agent_name);
+          const projectId = joinProject(deps, emit, params.agent_name, params.project_id, now);
+          const created: AgentRow = {
+            agent_name: params.agent_name,
+            project_id: projectId,
+            backend: params.backend,
+            working_directory: workingDirectory,
+            model: params.model ?? null,
+            system_prompt: params.system_prompt ? params.system_prompt : null,
+            env: JSON.stringify(params.env ?? {}),
+            auto_reply: params.auto_reply ? 1 : 0,
+            add_dirs: JSON.stringify([...new Set(params.add_dirs ?? [])]),
+            command: params.command ? JSON.stringify(params.command) : null,
+            native_session_id: null,
+            allowed_tools: '[]',
+            state: 'idle',
+            state_detail: null,
+            created_at: now,
+            updated_at: now,
+            worktree_path: made?.worktree.path ?? null,
+            worktree_branch: made?.worktree.branch ?? null,
+            worktree_base: made?.worktree.base ?? null,
+            worktree_repository: made?.worktree.repository ?? null,
+          };
+          store.agents.insert(created);
+          emit('agent.created', params.agent_name, { agent_name: params.agent_name, project_id: projectId, backend: params.backend, working_directory: workingDirectory });
+          return created;
+        }));
+        return record(row);
+      } catch (error) {
+        if (made) await discardWorktree(made.worktree);
+        throw error;
+      }
     },
 
     'agent.list': ({ project_id }) => ({ agents: store.agents.list(project_id).map(record) }),
@@ -83,15 +100,36 @@ export function agentsHandlers(deps: PlaneDeps): HandlersFor<typeof agentsMethod
 
     'agent.update': ({ agent_name, ...changes }) => changeAgent(deps, agent_name, changes),
 
-    'agent.remove': ({ agent_name }) => {
-      deps.mutate((emit) => {
+    'agent.remove': async ({ agent_name, force }, ctx) => {
+      const worktree = worktreeOf(requireAgent(store, agent_name));
+      if (worktree && !force) {
+        const uncommitted = await uncommittedIn(worktree);
+        if (uncommitted.length > 0) {
+          throw new BrainsError(
+            'CONFLICT',
+            `${agent_name}'s worktree ${worktree.path} has ${uncommitted.length} uncommitted change${uncommitted.length === 1 ? '' : 's'} (${uncommitted.slice(0, 3).map((line) => line.slice(3)).join(', ')}${uncommitted.length > 3 ? ', …' : ''}); commit them on ${worktree.branch}, or pass force: true to drop them`,
+            { agent_name, path: worktree.path, uncommitted: uncommitted.length },
+          );
+        }
+      }
+      ctx.within(() => deps.mutate((emit) => {
         const agent = requireAgent(store, agent_name);
         if (store.projects.member(agent.project_id, agent_name)?.client_id === null) removeMemberOf(deps, emit, agent.project_id, agent_name);
         store.agents.remove(agent_name);
         emit('agent.removed', agent_name, { agent_name, project_id: agent.project_id });
-      });
+      }));
       deps.agents?.removed(agent_name);
-      return { agent_name, removed: true };
+      if (!worktree) return { agent_name, removed: true, worktree_removed: null, branch: null, worktree_error: null };
+      const gone = await removeWorktree(worktree, force ?? false);
+      if (gone.error) deps.log.warn(`agent.remove: the worktree ${worktree.path} of ${agent_name} stays: ${gone.error}`);
+      return { agent_name, removed: true, worktree_removed: gone.removed, branch: worktree.branch, worktree_error: gone.error ?? null };
+    },
+
+    'agent.diff': async ({ agent_name }) => {
+      const worktree = worktreeOf(requireAgent(store, agent_name));
+      if (!worktree) throw new BrainsError('INVALID', `${agent_name} has no worktree of its own, so there is no base to diff against; create an agent with worktree: true for one`, { agent_name });
+      const shown = await diffWorktree(worktree);
+      return { agent_name, branch: worktree.branch, base: worktree.base, path: worktree.path, ...shown };
     },
 
     'agent.send': ({ agent_name, text }) => {

@@ -4,6 +4,7 @@ import type { AgentRecord, ToolUseRecord, TurnRecord } from '../../../rpc/contra
 import type { AgentRow, TurnRow } from '../../store/agents.js';
 import type { Store } from '../../store/index.js';
 import type { AgentControl } from '../shared/deps.js';
+import type { Worktree } from './worktree.js';
 
 export const turnIdOf = (turnNo: number): string => `turn-${turnNo}`;
 export const turnNoOf = (turnId: string): number => Number(turnId.slice('turn-'.length));
@@ -33,9 +34,16 @@ export function agentRecordOf(store: Store, row: AgentRow, control: AgentControl
     running_turn_id: live.runningTurnNo !== null ? turnIdOf(live.runningTurnNo) : null,
     queued_turns: open.queued,
     pid: live.pid,
+    worktree: worktreeOf(row),
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
+}
+
+/** The agent's own worktree, when it was created with one. */
+export function worktreeOf(row: AgentRow): Worktree | null {
+  if (row.worktree_path === null || row.worktree_branch === null || row.worktree_base === null || row.worktree_repository === null) return null;
+  return { path: row.worktree_path, branch: row.worktree_branch, base: row.worktree_base, repository: row.worktree_repository };
 }
 
 export function turnRecordOf(row: TurnRow): TurnRecord {

@@ -21,6 +21,7 @@ import schedules from './018_schedules.js';
 import gateway from './019_gateway.js';
 import gatewayRouting from './020_gateway_routing.js';
 import gatewayAccounting from './021_gateway_accounting.js';
+import agentWorktrees from './022_agent_worktrees.js';
 
 export interface Migration {
   version: number;
@@ -28,7 +29,7 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: readonly Migration[] = [eventLog, sessionsProjects, messages, resources, locks, tasks, approvals, audit, nudges, mcpTokens, principals, inbox, auditHead, lockScopes, handoffTasks, managedAgents, auditSequence, schedules, gateway, gatewayRouting, gatewayAccounting];
+export const migrations: readonly Migration[] = [eventLog, sessionsProjects, messages, resources, locks, tasks, approvals, audit, nudges, mcpTokens, principals, inbox, auditHead, lockScopes, handoffTasks, managedAgents, auditSequence, schedules, gateway, gatewayRouting, gatewayAccounting, agentWorktrees];
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
 
 export class SchemaTooNewError extends Error {
