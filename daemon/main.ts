@@ -305,7 +305,7 @@ async function startDaemon(paths: StatePaths, config: DaemonConfig, settings: Ru
   services.add(gateway);
 
   // Last in, first out: agent processes end before the socket and the MCP endpoint close.
-  const agents = new AgentRuntime(deps, { drivers: createDrivers({ claudePath: process.env.BRAINS_CLAUDE_PATH, log: (message) => log.warn(message) }), daemonEnv: process.env, backoffMs: config.agentBackoffMs });
+  const agents = new AgentRuntime(deps, { drivers: createDrivers({ claudePath: process.env.BRAINS_CLAUDE_PATH, codexPath: process.env.BRAINS_CODEX_PATH, acpPaths: { ...(process.env.BRAINS_GEMINI_PATH ? { gemini: process.env.BRAINS_GEMINI_PATH } : {}), ...(process.env.BRAINS_COPILOT_PATH ? { copilot: process.env.BRAINS_COPILOT_PATH } : {}) }, version: VERSION, log: (message) => log.warn(message) }), daemonEnv: process.env, backoffMs: config.agentBackoffMs });
   deps.agents = agents;
   services.add(agents);
   // After the agent runtime: it has marked the turns a stopped daemon ran before the scheduler reads them; stops first.

@@ -19,10 +19,13 @@ export type DriverEvent =
   | { type: 'tool_use'; toolUseId: string; name: string; summary: string }
   /** A tool's result arrived. */
   | { type: 'tool_result'; toolUseId: string; summary: string; isError: boolean }
+  /** The agent's whole change so far in this turn, as a unified diff (codex's turn/diff/updated). */
+  | { type: 'diff'; diff: string }
   /** The CLI asks whether it may use a tool; answer with DriverSession.answerPermission(requestId, ...). */
   | { type: 'permission'; requestId: string; toolName: string; input: Record<string, unknown>; toolUseId: string | null; summary: string };
 
-export type PermissionAnswer = { behavior: 'allow'; updatedInput: Record<string, unknown> } | { behavior: 'deny'; message: string };
+/** always: the operator allowed the tool until #new (the cockpit's A); a CLI that can remember it for its session is told so. */
+export type PermissionAnswer = { behavior: 'allow'; updatedInput: Record<string, unknown>; always?: boolean } | { behavior: 'deny'; message: string };
 
 export interface TurnOutcome {
   status: 'done' | 'error' | 'interrupted';

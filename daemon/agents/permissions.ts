@@ -111,7 +111,8 @@ export class PermissionDesk {
 
   private answerFor(waiting: Pending, decision: string, comment: string | null): PermissionAnswer {
     if (decision === 'allow_always') this.allowUntilNew(waiting.agentName, waiting.toolName);
-    if (decision === 'allow' || decision === 'allow_always') return { behavior: 'allow', updatedInput: waiting.input };
+    if (decision === 'allow') return { behavior: 'allow', updatedInput: waiting.input };
+    if (decision === 'allow_always') return { behavior: 'allow', updatedInput: waiting.input, always: true };
     return { behavior: 'deny', message: comment ? `denied by the operator: ${comment}` : 'denied by the operator' };
   }
 

@@ -16,6 +16,12 @@ import { Slots } from './slots.js';
 import { specOf, writeMcpConfig, type SpecInputs } from './spec.js';
 import { AgentWorker } from './worker.js';
 
+/** Longest diff an agent.diff_updated event carries; a worktree agent's whole change is in agent.diff. */
+const MAX_LIVE_DIFF_BYTES = 64 * 1024;
+/** The backends whose CLI takes MCP servers: each gets brains mcp with its token, so the agent is in the fabric. */
+const SPEAKS_MCP = new Set(['claude', 'codex', 'acp', 'gemini', 'copilot']);
+
+
 export interface RuntimeOptions {
   drivers: ReadonlyMap<string, AgentDriver>;
   daemonEnv: NodeJS.ProcessEnv;
@@ -98,7 +104,11 @@ export class AgentRuntime implements Service, AgentControl {
         permissions: this.permissions,
         autoReply: this.autoReply,
         startSession: (driver, agent) => this.startSession(driver, agent),
-        publishOutput: (agent, turnNo, delta) => this.publishOutput(agent, turnNo, delta),
+        publishOutput: (agent, turnNo, delta) => this.publishLive('agent.output', agent, turnNo, { delta }),
+        publishDiff: (agent, turnNo, diff) => {
+          const cut = Buffer.byteLength(diff) > MAX_LIVE_DIFF_BYTES;
+          this.publishLive('agent.diff_updated', agent, turnNo, { diff: cut ? Buffer.from(diff).subarray(0, MAX_LIVE_DIFF_BYTES).toString('utf8') : diff, truncated: cut });
+        },
         backoffMs: this.options.backoffMs ?? 1000,
       });
       this.workers.set(agentName, worker);
@@ -131,7 +141,7 @@ export class AgentRuntime implements Service, AgentControl {
   private async startSession(driver: AgentDriver, agent: AgentRow): Promise<DriverSession> {
     const token = driver.backend === 'echo' ? null : this.mintToken(agent);
     const inputs: SpecInputs = { ...this.specInputs(), token };
-    const mcpConfigPath = token !== null && driver.backend === 'claude' ? writeMcpConfig(agent, inputs, token) : null;
+    const mcpConfigPath = token !== null && SPEAKS_MCP.has(driver.backend) ? writeMcpConfig(agent, inputs, token) : null;
     return driver.start(specOf(agent, inputs, mcpConfigPath));
   }
 
@@ -147,13 +157,13 @@ export class AgentRuntime implements Service, AgentControl {
   }
 
   /** Streamed text goes to subscribers only: never into the event log (the finished turn is stored whole). */
-  private publishOutput(agent: AgentRow, turnNo: number, delta: string): void {
+  private publishLive(type: 'agent.output' | 'agent.diff_updated', agent: AgentRow, turnNo: number, facts: Record<string, unknown>): void {
     const event: EventRecord = {
       seq: this.deps.store.events.head(),
       time: new Date().toISOString(),
-      type: 'agent.output',
+      type,
       subject: agent.agent_name,
-      data: { agent_name: agent.agent_name, project_id: agent.project_id, turn_id: turnIdOf(turnNo), delta },
+      data: { agent_name: agent.agent_name, project_id: agent.project_id, turn_id: turnIdOf(turnNo), ...facts },
       live: true,
     };
     this.deps.bus.publish([event]);

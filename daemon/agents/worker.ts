@@ -25,6 +25,8 @@ export interface WorkerContext {
   /** Start a driver session for the agent (token, MCP config, environment). */
   startSession(driver: AgentDriver, agent: AgentRow): Promise<DriverSession>;
   publishOutput(agent: AgentRow, turnNo: number, delta: string): void;
+  /** The turn's whole change so far (live only, like the output). */
+  publishDiff(agent: AgentRow, turnNo: number, diff: string): void;
   /** First retry waits this long, doubling each time. */
   backoffMs: number;
 }
@@ -259,6 +261,11 @@ export class AgentWorker {
           if (agent.native_session_id !== event.nativeSessionId) deps.store.agents.update(agent.agent_name, { native_session_id: event.nativeSessionId });
         });
         return;
+      case 'diff': {
+        const agent = deps.store.agents.get(this.agentName);
+        if (agent) this.ctx.publishDiff(agent, running.turnNo, event.diff);
+        return;
+      }
       case 'text': {
         say(event.delta);
         const agent = deps.store.agents.get(this.agentName);

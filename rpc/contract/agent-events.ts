@@ -59,6 +59,13 @@ export const agentEvents = defineEvents({
     project: ofProject,
     data: z.object({ ...turnFacts, delta: z.string() }),
   },
+  'agent.diff_updated': {
+    summary: 'A managed agent\'s whole change so far in its running turn, as a unified diff (codex reports it as it edits; live only).',
+    subject: 'agent_name',
+    delivery: 'live',
+    project: ofProject,
+    data: z.object({ ...turnFacts, diff: z.string().describe('Cut at 64 KiB (truncated says so); agent.diff shows a worktree agent\'s whole change.'), truncated: z.boolean() }),
+  },
   'agent.tool_use': {
     summary: 'A managed agent used a tool: its name and input, then again with the result when it arrives.',
     subject: 'agent_name',

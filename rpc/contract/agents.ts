@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { OPERATOR_ONLY, defineMethods } from './define.js';
 import { absolutePath, identifier } from './common.js';
 
-export const AGENT_BACKENDS = ['echo', 'command', 'claude'] as const;
+export const AGENT_BACKENDS = ['echo', 'command', 'claude', 'codex', 'acp', 'gemini', 'copilot'] as const;
 export const AGENT_STATES = ['working', 'needs_permission', 'needs_answer', 'idle', 'error', 'stopped'] as const;
 export const TURN_STATUSES = ['queued', 'running', 'done', 'error', 'interrupted', 'timed_out', 'cancelled'] as const;
 export const TURN_SOURCES = ['operator', 'message', 'schedule'] as const;
@@ -112,7 +112,7 @@ export type TurnRecord = z.output<typeof turnRecord>;
 const named = z.object({ agent_name: agentName }).strict();
 
 const settable = {
-  backend: z.enum(AGENT_BACKENDS).describe('echo (built in), command (any CLI, one process per turn) or claude (Claude Code over stream-json).'),
+  backend: z.enum(AGENT_BACKENDS).describe('echo (built in), command (any CLI, one process per turn), claude (Claude Code over stream-json), codex (codex app-server), acp (any Agent Client Protocol agent: give command), gemini or copilot (their --acp).'),
   working_directory: absolutePath.describe('Where the agent works (its process\'s current directory).'),
   model: model.optional(),
   system_prompt: systemPrompt.optional(),

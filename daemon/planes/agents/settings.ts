@@ -50,12 +50,18 @@ export function checkSystemPrompt(prompt: string | null | undefined): void {
 }
 
 /** The command backend needs a command line; the others must not be given one they would ignore. */
+/** The backends that run the command line a person gives them. */
+const COMMAND_BACKENDS = new Set(['command', 'acp']);
+
 export function checkCommand(backend: string, command: readonly string[] | null | undefined): void {
   if (backend === 'command' && (command === null || command === undefined)) {
     throw new BrainsError('INVALID', 'backend command needs command: the program and its arguments, e.g. command=\'["my-cli","--flag"]\'');
   }
+  if (backend === 'acp' && (command === null || command === undefined)) {
+    throw new BrainsError('INVALID', 'backend acp needs command: the ACP agent\'s program and the arguments that make it speak ACP on stdio, e.g. command=\'["gemini","--acp"]\' (or use backend gemini or copilot)');
+  }
   if (command?.some(hasNul)) throw new BrainsError('INVALID', 'command holds a NUL character (\\0), which no command line can carry; remove it');
-  if (backend !== 'command' && command !== null && command !== undefined) {
-    throw new BrainsError('INVALID', `command is for backend command only; ${backend} runs its own CLI (leave command out)`);
+  if (!COMMAND_BACKENDS.has(backend) && command !== null && command !== undefined) {
+    throw new BrainsError('INVALID', `command is for backends command and acp only; ${backend} runs its own CLI (leave command out)`);
   }
 }

@@ -1,0 +1,269 @@
+// The codex backend: one long-lived `codex app-server` per agent, driven over its JSON-RPC: a thread (started, or
+// resumed from the stored id), a turn per prompt, its approval requests answered from the operator's decisions.
+import { stat } from 'node:fs/promises';
+import { DriverStartError, type AgentDriver, type AgentSpec, type DriverEvent, type DriverSession, type PermissionAnswer, type TurnOutcome, type TurnUsage } from '../driver.js';
+import { findProgram } from './find-program.js';
+import { CliChild, type ChildExit } from './cli-child.js';
+import { LineRpc, type RpcAnswer, type RpcId } from './line-rpc.js';
+import { appServerArgs, approvalDecision, readApprovalRequest, readNotification, threadParams, turnParams } from './codex-protocol.js';
+import { isRecord } from './tool-summary.js';
+
+export interface CodexDriverOptions {
+  /** BRAINS_CODEX_PATH of the daemon; otherwise `codex` is looked up on the agent's own PATH. */
+  binaryPath?: string;
+  log?: (msg: string) => void;
+  /** How long start() waits for each answer of the handshake (initialize, thread/start or thread/resume). */
+  startTimeoutMs?: number;
+  /** How long an interrupted turn may take to end before its process tree is killed. */
+  interruptGraceMs?: number;
+  version?: string;
+}
+
+const REQUEST_TIMEOUT_MS = 60_000;
+/** JSON-RPC's "method not found": what a request we do not serve gets, so Codex never waits on it. */
+const METHOD_NOT_FOUND = -32601;
+/** How Codex refuses to resume a thread it has no record of. */
+const NO_SUCH_THREAD = /no rollout found|thread not found/i;
+
+export class CodexDriver implements AgentDriver {
+  readonly backend = 'codex';
+  constructor(private readonly options: CodexDriverOptions = {}) {}
+
+  async start(spec: AgentSpec): Promise<DriverSession> {
+    const binary = findProgram(this.options.binaryPath || 'codex', spec.env.PATH, spec.workingDirectory);
+    if (!binary) throw new DriverStartError('codex not found: install the Codex CLI (npm i -g @openai/codex) or set BRAINS_CODEX_PATH', 'NOT_FOUND');
+    const isDirectory = await stat(spec.workingDirectory).then((s) => s.isDirectory(), () => false);
+    if (!isDirectory) throw new DriverStartError(`working directory ${spec.workingDirectory} is not a directory`, 'INVALID');
+    const session = new CodexSession(spec, this.options.log ?? (() => {}), this.options.interruptGraceMs ?? 5000);
+    await session.open(binary, this.options.startTimeoutMs ?? 60_000, this.options.version ?? '0');
+    return session;
+  }
+}
+
+interface RunningTurn {
+  onEvent: (event: DriverEvent) => void;
+  resolve: (outcome: TurnOutcome) => void;
+  done: Promise<void>;
+  turnId: string | null;
+  deltas: string[];
+  messages: string[];
+  usage?: TurnUsage;
+  bytes: number;
+  interrupted: boolean;
+  finished: boolean;
+}
+
+class CodexSession implements DriverSession {
+  private child: CliChild | null = null;
+  private rpc: LineRpc | null = null;
+  private threadId: string | null;
+  private turnState: RunningTurn | null = null;
+  private gone: string | null = null;
+  private stopping = false;
+  /** Approval requests waiting for the operator: our request id -> Codex's JSON-RPC id. */
+  private readonly approvals = new Map<string, RpcId>();
+  private approvalCount = 0;
+
+  constructor(
+    private readonly spec: AgentSpec,
+    private readonly log: (msg: string) => void,
+    private readonly interruptGraceMs: number,
+  ) {
+    this.threadId = spec.nativeSessionId;
+  }
+
+  get pid(): number | null {
+    return this.child?.running ? this.child.pid : null;
+  }
+
+  async open(binary: string, timeoutMs: number, version: string): Promise<void> {
+    const spawned = await CliChild.spawn({
+      file: binary,
+      args: appServerArgs(this.spec),
+      cwd: this.spec.workingDirectory,
+      env: this.spec.env,
+      maxLineBytes: this.spec.maxOutputBytes,
+      onLine: (line) => {
+        const ignored = this.rpc?.receive(line);
+        if (ignored) this.log(`codex: ignored stdout line (${ignored})`);
+      },
+      onStdoutBytes: (bytes) => this.countBytes(bytes),
+      onLongLine: (bytes) => this.log(`codex: dropped a stdout line over ${bytes} bytes`),
+      onExit: (exit) => this.onExit(exit),
+    });
+    if ('error' in spawned) throw new DriverStartError(`codex could not start: ${spawned.error}`, 'UNAVAILABLE');
+    this.child = spawned;
+    this.rpc = new LineRpc({
+      jsonrpc: false,
+      write: (line) => this.child?.write(line) ?? false,
+      onRequest: (id, method, params) => this.onRequest(id, method, params),
+      onNotification: (method, params) => this.onNotification(method, params),
+    });
+    const initialized = await this.rpc.request('initialize', { clientInfo: { name: 'brains', title: 'brains', version } }, timeoutMs);
+    if (!initialized || initialized.error) this.failStart('initialize', initialized, timeoutMs);
+    this.rpc.notify('initialized');
+    let resuming = this.threadId !== null;
+    let thread = resuming ? await this.rpc.request('thread/resume', { threadId: this.threadId, ...threadParams(this.spec) }, timeoutMs) : null;
+    if (thread?.error && NO_SUCH_THREAD.test(thread.error.message)) {
+      // Codex stores a thread once its first turn ran; one whose first turn never finished cannot be resumed.
+      this.log(`codex: thread ${this.threadId} of ${this.spec.agentName} was never stored (${thread.error.message}); starting a new one`);
+      resuming = false;
+    }
+    if (!resuming) thread = await this.rpc.request('thread/start', threadParams(this.spec), timeoutMs);
+    if (!thread || thread.error) this.failStart(resuming ? `thread/resume ${this.threadId}` : 'thread/start', thread, timeoutMs);
+    const id = isRecord(thread.result) && isRecord(thread.result.thread) ? thread.result.thread.id : undefined;
+    if (typeof id !== 'string' || id === '') this.failStart('thread/start', { error: { code: 0, message: 'its answer named no thread id' } }, timeoutMs);
+    this.threadId = id;
+  }
+
+  private failStart(step: string, answer: RpcAnswer | null, timeoutMs: number): never {
+    const why = answer?.error
+      ? `codex refused ${step}: ${answer.error.message}`
+      : this.gone
+        ? `${this.gone}${this.child?.stderrTail ? `: ${this.child.stderrTail}` : ''}`
+        : `codex did not answer ${step} within ${timeoutMs} ms`;
+    this.child?.signal('SIGKILL');
+    throw new DriverStartError(why, answer?.error ? 'INVALID' : 'UNAVAILABLE');
+  }
+
+  turn(text: string, onEvent: (event: DriverEvent) => void): Promise<TurnOutcome> {
+    if (this.gone || !this.rpc || !this.threadId) {
+      return Promise.resolve({ status: 'error', text: '', transient: true, error: `the codex session is gone (${this.gone ?? 'not started'}); start it again` });
+    }
+    if (this.turnState) return Promise.resolve({ status: 'error', text: '', error: 'a turn is already running in this session' });
+    let resolve!: (outcome: TurnOutcome) => void;
+    const outcome = new Promise<TurnOutcome>((r) => (resolve = r));
+    const state: RunningTurn = { onEvent, resolve, done: outcome.then(() => undefined), turnId: null, deltas: [], messages: [], bytes: 0, interrupted: false, finished: false };
+    this.turnState = state;
+    void this.rpc.request('turn/start', turnParams(this.threadId, text), REQUEST_TIMEOUT_MS).then((answer) => {
+      if (state.finished) return;
+      if (answer?.error) return this.finish({ status: 'error', text: '', error: `codex refused the turn: ${answer.error.message}` });
+      if (!answer) return this.finish({ status: 'error', text: state.deltas.join(''), error: this.gone ?? `codex did not start the turn within ${REQUEST_TIMEOUT_MS} ms`, transient: true });
+      const turn = isRecord(answer.result) && isRecord(answer.result.turn) ? answer.result.turn : null;
+      if (turn && typeof turn.id === 'string') state.turnId ??= turn.id;
+    });
+    return outcome;
+  }
+
+  answerPermission(requestId: string, answer: PermissionAnswer): void {
+    const rpcId = this.approvals.get(requestId);
+    if (rpcId === undefined) {
+      this.log(`codex: no approval request ${requestId} is waiting; answer dropped`);
+      return;
+    }
+    this.approvals.delete(requestId);
+    this.rpc?.respond(rpcId, approvalDecision(answer));
+  }
+
+  async interrupt(): Promise<void> {
+    const turn = this.turnState;
+    if (!turn || turn.finished || !this.rpc) return;
+    turn.interrupted = true;
+    if (turn.turnId && this.threadId) void this.rpc.request('turn/interrupt', { threadId: this.threadId, turnId: turn.turnId }, this.interruptGraceMs);
+    const ended = await Promise.race([turn.done.then(() => true), delay(this.interruptGraceMs).then(() => false)]);
+    if (ended) return;
+    this.log(`codex: the turn did not end within ${this.interruptGraceMs} ms of an interrupt; killing its process tree`);
+    this.finish({ status: 'interrupted', text: turn.deltas.join(''), error: 'codex did not stop when interrupted; its process was killed' });
+    this.markGone('killed after an interrupt');
+    this.child?.signal('SIGKILL');
+  }
+
+  async stop(graceMs: number): Promise<void> {
+    const child = this.child;
+    if (!child?.running) return;
+    this.stopping = true;
+    child.closeStdin();
+    if (await child.waitForExit(graceMs / 2)) return;
+    child.signal('SIGTERM');
+    if (await child.waitForExit(graceMs / 2)) return;
+    child.signal('SIGKILL');
+    await child.waitForExit();
+  }
+
+  kill(reason: string): void {
+    this.finish({ status: 'error', text: this.turnState?.deltas.join('') ?? '', error: reason });
+    this.markGone(reason);
+    this.child?.signal('SIGKILL');
+  }
+
+  private onRequest(id: RpcId, method: string, params: unknown): void {
+    const requestId = `codex-${++this.approvalCount}`;
+    const asked = readApprovalRequest(requestId, method, params);
+    if (!asked || !this.turnState) {
+      this.rpc?.respondError(id, METHOD_NOT_FOUND, asked ? 'no turn is running' : `brains does not serve ${method}`);
+      return;
+    }
+    this.approvals.set(requestId, id);
+    this.deliver(asked);
+  }
+
+  private onNotification(method: string, params: unknown): void {
+    if (this.gone) return;
+    const notice = readNotification(method, params);
+    if (notice.note) this.log(notice.note);
+    const turn = this.turnState;
+    if (!turn) return;
+    if (notice.turnId) turn.turnId ??= notice.turnId;
+    if (notice.usage) turn.usage = notice.usage;
+    if (notice.message !== undefined) turn.messages.push(notice.message);
+    for (const event of notice.events) this.deliver(event);
+    if (notice.diff !== undefined) this.deliver({ type: 'diff', diff: notice.diff });
+    if (!notice.end) return;
+    this.approvals.clear();
+    const text = turn.messages.length > 0 ? turn.messages.join('\n\n') : turn.deltas.join('');
+    const outcome: TurnOutcome =
+      notice.end.status === 'interrupted' || turn.interrupted
+        ? { status: 'interrupted', text }
+        : notice.end.status === 'failed'
+          ? { status: 'error', text, error: notice.end.error ?? 'the turn failed', transient: notice.end.transient }
+          : { status: 'done', text };
+    if (turn.usage) outcome.usage = turn.usage;
+    this.finish(outcome);
+  }
+
+  private deliver(event: DriverEvent): void {
+    const turn = this.turnState;
+    if (!turn) return;
+    if (event.type === 'text') turn.deltas.push(event.delta);
+    turn.onEvent(event);
+  }
+
+  private countBytes(bytes: number): void {
+    const turn = this.turnState;
+    if (!turn) return;
+    turn.bytes += bytes;
+    if (turn.bytes <= this.spec.maxOutputBytes) return;
+    this.finish({ status: 'error', text: turn.deltas.join(''), error: `output over ${this.spec.maxOutputBytes} bytes` });
+    this.markGone('its turn printed too much');
+    this.child?.signal('SIGKILL');
+  }
+
+  private onExit(exit: ChildExit): void {
+    const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
+    this.markGone(`codex exited (${how})`);
+    this.rpc?.close();
+    if (this.turnState && !this.turnState.finished) {
+      const tail = this.child?.stderrTail;
+      const error = this.stopping ? 'codex was stopped' : `codex exited (${how})${tail ? `: ${tail}` : ''}`;
+      this.finish({ status: 'error', text: this.turnState.deltas.join(''), error, transient: !this.stopping });
+    }
+  }
+
+  private finish(outcome: TurnOutcome): void {
+    const turn = this.turnState;
+    if (!turn || turn.finished) return;
+    turn.finished = true;
+    this.turnState = null;
+    if (this.threadId) outcome.nativeSessionId = this.threadId;
+    turn.resolve(outcome);
+  }
+
+  private markGone(reason: string): void {
+    this.gone ??= reason;
+    this.approvals.clear();
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
