@@ -1,17 +1,18 @@
-// Figures of managed agents: agent.send to the first streamed agent.output (echo: the daemon's own overhead; fake claude:
-// beside the fake's own start time), and turns per second across 50 agents under the concurrency limit.
+// Figures of managed agents: agent.send to the first streamed agent.output (echo: the daemon's own overhead; each
+// vendor's fake: beside the fake's own start time), and turns per second across 50 agents under the concurrency limit.
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { BrainsClient } from '../rpc/client.js';
 import type { BenchSizes } from './config.js';
 import { atMost, type Figure, type PlaneBenchContext } from './figures.js';
 import { startPlaneRig } from './plane-rig.js';
+import { AGENT_FAKES, type AgentFake } from './agent-fakes.js';
 import { elapsedSince, now, percentile, perSecond, sortDurations, toMillis } from './stats.js';
 
 const FIRST_OUTPUT_P50_TARGET_MS = 5;
-const FAKE_CLAUDE = fileURLToPath(new URL('../../test/fixtures/fake-claude.mjs', import.meta.url));
+/** First turns timed per fake, each by a new agent (its process starts with the turn). */
+const COLD_STARTS = 5;
 
 interface AgentCounts {
   sends: number;
@@ -105,16 +106,16 @@ async function turnsPerSecond(admin: BrainsClient, watch: TurnWatch, names: read
   return perSecond(total, elapsedSince(start));
 }
 
-/** The fake claude's own start: spawn it and time until it answers its initialize request. */
-async function fakeStartTimes(dir: string, count: number): Promise<bigint[]> {
+/** A fake's own start: spawn it as its driver does and time until it answers the first request. */
+async function fakeStartTimes(fake: AgentFake, dir: string, count: number): Promise<bigint[]> {
   const samples: bigint[] = [];
   for (let i = 0; i < count; i += 1) {
     const start = now();
-    const child = spawn(FAKE_CLAUDE, ['-p', '--input-format', 'stream-json', '--output-format', 'stream-json', '--verbose', '--include-partial-messages', '--permission-prompt-tool', 'stdio'], { cwd: dir, stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn(fake.file, fake.args, { cwd: dir, stdio: ['pipe', 'pipe', 'ignore'] });
     await new Promise<void>((resolve, reject) => {
       child.stdout.once('data', () => resolve());
       child.once('error', reject);
-      child.stdin.write(`${JSON.stringify({ type: 'control_request', request_id: 'bench', request: { subtype: 'initialize', hooks: null } })}\n`);
+      child.stdin.write(`${fake.initialize}\n`);
     });
     samples.push(elapsedSince(start));
     child.stdin.end();
@@ -125,7 +126,7 @@ async function fakeStartTimes(dir: string, count: number): Promise<bigint[]> {
 
 export async function measureAgentFigures(sizes: BenchSizes, ctx: PlaneBenchContext): Promise<Figure[]> {
   const counts = countsFor(sizes);
-  const { home, echo, daemon } = await startPlaneRig(ctx, 'ag', { BRAINS_CLAUDE_PATH: FAKE_CLAUDE });
+  const { home, echo, daemon } = await startPlaneRig(ctx, 'ag', Object.fromEntries(AGENT_FAKES.map((fake) => [fake.pathVariable, fake.file])));
   await echo.stop();
   const work = join(home, 'work');
   mkdirSync(work, { recursive: true });
@@ -145,11 +146,18 @@ export async function measureAgentFigures(sizes: BenchSizes, ctx: PlaneBenchCont
   await admin.call('config.set', { key: 'agent_concurrency', value: counts.agents });
   const unlimited = await turnsPerSecond(admin, watch, names, counts.turnsPerAgent);
 
-  phase(`fake claude: cold start to first output, warm first output (${counts.claudeTurns}), the fake's own start`);
-  await admin.call('agent.create', { agent_name: 'bench-claude', backend: 'claude', working_directory: work });
-  const cold = await firstOutputs(admin, watch, 'bench-claude', 'hello', 1);
-  const warm = await firstOutputs(admin, watch, 'bench-claude', 'hello again', counts.claudeTurns);
-  const fakeStart = await fakeStartTimes(work, 5);
+  const vendors: { fake: AgentFake; cold: bigint[]; warm: bigint[]; start: bigint[] }[] = [];
+  for (const fake of AGENT_FAKES) {
+    phase(`${fake.name}: first output of a first turn (process started with it, ${COLD_STARTS} agents), of later turns (${counts.claudeTurns}), the fake's own start`);
+    const cold: bigint[] = [];
+    for (let i = 0; i < COLD_STARTS; i += 1) {
+      const agent_name = `bench-${fake.backend}-${i}`;
+      await admin.call('agent.create', { agent_name, backend: fake.backend, working_directory: work });
+      cold.push(...(await firstOutputs(admin, watch, agent_name, 'hello', 1)));
+    }
+    const warm = await firstOutputs(admin, watch, `bench-${fake.backend}-0`, 'hello again', counts.claudeTurns);
+    vendors.push({ fake, cold: sortDurations(cold), warm, start: await fakeStartTimes(fake, work, COLD_STARTS) });
+  }
   await admin.close();
   const exit = await daemon.stop();
   if (exit !== 0) process.stderr.write(`bench: the agents daemon exited with ${exit} on SIGTERM\n${daemon.stderrTail()}\n`);
@@ -176,25 +184,27 @@ export async function measureAgentFigures(sizes: BenchSizes, ctx: PlaneBenchCont
       limit: unlimited,
       target: null,
     },
-    {
-      key: 'agent_claude_first_output_warm_p50_ms',
-      label: 'managed agent (fake claude): agent.send -> first agent.output, running process, p50',
-      unit: 'ms',
-      value: ms(warm, 50),
-      limitKey: 'agent_claude_first_output_cold_ms',
-      limitLabel: 'first turn, process started with it',
-      limit: ms(cold, 50),
-      target: null,
-    },
-    {
-      key: 'agent_fake_claude_start_p50_ms',
-      label: "the fake claude's own start: spawn -> initialize answered, p50",
-      unit: 'ms',
-      value: ms(fakeStart, 50),
-      limitKey: 'agent_fake_claude_start_p99_ms',
-      limitLabel: 'same, p99',
-      limit: ms(fakeStart, 99),
-      target: null,
-    },
+    ...vendors.flatMap(({ fake, cold, warm, start }): Figure[] => [
+      {
+        key: `agent_${fake.backend}_first_output_cold_p50_ms`,
+        label: `managed agent (${fake.name}): agent.send -> first agent.output, first turn (process started with it), p50 of ${COLD_STARTS}`,
+        unit: 'ms',
+        value: ms(cold, 50),
+        limitKey: `agent_fake_${fake.backend}_start_p50_ms`,
+        limitLabel: `the ${fake.name}'s own start: spawn -> first answer, p50`,
+        limit: ms(start, 50),
+        target: null,
+      },
+      {
+        key: `agent_${fake.backend}_first_output_warm_p50_ms`,
+        label: `managed agent (${fake.name}): agent.send -> first agent.output, running process, p50`,
+        unit: 'ms',
+        value: ms(warm, 50),
+        limitKey: `agent_echo_first_output_p50_ms_beside_${fake.backend}`,
+        limitLabel: 'the echo backend, same path, p50',
+        limit: ms(echoFirst, 50),
+        target: null,
+      },
+    ]),
   ];
 }
