@@ -1,6 +1,7 @@
 // What the cockpit's keys do on the daemon: decide an approval, show a request in full, reply to and acknowledge mail,
 // stop a managed agent's turn. Each answers with one line for the status bar, so a refusal is shown, never thrown.
 import { OPERATOR } from '../rpc/operator.js';
+import { RpcCallError } from '../rpc/errors.js';
 import { detailKeysLine } from './keys.js';
 import type { Cockpit } from './model/cockpit.js';
 import { payloadText, type ApprovalSummary, type InboxItem } from './model/slices.js';
@@ -111,6 +112,29 @@ export async function interruptAgent(cockpit: Cockpit, agent: string): Promise<s
     return result.interrupted ? `stopping ${agent}'s turn (${result.turn_id})` : `${agent} has no turn running`;
   } catch (error) {
     return `could not stop ${agent}: ${(error as Error).message}`;
+  }
+}
+
+/**
+ * What a managed agent changed, for D: its worktree's diff against the base it started from, else the last whole-turn
+ * diff it reported live (codex does as it edits); a sentence when there is neither.
+ */
+export async function agentDiffDetail(cockpit: Cockpit, agent: string): Promise<{ title: string; lines: string[] } | string> {
+  const client = cockpit.rpc;
+  if (!client) return 'not connected to the daemon; try again once it has reconnected';
+  try {
+    const shown = await client.call('agent.diff', { agent_name: agent });
+    const files = shown.files.map((f) => `${f.status.padEnd(9)} ${f.path}${f.additions === null ? '' : `  +${f.additions} -${f.deletions ?? 0}`}`);
+    const head = [`branch ${shown.branch} from ${shown.base.slice(0, 12)} · ${shown.files.length} file${shown.files.length === 1 ? '' : 's'} · ${shown.path}`, ...files, ''];
+    if (shown.diff === '') return { title: `${agent}: no changes in its worktree`, lines: [...head, '(nothing changed since the base)'] };
+    return { title: `${agent}: its worktree against ${shown.base.slice(0, 12)}`, lines: [...head, ...shown.diff.split('\n'), ...(shown.truncated ? ['', '(cut: see the rest with brains rpc agent.diff, or git diff in the worktree)'] : [])] };
+  } catch (error) {
+    const live = cockpit.liveDiff(agent);
+    if (error instanceof RpcCallError && error.appCode === 'INVALID' && live) {
+      return { title: `${agent}: the change of ${live.turnId ?? 'its last turn'}, as it reported it`, lines: [...live.diff.split('\n'), ...(live.truncated ? ['', '(cut at 64 KiB)'] : [])] };
+    }
+    if (error instanceof RpcCallError && error.appCode === 'INVALID') return `${agent} has no worktree and has reported no diff yet (create an agent with worktree=true for one)`;
+    return `could not show ${agent}'s diff: ${(error as Error).message}`;
   }
 }
 

@@ -23,7 +23,7 @@ import { HelpOverlay, DetailOverlay } from './components/overlays.js';
 import { clockInterval, lockDetail, managedAgentOf, needsYou, waitsForYou, type AgentRow, type LockRow } from './rows.js';
 import { tint } from './components/theme.js';
 import { completions, methodInfos, parseCall, type MethodInfo } from './palette.js';
-import { approvalDetail, decideApproval, inboxDetail, acknowledgeInbox, interruptAgent, actOnSchedule, replyTo, type Decision } from './actions.js';
+import { approvalDetail, decideApproval, inboxDetail, acknowledgeInbox, interruptAgent, agentDiffDetail, actOnSchedule, replyTo, type Decision } from './actions.js';
 import type { ApprovalSummary, InboxItem, ScheduleSummary } from './model/slices.js';
 import { usageDetail, type UsageLine } from './usage-rows.js';
 
@@ -317,6 +317,13 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
         if (!chosen) return report('pick an agent in Sessions first (1, then j/k)');
         if (!managedAgentOf(cockpit.current, chosen)) return report(`${chosen.agent} is not run by brains: s stops a managed agent's turn`);
         void interruptAgent(cockpit, chosen.agent).then(report);
+        return;
+      }
+      case 'agent.diff': {
+        const chosen = focus === 'sessions' && selectedAgent?.project_id ? { project_id: selectedAgent.project_id, agent: selectedAgent.name } : target;
+        if (!chosen) return report('pick an agent in Sessions first (1, then j/k)');
+        if (!managedAgentOf(cockpit.current, chosen)) return report(`${chosen.agent} is not run by brains: D shows a managed agent's changes`);
+        void agentDiffDetail(cockpit, chosen.agent).then((shown) => (typeof shown === 'string' ? report(shown) : setMode({ kind: 'detail', ...shown, scroll: 0 })));
         return;
       }
     }

@@ -38,6 +38,7 @@ export type CommandName =
   | 'inbox.reply'
   | 'inbox.ack'
   | 'agent.interrupt'
+  | 'agent.diff'
   | 'schedule.fire'
   | 'schedule.pause'
   | 'schedule.resume';
@@ -66,6 +67,8 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { command: 'compose', keys: ['i'], pane: 'sessions', description: 'type to the selected agent (a managed one: a turn, or a #command such as #status)' },
   { command: 'agent.interrupt', keys: ['s'], pane: 'conversation', description: 'stop the running turn of the managed agent shown (queued turns still run)' },
   { command: 'agent.interrupt', keys: ['s'], pane: 'sessions', description: "stop the selected managed agent's running turn" },
+  { command: 'agent.diff', keys: ['D'], pane: 'conversation', description: "what the managed agent shown changed: its worktree's diff, or the last one it reported" },
+  { command: 'agent.diff', keys: ['D'], pane: 'sessions', description: "what the selected managed agent changed (its worktree's diff)" },
   { command: 'open', keys: ['enter'], description: 'open the selected row (an agent opens its conversation)' },
   { command: 'approval.approve', keys: ['a'], pane: 'approvals', description: 'approve the selected approval (the oldest when none is selected), or the one open; a tool permission: allow once', inDetail: 'approves' },
   { command: 'approval.allow_always', keys: ['A'], pane: 'approvals', description: 'a tool permission: allow that tool for its agent until #new', inDetail: 'allows always' },

@@ -64,6 +64,8 @@ export interface AgentSpec {
 export interface DriverSession {
   /** The pid of the process running now (for tests and status), or null between per-turn processes. */
   readonly pid: number | null;
+  /** How this session runs when it is not the backend's usual way (agent.info's backend_note). */
+  readonly note?: string;
   /** Runs one user turn to its end; events arrive through onEvent while it runs. Never rejects: failures are outcomes. */
   turn(text: string, onEvent: (event: DriverEvent) => void): Promise<TurnOutcome>;
   answerPermission(requestId: string, answer: PermissionAnswer): void;

@@ -84,9 +84,9 @@ export class AgentRuntime implements Service, AgentControl {
     void worker?.end(`${agentName} was removed`);
   }
 
-  live(agentName: string): { pid: number | null; runningTurnNo: number | null } {
+  live(agentName: string): { pid: number | null; runningTurnNo: number | null; note: string | null } {
     const worker = this.workers.get(agentName);
-    return { pid: worker?.pid ?? null, runningTurnNo: worker?.runningTurnNo ?? null };
+    return { pid: worker?.pid ?? null, runningTurnNo: worker?.runningTurnNo ?? null, note: worker?.note ?? null };
   }
 
   /** Slots in use and turns waiting for one (system.info, the bench). */

@@ -61,6 +61,11 @@ export class AgentWorker {
     return this.session?.pid ?? null;
   }
 
+  /** The running session's note (codex in exec mode), if it has one. */
+  get note(): string | null {
+    return this.session?.note ?? null;
+  }
+
   get runningTurnNo(): number | null {
     return this.running?.turnNo ?? null;
   }

@@ -65,6 +65,7 @@ export const agentRecord = z.object({
   running_turn_id: z.string().nullable(),
   queued_turns: z.number().int().min(0),
   pid: z.number().int().nullable().describe('The agent process running now, if any.'),
+  backend_note: z.string().nullable().describe('How its CLI runs when not the usual way (an older codex in exec mode: no permission requests, its own sandbox decides).'),
   worktree: worktreeRecord.nullable(),
   created_at: z.string(),
   updated_at: z.string(),

@@ -162,6 +162,30 @@ describe('the codex backend', () => {
     });
   });
 
+  test('an older codex without app-server: codex exec --json per turn, resumed by thread id, no permission asked (agent.info says so)', async () => {
+    const state = scratchDir();
+    await c.call('agent.create', { agent_name: 'cxo', backend: 'codex', working_directory: state, env: { FAKE_CODEX_STATE: state, FAKE_CODEX_NO_APP_SERVER: '1' } });
+    const first = await finished(c, 'cxo', (await c.call('agent.send', { agent_name: 'cxo', text: 'old school' })).turn_id!);
+    assert.equal(first.status, 'done', first.error ?? '');
+    assert.equal(first.text, 'codex heard: old school');
+    const thread = (await info(c, 'cxo')).native_session_id;
+    assert.match(thread ?? '', /\S/);
+    const ran = await finished(c, 'cxo', (await c.call('agent.send', { agent_name: 'cxo', text: '[permission shell: echo sandboxed-run] go' })).turn_id!);
+    assert.equal(ran.status, 'done', ran.error ?? '');
+    assert.equal(ran.tool_uses[0]?.name, 'shell');
+    assert.equal((await c.call('approval.list', { status: 'pending', requested_by: 'cxo' })).approvals.length, 0, 'nothing was asked');
+    const execs = argvs(state).filter((argv) => argv.includes('exec'));
+    assert.equal(execs.length, 2, 'one process per turn');
+    assert.deepEqual(execs[0]!.slice(execs[0]!.indexOf('exec')), ['exec', '--json', '--skip-git-repo-check', '--sandbox', 'workspace-write', '-']);
+    assert.deepEqual(execs[1]!.slice(-3), ['resume', thread, '-']);
+
+    const hanging = await c.call('agent.send', { agent_name: 'cxo', text: '[hang] wait' });
+    await agentWhen(c, 'cxo', (a) => a.running_turn_id === hanging.turn_id && a.pid !== null, 'the exec process running');
+    assert.match((await info(c, 'cxo')).backend_note ?? '', /codex exec .*no permission requests; Codex's own sandbox/);
+    await c.call('agent.interrupt', { agent_name: 'cxo' });
+    assert.equal((await finished(c, 'cxo', hanging.turn_id!)).status, 'interrupted');
+  });
+
   test('codex missing: the turn fails saying how to install it or where to point BRAINS_CODEX_PATH', async () => {
     const other = await startDaemon({ env: { BRAINS_CODEX_PATH: '/nonexistent/codex' } });
     try {

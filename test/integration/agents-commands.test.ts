@@ -73,9 +73,10 @@ describe('conversation commands', () => {
   test('#backend shows or switches the backend; a backend that needs more is refused', async () => {
     const dir = scratchDir();
     await c.call('agent.create', { agent_name: 'be', backend: 'echo', working_directory: dir });
-    assert.equal((await command('be', '#backend')).reply, 'backend echo (one of echo, command, claude)');
+    assert.equal((await command('be', '#backend')).reply, 'backend echo (one of echo, command, claude, codex, acp, gemini, copilot)');
     await refusedWith(c.call('agent.send', { agent_name: 'be', text: '#backend bogus' }), 'INVALID');
     await refusedWith(c.call('agent.send', { agent_name: 'be', text: '#backend command' }), 'INVALID');
+    await refusedWith(c.call('agent.send', { agent_name: 'be', text: '#backend acp' }), 'INVALID');
     const switched = await command('be', '#backend claude');
     assert.equal(switched.agent.backend, 'claude');
     assert.match(switched.reply!, /fresh session/);

@@ -65,6 +65,12 @@ const REFRESH_DELAY_MS = 50;
 const RECONNECT_DELAY_MS = 400;
 const LIST_LIMIT = 500;
 
+export interface LiveDiff {
+  turnId: string | null;
+  diff: string;
+  truncated: boolean;
+}
+
 export class Cockpit {
   private state: CockpitState = {
     connection: 'connecting',
@@ -88,6 +94,8 @@ export class Cockpit {
   private readonly listeners = new Set<() => void>();
   private readonly attentionListeners = new Set<(a: Attention) => void>();
   private readonly eventListeners = new Set<(e: SubscribedEvent) => void>();
+  /** The last whole-turn diff each agent reported live (agent.diff_updated): what D shows for an agent without a worktree. */
+  private readonly liveDiffs = new Map<string, LiveDiff>();
   private readonly stale = new Set<SliceName>();
   private readonly loading = new Set<SliceName>();
   /** Projects deleted while a slice read was under way, in order; a read drops the ones deleted after it began. */
@@ -194,6 +202,7 @@ export class Cockpit {
       if (typeof event?.seq !== 'number' || typeof event.type !== 'string') return;
       if (event.seq > this.state.lastSeq) this.state.lastSeq = event.seq;
       if (event.type === 'project.deleted' && event.subject) this.forget(event.subject);
+      if (event.type === 'agent.diff_updated') this.noteDiff(event.data);
       this.noteSeen(event.time, actorsOf(event));
       const touched = slicesFor(event.type, event.data);
       if (touched.length > 0) this.refresh(touched);
@@ -203,6 +212,17 @@ export class Cockpit {
     } catch {
       // A malformed event never takes the cockpit down; the next snapshot read is the truth anyway.
     }
+  }
+
+  /** The last diff the agent reported live in this cockpit's lifetime, if any. */
+  liveDiff(agentName: string): LiveDiff | null {
+    return this.liveDiffs.get(agentName) ?? null;
+  }
+
+  private noteDiff(data: unknown): void {
+    const d = data as { agent_name?: unknown; turn_id?: unknown; diff?: unknown; truncated?: unknown } | null;
+    if (typeof d?.agent_name !== 'string' || typeof d.diff !== 'string') return;
+    this.liveDiffs.set(d.agent_name, { turnId: typeof d.turn_id === 'string' ? d.turn_id : null, diff: d.diff, truncated: d.truncated === true });
   }
 
   /** A deleted project leaves every pane at once; the reads its event asks for then confirm it. */

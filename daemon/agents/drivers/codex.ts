@@ -7,6 +7,10 @@ import { CliChild, type ChildExit } from './cli-child.js';
 import { LineRpc, type RpcAnswer, type RpcId } from './line-rpc.js';
 import { appServerArgs, approvalDecision, readApprovalRequest, readNotification, threadParams, turnParams } from './codex-protocol.js';
 import { isRecord } from './tool-summary.js';
+import { CodexExecSession } from './codex-exec.js';
+
+/** The CLI has no app-server subcommand (a Codex older than it): the driver falls back to codex exec. */
+class NoAppServer extends Error {}
 
 export interface CodexDriverOptions {
   /** BRAINS_CODEX_PATH of the daemon; otherwise `codex` is looked up on the agent's own PATH. */
@@ -34,8 +38,15 @@ export class CodexDriver implements AgentDriver {
     if (!binary) throw new DriverStartError('codex not found: install the Codex CLI (npm i -g @openai/codex) or set BRAINS_CODEX_PATH', 'NOT_FOUND');
     const isDirectory = await stat(spec.workingDirectory).then((s) => s.isDirectory(), () => false);
     if (!isDirectory) throw new DriverStartError(`working directory ${spec.workingDirectory} is not a directory`, 'INVALID');
-    const session = new CodexSession(spec, this.options.log ?? (() => {}), this.options.interruptGraceMs ?? 5000);
-    await session.open(binary, this.options.startTimeoutMs ?? 60_000, this.options.version ?? '0');
+    const log = this.options.log ?? (() => {});
+    const session = new CodexSession(spec, log, this.options.interruptGraceMs ?? 5000);
+    try {
+      await session.open(binary, this.options.startTimeoutMs ?? 60_000, this.options.version ?? '0');
+    } catch (error) {
+      if (!(error instanceof NoAppServer)) throw error;
+      log(`codex: ${binary} has no app-server (${error.message}); ${spec.agentName} runs on codex exec, one process per turn`);
+      return new CodexExecSession(spec, binary, spec.nativeSessionId, log);
+    }
     return session;
   }
 }
@@ -100,6 +111,11 @@ class CodexSession implements DriverSession {
       onNotification: (method, params) => this.onNotification(method, params),
     });
     const initialized = await this.rpc.request('initialize', { clientInfo: { name: 'brains', title: 'brains', version } }, timeoutMs);
+    if (!initialized && this.gone) {
+      await this.child.waitForExit(1000);
+      const said = this.child.stderrTail;
+      if (/unrecognized subcommand|unexpected argument 'app-server'|invalid value 'app-server'/.test(said)) throw new NoAppServer(said.split('\n')[0] ?? said);
+    }
     if (!initialized || initialized.error) this.failStart('initialize', initialized, timeoutMs);
     this.rpc.notify('initialized');
     let resuming = this.threadId !== null;

@@ -3,7 +3,7 @@ import type { AgentRecord } from '../../../rpc/contract/agents.js';
 import type { AgentChange } from '../../store/agents.js';
 import type { PlaneDeps } from '../shared/deps.js';
 import { agentRecordOf, requireAgent } from './records.js';
-import { checkCommand, checkEnv, checkSystemPrompt, requireDirectory } from './settings.js';
+import { COMMAND_BACKENDS, checkCommand, checkEnv, checkSystemPrompt, requireDirectory } from './settings.js';
 
 export interface AgentChanges {
   backend?: string;
@@ -23,7 +23,7 @@ export function changeAgent(deps: PlaneDeps, agentName: string, changes: AgentCh
   checkEnv(changes.env);
   checkSystemPrompt(changes.system_prompt);
   const backend = changes.backend ?? current.backend;
-  const command = changes.command !== undefined ? changes.command : backend === 'command' ? (current.command === null ? null : (JSON.parse(current.command) as string[])) : null;
+  const command = changes.command !== undefined ? changes.command : COMMAND_BACKENDS.has(backend) ? (current.command === null ? null : (JSON.parse(current.command) as string[])) : null;
   checkCommand(backend, command);
   const change: AgentChange = {};
   if (changes.backend !== undefined && changes.backend !== current.backend) change.backend = changes.backend;

@@ -15,7 +15,7 @@ export const clip = (text: string, max = EVENT_TEXT_CHARS): string => (text.leng
 
 export function agentRecordOf(store: Store, row: AgentRow, control: AgentControl | undefined): AgentRecord {
   const open = store.agents.countOpen(row.agent_name);
-  const live = control?.live(row.agent_name) ?? { pid: null, runningTurnNo: null };
+  const live = control?.live(row.agent_name) ?? { pid: null, runningTurnNo: null, note: null };
   return {
     agent_name: row.agent_name,
     backend: row.backend as AgentRecord['backend'],
@@ -34,6 +34,7 @@ export function agentRecordOf(store: Store, row: AgentRow, control: AgentControl
     running_turn_id: live.runningTurnNo !== null ? turnIdOf(live.runningTurnNo) : null,
     queued_turns: open.queued,
     pid: live.pid,
+    backend_note: live.note,
     worktree: worktreeOf(row),
     created_at: row.created_at,
     updated_at: row.updated_at,

@@ -51,7 +51,7 @@ export function checkSystemPrompt(prompt: string | null | undefined): void {
 
 /** The command backend needs a command line; the others must not be given one they would ignore. */
 /** The backends that run the command line a person gives them. */
-const COMMAND_BACKENDS = new Set(['command', 'acp']);
+export const COMMAND_BACKENDS: ReadonlySet<string> = new Set(['command', 'acp']);
 
 export function checkCommand(backend: string, command: readonly string[] | null | undefined): void {
   if (backend === 'command' && (command === null || command === undefined)) {

@@ -34,7 +34,7 @@ export interface AgentControl {
   /** The agent was removed: end its process now. */
   removed(agentName: string): void;
   /** What only the runtime knows: the process running now and the turn it runs. */
-  live(agentName: string): { pid: number | null; runningTurnNo: number | null };
+  live(agentName: string): { pid: number | null; runningTurnNo: number | null; note: string | null };
 }
 
 /** What the schedules plane asks of the scheduler (a service the planes never import): it lives in daemon/scheduler. */
