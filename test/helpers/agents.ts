@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { after } from 'node:test';
 import type { BrainsClient, SubscribedEvent } from '../../rpc/client.js';
 import type { AgentRecord, TurnRecord } from '../../rpc/contract/agents.js';
+import type { ApprovalSummary } from '../../rpc/contract/approvals.js';
 import { waitFor } from './daemon.js';
 
 /** The fake claude CLI (run from its source: it is plain JS). */
@@ -167,4 +168,18 @@ export async function withSetting<T>(c: BrainsClient, key: string, value: number
   } finally {
     await c.callRaw('config.set', { key, value: previous });
   }
+}
+
+/** The agent's pending permission approval, once it is there. */
+export async function pendingPermission(c: BrainsClient, agentName: string): Promise<ApprovalSummary> {
+  let found: ApprovalSummary | undefined;
+  await waitFor(
+    async () => {
+      found = (await c.call('approval.list', { status: 'pending', requested_by: agentName })).approvals.find((a) => a.kind === 'permission');
+      return found !== undefined;
+    },
+    AGENT_WAIT_MS,
+    `${agentName}'s permission request`,
+  );
+  return found!;
 }

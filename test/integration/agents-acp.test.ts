@@ -9,8 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { startDaemon, waitFor } from '../helpers/daemon.js';
 import { withDaemon } from '../helpers/with-daemon.js';
 import { refusedWith } from '../helpers/rpc-assert.js';
-import { AGENT_WAIT_MS, EventTap, agentWhen, finished, info, scratchDir, withSetting } from '../helpers/agents.js';
-import type { ApprovalSummary } from '../../rpc/contract/approvals.js';
+import { AGENT_WAIT_MS, EventTap, agentWhen, pendingPermission, finished, info, scratchDir, withSetting } from '../helpers/agents.js';
 import type { BrainsClient } from '../../rpc/client.js';
 
 const FAKE_ACP = fileURLToPath(new URL('../../../test/fixtures/fake-acp.mjs', import.meta.url));
@@ -32,18 +31,6 @@ async function acpAgent(c: BrainsClient, agentName: string, backend: 'gemini' | 
   return state;
 }
 
-async function pendingPermission(c: BrainsClient, agentName: string): Promise<ApprovalSummary> {
-  let found: ApprovalSummary | undefined;
-  await waitFor(
-    async () => {
-      found = (await c.call('approval.list', { status: 'pending', requested_by: agentName })).approvals.find((a) => a.kind === 'permission');
-      return found !== undefined;
-    },
-    AGENT_WAIT_MS,
-    `${agentName}'s permission request`,
-  );
-  return found!;
-}
 
 /** What brains chose in each session/request_permission, in order. */
 const outcomes = (state: string): unknown[] => sentToAgent(state).filter((m) => m.id !== undefined && m.method === undefined && m.result?.outcome !== undefined).map((m) => m.result.outcome);

@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDaemon, waitFor } from '../helpers/daemon.js';
 import { withDaemon } from '../helpers/with-daemon.js';
-import { AGENT_WAIT_MS, EventTap, agentWhen, finished, info, scratchDir, withSetting } from '../helpers/agents.js';
-import type { ApprovalSummary } from '../../rpc/contract/approvals.js';
+import { AGENT_WAIT_MS, EventTap, agentWhen, pendingPermission, finished, info, scratchDir, withSetting } from '../helpers/agents.js';
 import type { BrainsClient } from '../../rpc/client.js';
 
 const FAKE_CODEX = fileURLToPath(new URL('../../../test/fixtures/fake-codex.mjs', import.meta.url));
@@ -39,18 +38,6 @@ async function codexAgent(c: BrainsClient, agentName: string): Promise<string> {
   return state;
 }
 
-async function pendingPermission(c: BrainsClient, agentName: string): Promise<ApprovalSummary> {
-  let found: ApprovalSummary | undefined;
-  await waitFor(
-    async () => {
-      found = (await c.call('approval.list', { status: 'pending', requested_by: agentName })).approvals.find((a) => a.kind === 'permission');
-      return found !== undefined;
-    },
-    AGENT_WAIT_MS,
-    `${agentName}'s permission request`,
-  );
-  return found!;
-}
 
 /** The answers brains gave to Codex's approval requests, in order. */
 const decisions = (state: string): unknown[] => sentToCodex(state).filter((m) => m.id !== undefined && m.method === undefined && m.result?.decision !== undefined).map((m) => m.result);

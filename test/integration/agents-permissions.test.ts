@@ -4,11 +4,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { waitFor } from '../helpers/daemon.js';
 import { withDaemon } from '../helpers/with-daemon.js';
 import { eventsSince, headSeq } from '../helpers/rpc-assert.js';
-import { AGENT_WAIT_MS, FAKE_CLAUDE, agentWhen, finished, info, permissionAnswers, scratchDir, turnOf, withSetting } from '../helpers/agents.js';
-import type { ApprovalSummary } from '../../rpc/contract/approvals.js';
+import { FAKE_CLAUDE, pendingPermission as pendingPermissionOf, agentWhen, finished, info, permissionAnswers, scratchDir, turnOf, withSetting } from '../helpers/agents.js';
 
 const { client: c } = withDaemon({ env: { BRAINS_CLAUDE_PATH: FAKE_CLAUDE } });
 
@@ -18,19 +16,7 @@ async function claudeAgent(agentName: string): Promise<string> {
   return state;
 }
 
-/** The agent's pending permission approval, once it is there. */
-async function pendingPermission(agentName: string): Promise<ApprovalSummary> {
-  let found: ApprovalSummary | undefined;
-  await waitFor(
-    async () => {
-      found = (await c.call('approval.list', { status: 'pending', requested_by: agentName })).approvals.find((a) => a.kind === 'permission');
-      return found !== undefined;
-    },
-    AGENT_WAIT_MS,
-    `${agentName}'s permission request`,
-  );
-  return found!;
-}
+const pendingPermission = (agentName: string) => pendingPermissionOf(c, agentName);
 
 /** The fake's can_use_tool answers must have exactly this shape. */
 function answerShape(response: Record<string, unknown>) {

@@ -145,6 +145,8 @@ describe('agent worktrees', () => {
     await invalidParams(c.call('agent.remove', { agent_name: 'x4', force: 1 as unknown as boolean }));
     await invalidParams(c.call('agent.diff', { agent_name: 'x4', path: '/' } as never));
     await invalidParams(c.call('agent.diff', {} as never));
+    for (const agent_name of ['x'.repeat(300), '../../etc/passwd', 'a b', '']) await invalidParams(c.call('agent.diff', { agent_name }));
+    await invalidParams(c.call('agent.remove', { agent_name: 'x'.repeat(300), force: true }));
 
     git(repo, 'branch', 'brains/x5');
     const taken = await refusedWith(c.call('agent.create', { agent_name: 'x5', backend: 'echo', working_directory: repo, worktree: true }), 'CONFLICT');

@@ -1,8 +1,8 @@
 // The Agent Client Protocol (ACP, v1) as pure functions: the command line of each preset, the brains MCP server as a
 // session's mcpServers entry, what session/update and session/request_permission mean to the runtime, and the answers.
-import { readFileSync } from 'node:fs';
 import type { AgentSpec, DriverEvent, PermissionAnswer, TurnUsage } from '../driver.js';
 import { isRecord } from './tool-summary.js';
+import { brainsMcpServer } from './mcp-server.js';
 
 export const ACP_PROTOCOL_VERSION = 1;
 
@@ -20,16 +20,9 @@ export function presetArgs(spec: AgentSpec): string[] {
 
 /** brains mcp as an ACP stdio MCP server (env as name/value pairs: it travels over the pipe, never on a command line). */
 export function mcpServers(mcpConfigPath: string | null): unknown[] {
-  if (!mcpConfigPath) return [];
-  let server: unknown;
-  try {
-    server = (JSON.parse(readFileSync(mcpConfigPath, 'utf8')) as { mcpServers?: { brains?: unknown } }).mcpServers?.brains;
-  } catch {
-    return [];
-  }
-  if (!isRecord(server) || typeof server.command !== 'string' || !Array.isArray(server.args)) return [];
-  const env = isRecord(server.env) ? Object.entries(server.env).filter((e): e is [string, string] => typeof e[1] === 'string') : [];
-  return [{ name: 'brains', command: server.command, args: server.args.filter((a): a is string => typeof a === 'string'), env: env.map(([name, value]) => ({ name, value })) }];
+  const server = brainsMcpServer(mcpConfigPath);
+  if (!server) return [];
+  return [{ name: 'brains', command: server.command, args: server.args, env: Object.entries(server.env).map(([name, value]) => ({ name, value })) }];
 }
 
 export function initializeParams(version: string): Record<string, unknown> {

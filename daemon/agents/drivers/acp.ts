@@ -5,6 +5,7 @@ import { stat } from 'node:fs/promises';
 import { DriverStartError, type AgentDriver, type AgentSpec, type DriverEvent, type DriverSession, type PermissionAnswer, type TurnOutcome } from '../driver.js';
 import { findProgram } from './find-program.js';
 import { CliChild, type ChildExit } from './cli-child.js';
+import { CliSession } from './cli-session.js';
 import { LineRpc, type RpcAnswer, type RpcId } from './line-rpc.js';
 import { ACP_PRESETS, CANCELLED_PERMISSION, initializeParams, isTransientCode, mcpServers, permissionOutcome, presetArgs, readPermissionRequest, readUpdate, stopOutcome, usageOf, type AcpOption, type AcpPreset } from './acp-protocol.js';
 import { isRecord } from './tool-summary.js';
@@ -50,36 +51,30 @@ export class AcpDriver implements AgentDriver {
   }
 }
 
-interface RunningTurn {
-  onEvent: (event: DriverEvent) => void;
-  resolve: (outcome: TurnOutcome) => void;
-  done: Promise<void>;
-  deltas: string[];
-  bytes: number;
-  interrupted: boolean;
-  finished: boolean;
-}
-
-class AcpSession implements DriverSession {
-  private child: CliChild | null = null;
+class AcpSession extends CliSession implements DriverSession {
+  protected readonly maxOutputBytes: number;
   private rpc: LineRpc | null = null;
   private sessionId: string | null = null;
-  private turnState: RunningTurn | null = null;
-  private gone: string | null = null;
-  private stopping = false;
   private readonly permissions = new Map<string, { rpcId: RpcId; options: AcpOption[] }>();
   private readonly seenToolCalls = new Set<string>();
   private permissionCount = 0;
 
   constructor(
     private readonly spec: AgentSpec,
-    private readonly name: string,
-    private readonly log: (msg: string) => void,
+    protected readonly name: string,
+    log: (msg: string) => void,
     private readonly interruptGraceMs: number,
-  ) {}
+  ) {
+    super(log);
+    this.maxOutputBytes = spec.maxOutputBytes;
+  }
 
-  get pid(): number | null {
-    return this.child?.running ? this.child.pid : null;
+  protected nativeSessionId(): string | null {
+    return this.sessionId;
+  }
+
+  protected dropPending(): void {
+    this.permissions.clear();
   }
 
   async open(binary: string, args: string[], timeoutMs: number, version: string): Promise<void> {
@@ -135,16 +130,11 @@ class AcpSession implements DriverSession {
   }
 
   turn(text: string, onEvent: (event: DriverEvent) => void): Promise<TurnOutcome> {
-    if (this.gone || !this.rpc || !this.sessionId) {
-      return Promise.resolve({ status: 'error', text: '', transient: true, error: `the ${this.name} session is gone (${this.gone ?? 'not started'}); start it again` });
-    }
-    if (this.turnState) return Promise.resolve({ status: 'error', text: '', error: 'a turn is already running in this session' });
-    let resolve!: (outcome: TurnOutcome) => void;
-    const outcome = new Promise<TurnOutcome>((r) => (resolve = r));
-    const state: RunningTurn = { onEvent, resolve, done: outcome.then(() => undefined), deltas: [], bytes: 0, interrupted: false, finished: false };
-    this.turnState = state;
+    const begun = this.begin(onEvent, {});
+    if (!('turn' in begun)) return Promise.resolve(begun);
+    const { turn: state, outcome } = begun;
     // A prompt runs as long as the agent works; the runtime's turn clock ends one that runs too long.
-    void this.rpc.request('session/prompt', { sessionId: this.sessionId, prompt: [{ type: 'text', text }] }, 2 ** 31 - 1).then((answer) => {
+    void this.rpc!.request('session/prompt', { sessionId: this.sessionId, prompt: [{ type: 'text', text }] }, 2 ** 31 - 1).then((answer) => {
       if (state.finished) return;
       const streamed = state.deltas.join('');
       if (!answer) return this.finish({ status: 'error', text: streamed, error: this.gone ?? `${this.name} stopped answering`, transient: true });
@@ -175,30 +165,7 @@ class AcpSession implements DriverSession {
     this.rpc.notify('session/cancel', { sessionId: this.sessionId });
     for (const { rpcId } of this.permissions.values()) this.rpc.respond(rpcId, CANCELLED_PERMISSION);
     this.permissions.clear();
-    const ended = await Promise.race([turn.done.then(() => true), delay(this.interruptGraceMs).then(() => false)]);
-    if (ended) return;
-    this.log(`${this.name}: the turn did not end within ${this.interruptGraceMs} ms of session/cancel; killing its process tree`);
-    this.finish({ status: 'interrupted', text: turn.deltas.join(''), error: `${this.name} did not stop when cancelled; its process was killed` });
-    this.markGone('killed after an interrupt');
-    this.child?.signal('SIGKILL');
-  }
-
-  async stop(graceMs: number): Promise<void> {
-    const child = this.child;
-    if (!child?.running) return;
-    this.stopping = true;
-    child.closeStdin();
-    if (await child.waitForExit(graceMs / 2)) return;
-    child.signal('SIGTERM');
-    if (await child.waitForExit(graceMs / 2)) return;
-    child.signal('SIGKILL');
-    await child.waitForExit();
-  }
-
-  kill(reason: string): void {
-    this.finish({ status: 'error', text: this.turnState?.deltas.join('') ?? '', error: reason });
-    this.markGone(reason);
-    this.child?.signal('SIGKILL');
+    await this.awaitInterrupt(turn, this.interruptGraceMs, 'cancelled');
   }
 
   private onRequest(id: RpcId, method: string, params: unknown): void {
@@ -221,50 +188,9 @@ class AcpSession implements DriverSession {
     for (const event of readUpdate(params, this.seenToolCalls)) this.deliver(event);
   }
 
-  private deliver(event: DriverEvent): void {
-    const turn = this.turnState;
-    if (!turn) return;
-    if (event.type === 'text') turn.deltas.push(event.delta);
-    turn.onEvent(event);
-  }
-
-  private countBytes(bytes: number): void {
-    const turn = this.turnState;
-    if (!turn) return;
-    turn.bytes += bytes;
-    if (turn.bytes <= this.spec.maxOutputBytes) return;
-    this.finish({ status: 'error', text: turn.deltas.join(''), error: `output over ${this.spec.maxOutputBytes} bytes` });
-    this.markGone('its turn printed too much');
-    this.child?.signal('SIGKILL');
-  }
-
-  private onExit(exit: ChildExit): void {
-    const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
-    this.markGone(`${this.name} exited (${how})`);
+  protected override onExit(exit: ChildExit): void {
     this.rpc?.close();
-    if (this.turnState && !this.turnState.finished) {
-      const tail = this.child?.stderrTail;
-      const error = this.stopping ? `${this.name} was stopped` : `${this.name} exited (${how})${tail ? `: ${tail}` : ''}`;
-      this.finish({ status: 'error', text: this.turnState.deltas.join(''), error, transient: !this.stopping });
-    }
-  }
-
-  private finish(outcome: TurnOutcome): void {
-    const turn = this.turnState;
-    if (!turn || turn.finished) return;
-    turn.finished = true;
-    this.turnState = null;
-    this.permissions.clear();
-    if (this.sessionId) outcome.nativeSessionId = this.sessionId;
-    turn.resolve(outcome);
-  }
-
-  private markGone(reason: string): void {
-    this.gone ??= reason;
-    this.permissions.clear();
+    super.onExit(exit);
   }
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}

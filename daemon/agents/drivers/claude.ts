@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import { DriverStartError, type AgentDriver, type AgentSpec, type DriverEvent, type DriverSession, type PermissionAnswer, type TurnOutcome } from '../driver.js';
 import { findProgram } from './find-program.js';
 import { CliChild, type ChildExit } from './cli-child.js';
+import { delay, stopGracefully } from './cli-session.js';
 import {
   claudeArgs,
   encodeControlError,
@@ -136,15 +137,9 @@ class ClaudeSession implements DriverSession {
   }
 
   async stop(graceMs: number): Promise<void> {
-    const child = this.child;
-    if (!child?.running) return;
+    if (!this.child?.running) return;
     this.stopping = true;
-    child.closeStdin();
-    if (await child.waitForExit(graceMs / 2)) return;
-    child.signal('SIGTERM');
-    if (await child.waitForExit(graceMs / 2)) return;
-    child.signal('SIGKILL');
-    await child.waitForExit();
+    await stopGracefully(this.child, graceMs);
   }
 
   kill(reason: string): void {
@@ -250,8 +245,4 @@ class ClaudeSession implements DriverSession {
     this.controlWaiters.delete(requestId);
     return result;
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

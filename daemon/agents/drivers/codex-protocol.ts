@@ -1,8 +1,8 @@
 // `codex app-server`'s protocol as pure functions: the command line (brains mcp given as -c overrides, the token passed
 // by name only), the thread and turn requests, and what its notifications and approval requests mean to the runtime.
-import { readFileSync } from 'node:fs';
 import type { AgentSpec, DriverEvent, PermissionAnswer, TurnUsage } from '../driver.js';
 import { isRecord } from './tool-summary.js';
+import { brainsMcpServer } from './mcp-server.js';
 
 /** Variables brains mcp needs from the agent's environment; Codex passes an MCP server only those it is told to. */
 const MCP_ENV_NAMES = ['BRAINS_HOME', 'BRAINS_SOCKET', 'BRAINS_TOOL', 'BRAINS_AGENT', 'BRAINS_AGENT_TOKEN'];
@@ -12,16 +12,9 @@ const toml = (value: string | readonly string[]): string => JSON.stringify(value
 
 /** -c overrides that start brains mcp as Codex's MCP server `brains`, read from the agent's MCP config file. */
 export function mcpOverrides(mcpConfigPath: string | null): string[] {
-  if (!mcpConfigPath) return [];
-  let server: unknown;
-  try {
-    server = (JSON.parse(readFileSync(mcpConfigPath, 'utf8')) as { mcpServers?: { brains?: unknown } }).mcpServers?.brains;
-  } catch {
-    return [];
-  }
-  if (!isRecord(server) || typeof server.command !== 'string' || !Array.isArray(server.args)) return [];
-  const args = server.args.filter((arg): arg is string => typeof arg === 'string');
-  return ['-c', `mcp_servers.brains.command=${toml(server.command)}`, '-c', `mcp_servers.brains.args=${toml(args)}`, '-c', `mcp_servers.brains.env_vars=${toml(MCP_ENV_NAMES)}`];
+  const server = brainsMcpServer(mcpConfigPath);
+  if (!server) return [];
+  return ['-c', `mcp_servers.brains.command=${toml(server.command)}`, '-c', `mcp_servers.brains.args=${toml(server.args)}`, '-c', `mcp_servers.brains.env_vars=${toml(MCP_ENV_NAMES)}`];
 }
 
 export function appServerArgs(spec: AgentSpec): string[] {

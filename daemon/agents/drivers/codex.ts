@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import { DriverStartError, type AgentDriver, type AgentSpec, type DriverEvent, type DriverSession, type PermissionAnswer, type TurnOutcome, type TurnUsage } from '../driver.js';
 import { findProgram } from './find-program.js';
 import { CliChild, type ChildExit } from './cli-child.js';
+import { CliSession, type RunningTurn } from './cli-session.js';
 import { LineRpc, type RpcAnswer, type RpcId } from './line-rpc.js';
 import { appServerArgs, approvalDecision, readApprovalRequest, readNotification, threadParams, turnParams } from './codex-protocol.js';
 import { isRecord } from './tool-summary.js';
@@ -51,40 +52,37 @@ export class CodexDriver implements AgentDriver {
   }
 }
 
-interface RunningTurn {
-  onEvent: (event: DriverEvent) => void;
-  resolve: (outcome: TurnOutcome) => void;
-  done: Promise<void>;
+interface CodexTurn extends RunningTurn {
   turnId: string | null;
-  deltas: string[];
   messages: string[];
   usage?: TurnUsage;
-  bytes: number;
-  interrupted: boolean;
-  finished: boolean;
 }
 
-class CodexSession implements DriverSession {
-  private child: CliChild | null = null;
+class CodexSession extends CliSession<CodexTurn> implements DriverSession {
+  protected readonly name = 'codex';
+  protected readonly maxOutputBytes: number;
   private rpc: LineRpc | null = null;
   private threadId: string | null;
-  private turnState: RunningTurn | null = null;
-  private gone: string | null = null;
-  private stopping = false;
   /** Approval requests waiting for the operator: our request id -> Codex's JSON-RPC id. */
   private readonly approvals = new Map<string, RpcId>();
   private approvalCount = 0;
 
   constructor(
     private readonly spec: AgentSpec,
-    private readonly log: (msg: string) => void,
+    log: (msg: string) => void,
     private readonly interruptGraceMs: number,
   ) {
+    super(log);
     this.threadId = spec.nativeSessionId;
+    this.maxOutputBytes = spec.maxOutputBytes;
   }
 
-  get pid(): number | null {
-    return this.child?.running ? this.child.pid : null;
+  protected nativeSessionId(): string | null {
+    return this.threadId;
+  }
+
+  protected dropPending(): void {
+    this.approvals.clear();
   }
 
   async open(binary: string, timeoutMs: number, version: string): Promise<void> {
@@ -143,15 +141,10 @@ class CodexSession implements DriverSession {
   }
 
   turn(text: string, onEvent: (event: DriverEvent) => void): Promise<TurnOutcome> {
-    if (this.gone || !this.rpc || !this.threadId) {
-      return Promise.resolve({ status: 'error', text: '', transient: true, error: `the codex session is gone (${this.gone ?? 'not started'}); start it again` });
-    }
-    if (this.turnState) return Promise.resolve({ status: 'error', text: '', error: 'a turn is already running in this session' });
-    let resolve!: (outcome: TurnOutcome) => void;
-    const outcome = new Promise<TurnOutcome>((r) => (resolve = r));
-    const state: RunningTurn = { onEvent, resolve, done: outcome.then(() => undefined), turnId: null, deltas: [], messages: [], bytes: 0, interrupted: false, finished: false };
-    this.turnState = state;
-    void this.rpc.request('turn/start', turnParams(this.threadId, text), REQUEST_TIMEOUT_MS).then((answer) => {
+    const begun = this.begin(onEvent, { turnId: null, messages: [] });
+    if (!('turn' in begun)) return Promise.resolve(begun);
+    const { turn: state, outcome } = begun;
+    void this.rpc!.request('turn/start', turnParams(this.threadId!, text), REQUEST_TIMEOUT_MS).then((answer) => {
       if (state.finished) return;
       if (answer?.error) return this.finish({ status: 'error', text: '', error: `codex refused the turn: ${answer.error.message}` });
       if (!answer) return this.finish({ status: 'error', text: state.deltas.join(''), error: this.gone ?? `codex did not start the turn within ${REQUEST_TIMEOUT_MS} ms`, transient: true });
@@ -176,30 +169,7 @@ class CodexSession implements DriverSession {
     if (!turn || turn.finished || !this.rpc) return;
     turn.interrupted = true;
     if (turn.turnId && this.threadId) void this.rpc.request('turn/interrupt', { threadId: this.threadId, turnId: turn.turnId }, this.interruptGraceMs);
-    const ended = await Promise.race([turn.done.then(() => true), delay(this.interruptGraceMs).then(() => false)]);
-    if (ended) return;
-    this.log(`codex: the turn did not end within ${this.interruptGraceMs} ms of an interrupt; killing its process tree`);
-    this.finish({ status: 'interrupted', text: turn.deltas.join(''), error: 'codex did not stop when interrupted; its process was killed' });
-    this.markGone('killed after an interrupt');
-    this.child?.signal('SIGKILL');
-  }
-
-  async stop(graceMs: number): Promise<void> {
-    const child = this.child;
-    if (!child?.running) return;
-    this.stopping = true;
-    child.closeStdin();
-    if (await child.waitForExit(graceMs / 2)) return;
-    child.signal('SIGTERM');
-    if (await child.waitForExit(graceMs / 2)) return;
-    child.signal('SIGKILL');
-    await child.waitForExit();
-  }
-
-  kill(reason: string): void {
-    this.finish({ status: 'error', text: this.turnState?.deltas.join('') ?? '', error: reason });
-    this.markGone(reason);
-    this.child?.signal('SIGKILL');
+    await this.awaitInterrupt(turn, this.interruptGraceMs, 'interrupted');
   }
 
   private onRequest(id: RpcId, method: string, params: unknown): void {
@@ -225,7 +195,6 @@ class CodexSession implements DriverSession {
     for (const event of notice.events) this.deliver(event);
     if (notice.diff !== undefined) this.deliver({ type: 'diff', diff: notice.diff });
     if (!notice.end) return;
-    this.approvals.clear();
     const text = turn.messages.length > 0 ? turn.messages.join('\n\n') : turn.deltas.join('');
     const outcome: TurnOutcome =
       notice.end.status === 'interrupted' || turn.interrupted
@@ -237,49 +206,9 @@ class CodexSession implements DriverSession {
     this.finish(outcome);
   }
 
-  private deliver(event: DriverEvent): void {
-    const turn = this.turnState;
-    if (!turn) return;
-    if (event.type === 'text') turn.deltas.push(event.delta);
-    turn.onEvent(event);
-  }
-
-  private countBytes(bytes: number): void {
-    const turn = this.turnState;
-    if (!turn) return;
-    turn.bytes += bytes;
-    if (turn.bytes <= this.spec.maxOutputBytes) return;
-    this.finish({ status: 'error', text: turn.deltas.join(''), error: `output over ${this.spec.maxOutputBytes} bytes` });
-    this.markGone('its turn printed too much');
-    this.child?.signal('SIGKILL');
-  }
-
-  private onExit(exit: ChildExit): void {
-    const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
-    this.markGone(`codex exited (${how})`);
+  protected override onExit(exit: ChildExit): void {
     this.rpc?.close();
-    if (this.turnState && !this.turnState.finished) {
-      const tail = this.child?.stderrTail;
-      const error = this.stopping ? 'codex was stopped' : `codex exited (${how})${tail ? `: ${tail}` : ''}`;
-      this.finish({ status: 'error', text: this.turnState.deltas.join(''), error, transient: !this.stopping });
-    }
-  }
-
-  private finish(outcome: TurnOutcome): void {
-    const turn = this.turnState;
-    if (!turn || turn.finished) return;
-    turn.finished = true;
-    this.turnState = null;
-    if (this.threadId) outcome.nativeSessionId = this.threadId;
-    turn.resolve(outcome);
-  }
-
-  private markGone(reason: string): void {
-    this.gone ??= reason;
-    this.approvals.clear();
+    super.onExit(exit);
   }
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
