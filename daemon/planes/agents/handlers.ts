@@ -107,7 +107,7 @@ export function agentsHandlers(deps: PlaneDeps): HandlersFor<typeof agentsMethod
         if (uncommitted.length > 0) {
           throw new BrainsError(
             'CONFLICT',
-            `${agent_name}'s worktree ${worktree.path} has ${uncommitted.length} uncommitted change${uncommitted.length === 1 ? '' : 's'} (${uncommitted.slice(0, 3).map((line) => line.slice(3)).join(', ')}${uncommitted.length > 3 ? ', …' : ''}); commit them on ${worktree.branch}, or pass force: true to drop them`,
+            `${agent_name}'s worktree ${worktree.path} has ${uncommitted.length} uncommitted change${uncommitted.length === 1 ? '' : 's'} (${uncommitted.slice(0, 3).map((line) => line.slice(3)).join(', ')}${uncommitted.length > 3 ? ', …' : ''}); commit ${uncommitted.length === 1 ? 'it' : 'them'} on ${worktree.branch}, or pass force: true to drop ${uncommitted.length === 1 ? 'it' : 'them'}`,
             { agent_name, path: worktree.path, uncommitted: uncommitted.length },
           );
         }
