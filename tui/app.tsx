@@ -110,6 +110,24 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
   const [composeHistory, setComposeHistory] = useState<readonly string[]>([]);
   const [paletteHistory, setPaletteHistory] = useState<readonly string[]>([]);
   const methods = useRef<MethodInfo[] | null>(null);
+  const methodsLoading = useRef<Promise<MethodInfo[]> | null>(null);
+  /** The contract's methods for the palette, read once per cockpit (as soon as it is connected, so Tab never waits). */
+  const loadMethods = (): Promise<MethodInfo[]> => {
+    if (methods.current) return Promise.resolve(methods.current);
+    if (!methodsLoading.current && cockpit.rpc) {
+      methodsLoading.current = cockpit.rpc.call('system.methods', {}).then(
+        (described) => (methods.current = methodInfos(described)),
+        () => {
+          methodsLoading.current = null;
+          return [];
+        },
+      );
+    }
+    return methodsLoading.current ?? Promise.resolve([]);
+  };
+  useEffect(() => {
+    if (state.connection === 'live') void loadMethods();
+  }, [state.connection === 'live']);
   const layout = layoutFor(size.columns, size.rows, focus, only);
   const visible = visiblePanes(layout);
   const countsDown = visible.includes('locks') || visible.includes('sessions') || visible.includes('approvals') || visible.includes('inbox');
@@ -225,12 +243,7 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
 
   const openPalette = () => {
     setMode({ kind: 'palette', editor: emptyEditor(paletteHistory), options: [] });
-    if (!methods.current && cockpit.rpc) {
-      void cockpit.rpc.call('system.methods', {}).then(
-        (described) => (methods.current = methodInfos(described)),
-        () => {},
-      );
-    }
+    void loadMethods();
   };
 
   const decide = async (report: Report, decision: Decision, comment?: string, chosen?: ApprovalSummary) => {
@@ -429,8 +442,15 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
     }
     if (EDITING.has(mode.kind) && 'editor' in mode) {
       if (mode.kind === 'palette' && name === 'tab') {
-        const offer = completions(mode.editor.text, methods.current ?? []);
-        return setMode({ ...mode, editor: { ...mode.editor, text: offer.replace, cursor: offer.replace.length }, options: offer.options.slice(0, 8) });
+        const complete = (list: MethodInfo[]) => {
+          const current = modeRef.current;
+          if (current.kind !== 'palette') return;
+          const offer = completions(current.editor.text, list);
+          setMode({ ...current, editor: { ...current.editor, text: offer.replace, cursor: offer.replace.length }, options: offer.options.slice(0, 8) });
+        };
+        if (methods.current) return complete(methods.current);
+        void loadMethods().then(complete);
+        return;
       }
       const outcome = editKey(mode.editor, name, input, { multiline: mode.kind === 'compose' || mode.kind === 'reply' });
       if (outcome.kind === 'cancel') return setMode({ kind: 'normal' });
