@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { DriverStartError, type AgentDriver, type AgentSpec, type DriverEvent, type DriverSession, type PermissionAnswer, type TurnOutcome } from '../driver.js';
 import { findProgram } from './find-program.js';
 import { CliChild, type ChildExit } from './cli-child.js';
-import { delay, stopGracefully } from './cli-session.js';
+import { CliSession, delay } from './cli-session.js';
 import {
   claudeArgs,
   encodeControlError,
@@ -43,26 +43,14 @@ export class ClaudeDriver implements AgentDriver {
   }
 }
 
-interface RunningTurn {
-  onEvent: (event: DriverEvent) => void;
-  resolve: (outcome: TurnOutcome) => void;
-  done: Promise<void>;
-  deltas: string[];
-  bytes: number;
-  interrupted: boolean;
-  finished: boolean;
-}
-
 interface ControlWaiter {
   resolve: (response: NonNullable<ParsedLine['controlResponse']> | null) => void;
 }
 
-class ClaudeSession implements DriverSession {
-  private child: CliChild | null = null;
-  private turnState: RunningTurn | null = null;
-  private gone: string | null = null;
-  private stopping = false;
-  private nativeSessionId: string | null;
+class ClaudeSession extends CliSession implements DriverSession {
+  protected readonly name = 'claude';
+  protected readonly maxOutputBytes: number;
+  private sessionId: string | null;
   private readonly permissions = new Set<string>();
   private readonly controlWaiters = new Map<string, ControlWaiter>();
   private startErrors: string[] = [];
@@ -70,14 +58,20 @@ class ClaudeSession implements DriverSession {
 
   constructor(
     private readonly spec: AgentSpec,
-    private readonly log: (msg: string) => void,
+    log: (msg: string) => void,
     private readonly interruptGraceMs: number,
   ) {
-    this.nativeSessionId = spec.nativeSessionId;
+    super(log);
+    this.sessionId = spec.nativeSessionId;
+    this.maxOutputBytes = spec.maxOutputBytes;
   }
 
-  get pid(): number | null {
-    return this.child?.running ? this.child.pid : null;
+  protected nativeSessionId(): string | null {
+    return this.sessionId;
+  }
+
+  protected dropPending(): void {
+    this.permissions.clear();
   }
 
   async open(binary: string, timeoutMs: number): Promise<void> {
@@ -103,16 +97,10 @@ class ClaudeSession implements DriverSession {
   }
 
   turn(text: string, onEvent: (event: DriverEvent) => void): Promise<TurnOutcome> {
-    if (this.gone || !this.child) {
-      return Promise.resolve({ status: 'error', text: '', transient: true, error: `the claude session is gone (${this.gone ?? 'not started'}); start it again` });
-    }
-    if (this.turnState) return Promise.resolve({ status: 'error', text: '', error: 'a turn is already running in this session' });
-    let resolve!: (outcome: TurnOutcome) => void;
-    const outcome = new Promise<TurnOutcome>((r) => (resolve = r));
-    const state: RunningTurn = { onEvent, resolve, done: outcome.then(() => undefined), deltas: [], bytes: 0, interrupted: false, finished: false };
-    this.turnState = state;
-    this.child.write(encodeUserTurn(text));
-    return outcome;
+    const begun = this.begin(onEvent, {});
+    if (!('turn' in begun)) return Promise.resolve(begun);
+    this.child!.write(encodeUserTurn(text));
+    return begun.outcome;
   }
 
   answerPermission(requestId: string, answer: PermissionAnswer): void {
@@ -128,24 +116,7 @@ class ClaudeSession implements DriverSession {
     if (!turn || turn.finished || !this.child) return;
     turn.interrupted = true;
     void this.control(encodeInterrupt, this.interruptGraceMs);
-    const ended = await Promise.race([turn.done.then(() => true), delay(this.interruptGraceMs).then(() => false)]);
-    if (ended) return;
-    this.log(`claude: the turn did not end within ${this.interruptGraceMs} ms of an interrupt; killing its process tree`);
-    this.finish({ status: 'interrupted', text: turn.deltas.join(''), error: 'claude did not stop when interrupted; its process was killed' });
-    this.markGone('killed after an interrupt');
-    this.child.signal('SIGKILL');
-  }
-
-  async stop(graceMs: number): Promise<void> {
-    if (!this.child?.running) return;
-    this.stopping = true;
-    await stopGracefully(this.child, graceMs);
-  }
-
-  kill(reason: string): void {
-    this.finish({ status: 'error', text: this.turnState?.deltas.join('') ?? '', error: reason });
-    this.markGone(reason);
-    this.child?.signal('SIGKILL');
+    await this.awaitInterrupt(turn, this.interruptGraceMs, 'interrupted');
   }
 
   private onLine(line: string): void {
@@ -163,10 +134,10 @@ class ClaudeSession implements DriverSession {
     if (parsed.result) this.onResult(parsed.result);
   }
 
-  private deliver(event: DriverEvent): void {
+  protected override deliver(event: DriverEvent): void {
     if (event.type === 'session') {
-      if (event.nativeSessionId === this.nativeSessionId) return;
-      this.nativeSessionId = event.nativeSessionId;
+      if (event.nativeSessionId === this.sessionId) return;
+      this.sessionId = event.nativeSessionId;
     }
     if (event.type === 'permission') this.permissions.add(event.requestId);
     const turn = this.turnState;
@@ -196,39 +167,9 @@ class ClaudeSession implements DriverSession {
     this.finish(outcome);
   }
 
-  private countBytes(bytes: number): void {
-    const turn = this.turnState;
-    if (!turn) return;
-    turn.bytes += bytes;
-    if (turn.bytes <= this.spec.maxOutputBytes) return;
-    this.finish({ status: 'error', text: turn.deltas.join(''), error: `output over ${this.spec.maxOutputBytes} bytes` });
-    this.markGone('its turn printed too much');
-    this.child?.signal('SIGKILL');
-  }
-
-  private onExit(exit: ChildExit): void {
-    const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
-    this.markGone(`claude exited (${how})`);
+  protected override onExit(exit: ChildExit): void {
     for (const waiter of this.controlWaiters.values()) waiter.resolve(null);
-    if (this.turnState && !this.turnState.finished) {
-      const tail = this.child?.stderrTail;
-      const error = this.stopping ? 'claude was stopped' : `claude exited (${how})${tail ? `: ${tail}` : ''}`;
-      this.finish({ status: 'error', text: this.turnState.deltas.join(''), error, transient: !this.stopping });
-    }
-  }
-
-  private finish(outcome: TurnOutcome): void {
-    const turn = this.turnState;
-    if (!turn || turn.finished) return;
-    turn.finished = true;
-    this.turnState = null;
-    if (this.nativeSessionId) outcome.nativeSessionId = this.nativeSessionId;
-    turn.resolve(outcome);
-  }
-
-  private markGone(reason: string): void {
-    this.gone ??= reason;
-    this.permissions.clear();
+    super.onExit(exit);
   }
 
   private startFailure(): string {
