@@ -16,6 +16,8 @@ export interface StatePaths {
   stoppedMarker: string;
   logDir: string;
   daemonLog: string;
+  /** Scheduled backups, the automatic one taken before a migration, and the state a restore replaced. */
+  backupsDir: string;
   keysDir: string;
   /** The MCP HTTP admin key (0600), made on the daemon's first start. */
   adminKey: string;
@@ -50,6 +52,7 @@ export function statePaths(env: NodeJS.ProcessEnv = process.env): StatePaths {
     stoppedMarker: join(home, 'stopped'),
     logDir,
     daemonLog: join(logDir, 'daemon.log'),
+    backupsDir: join(home, 'backups'),
     keysDir,
     adminKey: join(keysDir, 'admin.key'),
     demoPidfile: join(home, 'demo.pid'),

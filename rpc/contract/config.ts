@@ -48,6 +48,21 @@ export const settingsShape = {
   agent_stop_grace_seconds: z.number().min(0.1).max(300).default(5).describe('How long an agent process has to end after its input closes and SIGTERM, before SIGKILL.'),
   schedule_run_history: z.number().int().min(1).max(100_000).default(100).describe('How many runs of each schedule the run log keeps (schedule.runs); older ones are dropped.'),
   lock_max_ttl_seconds: z.number().min(1).max(30 * 86400).default(86400).describe('Longest lease a lock.acquire may ask for.'),
+  backup_every_hours: z
+    .number()
+    .min(0)
+    .max(24 * 365)
+    .default(0)
+    .describe('The daemon writes a backup into $BRAINS_HOME/backups this often (brains backup makes the same archive); 0 turns scheduled backups off.'),
+  backup_keep: z.number().int().min(1).max(1000).default(7).describe('How many scheduled backups are kept; the oldest beyond this are deleted.'),
+  log_max_bytes: z
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(1024 * 1024 * 1024)
+    .default(10 * 1024 * 1024)
+    .describe('The daemon log (logs/daemon.log) is rotated once it grows past this many bytes.'),
+  log_keep_files: z.number().int().min(1).max(100).default(5).describe('How many rotated daemon logs are kept (daemon.log.1 is the newest).'),
 };
 export const settingsSchema = z.object(settingsShape).strict();
 export type Settings = z.output<typeof settingsSchema>;

@@ -67,6 +67,10 @@ export const systemMethods = defineMethods({
     params: z.object({}).strict(),
     result: z.object({
       version: z.string(),
+      protocol_version: z
+        .number()
+        .int()
+        .describe('The socket protocol this daemon speaks (rpc/protocol.ts); a face with another number should have the daemon restarted.'),
       schema_version: z.number().int(),
       pid: z.number().int(),
       node_version: z.string(),

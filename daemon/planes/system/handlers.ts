@@ -5,6 +5,7 @@ import { describeContract, describeMethod } from '../../../rpc/contract/json-sch
 import type { HandlersFor } from '../shared/call.js';
 import { matchesTypes } from '../../../rpc/event-types.js';
 import type { PlaneDeps } from '../shared/deps.js';
+import { PROTOCOL_VERSION } from '../../../rpc/protocol.js';
 
 export function systemHandlers(deps: PlaneDeps): HandlersFor<typeof systemMethods> {
   let discovery: ReturnType<typeof describeContract> | null = null;
@@ -16,6 +17,7 @@ export function systemHandlers(deps: PlaneDeps): HandlersFor<typeof systemMethod
       const gateway = deps.gateway?.status() ?? { state: 'disabled' as const, url: null, port: null, reason: 'this daemon serves no gateway', config_problem: null };
       return {
         version: deps.version,
+        protocol_version: PROTOCOL_VERSION,
         schema_version: deps.store.schemaVersion(),
         pid: process.pid,
         node_version: process.versions.node,
