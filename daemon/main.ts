@@ -1,5 +1,6 @@
 // The composition root: start order (lock, store, bus, planes, socket) and the reverse order on a graceful stop.
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { contract } from '../rpc/contract/index.js';
 import { DAEMON_ALREADY_RUNNING_EXIT } from '../rpc/autostart.js';
 import { socketPathProblem, statePaths, type StatePaths } from '../rpc/paths.js';
@@ -9,7 +10,9 @@ import { createLogger, shouldColor, type Logger } from './log.js';
 import { acquireInstanceLock, type InstanceLock } from './lifecycle/instance-lock.js';
 import { readPidfile, removePidfile, writePidfile } from './lifecycle/pidfile.js';
 import { Store } from './store/index.js';
-import { SchemaTooNewError } from './store/migrations/index.js';
+import { LATEST_SCHEMA_VERSION, MigrationError, SchemaTooNewError } from './store/migrations/index.js';
+import { backupDatabaseFile, schemaVersionOfFile } from './store/snapshots.js';
+import { backupFileName, writeBackup } from './backup/make.js';
 import { storeFault } from './store/faults.js';
 import { EventBus } from './events/bus.js';
 import { createMutate } from './events/mutate.js';
@@ -95,6 +98,15 @@ export async function runDaemon(args: readonly string[], env: NodeJS.ProcessEnv 
     throw error;
   }
 
+  let preMigrationBackup: string | null;
+  try {
+    preMigrationBackup = await backupBeforeMigrating(paths, log);
+  } catch (error) {
+    lock.release();
+    log.error(`nothing was migrated, because the backup brains takes before migrating failed: ${error instanceof Error ? error.message : String(error)}; free some space (or fix ${paths.backupsDir}) and start again`);
+    return 1;
+  }
+
   let store: Store;
   try {
     store = Store.open(paths.db);
@@ -102,6 +114,10 @@ export async function runDaemon(args: readonly string[], env: NodeJS.ProcessEnv 
     lock.release();
     if (error instanceof SchemaTooNewError) {
       log.error(error.message);
+      return 1;
+    }
+    if (error instanceof MigrationError) {
+      log.error(`${error.message}${preMigrationBackup ? `; the backup taken before is ${preMigrationBackup}` : ''}`);
       return 1;
     }
     const fault = storeFault(error, 'start');
@@ -129,6 +145,16 @@ export async function runDaemon(args: readonly string[], env: NodeJS.ProcessEnv 
     return 1;
   }
   return daemon.stopped;
+}
+
+/** A database at an older schema is backed up before this brains migrates it; resolves to the archive's path, or null. */
+async function backupBeforeMigrating(paths: StatePaths, log: Logger): Promise<string | null> {
+  const onDisk = existsSync(paths.db) ? schemaVersionOfFile(paths.db) : null;
+  if (onDisk === null || onDisk === 0 || onDisk >= LATEST_SCHEMA_VERSION) return null;
+  const out = join(paths.backupsDir, backupFileName('pre-migration', onDisk));
+  const summary = await writeBackup({ paths, out, reason: 'pre-migration', version: VERSION, copyDatabase: (dest) => backupDatabaseFile(paths.db, dest) });
+  log.info(`the database is at schema ${onDisk}; this brains migrates it to ${LATEST_SCHEMA_VERSION}, after a backup`, { backup: summary.path, bytes: summary.bytes });
+  return summary.path;
 }
 
 function prepareStateDir(paths: StatePaths): void {

@@ -50,16 +50,48 @@ export function assertSchemaSupported(db: Db): void {
   if (found > LATEST_SCHEMA_VERSION) throw new SchemaTooNewError(found, LATEST_SCHEMA_VERSION);
 }
 
-/** Bring the database up to the latest schema; each migration commits with its version number or not at all. */
-export function migrate(db: Db): { from: number; to: number } {
-  assertSchemaSupported(db);
-  const from = currentSchemaVersion(db);
-  for (const migration of migrations) {
-    if (migration.version <= from) continue;
-    db.transaction(() => {
-      if (migration.sql.trim() !== '') db.exec(migration.sql);
-      db.pragma(`user_version = ${migration.version}`);
-    }).immediate();
+/** A migration failed: the database was left exactly as it was, and the message names the migration and the cause. */
+export class MigrationError extends Error {
+  override name = 'MigrationError';
+  constructor(
+    readonly migration: Migration,
+    readonly from: number,
+    cause: unknown,
+  ) {
+    super(
+      `migration ${migration.version} (${migration.name}) failed: ${cause instanceof Error ? cause.message : String(cause)}; ` +
+        `the database was left as it was (schema ${from}); run the brains you upgraded from, or report this with the daemon log`,
+    );
   }
-  return { from, to: currentSchemaVersion(db) };
+}
+
+/** Migrations the database still needs, oldest first. */
+export function pendingMigrations(from: number, list: readonly Migration[] = migrations): Migration[] {
+  return list.filter((migration) => migration.version > from);
+}
+
+/**
+ * Bring the database up to the latest schema in one transaction: every pending migration commits, or none does and the
+ * file stays byte for byte as it was (MigrationError says which one failed).
+ */
+export function migrate(db: Db, list: readonly Migration[] = migrations): { from: number; to: number } {
+  const latest = list[list.length - 1]?.version ?? 0;
+  const found = currentSchemaVersion(db);
+  if (found > latest) throw new SchemaTooNewError(found, latest);
+  const pending = pendingMigrations(found, list);
+  if (pending.length === 0) return { from: found, to: found };
+  let running: Migration | null = null;
+  try {
+    db.transaction(() => {
+      for (const migration of pending) {
+        running = migration;
+        if (migration.sql.trim() !== '') db.exec(migration.sql);
+        db.pragma(`user_version = ${migration.version}`);
+      }
+    }).immediate();
+  } catch (error) {
+    if (running) throw new MigrationError(running, found, error);
+    throw error;
+  }
+  return { from: found, to: currentSchemaVersion(db) };
 }

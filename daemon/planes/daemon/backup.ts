@@ -1,0 +1,40 @@
+// daemon.backup: one archive at a time, written where the operator asked, with errors that say what to change.
+import { dirname, join } from 'node:path';
+import { BrainsError } from '../../../rpc/errors.js';
+import { backupFileName, backupTargetProblem, writeBackup, type BackupReason, type BackupSummary } from '../../backup/make.js';
+import type { PlaneDeps } from '../shared/deps.js';
+
+let writing: string | null = null;
+
+/** Where the archive goes: the given absolute path (new, in an existing folder) or a fresh name in the backups folder. */
+export function backupTarget(deps: PlaneDeps, path: string | undefined, reason: BackupReason): string {
+  if (path === undefined) return join(deps.paths.backupsDir, backupFileName(reason, null));
+  const problem = backupTargetProblem(path);
+  if (problem) throw new BrainsError(problem.code, problem.message, { param: 'path' });
+  return path;
+}
+
+/** Write a backup with the daemon's own connection; a second one asked for meanwhile is refused, not queued. */
+export async function backupNow(deps: PlaneDeps, out: string, reason: BackupReason): Promise<BackupSummary> {
+  if (writing !== null) throw new BrainsError('CONFLICT', `a backup is being written already (${writing}); wait for it to finish`);
+  writing = out;
+  try {
+    return await writeBackup({ paths: deps.paths, out, reason, version: deps.version, copyDatabase: (dest) => deps.store.backupTo(dest) });
+  } catch (error) {
+    throw backupFault(error, dirname(out));
+  } finally {
+    writing = null;
+  }
+}
+
+/** A file-system failure as what the operator should do about it. */
+function backupFault(error: unknown, folder: string): unknown {
+  const code = (error as NodeJS.ErrnoException | null)?.code ?? (error as { code?: string } | null)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL') {
+    return new BrainsError('UNAVAILABLE', `no space left on the device holding ${folder}; free some space or write the backup elsewhere (brains backup FILE)`);
+  }
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY') {
+    return new BrainsError('PERMISSION_DENIED', `cannot write the backup in ${folder}: not writable by the daemon; choose a folder you can write`);
+  }
+  return error;
+}
