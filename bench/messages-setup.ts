@@ -37,7 +37,7 @@ const QUICK: MessagePlan = {
   throughputMessages: 10_000,
   broadcastSamples: 50,
   fanOutRounds: 10,
-  storedMessages: 20_000,
+  storedMessages: 100_000,
   storedProjects: 2,
   agentsPerProject: 50,
   receiveSamples: 200,

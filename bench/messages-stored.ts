@@ -1,7 +1,7 @@
 // message.receive against a big store: members are created through a real daemon, that daemon is stopped, a million
 // messages (quick: fewer) are written straight into its database through the same store code, in big transactions,
 // and the daemon is started again to be measured. Honest for a read figure: the rows are the ones message.send writes
-// (only their message.sent events are left out of the log).
+// (only their message.sent events are left out of the log). The same store is then backed up beside a plain file copy.
 import { BrainsClient } from '../rpc/client.js';
 import { statePaths } from '../rpc/paths.js';
 import { Store } from '../daemon/store/index.js';
@@ -11,6 +11,7 @@ import { brainsEnv, startDaemon } from './daemon-process.js';
 import { names, phase, projectWith, type MessagePlan } from './messages-setup.js';
 import { sequentialRoundTrips } from './round-trips.js';
 import { sortDurations } from './stats.js';
+import { measureBackup, type BackupMeasurements } from './backup-figures.js';
 
 const ROWS_PER_TRANSACTION = 50_000;
 const RECEIVE_LIMIT = 10;
@@ -21,6 +22,8 @@ export interface StoredReceive {
   samples: bigint[];
   /** Messages the measured receives returned on average (RECEIVE_LIMIT when every inbox had enough). */
   meanReturned: number;
+  /** brains backup of this big store, beside a plain copy of its file. */
+  backup: BackupMeasurements;
 }
 
 export async function receiveWithStoredMessages(home: string, plan: MessagePlan, cleanup: Cleanup): Promise<StoredReceive> {
@@ -53,7 +56,9 @@ export async function receiveWithStoredMessages(home: string, plan: MessagePlan,
     returned = 0;
     phase(`message.receive (limit ${RECEIVE_LIMIT}), ${plan.receiveSamples} calls over ${inboxes.length} inboxes`);
     const samples = sortDurations(await sequentialRoundTrips(receive, plan.receiveSamples));
-    return { stored: plan.storedMessages, agents: inboxes.length, samples, meanReturned: returned / plan.receiveSamples };
+    const meanReturned = returned / plan.receiveSamples;
+    const backup = await measureBackup(home, statePaths(brainsEnv(home)).db, client);
+    return { stored: plan.storedMessages, agents: inboxes.length, samples, meanReturned, backup };
   } finally {
     await client.close();
     await daemon.stop();
@@ -61,7 +66,7 @@ export async function receiveWithStoredMessages(home: string, plan: MessagePlan,
 }
 
 /** Direct messages between members of the same project, spread evenly over every inbox, written in big transactions. */
-function fillStore(dbPath: string, projects: readonly string[], agents: readonly string[], total: number): void {
+export function fillStore(dbPath: string, projects: readonly string[], agents: readonly string[], total: number): void {
   const store = Store.open(dbPath);
   try {
     const start = Date.now();

@@ -150,8 +150,8 @@ const TABLE = {
     usage: 'brains backup [FILE | FOLDER] [--json]',
     summary: 'Write one archive of the state (database, keys, config) while the daemon runs; prints what it holds.',
     details: [
-      'The database is copied with SQLite\'s online backup by the running daemon, in small steps, so agents and the cockpit carry on and',
-      'writes made meanwhile are in the copy; with no daemon running it is copied from the file (no daemon is started).',
+      'The database is copied with SQLite\'s online backup on a thread of its own, as one moment of it, while agents and the cockpit carry',
+      'on (the running daemon does it; with no daemon running the CLI copies the file itself and starts none).',
       'FILE must not exist (a backup never overwrites); a FOLDER gets brains-<time>.tar.gz inside it; default $BRAINS_HOME/backups/.',
       'The archive (0600) is gzip over tar: tar tzf lists brains-backup.json (what it holds), brains.db, keys/, config files, checksums.json.',
       'Scheduled backups: brains rpc config.set key=backup_every_hours value=24 (backup_keep: how many are kept, default 7).',

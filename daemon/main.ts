@@ -11,7 +11,7 @@ import { acquireInstanceLock, type InstanceLock } from './lifecycle/instance-loc
 import { readPidfile, removePidfile, writePidfile } from './lifecycle/pidfile.js';
 import { Store } from './store/index.js';
 import { LATEST_SCHEMA_VERSION, MigrationError, SchemaTooNewError } from './store/migrations/index.js';
-import { backupDatabaseFile, schemaVersionOfFile } from './store/snapshots.js';
+import { schemaVersionOfFile, snapshotInThread } from './store/snapshots.js';
 import { backupFileName, writeBackup } from './backup/make.js';
 import { storeFault } from './store/faults.js';
 import { EventBus } from './events/bus.js';
@@ -152,7 +152,7 @@ async function backupBeforeMigrating(paths: StatePaths, log: Logger): Promise<st
   const onDisk = existsSync(paths.db) ? schemaVersionOfFile(paths.db) : null;
   if (onDisk === null || onDisk === 0 || onDisk >= LATEST_SCHEMA_VERSION) return null;
   const out = join(paths.backupsDir, backupFileName('pre-migration', onDisk));
-  const summary = await writeBackup({ paths, out, reason: 'pre-migration', version: VERSION, copyDatabase: (dest) => backupDatabaseFile(paths.db, dest) });
+  const summary = await writeBackup({ paths, out, reason: 'pre-migration', version: VERSION, copyDatabase: (dest) => snapshotInThread(paths.db, dest) });
   log.info(`the database is at schema ${onDisk}; this brains migrates it to ${LATEST_SCHEMA_VERSION}, after a backup`, { backup: summary.path, bytes: summary.bytes });
   return summary.path;
 }

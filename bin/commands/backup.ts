@@ -10,7 +10,7 @@ import { backupFileName, backupTargetProblem, writeBackup, type BackupSummary } 
 import { BackupArchiveError } from '../../daemon/backup/archive.js';
 import { discardStaged, stageRestore, swapIn, undoSwap, type StagedRestore } from '../../daemon/backup/restore.js';
 import { acquireInstanceLock } from '../../daemon/lifecycle/instance-lock.js';
-import { backupDatabaseFile } from '../../daemon/store/snapshots.js';
+import { snapshotInThread } from '../../daemon/store/snapshots.js';
 import { VERSION } from '../../daemon/version.js';
 import { EXIT } from './exit-codes.js';
 import { parseFlags, printUsageError } from './flags.js';
@@ -76,7 +76,7 @@ async function makeBackup(paths: StatePaths, out: string | null): Promise<{ summ
   }
   if (!existsSync(paths.db)) throw new Error(`there is nothing to back up: no database at ${paths.db} (brains has not run with this state dir)`);
   const target = out ?? join(paths.backupsDir, backupFileName('manual', null));
-  const summary = await writeBackup({ paths, out: target, reason: 'manual', version: VERSION, copyDatabase: (dest) => backupDatabaseFile(paths.db, dest) });
+  const summary = await writeBackup({ paths, out: target, reason: 'manual', version: VERSION, copyDatabase: (dest) => snapshotInThread(paths.db, dest) });
   return { summary, live: false };
 }
 

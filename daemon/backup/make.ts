@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { StatePaths } from '../../rpc/paths.js';
-import { finishCopy } from '../store/snapshots.js';
+import type { CopyFacts } from '../store/snapshots.js';
 import { ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, writeArchive, type ArchiveFile, type BackupManifest } from './archive.js';
 
 export type BackupReason = 'manual' | 'scheduled' | 'pre-migration';
@@ -28,8 +28,8 @@ export interface BackupOptions {
   out: string;
   reason: BackupReason;
   version: string;
-  /** Copies the database to `dest`: the daemon's own connection while it runs, a read-only one when none does. */
-  copyDatabase: (dest: string) => Promise<void>;
+  /** Copies the database to `dest` and says what the copy holds (snapshotInThread). */
+  copyDatabase: (dest: string) => Promise<CopyFacts>;
 }
 
 /** The archive name for a backup made now: sortable, and saying why it was made. */
@@ -56,8 +56,7 @@ export async function writeBackup(opts: BackupOptions): Promise<BackupSummary> {
   if (opts.out.startsWith(opts.paths.backupsDir)) await mkdir(opts.paths.backupsDir, { recursive: true, mode: 0o700 });
   const copy = join(dirname(opts.out), `.${basename(opts.out)}.${process.pid}.db`);
   try {
-    await opts.copyDatabase(copy);
-    const facts = finishCopy(copy);
+    const facts = await opts.copyDatabase(copy);
     const databaseBytes = (await stat(copy)).size;
     const files: ArchiveFile[] = [{ name: 'brains.db', mode: 0o600, bytes: databaseBytes, path: copy }, ...stateFiles(opts.paths)];
     const manifest: BackupManifest = {

@@ -21,7 +21,6 @@ import { GatewayRepo } from './gateway.js';
 import { GatewayUsageRepo } from './gateway-usage.js';
 import { GatewayMailRepo } from './gateway-mail.js';
 import type { RestartGate } from './restart-gate.js';
-import { backupLiveDatabase } from './snapshots.js';
 
 /** Longest a commit holds the event loop waiting for the own checkpoint thread; past it, the call waits asynchronously. */
 const OWN_RESTART_WAIT_MS = 50;
@@ -127,11 +126,6 @@ export class Store {
 
   get inTransaction(): boolean {
     return this.db.inTransaction;
-  }
-
-  /** A consistent copy of the whole database at `dest`, taken in steps while calls go on (SQLite's online backup). */
-  backupTo(dest: string): Promise<void> {
-    return backupLiveDatabase(this.db, dest);
   }
 
   /** Size of the database file and its write-ahead log. */

@@ -1,10 +1,9 @@
 // Copies of the database for backups: SQLite's online backup (consistent while writes go on), and what a copy holds.
 import Database from 'better-sqlite3';
+import { Worker } from 'node:worker_threads';
 import type { Db } from './open.js';
 
-/** Pages copied per step of a live daemon's backup: 4 MiB, a few ms of the event loop, then other calls run. */
-const LIVE_PAGES_PER_STEP = 1024;
-/** Without a daemon to keep answering, the whole copy is one step: one read transaction, nothing can restart it. */
+/** The whole copy is one step: one read transaction, so it is one moment of the database and writers cannot restart it. */
 const ALL_PAGES = 0x7fffffff;
 /** The tables a backup counts for the person who made it. */
 const COUNTED_TABLES: Record<string, string> = {
@@ -21,12 +20,7 @@ const COUNTED_TABLES: Record<string, string> = {
   audit_rows: 'audit',
 };
 
-/** Copy the daemon's own database on its own connection, so its writes during the copy reach the copy too. */
-export async function backupLiveDatabase(db: Db, dest: string): Promise<void> {
-  await db.backup(dest, { progress: () => LIVE_PAGES_PER_STEP });
-}
-
-/** Copy a database no daemon has open, through a read-only connection of our own. */
+/** Copy a database with SQLite's online backup through a read-only connection of our own (in WAL mode writers go on). */
 export async function backupDatabaseFile(source: string, dest: string): Promise<void> {
   const db = new Database(source, { readonly: true, fileMustExist: true, timeout: 5000 });
   try {
@@ -34,6 +28,19 @@ export async function backupDatabaseFile(source: string, dest: string): Promise<
   } finally {
     db.close();
   }
+}
+
+/** The same copy on a thread of its own, then made self-contained and counted there too; resolves with what it holds. */
+export function snapshotInThread(source: string, dest: string): Promise<CopyFacts> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./snapshot-worker.js', import.meta.url), { workerData: { source, dest } });
+    worker.once('message', (answer: { ok: true; facts: CopyFacts } | { ok: false; message: string; code: string | null }) => {
+      if (answer.ok) resolve(answer.facts);
+      else reject(Object.assign(new Error(answer.message), { code: answer.code ?? undefined }));
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the backup thread ended (exit ${code}) before it answered`)));
+  });
 }
 
 export interface CopyFacts {

@@ -28,7 +28,7 @@ export const daemonMethods = defineMethods({
   'daemon.backup': {
     summary: 'Write a backup archive while the daemon runs: a consistent copy of the database, the keys and the config (brains backup).',
     description:
-      'The copy is taken with SQLite\'s online backup in small steps, so calls go on meanwhile, and writes made during it are in it. ' +
+      'The copy is taken with SQLite\'s online backup on a thread of its own, as one moment of the database; calls and writes go on meanwhile. ' +
       'Restore with brains restore FILE (it stops the daemon, keeps the state it replaces, restores, starts again, verifies the audit chain).',
     params: z
       .object({

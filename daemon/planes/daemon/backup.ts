@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { BrainsError } from '../../../rpc/errors.js';
 import { backupFileName, backupTargetProblem, writeBackup, type BackupReason, type BackupSummary } from '../../backup/make.js';
 import type { PlaneDeps } from '../shared/deps.js';
+import { snapshotInThread } from '../../store/snapshots.js';
 
 let writing: string | null = null;
 
@@ -14,12 +15,12 @@ export function backupTarget(deps: PlaneDeps, path: string | undefined, reason: 
   return path;
 }
 
-/** Write a backup with the daemon's own connection; a second one asked for meanwhile is refused, not queued. */
+/** Write a backup while the daemon runs (the copy on a thread of its own); a second one asked for meanwhile is refused, not queued. */
 export async function backupNow(deps: PlaneDeps, out: string, reason: BackupReason): Promise<BackupSummary> {
   if (writing !== null) throw new BrainsError('CONFLICT', `a backup is being written already (${writing}); wait for it to finish`);
   writing = out;
   try {
-    return await writeBackup({ paths: deps.paths, out, reason, version: deps.version, copyDatabase: (dest) => deps.store.backupTo(dest) });
+    return await writeBackup({ paths: deps.paths, out, reason, version: deps.version, copyDatabase: (dest) => snapshotInThread(deps.paths.db, dest) });
   } catch (error) {
     throw backupFault(error, dirname(out));
   } finally {
