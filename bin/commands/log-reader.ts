@@ -16,13 +16,9 @@ export interface LogMark {
 }
 
 export function markOf(logPath: string): LogMark {
-  const newest = signature(rotatedLogPath(logPath, 1));
-  try {
-    const stat = statSync(logPath);
-    return { offset: completeEnd(logPath, stat.size), ino: stat.ino, newest };
-  } catch {
-    return { offset: 0, ino: null, newest };
-  }
+  const newest = identity(rotatedLogPath(logPath, 1))?.signature ?? '';
+  const stat = identity(logPath);
+  return stat ? { offset: completeEnd(logPath, stat.size), ino: stat.ino, newest } : { offset: 0, ino: null, newest };
 }
 
 /**
@@ -56,36 +52,37 @@ export function everyLine(logPath: string, mark: LogMark, onLine: (line: string)
  */
 export function followLog(logPath: string, from: LogMark, onLine: (line: string) => void, intervalMs = 200): { stop: () => void; done: Promise<void> } {
   let { offset, ino, newest } = from;
+  let waited = false;
   let timer: NodeJS.Timeout | undefined;
   let finish: () => void = () => {};
   const done = new Promise<void>((resolve) => (finish = resolve));
-  let stopped = false;
   const poll = () => {
-    if (stopped) return;
-    const newestNow = signature(rotatedLogPath(logPath, 1));
-    let stat: { ino: number; size: number } | null;
-    try {
-      stat = statSync(logPath);
-    } catch {
-      stat = null;
+    const copy = identity(rotatedLogPath(logPath, 1));
+    const stat = identity(logPath);
+    // A new logPath.1 (not one that went away while the copies shift) means the log rotated.
+    const rotated = ino !== null && copy !== null && copy.signature !== newest;
+    if (rotated && stat?.ino === ino && stat.size >= copy.size && !waited) {
+      // Copied but not truncated yet: one more round, or these lines would be read twice.
+      waited = true;
+      timer = setTimeout(poll, intervalMs);
+      return;
     }
-    if (newestNow !== newest && ino !== null) {
-      // The lines we had not read yet went into the new logPath.1 (a copy, or the renamed file itself).
+    waited = false;
+    if (rotated) {
+      // The lines not read yet went into logPath.1 (a copy, or the renamed file itself), at the same offsets.
       readLines(rotatedLogPath(logPath, 1), offset, undefined, onLine);
       offset = 0;
-    } else if (stat && (stat.ino !== ino || stat.size < offset)) {
+    } else if (!stat || stat.ino !== ino || stat.size < offset) {
       offset = 0;
     }
-    newest = newestNow;
+    newest = copy?.signature ?? '';
     ino = stat?.ino ?? null;
-    if (!stat) offset = 0;
-    else if (stat.size > offset) offset = readLines(logPath, offset, stat.size, onLine);
+    if (stat && stat.size > offset) offset = readLines(logPath, offset, stat.size, onLine);
     timer = setTimeout(poll, intervalMs);
   };
   timer = setTimeout(poll, intervalMs);
   return {
     stop: () => {
-      stopped = true;
       clearTimeout(timer);
       finish();
     },
@@ -185,12 +182,12 @@ function completeEnd(path: string, size: number): number {
   }
 }
 
-/** A file's identity and size, or '' when it does not exist: different after every rotation, which makes a new one. */
-function signature(path: string): string {
+/** A file's inode, size and a signature that differs after every rotation (which makes a new file), or null when it does not exist. */
+function identity(path: string): { ino: number; size: number; signature: string } | null {
   try {
     const stat = statSync(path, { bigint: true });
-    return `${stat.ino}:${stat.size}:${stat.mtimeNs}`;
+    return { ino: Number(stat.ino), size: Number(stat.size), signature: `${stat.ino}:${stat.size}:${stat.mtimeNs}` };
   } catch {
-    return '';
+    return null;
   }
 }
