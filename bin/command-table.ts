@@ -184,6 +184,21 @@ const TABLE = {
     examples: ['brains daemon', 'brains daemon --log-format json --event-retention 3d'],
     run: async (args) => (await import('./commands/daemon.js')).daemonCommand(args),
   },
+  logs: {
+    usage: 'brains logs [-n N | --all] [-f] [--level debug|info|warn|error] [--json] [--demo]',
+    summary: 'The daemon log: its last lines (50), every kept file, or new lines as they come. Never starts the daemon.',
+    details: [
+      'Reads $BRAINS_HOME/logs/daemon.log, written by a daemon started with brains up or by a command that starts it, and reads',
+      'back into the rotated daemon.log.1, .2 ... when -n asks for more; --all prints every kept file, oldest first. The daemon',
+      'rotates its log past log_max_bytes (10 MiB) and keeps log_keep_files (5) copies: brains rpc config.set key=log_keep_files value=10.',
+      '--level keeps lines at or above that level. Lines in neither log format (a crash trace) are shown as they are and count as error.',
+      '--json prints each line as one object {time, level, msg, ...fields}; a line in neither format as {level: "error", msg, raw: true}.',
+      '-f follows: prints new lines as they come, through rotations and a log that does not exist yet, until Ctrl-C.',
+      '--demo reads brains demo\'s log (logs/demo.log) instead. Exit 1 when there is no log yet.',
+    ],
+    examples: ['brains logs', 'brains logs -f --level warn', 'brains logs -n 500 --json | jq -r .msg', 'brains logs --all --level error'],
+    run: async (args) => (await import('./commands/logs.js')).logsCommand(args),
+  },
   mcp: {
     usage: 'brains mcp [--no-start]',
     summary: 'An MCP server on stdio for an agent tool; every tool call goes to the daemon (started if needed).',

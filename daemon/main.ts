@@ -7,6 +7,7 @@ import { socketPathProblem, statePaths, type StatePaths } from '../rpc/paths.js'
 import { clearStopped } from '../rpc/stopped.js';
 import { ConfigError, loadConfig, type DaemonConfig } from './config.js';
 import { createLogger, shouldColor, type Logger } from './log.js';
+import { RotatingLog } from './log-rotation.js';
 import { acquireInstanceLock, type InstanceLock } from './lifecycle/instance-lock.js';
 import { readPidfile, removePidfile, writePidfile } from './lifecycle/pidfile.js';
 import { Store } from './store/index.js';
@@ -62,8 +63,9 @@ export async function runDaemon(args: readonly string[], env: NodeJS.ProcessEnv 
     }
     throw error;
   }
-  const log = createLogger({ format: config.logFormat, level: config.logLevel, color: !config.detached && shouldColor(process.stderr, env) });
   const paths = statePaths(env);
+  const rotation = RotatingLog.forFd(paths.daemonLog);
+  const log = createLogger({ format: config.logFormat, level: config.logLevel, color: !config.detached && shouldColor(process.stderr, env), ...(rotation ? { write: rotation.write } : {}) });
   const problem = socketPathProblem(paths.socket);
   if (problem) {
     log.error(problem);
@@ -97,6 +99,7 @@ export async function runDaemon(args: readonly string[], env: NodeJS.ProcessEnv 
     }
     throw error;
   }
+  rotation?.useLimits(() => ({ maxBytes: settings.get('log_max_bytes'), keepFiles: settings.get('log_keep_files') }), (message, fields) => log.warn(message, fields));
 
   let preMigrationBackup: string | null;
   try {

@@ -3,6 +3,8 @@ import { spawn } from 'node:child_process';
 import { accessSync, closeSync, constants as fsConstants, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, chmodSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BrainsClient, DaemonUnreachableError } from './client.js';
+import { logLimitsFrom, rotateBeforeAppending } from './log-files.js';
+import { parseLogLine } from './log-lines.js';
 import { socketPathProblem, type StatePaths } from './paths.js';
 import { processAlive } from './process-alive.js';
 import { DaemonStoppedError, stoppedByUser } from './stopped.js';
@@ -11,7 +13,6 @@ export { processAlive };
 
 const START_TIMEOUT_MS = 15_000;
 const STALE_START_LOCK_MS = 20_000;
-const LOG_ROTATE_BYTES = 10 * 1024 * 1024;
 const RETRY_MS = 20;
 /**
  * How brains launches its long-lived daemon so it stays small without slowing down: a 2 MiB young generation
@@ -157,7 +158,7 @@ function releaseStartLock(lockPath: string): void {
 
 async function spawnAndWait(paths: StatePaths, env: NodeJS.ProcessEnv, daemonArgs: readonly string[], deadline: number): Promise<void> {
   mkdirSync(paths.logDir, { recursive: true, mode: 0o700 });
-  rotateLog(paths.daemonLog);
+  rotateBeforeAppending(paths.daemonLog, logLimitsFrom(paths.config));
   const logFd = openSync(paths.daemonLog, 'a', 0o600);
   chmodSync(paths.daemonLog, 0o600);
   const logStart = statSync(paths.daemonLog).size;
@@ -184,31 +185,11 @@ async function spawnAndWait(paths: StatePaths, env: NodeJS.ProcessEnv, daemonArg
   throw new Error(`the daemon did not answer within ${START_TIMEOUT_MS / 1000}s; see ${paths.daemonLog}`);
 }
 
-function rotateLog(logPath: string): void {
-  try {
-    if (statSync(logPath).size > LOG_ROTATE_BYTES) renameSync(logPath, `${logPath}.1`);
-  } catch {
-    /* no log yet */
-  }
-}
-
-/** A daemon log line as a person reads it in an error: no timestamp or level, an error="…" field as its plain text. */
-function readableLogLine(raw: string): { text: string; error: boolean } {
-  const trimmed = raw.trim();
-  if (trimmed.startsWith('{')) {
-    try {
-      const entry = JSON.parse(trimmed) as { level?: string; msg?: string; error?: string };
-      return { text: [entry.msg, entry.error].filter(Boolean).join(': '), error: entry.level === 'error' };
-    } catch {
-      /* not a JSON log line: read it as text */
-    }
-  }
-  const human = /^\d{4}-\d\d-\d\dT[\d:.]+Z\s+(DEBUG|INFO|WARN|ERROR)\s+(.*)$/.exec(trimmed);
-  if (!human) return { text: trimmed, error: false };
-  const body = human[2]!;
-  const field = /\berror="((?:[^"\\]|\\.)*)"/.exec(body);
-  const message = body.replace(/\s+\w+=("(?:[^"\\]|\\.)*"|\S+)/g, '');
-  return { text: field ? `${message}: ${JSON.parse(`"${field[1]}"`) as string}` : message, error: human[1] === 'ERROR' };
+/** A daemon log line as a person reads it in an error: no timestamp or level, an error field as its plain text. */
+function readableLogLine(line: string): { text: string; error: boolean } {
+  const entry = parseLogLine(line.trim());
+  const error = typeof entry.fields.error === 'string' ? entry.fields.error : undefined;
+  return { text: [entry.msg, error].filter(Boolean).join(': '), error: !entry.raw && entry.level === 'error' };
 }
 
 function logTail(logPath: string, from: number): string {

@@ -1,10 +1,11 @@
 // Starting, stopping and removing the demo, for `brains demo` and for the cockpit's `npm start` (which calls startDemo on a
 // fresh state dir): the driver runs detached with its pidfile and log in the state dir, like the daemon.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BrainsClient, RpcCallError } from '../../rpc/client.js';
 import { DAEMON_ENV, DAEMON_NODE_FLAGS, connectOrStart, isDaemonAnswering, processAlive, startDaemon } from '../../rpc/autostart.js';
+import { logLimitsFrom, rotateBeforeAppending } from '../../rpc/log-files.js';
 import { statePaths, type StatePaths } from '../../rpc/paths.js';
 import { readPidfile } from '../../daemon/lifecycle/pidfile.js';
 import { CAST, DEMO_BACKEND, DEMO_PROJECT_ID, foreignProjectMessage, isDemoContext } from './demo-cast.js';
@@ -13,7 +14,6 @@ import { DEMO_ALREADY_RUNNING_EXIT, DRIVER_FLAG, type DriverReport } from './dem
 
 const READY_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 15_000;
-const LOG_ROTATE_BYTES = 10 * 1024 * 1024;
 
 export interface DemoStatus {
   running: boolean;
@@ -137,7 +137,7 @@ async function demoProjectState(paths: StatePaths, opts: { start?: boolean; env?
 /** Start the driver detached (its own session, output to its log) and wait for its one report: ready, or why not. */
 async function spawnDriver(paths: StatePaths, env: NodeJS.ProcessEnv): Promise<DriverReport> {
   mkdirSync(paths.logDir, { recursive: true, mode: 0o700 });
-  rotateLog(paths.demoLog);
+  rotateBeforeAppending(paths.demoLog, logLimitsFrom(paths.config));
   const logFd = openSync(paths.demoLog, 'a', 0o600);
   const entry = fileURLToPath(new URL('../brains.js', import.meta.url));
   const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, entry, 'demo', DRIVER_FLAG], {
@@ -189,14 +189,6 @@ function removeStalePidfile(path: string): void {
     unlinkSync(path);
   } catch {
     /* already gone */
-  }
-}
-
-function rotateLog(path: string): void {
-  try {
-    if (statSync(path).size > LOG_ROTATE_BYTES) renameSync(path, `${path}.1`);
-  } catch {
-    /* no log yet */
   }
 }
 

@@ -1,6 +1,7 @@
 // A command's flags parsed with node's parseArgs; a mistyped one is answered with the nearest real one and the command's usage.
 import { parseArgs } from 'node:util';
 import { nearestName } from '../../rpc/nearest-name.js';
+import { escapeInvisible } from '../../rpc/visible-text.js';
 import { usageOf, type CommandName } from '../command-table.js';
 import { EXIT } from './exit-codes.js';
 
@@ -28,7 +29,7 @@ function explain(error: NodeJS.ErrnoException, known: string[]): string {
   if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const given = /'([^']+)'/.exec(error.message)?.[1] ?? '';
     const nearest = nearestName(given.replace(/^-+/, ''), [...known, 'help']);
-    return `unknown option ${given}; ${nearest ? `did you mean --${nearest}?` : `it takes ${known.map((k) => `--${k}`).join(', ')}`}`;
+    return `unknown option ${escapeInvisible(given.length > 40 ? `${given.slice(0, 40)}…` : given)}; ${nearest ? `did you mean --${nearest}?` : `it takes ${known.map((k) => `--${k}`).join(', ')}`}`;
   }
   if (error.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
     const given = /'([^']*)'/.exec(error.message)?.[1] ?? '';
