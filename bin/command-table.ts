@@ -211,7 +211,7 @@ const TABLE = {
       'CLI); the database (read-only: quick_check, its size and its write-ahead log, its schema version); free disk space; the MCP',
       'HTTP and gateway ports (listening, off, or taken by another process); every wired agent tool (its entry, its command, its URL);',
       'the agent CLIs on PATH (claude, codex, gemini, copilot, or BRAINS_*_PATH) and their versions; the clock against the newest event.',
-      'Never starts the daemon and changes nothing. --json prints {ok, exit_code, checks: [{id, group, status, summary, detail, fix}]}.',
+      'Never starts the daemon; only reads. --json prints {ok, exit_code, checks: [{id, group, status, summary, detail, fix}]}.',
       'Exit codes: 0 all good (notes only); 1 warnings; 2 problems (or a usage error).',
     ],
     examples: ['brains doctor', "brains doctor --json | jq '.checks[] | select(.status != \"ok\")'"],

@@ -30,8 +30,8 @@ export function clockChecks(now: number, newestEvent: string | null, daemonTime:
     );
   }
   if (checks.length === 0) {
-    const seen = [newestEvent === null ? null : 'the newest event', daemonTime === null ? null : "the daemon's clock"].filter(Boolean).join(' and ');
-    checks.push(check('clock', 'sane', 'ok', `now ${new Date(now).toISOString()}${seen ? `; ${seen} agree${seen.includes(' and ') ? '' : 's'}` : ''}`));
+    const seen = [newestEvent === null ? null : 'the newest event is not ahead of it', daemonTime === null ? null : "the daemon's clock agrees"].filter(Boolean);
+    checks.push(check('clock', 'sane', 'ok', [`now ${new Date(now).toISOString()}`, ...seen].join('; ')));
   }
   return checks;
 }
