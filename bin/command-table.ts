@@ -245,6 +245,21 @@ const TABLE = {
     examples: ['brains unwire', 'brains unwire --tool cursor'],
     run: async (args) => (await import('./commands/wire.js')).unwireCommand(args),
   },
+  doctor: {
+    usage: 'brains doctor [--json]',
+    summary: 'Check the install, state dir, daemon, database, ports, wired tools, agent CLIs and clock; each finding with its fix.',
+    details: [
+      'Checks, and says what to do about each finding: the Node.js version; the state dir (0700) and its private files (0600: the',
+      'database, config.json, keys/*, the socket); the daemon (running, answering within 2 s, the same version and protocol as this',
+      'CLI); the database (read-only: quick_check, its size and its write-ahead log, its schema version); free disk space; the MCP',
+      'HTTP and gateway ports (listening, off, or taken by another process); every wired agent tool (its entry, its command, its URL);',
+      'the agent CLIs on PATH (claude, codex, gemini, copilot, or BRAINS_*_PATH) and their versions; the clock against the newest event.',
+      'Never starts the daemon; only reads. --json prints {ok, exit_code, checks: [{id, group, status, summary, detail, fix}]}.',
+      'Exit codes: 0 all good (notes only); 1 warnings; 2 problems (or a usage error).',
+    ],
+    examples: ['brains doctor', "brains doctor --json | jq '.checks[] | select(.status != \"ok\")'"],
+    run: async (args) => (await import('./commands/doctor.js')).doctorCommand(args),
+  },
   hook: {
     usage: 'brains hook session-start|user-prompt-submit|stop|session-end [--tool claude-code|codex] [--no-start]',
     summary: 'Run by Claude Code / Codex on their hook events (installed by brains wire): tells the agent only what is new.',

@@ -129,6 +129,11 @@ export class BrainsClient {
     return this.closed;
   }
 
+  /** Drop the connection at once, failing calls in flight: for a daemon that stopped answering, whose end may never close. */
+  destroy(): void {
+    this.shutdown('the connection was dropped by the client');
+  }
+
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     return new Promise((resolve) => {

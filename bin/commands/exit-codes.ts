@@ -5,3 +5,10 @@ export const EXIT = {
   USAGE: 2,
   UNREACHABLE: 3,
 } as const;
+
+/** `brains doctor`: everything fine (or only notes), some warnings, or a problem to fix (a usage error is 2 too). */
+export const DOCTOR_EXIT = {
+  OK: 0,
+  WARNINGS: 1,
+  PROBLEMS: 2,
+} as const;

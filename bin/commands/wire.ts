@@ -35,8 +35,10 @@ function unknownFlag(given: string, allowed: ReadonlySet<string>): string {
   return `unknown option ${given.length > 40 ? shown : given}; ${nearest ? `did you mean --${nearest}?` : `it takes ${flags.map((flag) => `--${flag}`).join(', ')}`}`;
 }
 
+const DEFAULT_FLAGS: Readonly<Flags> = { tools: [], transport: 'stdio', rules: true, hooks: true, dryRun: false, status: false, json: false, help: false };
+
 function parseFlags(args: string[], allowed: ReadonlySet<string>): Flags {
-  const flags: Flags = { tools: [], transport: 'stdio', rules: true, hooks: true, dryRun: false, status: false, json: false, help: false };
+  const flags: Flags = { ...DEFAULT_FLAGS, tools: [] };
   for (let k = 0; k < args.length; k++) {
     const arg = args[k] as string;
     const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -155,7 +157,7 @@ function report(selected: Tool[], outcomes: Outcome[], emptyLine: string): numbe
   return failed ? EXIT.METHOD_ERROR : EXIT.OK;
 }
 
-type CheckedStatus = ToolStatus & { launch?: 'brains' | 'absolute' | 'missing'; http_endpoint?: 'answers' | 'fails' };
+export type CheckedStatus = ToolStatus & { launch?: 'brains' | 'absolute' | 'missing'; http_endpoint?: 'answers' | 'fails'; http_key?: 'present' | 'missing' };
 
 /** A wired entry's launch command still exists (and whether it survives a move), or its HTTP URL answers and takes its key. */
 async function checkEntry(status: ToolStatus, knownKey: string | null): Promise<CheckedStatus> {
@@ -188,6 +190,22 @@ async function checkEntry(status: ToolStatus, knownKey: string | null): Promise<
   return out;
 }
 
+/**
+ * What --status (and brains doctor) reports of each tool, or of those named: wired or not, and each wired entry checked:
+ * its HTTP key present, its command still there, its HTTP URL answering and taking its key.
+ */
+export async function checkedStatuses(names: readonly ToolName[] = [], transport: Transport = 'stdio'): Promise<CheckedStatus[]> {
+  const known = new Map(TOOL_NAMES.map((tool) => [tool, peekKey(tool)]));
+  const all = tools({ ...settingsFor({ ...DEFAULT_FLAGS, transport }, (tool) => known.get(tool) ?? NO_KEY), rules: true, hooks: true });
+  const shown = names.length > 0 ? all.filter((t) => names.includes(t.name)) : all;
+  const statuses = runStatus(shown, stateHome()).map((s) => {
+    if (!s.wired || s.transport !== 'http' || s.tool === 'claude-desktop') return s;
+    const key = (known.get(s.tool as ToolName) ?? null) !== null;
+    return { ...s, http_key: key ? 'present' : 'missing', notes: key ? s.notes : [`its MCP key is gone: run brains wire --transport http --tool ${s.tool}`, ...s.notes] };
+  });
+  return Promise.all(statuses.map((s) => checkEntry(s, known.get(s.tool as ToolName) ?? null)));
+}
+
 function printStatus(statuses: ToolStatus[], json: boolean): void {
   if (json) {
     process.stdout.write(`${JSON.stringify(statuses, null, process.stdout.isTTY ? 2 : undefined)}\n`);
@@ -217,16 +235,7 @@ export async function wireCommand(args: string[]): Promise<number> {
   }
   if (flags.help) return (await import('./help.js')).helpCommand(['wire']);
   if (flags.status) {
-    const known = new Map(TOOL_NAMES.map((tool) => [tool, peekKey(tool)]));
-    const all = tools({ ...settingsFor(flags, (tool) => known.get(tool) ?? NO_KEY), rules: true, hooks: true });
-    const shown = flags.tools.length > 0 ? all.filter((t) => flags.tools.includes(t.name)) : all;
-    const statuses = runStatus(shown, stateHome()).map((s) => {
-      if (!s.wired || s.transport !== 'http' || s.tool === 'claude-desktop') return s;
-      const key = (known.get(s.tool as ToolName) ?? null) !== null;
-      return { ...s, http_key: key ? 'present' : 'missing', notes: key ? s.notes : [`its MCP key is gone: run brains wire --transport http --tool ${s.tool}`, ...s.notes] };
-    });
-    const checked = await Promise.all(statuses.map((s) => checkEntry(s, known.get(s.tool as ToolName) ?? null)));
-    printStatus(checked, flags.json);
+    printStatus(await checkedStatuses(flags.tools, flags.transport), flags.json);
     return EXIT.OK;
   }
   const selectedNames = select(tools(settingsFor(flags)), flags).map((t) => t.name);
