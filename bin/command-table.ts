@@ -313,11 +313,15 @@ const TABLE = {
   },
   version: {
     aliases: ['--version', '-V'],
-    usage: 'brains --version',
-    summary: 'Print the version of brains (also as brains -V or brains version).',
-    examples: ['brains --version'],
-    hidden: true,
-    run: async () => (await import('./commands/help.js')).versionCommand(),
+    usage: 'brains version [--json]',
+    summary: 'Print the version of brains (also brains --version, -V); --json adds the protocol, schemas, daemon and optional parts.',
+    details: [
+      '--json: this build\'s version, protocol_version and schema_version; the database\'s schema (current, older: migrated after a backup at',
+      'the next start, or newer); the running daemon\'s version and protocol (same_as_cli false: restart it with brains down && brains up);',
+      'MCP HTTP, the gateway and scheduled backups. It never starts the daemon.',
+    ],
+    examples: ['brains --version', 'brains version --json | jq .daemon'],
+    run: async (args) => (await import('./commands/version.js')).versionCommand(args),
   },
 } satisfies Record<string, CommandSpec>;
 

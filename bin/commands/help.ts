@@ -1,5 +1,4 @@
-// `brains --help`, `brains help CMD`, `brains --version` and the unknown-command error, all rendered from the command table.
-import { readFileSync } from 'node:fs';
+// `brains --help`, `brains help CMD` and the unknown-command error, all rendered from the command table.
 import { COMMANDS, commandWords, findCommand, type Command } from '../command-table.js';
 import { EXIT } from './exit-codes.js';
 import { nearestName } from '../../rpc/nearest-name.js';
@@ -24,12 +23,6 @@ export function helpCommand(args: string[]): number {
 export function unknownCommand(word: string): number {
   process.stderr.write(`brains: unknown command ${JSON.stringify(word)}; ${didYouMean(word)}run brains --help for the list\n`);
   return EXIT.USAGE;
-}
-
-export function versionCommand(): number {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  process.stdout.write(`brains ${pkg.version}\n`);
-  return EXIT.OK;
 }
 
 /** "did you mean status? " when a command is a likely typo away from `word`, else nothing. */
