@@ -203,7 +203,8 @@ export async function reachableService(paths: StatePaths, env: NodeJS.ProcessEnv
   try {
     id = serviceIdentity(paths, env);
     if (id === null || readServiceFile(id).state !== 'ours') return null;
-    await serviceState(id, env);
+    // One cheap question that needs the manager: no user manager (a container) or no login session makes it throw.
+    await runManager(id.kind, id.kind === 'systemd' ? ['is-active', id.name] : ['print-disabled', launchdDomain()], env);
   } catch {
     return null;
   }

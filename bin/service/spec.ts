@@ -40,7 +40,6 @@ export function specProblem(spec: ServiceSpec): string | null {
     ['the log path', spec.log],
   ];
   for (const [what, value] of parts) {
-    // eslint-disable-next-line no-control-regex
     if (/[\u0000-\u001f\u007f]/.test(value)) return `${what} holds a line break or other control character, which a service file cannot carry`;
   }
   return null;
