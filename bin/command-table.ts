@@ -56,6 +56,21 @@ const TABLE = {
     examples: ['brains status', 'brains status --json | jq .mcp_http', "tmux set -g status-right '#(brains status --tmux)'"],
     run: async (args) => (await import('./commands/lifecycle.js')).statusCommand(args),
   },
+  service: {
+    usage: `brains service install ${DAEMON_FLAGS_USAGE}\n       brains service uninstall [--stop]\n       brains service status [--json]`,
+    summary: 'Run the daemon as a user service (systemd on Linux, launchd on macOS): started at login, restarted if it crashes.',
+    details: [
+      'install writes ~/.config/systemd/user/brains.service (or ~/Library/LaunchAgents/dev.brains.daemon.plist) to run this node and',
+      'this brains with the daemon flags given, then enables and starts it; the log is $BRAINS_HOME/logs/daemon.log. A state dir other',
+      'than ~/.brains gets a name of its own (brains-1a2b3c4d.service). A file brains did not write is never overwritten.',
+      'Once installed, brains up and brains down (and agents starting the daemon) ask the service manager. uninstall disables and',
+      'removes the file; the daemon keeps running unless --stop. With no service manager reachable (a container), install still',
+      'writes the file and says so (exit 1). status: exit 0 installed and running, 3 not installed or not running, 1 a manager error.',
+      'BRAINS_SERVICE_MANAGER=systemd|launchd picks the manager instead of the platform (for tests and unusual setups).',
+    ],
+    examples: ['brains service install', 'brains service install --mcp-port 9900 --log-level debug', 'brains service status', 'brains service uninstall --stop'],
+    run: async (args) => (await import('./commands/service.js')).serviceCommand(args),
+  },
   rpc: {
     usage:
       'brains rpc METHOD [JSON | key=value ... | -] [--no-start] [--pretty|--compact]\n       brains rpc --list [--json] | --describe METHOD [--compact|--json] | --events | --describe-event TYPE',

@@ -7,6 +7,7 @@ import { logLimitsFrom, rotateBeforeAppending } from './log-files.js';
 import { parseLogLine } from './log-lines.js';
 import { socketPathProblem, type StatePaths } from './paths.js';
 import { processAlive } from './process-alive.js';
+import { describeService, reachableService, serviceState, startService, type ServiceIdentity } from './service-start.js';
 import { DaemonStoppedError, stoppedByUser } from './stopped.js';
 
 export { processAlive };
@@ -14,6 +15,8 @@ export { processAlive };
 const START_TIMEOUT_MS = 15_000;
 const STALE_START_LOCK_MS = 20_000;
 const RETRY_MS = 20;
+/** How often a start through the service manager asks it whether the daemon has already stopped again. */
+const SERVICE_CHECK_MS = 250;
 /**
  * How brains launches its long-lived daemon so it stays small without slowing down: a 2 MiB young generation
  * (V8 otherwise grows it to 32 MiB after a burst of calls and keeps it), an old generation that grows by 10%
@@ -64,8 +67,17 @@ export async function isDaemonAnswering(socket: string): Promise<boolean> {
   }
 }
 
-/** Start a detached daemon (`brains daemon ARGS`) and return once its socket answers; a no-op when one already answers. */
-export async function startDaemon(paths: StatePaths, env: NodeJS.ProcessEnv = process.env, daemonArgs: readonly string[] = []): Promise<{ started: boolean }> {
+export interface DaemonStart {
+  started: boolean;
+  /** The installed service its manager was asked to start (the daemon then runs with the service's flags, not daemonArgs). */
+  service?: ServiceIdentity;
+}
+
+/**
+ * Start the daemon and return once its socket answers; a no-op when one already answers. When brains installed a service
+ * for this state dir and its manager answers, the manager starts it; otherwise a detached `brains daemon ARGS`.
+ */
+export async function startDaemon(paths: StatePaths, env: NodeJS.ProcessEnv = process.env, daemonArgs: readonly string[] = []): Promise<DaemonStart> {
   const problem = socketPathProblem(paths.socket);
   if (problem) throw new Error(problem);
   if (await isDaemonAnswering(paths.socket)) return { started: false };
@@ -82,6 +94,11 @@ export async function startDaemon(paths: StatePaths, env: NodeJS.ProcessEnv = pr
     if (lock) {
       try {
         if (await isDaemonAnswering(paths.socket)) return { started: false };
+        const service = await reachableService(paths, env);
+        if (service) {
+          await startServiceAndWait(paths, service, env, deadline);
+          return { started: true, service };
+        }
         try {
           await spawnAndWait(paths, env, daemonArgs, deadline);
         } catch (error) {
@@ -183,6 +200,39 @@ async function spawnAndWait(paths: StatePaths, env: NodeJS.ProcessEnv, daemonArg
     await sleep(RETRY_MS);
   }
   throw new Error(`the daemon did not answer within ${START_TIMEOUT_MS / 1000}s; see ${paths.daemonLog}`);
+}
+
+/** Ask the service manager to start the daemon and wait for its socket; fails early when the manager says it stopped again. */
+export async function startServiceAndWait(paths: StatePaths, service: ServiceIdentity, env: NodeJS.ProcessEnv, deadline: number, start = true): Promise<void> {
+  const logStart = logSize(paths.daemonLog);
+  if (start) await startService(service, env);
+  let nextCheck = Date.now() + SERVICE_CHECK_MS;
+  while (Date.now() < deadline) {
+    if (await isDaemonAnswering(paths.socket)) return;
+    if (Date.now() >= nextCheck) {
+      nextCheck = Date.now() + SERVICE_CHECK_MS;
+      const state = await serviceState(service, env);
+      // systemd says `activating` while it waits to restart the daemon: not yet a failure.
+      if (!state.running && state.word !== 'activating' && !(await isDaemonAnswering(paths.socket))) {
+        throw new Error(`the daemon run by ${describeService(service)} stopped before answering (${state.word}): ${logTail(paths.daemonLog, logStart)}`);
+      }
+    }
+    await sleep(RETRY_MS);
+  }
+  throw new Error(`the daemon run by ${describeService(service)} did not answer within ${START_TIMEOUT_MS / 1000}s; see ${paths.daemonLog}`);
+}
+
+/** How long a wait for a daemon to answer may take from now (brains service install waits as long as brains up). */
+export function startDeadline(): number {
+  return Date.now() + START_TIMEOUT_MS;
+}
+
+function logSize(logPath: string): number {
+  try {
+    return statSync(logPath).size;
+  } catch {
+    return 0;
+  }
 }
 
 /** A daemon log line as a person reads it in an error: no timestamp or level, an error field as its plain text. */

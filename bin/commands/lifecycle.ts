@@ -1,12 +1,14 @@
-// `brains up`, `down` and `status`: start the daemon detached, stop it gracefully, and say whether it runs.
-import { processAlive, startDaemon } from '../../rpc/autostart.js';
+// `brains up`, `down` and `status`: start the daemon (detached, or through its installed service), stop it gracefully, and say whether it runs.
+import { processAlive, startDaemon, type DaemonStart } from '../../rpc/autostart.js';
 import { BrainsClient } from '../../rpc/client.js';
 import type { Result } from '../../rpc/contract/index.js';
-import { statePaths } from '../../rpc/paths.js';
+import { statePaths, type StatePaths } from '../../rpc/paths.js';
+import { describeService, reachableService, serviceState } from '../../rpc/service-start.js';
 import { clearStopped, markStopped, stoppedByUser } from '../../rpc/stopped.js';
 import { ConfigError, loadConfig } from '../../daemon/config.js';
 import { EXIT } from './exit-codes.js';
 import { parseFlags, printUsageError } from './flags.js';
+import { stopThroughService, type ServiceStop } from '../service/stop.js';
 
 const STOP_TIMEOUT_MS = 20_000;
 
@@ -14,7 +16,7 @@ function flags(argv: string[], name: 'up' | 'down' | 'status', options: Record<s
   return (parseFlags(name, argv, options)?.values as Record<string, boolean | undefined> | undefined) ?? null;
 }
 
-async function fetchInfo(socket: string): Promise<Result<'system.info'> | null> {
+export async function fetchInfo(socket: string): Promise<Result<'system.info'> | null> {
   let client: BrainsClient;
   try {
     client = await BrainsClient.connect(socket);
@@ -42,20 +44,27 @@ export async function upCommand(argv: string[]): Promise<number> {
     throw error;
   }
   const paths = statePaths();
-  let started: boolean;
+  let start: DaemonStart;
   try {
     clearStopped(paths);
-    ({ started } = await startDaemon(paths, process.env, daemonArgs));
+    start = await startDaemon(paths, process.env, daemonArgs);
   } catch (error) {
     process.stderr.write(`brains up: ${(error as Error).message}\n`);
     return EXIT.UNREACHABLE;
   }
-  if (!started && daemonArgs.length > 0) {
+  const { started } = start;
+  if (start.service && daemonArgs.length > 0) {
+    process.stderr.write(
+      `brains up: the daemon runs as ${describeService(start.service)} with the flags in ${start.service.file}, so ${daemonArgs.join(' ')} did not apply; brains service install ${daemonArgs.join(' ')} changes them\n`,
+    );
+  } else if (!started && daemonArgs.length > 0) {
     process.stderr.write(`brains up: the daemon was already running, so ${daemonArgs.join(' ')} did not apply; brains down, then brains up with them\n`);
   }
   if (quiet) return EXIT.OK;
   const info = await fetchInfo(paths.socket);
-  process.stdout.write(started ? 'brains daemon started.\n' : 'brains daemon was already running.\n');
+  const runBy = start.service ?? (info ? await serviceRunning(paths, info.pid) : null);
+  const by = runBy ? ` (run by ${describeService(runBy)})` : '';
+  process.stdout.write(started ? `brains daemon started${by}.\n` : `brains daemon was already running${by}.\n`);
   if (info) process.stdout.write(formatStatus(info));
   process.stdout.write(
     [
@@ -79,11 +88,40 @@ export async function downCommand(argv: string[]): Promise<number> {
   const paths = statePaths();
   // Marked before the daemon goes, so no agent's next call starts it again while it stops.
   markStopped(paths);
+  return stopDaemon(paths, 'down');
+}
+
+/** The installed service whose manager runs the daemon with this pid, or null (no service, or a daemon started by hand). */
+async function serviceRunning(paths: StatePaths, pid: number) {
+  const service = await reachableService(paths);
+  if (!service) return null;
+  try {
+    return (await serviceState(service)).pid === pid ? service : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Stop the daemon and say so: through its service manager when that runs it (else the manager would start it again),
+ * and with daemon.shutdown when one answers that the manager does not own (started by hand before the install).
+ */
+export async function stopDaemon(paths: StatePaths, command: 'down' | 'service'): Promise<number> {
+  let byService: ServiceStop | null = null;
+  try {
+    byService = await stopThroughService(paths);
+  } catch (error) {
+    process.stderr.write(`brains ${command}: ${(error as Error).message}; stopping the daemon directly\n`);
+  }
   let client: BrainsClient;
   try {
     client = await BrainsClient.connect(paths.socket);
   } catch {
-    process.stdout.write('brains daemon is not running; it stays stopped until brains up.\n');
+    if (byService?.pid) {
+      process.stdout.write(`brains daemon stopped (pid ${byService.pid}, run by ${describeService(byService.service)}); it stays stopped until brains up.\n`);
+    } else {
+      process.stdout.write('brains daemon is not running; it stays stopped until brains up.\n');
+    }
     return EXIT.OK;
   }
   const closed = new Promise<void>((resolve) => client.onClose(resolve));
@@ -93,14 +131,14 @@ export async function downCommand(argv: string[]): Promise<number> {
   } catch (error) {
     clearStopped(paths);
     await client.close();
-    process.stderr.write(`brains down: ${(error as Error).message}\n`);
+    process.stderr.write(`brains ${command}: ${(error as Error).message}\n`);
     return EXIT.METHOD_ERROR;
   }
   await closed;
   const deadline = Date.now() + STOP_TIMEOUT_MS;
   while (processAlive(pid)) {
     if (Date.now() > deadline) {
-      process.stderr.write(`brains down: the daemon (pid ${pid}) is still running after ${STOP_TIMEOUT_MS / 1000}s; kill it with: kill ${pid}\n`);
+      process.stderr.write(`brains ${command}: the daemon (pid ${pid}) is still running after ${STOP_TIMEOUT_MS / 1000}s; kill it with: kill ${pid}\n`);
       return EXIT.METHOD_ERROR;
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
