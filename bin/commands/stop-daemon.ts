@@ -2,11 +2,16 @@
 import { processAlive } from '../../rpc/autostart.js';
 import { BrainsClient } from '../../rpc/client.js';
 import type { StatePaths } from '../../rpc/paths.js';
+import { stopThroughService } from '../service/stop.js';
 
 const STOP_TIMEOUT_MS = 20_000;
 
-/** Stop the daemon if one answers; resolves true when one was running. Throws when it will not stop. */
+/**
+ * Stop the daemon if one runs, through its service manager when brains installed a service for this state dir (so the
+ * manager does not start it again meanwhile), else gracefully over the socket; resolves true when one was running.
+ */
 export async function stopDaemonForMaintenance(paths: StatePaths): Promise<boolean> {
+  if (await stopThroughService(paths)) return true;
   let client: BrainsClient;
   try {
     client = await BrainsClient.connect(paths.socket);

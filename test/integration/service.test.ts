@@ -377,3 +377,25 @@ test('brains service refuses wrong, missing and hostile input with a short usage
     }
   });
 });
+
+test('systemd: brains restore stops the service through systemd and starts it again through systemd', async () => {
+  const s = setup('systemd');
+  try {
+    assert.equal((await s.run(['service', 'install', ...QUIET_PORTS])).code, 0);
+    const archive = join(s.brainsHome, 'before.tar.gz');
+    const backup = await s.run(['backup', archive]);
+    assert.equal(backup.code, 0, backup.stderr);
+    const pid = await daemonPid(s);
+    s.fake.clearCalls();
+    const restore = await s.run(['restore', archive]);
+    assert.equal(restore.code, 0, restore.stderr + restore.stdout);
+    assert.match(restore.stdout, /audit\.verify: ok/);
+    const asked = verbs(s.fake.calls());
+    assert.ok(asked.includes(`stop ${s.name}`), `restore asked systemd to stop it: ${asked.join(' | ')}`);
+    assert.ok(asked.includes(`start ${s.name}`), `and to start it again: ${asked.join(' | ')}`);
+    assert.equal(processAlive(pid), false);
+    assert.notEqual(await daemonPid(s), pid, 'the daemon answering now is the one systemd started on the restored state');
+  } finally {
+    await s.cleanup();
+  }
+});
