@@ -23,11 +23,6 @@ function storedNumbers(db: string): number[] {
   }
 }
 
-async function downAndClean(home: string): Promise<void> {
-  await runCli(['down'], { home });
-  rmSync(home, { recursive: true, force: true });
-}
-
 describe('backup while a writer runs, then restore', () => {
   test('every message acknowledged before the backup is restored, the copy is one consistent moment, and the audit chain verifies', async () => {
     const daemon = await startDaemon();
@@ -86,8 +81,9 @@ describe('backup while a writer runs, then restore', () => {
       assert.equal(kept.length, 1);
       assert.ok(storedNumbers(join(home, 'backups', kept[0]!, 'brains.db')).length > numbers.length, 'the replaced state, with every later message, was kept');
     } finally {
+      // The restore started a daemon of its own: stopped before the fixture removes the home it runs in.
+      await runCli(['down'], { home });
       await daemon.cleanup().catch(() => {});
-      await downAndClean(home);
     }
   });
 });
