@@ -3,7 +3,6 @@ import { spawn } from 'node:child_process';
 import { accessSync, closeSync, constants as fsConstants, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, chmodSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BrainsClient, DaemonUnreachableError } from './client.js';
-import { logLimitsFrom, rotateBeforeAppending } from './log-files.js';
 import { parseLogLine } from './log-lines.js';
 import { socketPathProblem, type StatePaths } from './paths.js';
 import { processAlive } from './process-alive.js';
@@ -175,6 +174,8 @@ function releaseStartLock(lockPath: string): void {
 
 async function spawnAndWait(paths: StatePaths, env: NodeJS.ProcessEnv, daemonArgs: readonly string[], deadline: number): Promise<void> {
   mkdirSync(paths.logDir, { recursive: true, mode: 0o700 });
+  // Imported only here: the limits are read with the settings' schema, which a client that only connects never loads.
+  const { logLimitsFrom, rotateBeforeAppending } = await import('./log-files.js');
   rotateBeforeAppending(paths.daemonLog, logLimitsFrom(paths.config));
   const logFd = openSync(paths.daemonLog, 'a', 0o600);
   chmodSync(paths.daemonLog, 0o600);
