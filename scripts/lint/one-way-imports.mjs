@@ -40,6 +40,12 @@ export const BOUNDARIES = [
     fix: 'give the gateway what it needs through its service options in main.ts, or move the shared code into daemon/http or rpc',
   },
   {
+    from: 'daemon/backup',
+    forbid: ['daemon/planes', 'daemon/server', 'daemon/mcp', 'daemon/http', 'daemon/events', 'daemon/agents', 'daemon/gateway', 'daemon/scheduler', 'daemon/main.ts'],
+    why: 'backups copy files and the database through the store; they know no plane, server, mcp, http, events, agents, gateway or scheduler module',
+    fix: 'have the caller (the daemon plane, main.ts, the CLI) pass in what the backup needs',
+  },
+  {
     from: 'daemon',
     allow: ['daemon', 'rpc'],
     why: 'the daemon knows no CLI or cockpit; it may import rpc and daemon',
