@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { BrainsClient } from '../rpc/client.js';
 import type { BenchSizes } from './config.js';
 import { startPlaneRig } from './plane-rig.js';
-import { atMost, withinFactorOfLimit, type Figure, type Target } from './figures.js';
+import { atMost, type Figure, type Target } from './figures.js';
 import { broadcastLatencies, fanOutLatencies, wakeLatencies } from './messages-latency.js';
 import { echoFanOut, echoRoundTrips, sqliteMessageFlowRate, sqliteSendCommits } from './messages-limits.js';
 import { messagePlan, phase, type MessagePlan } from './messages-setup.js';
@@ -22,6 +22,7 @@ const THROUGHPUT_TARGET = 10_000;
  * ~120-190 MiB/s per core, ~8× slower than a copy from the page cache), leaving one core to the daemon.
  */
 const BACKUP_FACTOR_OF_COPY = 20;
+const BACKUP_FIXED_MS = 300;
 /** The daemon keeps answering while it backs up: each step of the copy holds the event loop for a few ms. */
 const BACKUP_PING_P99_TARGET_MS = 50;
 /** The raw limit groups messages like a busy daemon's group commit and a receive of 100 do. */
@@ -147,7 +148,7 @@ function messageFigures(m: MessageMeasurements, plan: MessagePlan): Figure[] {
       limitKey: 'backup_plain_copy_ms',
       limitLabel: 'plain file copy of the same database',
       limit: stored.backup.copyMs,
-      target: withinFactorOfLimit(BACKUP_FACTOR_OF_COPY, stored.backup.backupMs, stored.backup.copyMs),
+      target: backupTarget(stored.backup.backupMs, stored.backup.copyMs),
     },
     {
       key: 'backup_ping_p99_ms',
@@ -160,6 +161,11 @@ function messageFigures(m: MessageMeasurements, plan: MessagePlan): Figure[] {
       target: atMost(BACKUP_PING_P99_TARGET_MS, 'ms', stored.backup.pingP99Ms),
     },
   ];
+}
+
+/** Proportional to the copy, plus what any backup costs however small: starting `brains`, a thread, the archive's files. */
+function backupTarget(value: number, copyMs: number): Target {
+  return { text: `≤ ${BACKUP_FACTOR_OF_COPY}× limit + ${BACKUP_FIXED_MS} ms`, met: value <= BACKUP_FACTOR_OF_COPY * copyMs + BACKUP_FIXED_MS };
 }
 
 function mib(bytes: number): string {
