@@ -1,6 +1,8 @@
 // `brains doctor`: checks the install, the state dir, the daemon, the database, ports, wired tools, agent CLIs and the clock, each with a fix.
 import { statePaths, type StatePaths } from '../../rpc/paths.js';
+import { existsSync } from 'node:fs';
 import { agentCliChecks } from '../doctor/agent-clis.js';
+import { backupChecks, backupFacts } from '../doctor/backups.js';
 import { check, exitCodeOf, type Check, type CheckGroup } from '../doctor/check.js';
 import { clockChecks } from '../doctor/clock.js';
 import { probeDaemon, daemonChecks } from '../doctor/daemon.js';
@@ -39,6 +41,7 @@ export async function runChecks(paths: StatePaths, env: NodeJS.ProcessEnv = proc
     ...(await guarded('state', () => stateChecks(paths))),
     ...daemonChecks(probe, paths),
     ...databaseFound,
+    ...(await guarded('backups', () => backupChecks(backupFacts(paths), existsSync(paths.db)))),
     ...(await guarded('disk', () => diskCheck(paths.home))),
     ...ports,
     ...wire,

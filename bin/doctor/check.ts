@@ -5,7 +5,7 @@ import { DOCTOR_EXIT } from '../commands/exit-codes.js';
 export type CheckStatus = 'ok' | 'info' | 'warn' | 'problem';
 
 /** The groups in the order doctor prints them. */
-export const GROUPS = ['node', 'state', 'daemon', 'database', 'disk', 'ports', 'wire', 'agents', 'clock'] as const;
+export const GROUPS = ['node', 'state', 'daemon', 'database', 'backups', 'disk', 'ports', 'wire', 'agents', 'clock'] as const;
 export type CheckGroup = (typeof GROUPS)[number];
 
 export interface Check {
