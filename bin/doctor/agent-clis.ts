@@ -1,6 +1,6 @@
 // Doctor: the agent CLIs managed agents run (claude, codex, gemini, copilot): found, and answering --version.
 import { spawn } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
+import { isExecutable } from '../../daemon/agents/drivers/find-program.js';
 import { resolve } from 'node:path';
 import { onPath } from '../wire/launcher.js';
 import { oneLine } from '../commands/human.js';
@@ -66,21 +66,12 @@ function firstLine(text: string): string {
   return oneLine(text.split('\n').find((line) => line.trim() !== '') ?? '', 80);
 }
 
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
 /** Where the CLI is: its BRAINS_*_PATH when set, else the first on PATH; `bad` when that variable names no executable file. */
 export function locate(cli: AgentCli, env: NodeJS.ProcessEnv): { path: string | null; bad?: string } {
   const set = env[cli.env]?.trim();
   if (set) {
     const path = resolve(set);
-    return executable(path) ? { path } : { path: null, bad: path };
+    return isExecutable(path) ? { path } : { path: null, bad: path };
   }
   return { path: onPath(cli.name, env) };
 }
