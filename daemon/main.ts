@@ -1,6 +1,5 @@
 // The composition root: start order (lock, store, bus, planes, socket) and the reverse order on a graceful stop.
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { contract } from '../rpc/contract/index.js';
 import { DAEMON_ALREADY_RUNNING_EXIT } from '../rpc/autostart.js';
 import { socketPathProblem, statePaths, type StatePaths } from '../rpc/paths.js';
@@ -13,7 +12,7 @@ import { readPidfile, removePidfile, writePidfile } from './lifecycle/pidfile.js
 import { Store } from './store/index.js';
 import { LATEST_SCHEMA_VERSION, MigrationError, SchemaTooNewError } from './store/migrations/index.js';
 import { schemaVersionOfFile, snapshotInThread } from './store/snapshots.js';
-import { backupFileName, writeBackup } from './backup/make.js';
+import { freshBackupPath, writeBackup } from './backup/make.js';
 import { storeFault } from './store/faults.js';
 import { EventBus } from './events/bus.js';
 import { createMutate } from './events/mutate.js';
@@ -154,7 +153,7 @@ export async function runDaemon(args: readonly string[], env: NodeJS.ProcessEnv 
 async function backupBeforeMigrating(paths: StatePaths, log: Logger): Promise<string | null> {
   const onDisk = existsSync(paths.db) ? schemaVersionOfFile(paths.db) : null;
   if (onDisk === null || onDisk === 0 || onDisk >= LATEST_SCHEMA_VERSION) return null;
-  const out = join(paths.backupsDir, backupFileName('pre-migration', onDisk));
+  const out = freshBackupPath(paths.backupsDir, 'pre-migration', onDisk);
   const summary = await writeBackup({ paths, out, reason: 'pre-migration', version: VERSION, copyDatabase: (dest) => snapshotInThread(paths.db, dest) });
   log.info(`the database is at schema ${onDisk}; this brains migrates it to ${LATEST_SCHEMA_VERSION}, after a backup`, { backup: summary.path, bytes: summary.bytes });
   return summary.path;

@@ -1,12 +1,12 @@
 // `brains backup` and `brains restore`: one archive of the state, made while the daemon runs, put back with a safety copy.
 import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { BrainsClient } from '../../rpc/client.js';
 import { startDaemon } from '../../rpc/autostart.js';
 import { statePaths, type StatePaths } from '../../rpc/paths.js';
 import { clearStopped, markStopped, stoppedByUser } from '../../rpc/stopped.js';
 import type { Result } from '../../rpc/contract/index.js';
-import { backupFileName, backupTargetProblem, writeBackup, type BackupSummary } from '../../daemon/backup/make.js';
+import { backupTargetProblem, freshBackupPath, writeBackup, type BackupSummary } from '../../daemon/backup/make.js';
 import { BackupArchiveError } from '../../daemon/backup/archive.js';
 import { discardStaged, stageRestore, swapIn, undoSwap, type StagedRestore } from '../../daemon/backup/restore.js';
 import { acquireInstanceLock } from '../../daemon/lifecycle/instance-lock.js';
@@ -55,7 +55,7 @@ export async function backupCommand(argv: string[]): Promise<number> {
 function targetPath(file: string | undefined): string | null {
   if (file === undefined) return null;
   const path = resolve(file);
-  if (existsSync(path) && statSync(path).isDirectory()) return join(path, backupFileName('manual', null));
+  if (existsSync(path) && statSync(path).isDirectory()) return freshBackupPath(path, 'manual', null);
   return path;
 }
 
@@ -75,7 +75,7 @@ async function makeBackup(paths: StatePaths, out: string | null): Promise<{ summ
     }
   }
   if (!existsSync(paths.db)) throw new Error(`there is nothing to back up: no database at ${paths.db} (brains has not run with this state dir)`);
-  const target = out ?? join(paths.backupsDir, backupFileName('manual', null));
+  const target = out ?? freshBackupPath(paths.backupsDir, 'manual', null);
   const summary = await writeBackup({ paths, out: target, reason: 'manual', version: VERSION, copyDatabase: (dest) => snapshotInThread(paths.db, dest) });
   return { summary, live: false };
 }
@@ -172,8 +172,13 @@ export function describeCounts(counts: Record<string, number>): string {
   const shown = Object.entries(counts)
     .filter(([, n]) => n > 0)
     .sort(([, a], [, b]) => b - a)
-    .map(([kind, n]) => `${n.toLocaleString('en-US')} ${kind.replace(/_/g, ' ')}`);
+    .map(([kind, n]) => `${n.toLocaleString('en-US')} ${n === 1 ? singular(kind) : kind.replace(/_/g, ' ')}`);
   return shown.length > 0 ? shown.join(', ') : 'nothing yet (an empty state)';
+}
+
+/** "audit_rows" -> "audit row", "messages" -> "message". */
+function singular(kind: string): string {
+  return kind.replace(/_/g, ' ').replace(/s$/, '');
 }
 
 function size(bytes: number): string {

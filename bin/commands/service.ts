@@ -118,9 +118,9 @@ async function uninstall(id: ServiceIdentity, paths: StatePaths, argv: string[])
     markStopped(paths);
     code = await stopDaemon(paths, 'service');
   }
-  await removeServiceFile(id, process.env, unreachable === null);
+  const notReloaded = await removeServiceFile(id, process.env, unreachable === null);
   process.stdout.write(`brains service: removed ${id.file}${id.kind === 'systemd' && unreachable === null ? ` (${id.name} disabled)` : ''}\n`);
-  if (unreachable !== null) process.stdout.write(`  ${unreachable}, so the service manager was not told.\n`);
+  if (unreachable !== null || notReloaded !== null) process.stdout.write(`  ${unreachable ?? notReloaded}, so the service manager was not told.\n`);
   if (!stop && (await isDaemonAnswering(paths.socket))) {
     const pid = (await fetchInfo(paths.socket))?.pid;
     process.stdout.write(`  The daemon keeps running${pid ? ` (pid ${pid})` : ''} until brains down or the end of the login session; brains up starts it without the service from now on.\n`);

@@ -17,8 +17,19 @@ export async function disableService(id: ServiceIdentity, env: NodeJS.ProcessEnv
   }
 }
 
-/** Remove the file, then (systemd, when reachable) daemon-reload so the manager forgets the unit. */
-export async function removeServiceFile(id: ServiceIdentity, env: NodeJS.ProcessEnv, reachable: boolean): Promise<void> {
+/**
+ * Remove the file, then (systemd, when reachable) daemon-reload so the manager forgets the unit. `systemctl disable` works
+ * without a running user manager (it only removes links), so the reload is where a container's missing manager shows:
+ * returns why it could not be told, or null.
+ */
+export async function removeServiceFile(id: ServiceIdentity, env: NodeJS.ProcessEnv, reachable: boolean): Promise<string | null> {
   rmSync(id.file, { force: true });
-  if (id.kind === 'systemd' && reachable) await mustRunManager('systemd', ['daemon-reload'], env);
+  if (id.kind !== 'systemd' || !reachable) return null;
+  try {
+    await mustRunManager('systemd', ['daemon-reload'], env);
+    return null;
+  } catch (error) {
+    if (error instanceof ServiceUnreachableError) return error.message;
+    throw error;
+  }
 }

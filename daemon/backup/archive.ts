@@ -1,7 +1,7 @@
 // One backup archive: brains-backup.json first (what it holds), then the files, then checksums.json; ustar inside gzip.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { link, mkdir, open, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -42,15 +42,18 @@ export class BackupArchiveError extends Error {
   override name = 'BackupArchiveError';
 }
 
-/** Write the archive to a temporary file beside `out` and rename it into place: `out` is whole or absent. */
+/** Write the archive to a temporary file beside `out`, then link it into place: `out` is whole or absent, never replaced. */
 export async function writeArchive(out: string, manifest: BackupManifest, files: readonly ArchiveFile[]): Promise<void> {
   const tmp = join(dirname(out), `.${process.pid}-${Date.now()}.partial`);
   try {
     await pipeline(Readable.from(gzipMembers(archiveBlocks(manifest, files))), createWriteStream(tmp, { mode: 0o600 }));
-    await rename(tmp, out);
+    // A hard link, unlike a rename, fails when `out` appeared meanwhile: a backup never replaces a file.
+    await link(tmp, out);
   } catch (error) {
-    await rm(tmp, { force: true });
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw Object.assign(new Error(`${out} already exists; choose a new name (a backup never overwrites a file)`), { code: 'EEXIST' });
     throw error;
+  } finally {
+    await rm(tmp, { force: true });
   }
 }
 

@@ -32,11 +32,14 @@ export interface BackupOptions {
   copyDatabase: (dest: string) => Promise<CopyFacts>;
 }
 
-/** The archive name for a backup made now: sortable, and saying why it was made. */
-export function backupFileName(reason: BackupReason, schemaVersion: number | null, now = new Date()): string {
+/** A new archive path in `folder` for a backup made now: sortable, saying why it was made, never one that exists. */
+export function freshBackupPath(folder: string, reason: BackupReason, schemaVersion: number | null, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   const prefix = reason === 'manual' ? 'brains' : reason === 'scheduled' ? 'scheduled' : `pre-migration-v${schemaVersion ?? 0}`;
-  return `${prefix}-${stamp}.tar.gz`;
+  for (let n = 1; ; n += 1) {
+    const path = join(folder, `${prefix}-${stamp}${n === 1 ? '' : `-${n}`}.tar.gz`);
+    if (!existsSync(path)) return path;
+  }
 }
 
 /** Why an archive cannot be written at `path` (absolute, new, in an existing folder), or null when it can. */
@@ -45,7 +48,8 @@ export function backupTargetProblem(path: string): { code: 'INVALID' | 'CONFLICT
   if (!isAbsolute(path)) return { code: 'INVALID', message: `path must be absolute, not ${JSON.stringify(path)}; brains backup FILE makes it absolute for you` };
   if (existsSync(path)) return { code: 'CONFLICT', message: `${path} already exists; choose a new name (a backup never overwrites a file)` };
   const folder = dirname(path);
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) return { code: 'NOT_FOUND', message: `the folder ${folder} does not exist; create it first` };
+  if (!existsSync(folder)) return { code: 'NOT_FOUND', message: `the folder ${folder} does not exist; create it first` };
+  if (!statSync(folder).isDirectory()) return { code: 'INVALID', message: `${folder} is a file, not a folder; name a file in a folder` };
   return null;
 }
 

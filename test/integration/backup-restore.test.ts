@@ -193,6 +193,17 @@ describe('daemon.backup', () => {
       assert.equal(second.status, 'rejected');
       assert.match(String((second as PromiseRejectedResult).reason.message), /a backup is being written already/);
       assert.equal(readdirSync(join(daemon.home, 'backups')).length, 1);
+      const again = [await c.call('daemon.backup', {}), await c.call('daemon.backup', {}), await c.call('daemon.backup', {})].map((b) => b.path);
+      assert.equal(new Set([...again, (first as PromiseFulfilledResult<{ path: string }>).value.path]).size, 4, `each backup has a name of its own: ${again.join(', ')}`);
+      assert.equal(readdirSync(join(daemon.home, 'backups')).length, 4, 'none replaced another made in the same second');
+      const folder = join(daemon.home, 'usb');
+      mkdirSync(folder);
+      await daemon.stop();
+      const offline = [await runCli(['backup', folder], { home: daemon.home }), await runCli(['backup', folder], { home: daemon.home })];
+      assert.deepEqual(offline.map((r) => r.code), [0, 0], offline.map((r) => r.stderr).join(''));
+      assert.equal(readdirSync(folder).length, 2);
+      const intoFile = await runCli(['backup', join(daemon.paths.db, 'x.tar.gz')], { home: daemon.home });
+      assert.match(intoFile.stderr, /brains\.db is a file, not a folder/);
     } finally {
       await daemon.cleanup();
     }

@@ -399,3 +399,24 @@ test('systemd: brains restore stops the service through systemd and starts it ag
     await s.cleanup();
   }
 });
+
+test('the real systemctl with no user manager (this container): install writes the unit, uninstall removes it and says the manager was not told', { skip: spawnSync('systemctl', ['--version']).status !== 0 ? 'no systemctl on PATH' : false }, async () => {
+  const home = tempHome();
+  const userHome = tempHome();
+  const env = { HOME: userHome, BRAINS_SERVICE_MANAGER: 'systemd' };
+  try {
+    const install = await runCli(['service', 'install', ...QUIET_PORTS], { home, env });
+    const file = join(userHome, '.config/systemd/user', serviceIdentity(statePaths({ BRAINS_HOME: home }), { BRAINS_SERVICE_MANAGER: 'systemd' })!.name);
+    assert.equal(existsSync(file), true, `${install.stdout}${install.stderr}`);
+    const reachable = install.code === 0;
+    const removed = await runCli(['service', 'uninstall'], { home, env });
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.match(removed.stdout, new RegExp(`^brains service: removed ${file.replace(/[.]/g, '\\.')}`));
+    if (!reachable) assert.match(removed.stdout, /no systemd user manager is reachable here .*, so the service manager was not told\./);
+    assert.equal(existsSync(file), false);
+  } finally {
+    await runCli(['down'], { home });
+    rmSync(home, { recursive: true, force: true });
+    rmSync(userHome, { recursive: true, force: true });
+  }
+});

@@ -119,3 +119,11 @@ test('a newer archive format is refused, and what the manifest check throws stop
   );
   assert.deepEqual(existsSync(staging) ? readdirSync(staging) : [], []);
 });
+
+test('an archive is never written over an existing file, and nothing partial is left beside it', async () => {
+  const out = fresh('taken.tar.gz');
+  writeFileSync(out, 'mine');
+  await assert.rejects(writeArchive(out, manifestFor([]), []), /already exists; choose a new name/);
+  assert.equal(readFileSync(out, 'utf8'), 'mine');
+  assert.deepEqual(readdirSync(dir).filter((name) => name.endsWith('.partial')), []);
+});

@@ -1,7 +1,7 @@
 // daemon.backup: one archive at a time, written where the operator asked, with errors that say what to change.
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { BrainsError } from '../../../rpc/errors.js';
-import { backupFileName, backupTargetProblem, writeBackup, type BackupReason, type BackupSummary } from '../../backup/make.js';
+import { backupTargetProblem, freshBackupPath, writeBackup, type BackupReason, type BackupSummary } from '../../backup/make.js';
 import type { PlaneDeps } from '../shared/deps.js';
 import { snapshotInThread } from '../../store/snapshots.js';
 
@@ -9,7 +9,7 @@ let writing: string | null = null;
 
 /** Where the archive goes: the given absolute path (new, in an existing folder) or a fresh name in the backups folder. */
 export function backupTarget(deps: PlaneDeps, path: string | undefined, reason: BackupReason): string {
-  if (path === undefined) return join(deps.paths.backupsDir, backupFileName(reason, null));
+  if (path === undefined) return freshBackupPath(deps.paths.backupsDir, reason, null);
   const problem = backupTargetProblem(path);
   if (problem) throw new BrainsError(problem.code, problem.message, { param: 'path' });
   return path;
@@ -31,6 +31,7 @@ export async function backupNow(deps: PlaneDeps, out: string, reason: BackupReas
 /** A file-system failure as what the operator should do about it. */
 function backupFault(error: unknown, folder: string): unknown {
   const code = (error as NodeJS.ErrnoException | null)?.code ?? (error as { code?: string } | null)?.code;
+  if (code === 'EEXIST') return new BrainsError('CONFLICT', (error as Error).message);
   if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL') {
     return new BrainsError('UNAVAILABLE', `no space left on the device holding ${folder}; free some space or write the backup elsewhere (brains backup FILE)`);
   }

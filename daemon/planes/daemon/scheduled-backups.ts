@@ -2,14 +2,14 @@
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BrainsError } from '../../../rpc/errors.js';
-import { backupFileName } from '../../backup/make.js';
+import { freshBackupPath } from '../../backup/make.js';
 import type { Service } from '../../services/registry.js';
 import type { PlaneDeps } from '../shared/deps.js';
 import { backupNow } from './backup.js';
 
 /** How often the schedule is looked at when backups are off or far apart: a config.set takes effect within this. */
 const LONGEST_CHECK_MS = 5_000;
-const SCHEDULED_NAME = /^scheduled-\d{8}T\d{6}Z\.tar\.gz$/;
+const SCHEDULED_NAME = /^scheduled-\d{8}T\d{6}Z(-\d+)?\.tar\.gz$/;
 
 export function scheduledBackups(deps: PlaneDeps): Service {
   let timer: NodeJS.Timeout | null = null;
@@ -48,8 +48,7 @@ async function backupIfDue(deps: PlaneDeps, everyMs: number): Promise<void> {
   if (everyMs <= 0) return;
   const newest = scheduledBackupFiles(deps.paths.backupsDir).at(-1);
   if (newest && Date.now() - statSync(newest).mtimeMs < everyMs) return;
-  const out = join(deps.paths.backupsDir, backupFileName('scheduled', null));
-  if (existsSync(out)) return;
+  const out = freshBackupPath(deps.paths.backupsDir, 'scheduled', null);
   try {
     const summary = await backupNow(deps, out, 'scheduled');
     deps.log.info('scheduled backup written', { path: summary.path, bytes: summary.bytes });
@@ -62,11 +61,12 @@ async function backupIfDue(deps: PlaneDeps, everyMs: number): Promise<void> {
   for (const old of all.slice(0, Math.max(0, all.length - deps.settings.get('backup_keep')))) rmSync(old, { force: true });
 }
 
-/** The scheduled backups in the folder, oldest first (their names sort by time). */
+/** The scheduled backups in the folder, oldest first. */
 export function scheduledBackupFiles(folder: string): string[] {
   if (!existsSync(folder)) return [];
   return readdirSync(folder)
     .filter((name) => SCHEDULED_NAME.test(name))
-    .sort()
-    .map((name) => join(folder, name));
+    .map((name) => ({ path: join(folder, name), mtime: statSync(join(folder, name)).mtimeMs }))
+    .sort((a, b) => a.mtime - b.mtime || a.path.localeCompare(b.path))
+    .map((file) => file.path);
 }
