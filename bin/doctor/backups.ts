@@ -37,7 +37,8 @@ export function backupChecks(facts: BackupFacts, databaseExists: boolean): Check
     if (!databaseExists) return [];
     return [check('backups', 'newest', 'info', `no backup in the backups folder yet`, { detail: `brains backup writes one; ${scheduleHint}` })];
   }
-  const age = facts.newest.ageHours < 48 ? `${facts.newest.ageHours.toFixed(1)} h` : `${(facts.newest.ageHours / 24).toFixed(0)} days`;
+  const hours = facts.newest.ageHours;
+  const age = hours < 1 ? `${Math.max(0, Math.round(hours * 60))} min` : hours < 48 ? `${hours.toFixed(1)} h` : `${(hours / 24).toFixed(0)} days`;
   const summary = `newest backup ${tilde(facts.newest.path)} (${age} old)`;
   const every = facts.everyHours ?? 0;
   if (every > 0 && facts.newest.ageHours > 2 * every + 0.1) {

@@ -1,4 +1,5 @@
 // Doctor: the state dir and what is private in it: the dir 0700; the database, settings, keys and socket 0600, all yours.
+import { RuntimeSettings, SettingsFileError } from '../../daemon/settings.js';
 import { lstatSync, readdirSync, type Stats } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { StatePaths } from '../../rpc/paths.js';
@@ -53,10 +54,28 @@ export function fileCheck(path: string, name: string, stats: Stats, sensitivity:
   if (owner) return owner;
   const who = openTo(stats.mode);
   if (who === null) return null;
-  const what = sensitivity === 'secret' ? (stats.isSocket() ? 'anyone who can connect acts as you' : 'whoever reads it can act as you') : 'it holds your data';
+  const what = sensitivity === 'secret' ? secretWhy(name, stats) : 'it holds your data';
   return check('state', `mode:${name}`, sensitivity === 'secret' ? 'problem' : 'warn', `${name} is ${octal(stats.mode)}: open to ${who} (${what})`, {
     fix: `chmod 600 ${path}`,
   });
+}
+
+/** config.json the daemon would refuse to start with (it reads it first), said with its reason. */
+function settingsProblem(path: string): Check | null {
+  try {
+    new RuntimeSettings(path);
+    return null;
+  } catch (error) {
+    if (!(error instanceof SettingsFileError)) throw error;
+    return check('state', 'settings', 'problem', error.message, { detail: 'the daemon will not start with it', fix: `fix ${path}, or delete it to go back to the defaults` });
+  }
+}
+
+/** What a reader of this secret could do: the audit key forges the trail; the others let one act as you. */
+function secretWhy(name: string, stats: Stats): string {
+  if (stats.isSocket()) return 'anyone who can connect acts as you';
+  if (name.endsWith('audit.key')) return 'whoever reads it can rewrite the audit trail so that audit.verify still passes';
+  return 'whoever reads it can act as you';
 }
 
 export function stateChecks(paths: StatePaths, uid: number | undefined = process.getuid?.()): Check[] {
@@ -84,6 +103,8 @@ export function stateChecks(paths: StatePaths, uid: number | undefined = process
     if (found) checks.push(found);
     else fine += 1;
   }
+  const settings = settingsProblem(paths.config);
+  if (settings) checks.push(settings);
   if (fine > 0) checks.push(check('state', 'files', 'ok', `${fine} private file${fine === 1 ? '' : 's'} (database, settings, keys, socket) open to you alone`));
   return checks;
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { JSONRPCErrorException } from 'json-rpc-2.0';
 import { RpcCodes } from '../../rpc/errors.js';
 import { nearestName } from '../../rpc/nearest-name.js';
+import { escapeInvisible } from '../../rpc/visible-text.js';
 import { requiredParams } from '../../rpc/contract/required-params.js';
 import { errorResponse, type ErrorResponse } from './requests.js';
 
@@ -48,7 +49,7 @@ export function invalidParams(name: string, schema: z.ZodType, issues: readonly 
   // A missing choice says its choices: "missing by (one of key, agent, model)".
   const named = missingIssues.map((issue, i) => (issue.code === 'invalid_value' ? `${missing[i]} (one of ${issue.values.map(String).join(', ')})` : missing[i]!));
   const others = issues.filter((issue) => !isMissing(issue, params));
-  const shown = others.slice(0, MAX_ISSUES).map((issue) => paramIssue(issue, schema));
+  const shown = others.slice(0, MAX_ISSUES).map((issue) => paramIssue(issue, schema, params, name));
   const parts = [
     ...(named.length > 0 ? [`missing ${named.slice(0, 10).join(', ')}${named.length > 10 ? ` and ${named.length - 10} more` : ''}`] : []),
     ...shown.slice(0, ISSUES_IN_MESSAGE).map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message)),
@@ -65,15 +66,31 @@ export function invalidParams(name: string, schema: z.ZodType, issues: readonly 
 }
 
 /** One validation issue as the caller reads it: unknown params name the one meant, a union names its accepted shapes. */
-export function paramIssue(issue: z.core.$ZodIssue, schema: z.ZodType): ParamIssue {
+export function paramIssue(issue: z.core.$ZodIssue, schema: z.ZodType, params?: unknown, method = 'METHOD'): ParamIssue {
   const path = issue.path.map(String);
   const at = schemaAt(schema, path);
   if (issue.code === 'unrecognized_keys') return { path, code: issue.code, message: unknownKeys(issue.keys, at) };
+  if (issue.code === 'invalid_value') return { path, code: issue.code, message: choiceMessage(issue.values, valueAt(params, path), method) };
   if (issue.code === 'invalid_union') {
     const shapes = unionShapes(at);
     if (shapes) return { path, code: issue.code, message: `expected ${shapes}` };
   }
   return { path, code: issue.code, message: cut(issue.message, MAX_ISSUE_CHARS) };
+}
+
+/** A value outside a fixed set: every choice when they are few, else the nearest one ("did you mean backup_every_hours?"). */
+function choiceMessage(values: readonly unknown[], given: unknown, method: string): string {
+  const choices = values.map(String);
+  const nearest = typeof given === 'string' ? nearestName(given, choices) : undefined;
+  const shown = typeof given === 'string' ? quoteName(escapeInvisible(given.slice(0, 200))) : cut(JSON.stringify(given) ?? String(given), 60);
+  if (choices.length <= 8) return `${shown} is not one of ${choices.join(', ')}${nearest ? `; did you mean ${nearest}?` : ''}`;
+  return `${shown} is not one of its ${choices.length} choices; ${nearest ? `did you mean ${nearest}?` : `brains rpc --describe ${method} lists them`}`;
+}
+
+function valueAt(params: unknown, path: readonly string[]): unknown {
+  let at: unknown = params;
+  for (const key of path) at = at !== null && typeof at === 'object' && Object.hasOwn(at, key) ? (at as Record<string, unknown>)[key] : undefined;
+  return at;
 }
 
 function unknownKeys(unknown: readonly string[], at: z.ZodType | undefined): string {

@@ -108,3 +108,23 @@ describe('a daemon that cannot start', () => {
     }
   });
 });
+
+describe('a value outside a fixed set of choices', () => {
+  test('names the nearest choice, lists them when they are few, and quotes a hostile value cut short', async () => {
+    const daemon = await startDaemon();
+    try {
+      const typo = await runCli(['rpc', 'config.set', 'key=backup_evry_hours', 'value=1'], { home: daemon.home });
+      assert.equal(typo.code, 2);
+      assert.match(typo.stderr, /key: backup_evry_hours is not one of its \d+ choices; did you mean backup_every_hours\?/);
+      const few = await runCli(['rpc', 'lock.acquire', 'key=x', 'holder.session_id=s', 'mode=exclusiv'], { home: daemon.home });
+      assert.match(few.stderr, /mode: exclusiv is not one of exclusive, shared; did you mean exclusive\?/);
+      const far = await runCli(['rpc', 'config.set', 'key=zzzzzzzzzz', 'value=1'], { home: daemon.home });
+      assert.match(far.stderr, /zzzzzzzzzz is not one of its \d+ choices; brains rpc --describe config\.set lists them/);
+      const hostile = await runCli(['rpc', 'config.set', `key=x\u202e${'y'.repeat(5000)}`, 'value=1'], { home: daemon.home });
+      assert.ok(hostile.stderr.length < 600, hostile.stderr);
+      assert.ok(!hostile.stderr.includes('\u202e'), 'the bidi override is escaped');
+    } finally {
+      await daemon.cleanup();
+    }
+  });
+});

@@ -188,6 +188,13 @@ describe('state dir modes, on real files', () => {
       chmodSync(home, 0o777);
       assert.equal(only(stateChecks(paths), 'state.dir').status, 'problem', 'writable by others');
       assert.equal(exitCodeOf(bad), 2);
+      writeFileSync(join(paths.keysDir, 'audit.key'), 'a'.repeat(64), { mode: 0o644 });
+      assert.match(only(stateChecks(paths), 'state.mode:keys/audit.key').summary, /rewrite the audit trail so that audit\.verify still passes/);
+      writeFileSync(paths.config, '{bad');
+      const settings = only(stateChecks(paths), 'state.settings');
+      assert.equal(settings.status, 'problem');
+      assert.match(settings.summary, /config\.json is not valid JSON/);
+      assert.equal(settings.fix, `fix ${paths.config}, or delete it to go back to the defaults`);
     } finally {
       rmSync(home, { recursive: true, force: true });
     }
