@@ -12,7 +12,7 @@ import { readPidfile, removePidfile, writePidfile } from './lifecycle/pidfile.js
 import { Store } from './store/index.js';
 import { LATEST_SCHEMA_VERSION, MigrationError, SchemaTooNewError } from './store/migrations/index.js';
 import { schemaVersionOfFile, snapshotInThread } from './store/snapshots.js';
-import { freshBackupPath, writeBackup } from './backup/make.js';
+import { freshBackupPath } from './backup/names.js';
 import { storeFault } from './store/faults.js';
 import { EventBus } from './events/bus.js';
 import { createMutate } from './events/mutate.js';
@@ -154,6 +154,8 @@ async function backupBeforeMigrating(paths: StatePaths, log: Logger): Promise<st
   const onDisk = existsSync(paths.db) ? schemaVersionOfFile(paths.db) : null;
   if (onDisk === null || onDisk === 0 || onDisk >= LATEST_SCHEMA_VERSION) return null;
   const out = freshBackupPath(paths.backupsDir, 'pre-migration', onDisk);
+  // Loaded only here: a daemon that never migrates or backs up keeps the archive code (and zlib) out of its memory.
+  const { writeBackup } = await import('./backup/make.js');
   const summary = await writeBackup({ paths, out, reason: 'pre-migration', version: VERSION, copyDatabase: (dest) => snapshotInThread(paths.db, dest) });
   log.info(`the database is at schema ${onDisk}; this brains migrates it to ${LATEST_SCHEMA_VERSION}, after a backup`, { backup: summary.path, bytes: summary.bytes });
   return summary.path;

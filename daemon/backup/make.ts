@@ -1,12 +1,12 @@
 // Writes one backup archive: a consistent copy of the database, the keys and the config, and what they hold.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { StatePaths } from '../../rpc/paths.js';
 import type { CopyFacts } from '../store/snapshots.js';
 import { ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, writeArchive, type ArchiveFile, type BackupManifest } from './archive.js';
 
-export type BackupReason = 'manual' | 'scheduled' | 'pre-migration';
+import type { BackupReason } from './names.js';
 
 export interface BackupSummary {
   path: string;
@@ -30,27 +30,6 @@ export interface BackupOptions {
   version: string;
   /** Copies the database to `dest` and says what the copy holds (snapshotInThread). */
   copyDatabase: (dest: string) => Promise<CopyFacts>;
-}
-
-/** A new archive path in `folder` for a backup made now: sortable, saying why it was made, never one that exists. */
-export function freshBackupPath(folder: string, reason: BackupReason, schemaVersion: number | null, now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  const prefix = reason === 'manual' ? 'brains' : reason === 'scheduled' ? 'scheduled' : `pre-migration-v${schemaVersion ?? 0}`;
-  for (let n = 1; ; n += 1) {
-    const path = join(folder, `${prefix}-${stamp}${n === 1 ? '' : `-${n}`}.tar.gz`);
-    if (!existsSync(path)) return path;
-  }
-}
-
-/** Why an archive cannot be written at `path` (absolute, new, in an existing folder), or null when it can. */
-export function backupTargetProblem(path: string): { code: 'INVALID' | 'CONFLICT' | 'NOT_FOUND'; message: string } | null {
-  if (path.trim() === '' || /[\0\n\r]/.test(path)) return { code: 'INVALID', message: 'path must be a file path (no line breaks or NUL); leave it out for $BRAINS_HOME/backups' };
-  if (!isAbsolute(path)) return { code: 'INVALID', message: `path must be absolute, not ${JSON.stringify(path)}; brains backup FILE makes it absolute for you` };
-  if (existsSync(path)) return { code: 'CONFLICT', message: `${path} already exists; choose a new name (a backup never overwrites a file)` };
-  const folder = dirname(path);
-  if (!existsSync(folder)) return { code: 'NOT_FOUND', message: `the folder ${folder} does not exist; create it first` };
-  if (!statSync(folder).isDirectory()) return { code: 'INVALID', message: `${folder} is a file, not a folder; name a file in a folder` };
-  return null;
 }
 
 /** Make the archive at `out` (0600, written whole or not at all); the database copy beside it is removed either way. */

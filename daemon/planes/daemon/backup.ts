@@ -1,7 +1,8 @@
 // daemon.backup: one archive at a time, written where the operator asked, with errors that say what to change.
 import { dirname } from 'node:path';
 import { BrainsError } from '../../../rpc/errors.js';
-import { backupTargetProblem, freshBackupPath, writeBackup, type BackupReason, type BackupSummary } from '../../backup/make.js';
+import type { BackupSummary } from '../../backup/make.js';
+import { backupTargetProblem, freshBackupPath, type BackupReason } from '../../backup/names.js';
 import type { PlaneDeps } from '../shared/deps.js';
 import { snapshotInThread } from '../../store/snapshots.js';
 
@@ -20,6 +21,8 @@ export async function backupNow(deps: PlaneDeps, out: string, reason: BackupReas
   if (writing !== null) throw new BrainsError('CONFLICT', `a backup is being written already (${writing}); wait for it to finish`);
   writing = out;
   try {
+    // Loaded on the first backup: the archive code and zlib stay out of a daemon that never makes one.
+    const { writeBackup } = await import('../../backup/make.js');
     return await writeBackup({ paths: deps.paths, out, reason, version: deps.version, copyDatabase: (dest) => snapshotInThread(deps.paths.db, dest) });
   } catch (error) {
     throw backupFault(error, dirname(out));

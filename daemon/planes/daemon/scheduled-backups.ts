@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BrainsError } from '../../../rpc/errors.js';
-import { freshBackupPath } from '../../backup/make.js';
+import { freshBackupPath } from '../../backup/names.js';
 import type { Service } from '../../services/registry.js';
 import type { PlaneDeps } from '../shared/deps.js';
 import { backupNow } from './backup.js';
