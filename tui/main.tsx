@@ -1,15 +1,13 @@
 // Runs the cockpit on a terminal: takes the screen, filters pastes out of the key stream, renders at most 30 frames a
 // second, rings for what needs the human, and gives the terminal back however it ends.
 import { render } from 'ink';
-import { BrainsClient } from '../rpc/client.js';
-import { connectOrStart } from '../rpc/autostart.js';
-import { statePaths } from '../rpc/paths.js';
 import { App } from './app.js';
-import { Cockpit, type Connector } from './model/cockpit.js';
 import type { PaneName } from './keys.js';
+import { startCockpit, type StartedCockpit } from './start.js';
 import { filteredStdin } from './terminal/paste-filter.js';
-import { notificationSequence } from './terminal/notify.js';
 import { takeTerminal } from './terminal/screen.js';
+
+export { socketConnector } from './start.js';
 
 export interface CockpitOptions {
   only?: PaneName;
@@ -22,22 +20,12 @@ export interface CockpitOptions {
   banner?: string;
 }
 
-/** `onStartingStopped` is told before the first connect starts a daemon the user stopped with brains down. */
-export function socketConnector(autoStart: boolean, env: NodeJS.ProcessEnv = process.env, onStartingStopped: () => void = () => {}): Connector {
-  const paths = statePaths(env);
-  return {
-    // Only the first connect may start the daemon: after `brains down` the cockpit waits instead of undoing it.
-    connect: (first) => (first ? connectOrStart(paths, { autoStart, onStartingStopped, env }) : BrainsClient.connect(paths.socket)),
-  };
-}
-
-export async function runCockpit(opts: CockpitOptions): Promise<number> {
-  const cockpit = new Cockpit(socketConnector(opts.autoStart));
+/** `started`: the model already following the daemon (brains tui starts it before this module loads); else started here. */
+export async function runCockpit(opts: CockpitOptions & { started?: StartedCockpit }): Promise<number> {
+  const { cockpit, running } = opts.started ?? startCockpit(opts);
   let pasteHandler: (text: string) => void = () => {};
   const stdin = filteredStdin(process.stdin, (text) => pasteHandler(text));
   const restore = takeTerminal(process.stdout, process.stdin);
-  if (opts.bell) cockpit.onAttention((attention) => process.stdout.write(notificationSequence(`brains: ${attention.text}`)));
-  const running = cockpit.start();
   const app = render(
     <App
       cockpit={cockpit}

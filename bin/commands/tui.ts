@@ -47,8 +47,18 @@ export async function tuiCommand(argv: string[], extra: { banner?: string } = {}
   process.env.NODE_ENV ??= 'production';
   // Said before the cockpit takes the screen, where a line on stderr would be drawn over.
   if (!values['no-start'] && stoppedByUser(statePaths()) && !(await isDaemonAnswering(statePaths().socket))) sayStartingStopped();
-  const { runCockpit } = await import('../../tui/main.js');
+  // The model connects and reads the daemon while the screen's modules (Ink, React, the panes) load, which takes longest.
+  const { startCockpit } = await import('../../tui/start.js');
+  const started = startCockpit({ autoStart: !values['no-start'], bell: !values['no-bell'] });
+  let runCockpit: typeof import('../../tui/main.js').runCockpit;
+  try {
+    ({ runCockpit } = await import('../../tui/main.js'));
+  } catch (error) {
+    await started.cockpit.stop();
+    throw error;
+  }
   return runCockpit({
+    started,
     autoStart: !values['no-start'],
     bell: !values['no-bell'],
     ...(pane ? { only: pane as PaneName } : {}),
