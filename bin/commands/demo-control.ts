@@ -14,6 +14,8 @@ import { DEMO_ALREADY_RUNNING_EXIT, DRIVER_FLAG, type DriverReport } from './dem
 
 const READY_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 15_000;
+/** How long a driver that reported it could not start is given to exit before the command answers anyway. */
+const FAILED_EXIT_WAIT_MS = 5_000;
 
 export interface DemoStatus {
   running: boolean;
@@ -152,12 +154,18 @@ async function spawnDriver(paths: StatePaths, env: NodeJS.ProcessEnv): Promise<D
         child.kill('SIGTERM');
         reject(new DemoError(`the demo driver did not report within ${READY_TIMEOUT_MS / 1000}s; see ${paths.demoLog}`));
       }, READY_TIMEOUT_MS);
+      let report: DriverReport | null = null;
       child.once('message', (message) => {
         clearTimeout(timer);
-        resolve(message as DriverReport);
+        report = message as DriverReport;
+        if (report.type !== 'failed') return resolve(report);
+        // A driver that could not start is answered for once it has exited, its pidfile and lock gone with it.
+        const failed = report;
+        setTimeout(() => resolve(failed), FAILED_EXIT_WAIT_MS).unref();
       });
       child.once('exit', (code) => {
         clearTimeout(timer);
+        if (report) return resolve(report);
         if (code === DEMO_ALREADY_RUNNING_EXIT) resolve({ type: 'failed', message: 'the demo is already running', already_running: true });
         else reject(new DemoError(`the demo driver exited (code ${code}) before it was ready: ${logTail(paths.demoLog)}`));
       });
