@@ -153,6 +153,24 @@ export function runCli(args: string[], opts: { home: string; input?: string; env
   });
 }
 
+/** The real `brains` CLI left running (brains logs -f, brains watch): what it printed so far, and its exit. */
+export interface RunningCli {
+  child: ChildProcess;
+  out(): string;
+  err(): string;
+  exited: Promise<number | null>;
+}
+
+export function runningCli(args: string[], home: string, env: NodeJS.ProcessEnv = {}): RunningCli {
+  const child = spawn(process.execPath, [CLI, ...args], { env: envFor(home, env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, out: () => out, err: () => err, exited };
+}
+
 /** A raw socket peer that writes bytes and reads newline-delimited frames, for wire-level tests. */
 export class RawPeer {
   private buffer = '';

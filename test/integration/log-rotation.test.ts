@@ -2,9 +2,8 @@
 // truncates it, keeps log_keep_files copies, loses and splits no line; `brains logs` reads across the cut, and -f follows it.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, statSync } from 'node:fs';
-import { CLI, envFor, runCli, tempHome, waitFor } from '../helpers/daemon.js';
+import { runCli, runningCli, tempHome, waitFor } from '../helpers/daemon.js';
 import { openHttp, type Http } from '../helpers/mcp-http.js';
 import { parseLogLine } from '../../rpc/log-lines.js';
 import { rotatedLogs } from '../../rpc/log-files.js';
@@ -128,26 +127,21 @@ test('brains logs reads back across the cut: -n, --level, --json', async () => {
 
 test('brains logs -f as a child process picks up new lines and carries on through a rotation, losing none', async () => {
   await sighupMarker();
-  const child = spawn(process.execPath, [CLI, 'logs', '-f', '-n', '1'], { env: envFor(home), stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const { child, out, err, exited } = runningCli(['logs', '-f', '-n', '1'], home);
   try {
-    const markers = () => out.split('SIGHUP ignored').length - 1;
+    const markers = () => out().split('SIGHUP ignored').length - 1;
     await waitFor(() => markers() >= 1, 10_000, 'the last line, the marker');
-    assert.equal(out.split('\n').length, 2, `one line: ${out}`);
+    assert.equal(out().split('\n').length, 2, `one line: ${out()}`);
     const calls = await callsUntilRotated();
     await sighupMarker();
     await waitFor(() => markers() >= 2, 10_000, 'the marker after the rotation');
     assert.equal(markers(), 2);
-    const lines = out.trimEnd().split('\n');
+    const lines = out().trimEnd().split('\n');
     for (const line of lines) assert.equal(parseLogLine(line).raw, false, `a whole line: ${line.slice(0, 120)}`);
     assert.equal(calledLines(lines), calls, 'every call made while following was shown once, across the rotation');
     child.kill('SIGINT');
     assert.equal(await exited, 0);
-    assert.equal(err, '');
+    assert.equal(err(), '');
   } finally {
     child.kill('SIGKILL');
   }

@@ -2,10 +2,9 @@
 // rotated copies, --all, --level, --json, lines in neither format, hostile text, no log yet, -f through a rotation, bad options.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { appendFileSync, copyFileSync, mkdirSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, envFor, runCli, waitFor, withEmptyHome } from '../helpers/daemon.js';
+import { runCli, runningCli, waitFor, withEmptyHome } from '../helpers/daemon.js';
 
 const T = '2024-05-01T10:00:00.000Z';
 const line = (level: string, msg: string, fields = '') => `${T} ${level.toUpperCase().padEnd(5)} ${msg}${fields ? ` ${fields}` : ''}`;
@@ -137,36 +136,31 @@ test('brains logs -f prints new lines as they come, waits for a log that does no
   await withEmptyHome(async (home) => {
     const dir = join(home, 'logs');
     const log = join(dir, 'daemon.log');
-    const child = spawn(process.execPath, [CLI, 'logs', '-f', '--level', 'info'], { env: envFor(home), stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const { child, out, err, exited } = runningCli(['logs', '-f', '--level', 'info'], home);
     try {
-      await waitFor(() => err.includes('waiting for it'), 10_000, 'the no-log-yet notice');
+      await waitFor(() => err().includes('waiting for it'), 10_000, 'the no-log-yet notice');
       mkdirSync(dir, { recursive: true });
       appendFileSync(log, `${line('info', 'first')}\n${line('debug', 'hidden')}\n`);
-      await waitFor(() => out.includes('first'), 10_000, 'the first line');
+      await waitFor(() => out().includes('first'), 10_000, 'the first line');
       // A line half written is held back until its end arrives.
       appendFileSync(log, `${line('info', 'second')}\n${T} INFO  thi`);
-      await waitFor(() => out.includes('second'), 10_000, 'the second line');
+      await waitFor(() => out().includes('second'), 10_000, 'the second line');
       // Copy-truncate, as the daemon rotates: the rest of the half line is in the copy, so it is read from there.
       appendFileSync(log, `rd\n${line('info', 'fourth')}\n`);
       copyFileSync(log, `${log}.1`);
       truncateSync(log, 0);
       appendFileSync(log, `${line('info', 'fifth')}\n`);
-      await waitFor(() => out.includes('fifth'), 10_000, 'a line after the copy-truncate');
+      await waitFor(() => out().includes('fifth'), 10_000, 'a line after the copy-truncate');
       // A rename, as brains up rotates at start: the old file becomes .1, a new one is made.
       appendFileSync(log, `${line('info', 'sixth')}\n`);
       rmSync(`${log}.1`);
       renameSync(log, `${log}.1`);
       writeFileSync(log, `${line('error', 'seventh')}\n`);
-      await waitFor(() => out.includes('seventh'), 10_000, 'a line after the rename');
-      assert.deepEqual(out.trim().split('\n').map((l) => l.split(/\s+/)[2]), ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh'], out);
+      await waitFor(() => out().includes('seventh'), 10_000, 'a line after the rename');
+      assert.deepEqual(out().trim().split('\n').map((l) => l.split(/\s+/)[2]), ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh'], out());
       child.kill('SIGINT');
       assert.equal(await exited, 0);
-      assert.equal(err, `brains logs: no daemon log yet at ${log}; a daemon started by brains up (or by a command that starts it) writes it, while brains daemon in the foreground logs to its terminal; waiting for it\n`);
+      assert.equal(err(), `brains logs: no daemon log yet at ${log}; a daemon started by brains up (or by a command that starts it) writes it, while brains daemon in the foreground logs to its terminal; waiting for it\n`);
     } finally {
       child.kill('SIGKILL');
     }
