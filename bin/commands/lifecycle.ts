@@ -1,6 +1,7 @@
 // `brains up`, `down` and `status`: start the daemon (detached, or through its installed service), stop it gracefully, and say whether it runs.
-import { processAlive, startDaemon, type DaemonStart } from '../../rpc/autostart.js';
+import { startDaemon, type DaemonStart } from '../../rpc/autostart.js';
 import { BrainsClient } from '../../rpc/client.js';
+import { shutdownOverSocket, StopFailedError } from './stop-daemon.js';
 import type { Result } from '../../rpc/contract/index.js';
 import { statePaths, type StatePaths } from '../../rpc/paths.js';
 import { describeService, reachableService, serviceState } from '../../rpc/service-start.js';
@@ -10,7 +11,6 @@ import { EXIT } from './exit-codes.js';
 import { parseFlags, printUsageError } from './flags.js';
 import { stopThroughService, type ServiceStop } from '../service/stop.js';
 
-const STOP_TIMEOUT_MS = 20_000;
 
 function flags(argv: string[], name: 'up' | 'down' | 'status', options: Record<string, { type: 'boolean' }>) {
   return (parseFlags(name, argv, options)?.values as Record<string, boolean | undefined> | undefined) ?? null;
@@ -113,35 +113,21 @@ export async function stopDaemon(paths: StatePaths, command: 'down' | 'service')
   } catch (error) {
     process.stderr.write(`brains ${command}: ${(error as Error).message}; stopping the daemon directly\n`);
   }
-  let client: BrainsClient;
+  let pid: number | null;
   try {
-    client = await BrainsClient.connect(paths.socket);
-  } catch {
+    pid = await shutdownOverSocket(paths);
+  } catch (error) {
+    if (error instanceof StopFailedError && error.refused) clearStopped(paths);
+    process.stderr.write(`brains ${command}: ${(error as Error).message}\n`);
+    return EXIT.METHOD_ERROR;
+  }
+  if (pid === null) {
     if (byService?.pid) {
       process.stdout.write(`brains daemon stopped (pid ${byService.pid}, run by ${describeService(byService.service)}); it stays stopped until brains up.\n`);
     } else {
       process.stdout.write('brains daemon is not running; it stays stopped until brains up.\n');
     }
     return EXIT.OK;
-  }
-  const closed = new Promise<void>((resolve) => client.onClose(resolve));
-  let pid: number;
-  try {
-    ({ pid } = await client.call('daemon.shutdown'));
-  } catch (error) {
-    clearStopped(paths);
-    await client.close();
-    process.stderr.write(`brains ${command}: ${(error as Error).message}\n`);
-    return EXIT.METHOD_ERROR;
-  }
-  await closed;
-  const deadline = Date.now() + STOP_TIMEOUT_MS;
-  while (processAlive(pid)) {
-    if (Date.now() > deadline) {
-      process.stderr.write(`brains ${command}: the daemon (pid ${pid}) is still running after ${STOP_TIMEOUT_MS / 1000}s; kill it with: kill ${pid}\n`);
-      return EXIT.METHOD_ERROR;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
   }
   process.stdout.write(`brains daemon stopped (pid ${pid}); it stays stopped until brains up.\n`);
   return EXIT.OK;
