@@ -88,10 +88,12 @@ function useClock(active: boolean, intervalMs: number): number {
 
 export function App({ cockpit, size: givenSize, only, agent, project, banner, onPasteRegister }: AppProps) {
   const { exit } = useApp();
-  const state = useSyncExternalStore(
+  // One paced signal redraws for the cockpit's state and its open conversation alike (see model/redraws.ts).
+  useSyncExternalStore(
     (listener) => cockpit.subscribe(listener),
-    () => cockpit.current,
+    () => cockpit.redraws.told,
   );
+  const state = cockpit.current;
   const size = useTerminalSize(givenSize);
   const [focus, setFocus, focusRef] = useSyncState<PaneName>(only ?? (agent ? 'conversation' : 'sessions'));
   // Each list's selection is an item's identity; it is resolved against the rows on every render (see selection.ts).
@@ -105,7 +107,6 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
   const [pendingComment, setPendingComment, pendingCommentRef] = useSyncState<{ approval: ApprovalSummary; text: string } | null>(null);
   const [target, setTarget, targetRef] = useSyncState<Target | null>(agent && project ? { project_id: project, agent } : null);
   const [conversation, setConversation] = useState<Conversation | AgentConversation | null>(null);
-  const [conversationVersion, setConversationVersion] = useState(0);
   const [scroll, setScroll] = useState(0);
   const [composeHistory, setComposeHistory] = useState<readonly string[]>([]);
   const [paletteHistory, setPaletteHistory] = useState<readonly string[]>([]);
@@ -173,13 +174,9 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
   useEffect(() => {
     if (!target) return;
     const c = managedTarget ? new AgentConversation(cockpit, target) : new Conversation(cockpit, target);
-    const stop = c.subscribe(() => setConversationVersion((v) => v + 1));
     setConversation(c);
     setScroll(0);
-    return () => {
-      stop();
-      c.close();
-    };
+    return () => c.close();
   }, [target?.project_id, target?.agent, state.connection === 'live', managedTarget !== undefined]);
 
   useEffect(() => {
@@ -483,7 +480,7 @@ export function App({ cockpit, size: givenSize, only, agent, project, banner, on
   // The conversation's rows are rebuilt only when it changed or the pane's width did.
   const shownConversation = conversation && target && sameTarget(conversation.target, target) ? conversation : null;
   const waiting = managedTarget && waitsForYou(managedTarget.state) ? { state: managedTarget.state as Waiting['state'], detail: managedTarget.state_detail } : null;
-  const conversationRowsMemo = useMemo(() => new Map<number, ReturnType<typeof conversationRows>>(), [shownConversation, conversationVersion, waiting?.state, waiting?.detail]);
+  const conversationRowsMemo = useMemo(() => new Map<number, ReturnType<typeof conversationRows>>(), [shownConversation, shownConversation?.version, waiting?.state, waiting?.detail]);
   const conversationRowsOf = (width: number) => {
     let rows = conversationRowsMemo.get(width);
     if (!rows) {

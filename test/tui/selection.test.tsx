@@ -71,7 +71,8 @@ describe('the selection follows its item', () => {
       await ui.waitForFrame((f) => selected(f, second!.approval_id), 'the second approval selected');
       // The oldest is decided elsewhere: the row above goes.
       await client.call('approval.decide', { approval_id: first!.approval_id, decision: 'approve' });
-      let frame = await ui.waitForFrame((f) => !f.includes('First ask'), 'the first approval gone');
+      // Its row leaves the Approvals pane (the decision's note to dev, in the conversation, still names it).
+      let frame = await ui.waitForFrame((f) => !new RegExp(`${first!.approval_id}\\s+dev`).test(f), 'the first approval gone');
       assert.ok(selected(frame, second!.approval_id), `the second is still selected:\n${frame}`);
       await ui.press('a');
       await waitFor(async () => (await client.call('approval.get', { approval_id: second!.approval_id })).status === 'approved', 10_000, 'a approving the selected one');

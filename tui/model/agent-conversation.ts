@@ -29,10 +29,11 @@ export class AgentConversation {
   private again = false;
   private nextNote = 1;
   private outputTimer: NodeJS.Timeout | null = null;
-  private readonly listeners = new Set<() => void>();
   private readonly stopEvents: () => void;
   /** Turns and notes in time order; a new array whenever anything changed. */
   entries: Entry[] = [];
+  /** Counts the rebuilds of `entries`: what the view compares. */
+  version = 0;
 
   constructor(
     private readonly cockpit: Cockpit,
@@ -42,15 +43,9 @@ export class AgentConversation {
     this.reload();
   }
 
-  subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
   close(): void {
     if (this.outputTimer) clearTimeout(this.outputTimer);
     this.stopEvents();
-    this.listeners.clear();
   }
 
   get loaded(): boolean {
@@ -72,6 +67,7 @@ export class AgentConversation {
       if (sent.turn_id && sent.user_turn_id) {
         const typed = text.startsWith('##') ? text.slice(1) : text;
         this.set(queued(this.turns, agent, { user_turn_id: sent.user_turn_id, turn_id: sent.turn_id, text: typed }, new Date().toISOString()));
+        this.cockpit.redraws.flush();
       }
       return `sent to ${agent}${sent.queued_ahead > 0 ? ` (${sent.queued_ahead} ${sent.queued_ahead === 1 ? 'turn' : 'turns'} ahead)` : ''}`;
     } catch (error) {
@@ -149,6 +145,7 @@ export class AgentConversation {
       entries.splice(at === -1 ? entries.length : at, 0, { kind: 'note', note });
     }
     this.entries = entries;
-    for (const listener of this.listeners) listener();
+    this.version += 1;
+    this.cockpit.redraws.request();
   }
 }

@@ -18,6 +18,7 @@ import {
   type UsageView,
 } from './slices.js';
 import { forgetProject, withoutProjects } from './forget-project.js';
+import { Redraws } from './redraws.js';
 import { actorsOf, type SeenKey } from './seen.js';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'stopped';
@@ -91,7 +92,8 @@ export class Cockpit {
     version: 0,
   };
   private client: BrainsClient | null = null;
-  private readonly listeners = new Set<() => void>();
+  /** Every view of this cockpit redraws on this one signal, its conversations' included. */
+  readonly redraws = new Redraws();
   private readonly attentionListeners = new Set<(a: Attention) => void>();
   private readonly eventListeners = new Set<(e: SubscribedEvent) => void>();
   /** The last whole-turn diff each agent reported live (agent.diff_updated): what D shows for an agent without a worktree. */
@@ -116,9 +118,9 @@ export class Cockpit {
     return this.client;
   }
 
+  /** Told when anything shown changed: at once, or within a tenth of a second when changes come faster than that. */
   subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.redraws.add(listener);
   }
 
   onAttention(listener: (a: Attention) => void): () => void {
@@ -163,6 +165,7 @@ export class Cockpit {
     const client = this.client;
     this.client = null;
     this.set({ connection: 'stopped' });
+    this.redraws.flush();
     await client?.close();
   }
 
@@ -321,7 +324,7 @@ export class Cockpit {
 
   private set(patch: Partial<CockpitState>): void {
     this.state = { ...this.state, ...patch, version: this.state.version + 1 };
-    for (const listener of this.listeners) listener();
+    this.redraws.request();
   }
 }
 

@@ -38,10 +38,11 @@ export class Conversation {
   private loadedFor: string | null = null;
   private loading = false;
   private again = false;
-  private readonly listeners = new Set<() => void>();
   private nextLocalId = 1;
   private readonly stopEvents: () => void;
   lines: ConversationLine[] = [];
+  /** Counts the rebuilds of `lines`: what the view compares. */
+  version = 0;
 
   constructor(
     private readonly cockpit: Cockpit,
@@ -53,14 +54,8 @@ export class Conversation {
     this.reload();
   }
 
-  subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
   close(): void {
     this.stopEvents();
-    this.listeners.clear();
   }
 
   /** Send text from the operator, expecting a reply; the line shows at once and follows the message's state. Answers
@@ -69,6 +64,7 @@ export class Conversation {
     const entry: Outgoing = { id: `local-${this.nextLocalId++}`, text, time: new Date().toISOString(), message_id: null, failed: null };
     this.outbox.push(entry);
     this.rebuild();
+    this.cockpit.redraws.flush();
     const client = this.cockpit.rpc;
     if (!client) {
       entry.failed = 'not connected to the daemon; press Enter on it again once reconnected';
@@ -146,7 +142,8 @@ export class Conversation {
         }),
       ),
     ];
-    for (const listener of this.listeners) listener();
+    this.version += 1;
+    this.cockpit.redraws.request();
   }
 }
 
