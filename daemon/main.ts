@@ -1,7 +1,7 @@
 // The composition root: start order (lock, store, bus, planes, socket) and the reverse order on a graceful stop.
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { contract } from '../rpc/contract/index.js';
-import { DAEMON_ALREADY_RUNNING_EXIT } from '../rpc/autostart.js';
+import { DAEMON_ALREADY_RUNNING_EXIT } from '../rpc/daemon-exit.js';
 import { socketPathProblem, statePaths, type StatePaths } from '../rpc/paths.js';
 import { clearStopped } from '../rpc/stopped.js';
 import { ConfigError, loadConfig, type DaemonConfig } from './config.js';

@@ -8,8 +8,9 @@ import { socketPathProblem, type StatePaths } from './paths.js';
 import { processAlive } from './process-alive.js';
 import { describeService, reachableService, serviceState, startService, type ServiceIdentity } from './service-start.js';
 import { DaemonStoppedError, stoppedByUser } from './stopped.js';
+import { DAEMON_ALREADY_RUNNING_EXIT } from './daemon-exit.js';
 
-export { processAlive };
+export { processAlive, DAEMON_ALREADY_RUNNING_EXIT };
 
 const START_TIMEOUT_MS = 15_000;
 const STALE_START_LOCK_MS = 20_000;
@@ -25,8 +26,6 @@ const SERVICE_CHECK_MS = 250;
  */
 export const DAEMON_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--heap-growing-percent=10'];
 export const DAEMON_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
-/** Kept equal to daemon/main.ts EXIT_ALREADY_RUNNING (rpc/ may not import daemon/). */
-export const DAEMON_ALREADY_RUNNING_EXIT = 4;
 
 export interface ConnectOptions {
   autoStart: boolean;

@@ -1,10 +1,20 @@
 // Calls to a provider's HTTP API: keep-alive connections, a caller's abort ends the upstream request, bounded bodies.
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { GatewayError, isTransientStatus, kindForUpstreamStatus, retryAfterFrom } from './errors.js';
 
-const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 256 });
-const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 256 });
+interface Transport {
+  request: typeof httpRequest;
+  agent: HttpAgent;
+}
+
+const plain: Transport = { request: httpRequest, agent: new HttpAgent({ keepAlive: true, maxSockets: 256 }) };
+/** TLS loads with the first https provider called, not with every daemon (a local-only gateway never needs it). */
+let secure: Promise<Transport> | null = null;
+
+function secureTransport(): Promise<Transport> {
+  secure ??= import('node:https').then((https) => ({ request: https.request, agent: new https.Agent({ keepAlive: true, maxSockets: 256 }) }));
+  return secure;
+}
 
 /** A JSON body read from an upstream is capped here: a larger one is garbage to us. */
 export const MAX_UPSTREAM_BODY_BYTES = 64 * 1024 * 1024;
@@ -20,19 +30,19 @@ export interface UpstreamCall {
 }
 
 /** POST and resolve with the response once its headers arrive (the body is still to be read). */
-export function post(call: UpstreamCall): Promise<IncomingMessage> {
+export async function post(call: UpstreamCall): Promise<IncomingMessage> {
+  const url = new URL(call.url);
+  const transport = url.protocol === 'https:' ? await secureTransport() : plain;
   return new Promise((resolve, reject) => {
     if (call.signal.aborted) {
       reject(new GatewayError('upstream', 'the request was cancelled'));
       return;
     }
-    const url = new URL(call.url);
-    const secure = url.protocol === 'https:';
-    const req = (secure ? httpsRequest : httpRequest)(
+    const req = transport.request(
       url,
       {
         method: 'POST',
-        agent: secure ? httpsAgent : httpAgent,
+        agent: transport.agent,
         headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(call.body)), ...call.headers },
         timeout: call.timeoutMs,
       },

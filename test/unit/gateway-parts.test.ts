@@ -11,6 +11,9 @@ import { checkGatewayConfig, parseGatewayConfig } from '../../rpc/gateway-config
 import { gatewayStatus } from '../../daemon/gateway/status.js';
 import { ConfigError, loadConfig } from '../../daemon/config.js';
 import { Router } from '../../daemon/gateway/routing.js';
+import { post } from '../../daemon/gateway/upstream.js';
+import { GatewayError } from '../../daemon/gateway/errors.js';
+import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 
 async function events(chunks: string[]) {
   const out = [];
@@ -134,4 +137,21 @@ test('--gateway-port and BRAINS_GATEWAY_PORT: a port, 0, off; the default is 878
   assert.equal(loadConfig([], { BRAINS_GATEWAY_PORT: '9000' }).gatewayPort, 9000);
   assert.throws(() => loadConfig(['--gateway-port', '70000'], {}), (e: unknown) => e instanceof ConfigError && /--gateway-port \(or BRAINS_GATEWAY_PORT\) must be a whole number from 0 to 65535/.test(e.message));
   assert.throws(() => loadConfig(['--gateway-prot', '1'], {}), /did you mean --gateway-port\?/);
+});
+
+test('upstream calls: an https provider is spoken to over TLS (loaded with the first such call), an http one in plain HTTP', async () => {
+  // A bare TCP listener that keeps the first bytes each connection sends, then hangs up.
+  const firstBytes: Buffer[] = [];
+  const server = createTcpServer((socket) => socket.once('data', (chunk: Buffer) => (firstBytes.push(chunk), socket.destroy())));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const call = (scheme: string) => post({ url: `${scheme}://127.0.0.1:${port}/v1/chat/completions`, headers: {}, body: '{}', signal: new AbortController().signal, timeoutMs: 5_000, provider: 'test' });
+  try {
+    for (const scheme of ['https', 'http']) await assert.rejects(call(scheme), (error: unknown) => error instanceof GatewayError && /provider test could not be reached/.test(error.message));
+    assert.equal(firstBytes.length, 2);
+    assert.equal(firstBytes[0]![0], 0x16, 'https: a TLS handshake record first');
+    assert.equal(firstBytes[1]!.subarray(0, 5).toString(), 'POST ', 'http: the request line first');
+  } finally {
+    server.close();
+  }
 });
