@@ -6,6 +6,7 @@ import { BrainsClient } from '../../rpc/client.js';
 import { Cockpit } from '../../tui/model/cockpit.js';
 import { Conversation } from '../../tui/model/conversation.js';
 import { REDRAW_GAP_MS, Redraws } from '../../tui/model/redraws.js';
+import { sessionLines } from '../../tui/panes/lines.js';
 import { waitFor } from '../helpers/daemon.js';
 import { withDaemon } from '../helpers/with-daemon.js';
 
@@ -66,6 +67,9 @@ describe('redraws', () => {
       const most = Math.floor(elapsed / REDRAW_GAP_MS) + 2;
       assert.ok(seen.length <= most, `told ${seen.length} times in ${Math.round(elapsed)} ms; at most ${most} expected`);
       assert.ok(seen.length >= 2, 'told while the burst went on, not only at its end');
+      // Sessions shows the whole count, not cut to "10…".
+      const shown = sessionLines(cockpit.current, 46, Date.now());
+      assert.match(shown.lines[shown.items.findIndex((r) => r.name === 'receiver')] ?? '', / 1001\s*$/);
     } finally {
       await cockpit.stop();
       await running;

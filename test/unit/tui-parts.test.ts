@@ -9,6 +9,7 @@ import { notificationSequence } from '../../tui/terminal/notify.js';
 import { layoutFor, visiblePanes } from '../../tui/layout.js';
 import { completions, parseCall, splitWords, type MethodInfo } from '../../tui/palette.js';
 import { slicesFor } from '../../tui/model/slices.js';
+import { unreadText } from '../../tui/panes/lines.js';
 import { keyPresses } from '../../tui/key-presses.js';
 import { actorsOf, latestTime } from '../../tui/model/seen.js';
 import type { SubscribedEvent } from '../../rpc/client.js';
@@ -184,4 +185,9 @@ test('key presses: a chunk is its characters, and meta+<printable> in an input l
   assert.deepEqual(keyPresses('', { return: true, meta: true }, true), [{ name: 'alt+enter', input: '' }], 'Alt+Enter stays a new line');
   assert.deepEqual(keyPresses('', { escape: true, meta: true }, true), [{ name: 'escape', input: '' }]);
   assert.deepEqual(keyPresses('ab\r', {}, true), [{ name: 'a', input: 'a' }, { name: 'b', input: 'b' }, { name: 'enter', input: '' }]);
+});
+
+test('an unread count fits its four characters without being cut: exact to 9999, then thousands and millions', () => {
+  assert.deepEqual([0, 7, 999, 3601, 9999, 10_000, 36_512, 999_999, 1_000_000, 12_345_678, 5_000_000_000].map(unreadText), ['', '7', '999', '3601', '9999', '10k', '36k', '999k', '1M', '12M', '999M']);
+  for (const n of [1, 42, 3601, 36_512, 12_345_678]) assert.ok(unreadText(n).length <= 4);
 });

@@ -37,6 +37,14 @@ function flex(width: number, fixed: number): number {
   return Math.max(6, width - fixed);
 }
 
+/** An unread count in four characters: exact to 9999, then thousands (36k) and millions (12M), never cut to "36…". */
+export function unreadText(count: number): string {
+  if (count <= 0) return '';
+  if (count < 10_000) return String(count);
+  if (count < 1_000_000) return `${Math.floor(count / 1_000)}k`;
+  return `${Math.min(999, Math.floor(count / 1_000_000))}M`;
+}
+
 export function sessionLines(state: CockpitState, width: number, now: number): PaneLines<AgentRow> {
   const items = agentRows(state);
   type Cell = 'mark' | 'name' | 'project' | 'tool' | 'state' | 'cost' | 'seen' | 'new';
@@ -50,7 +58,7 @@ export function sessionLines(state: CockpitState, width: number, now: number): P
       : width >= 36
         ? ['mark', 'name', 'project', ...(managed ? (['state'] as const) : []), ...(costly ? (['cost'] as const) : []), 'seen', 'new']
         : ['mark', 'name', 'seen', 'new'];
-  const widths: Record<Cell, number> = { mark: 2, name: 0, project: (managed || costly) && width < 62 ? 9 : 11, tool: 11, state: 7, cost: 7, seen: 6, new: 3 };
+  const widths: Record<Cell, number> = { mark: 2, name: 0, project: (managed || costly) && width < 62 ? 9 : 11, tool: 11, state: 7, cost: 7, seen: 6, new: 4 };
   const nameRoom = () => width - shown.filter((c) => c !== 'name').reduce((sum, c) => sum + widths[c] + 1, 1);
   // Too narrow for all of them: the last-seen age goes before the name is cut below 8.
   if (nameRoom() < 8 && shown.includes('seen')) shown.splice(shown.indexOf('seen'), 1);
@@ -69,7 +77,7 @@ export function sessionLines(state: CockpitState, width: number, now: number): P
         state: r.managed ? STATE_LABEL[r.managed.state] : r.presence,
         cost: costText(r.cost_today),
         seen: age(r.last_seen, now),
-        new: r.unread > 0 ? String(r.unread) : '',
+        new: unreadText(r.unread),
       }),
     ),
   };
